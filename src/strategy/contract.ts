@@ -1,0 +1,61 @@
+// The public strategy contract: what a trader writes in one file under strategies/ (or their own folder).
+//
+// A strategy computes its indicator series once over the candles it is given (compute), then decides on
+// each closed candle i (decide). compute() must be causal: the value at i may depend only on candles 0..i.
+// decide(i) may read series and candles at indexes <= i only. `tradetui backtest --lookahead-check`
+// proves both by re-running on cut data.
+import type { CandleSeries } from '../core/candle.js';
+import type { Timeframe } from '../core/time.js';
+import type { Decision, PositionSide } from '../core/trading.js';
+import type { Indicators } from './indicators.js';
+
+export type ParamValue = number | string | boolean;
+export type Params = Record<string, ParamValue>;
+
+export type ParamSpec =
+  | { name: string; type: 'int' | 'float'; default: number; min: number; max: number; step?: number; description: string }
+  | { name: string; type: 'enum'; default: string; values: readonly string[]; description: string }
+  | { name: string; type: 'bool'; default: boolean; description: string };
+
+/** Risk hints a strategy may carry; the risk layer reads them and still clips everything. */
+export interface StrategyRiskHints {
+  /** Multiplies the default position size (e.g. 2 for an aggressive strategy). */
+  sizeMultiplier?: number;
+  /** Default stop-loss as a fraction of entry (0.02 = 2%). */
+  stopLossPct?: number;
+  takeProfitPct?: number;
+  trailingPct?: number;
+}
+
+export interface StrategyInput<P extends Params = Params> {
+  candles: CandleSeries;
+  /** The series compute() returned, aligned with candles (NaN during warm-up). */
+  ind: Record<string, Float64Array>;
+  params: P;
+}
+
+export interface Strategy<P extends Params = Params> {
+  name: string;
+  description: string;
+  /** Timeframe it was designed for; users may run it on another. */
+  timeframe: Timeframe;
+  params: readonly ParamSpec[];
+  /** Candles needed before the first decision can be made. */
+  warmup(params: P): number;
+  /** Indicator series over all given candles, each a Float64Array of candles.length. Must be causal. */
+  compute(candles: CandleSeries, params: P, ta: Indicators): Record<string, Float64Array>;
+  /** Decision at closed candle i, given the instance's open position (or null when flat). */
+  decide(i: number, input: StrategyInput<P>, position: PositionSide | null): Decision | null;
+  /**
+   * Cross-parameter constraints the per-parameter ranges cannot express (e.g. fast < slow). Returns a message
+   * naming what is wrong, or null when the parameters are fine. Called by resolveParams after range checks.
+   */
+  validate?(params: P): string | null;
+  /** Names of computed series drawn over price on the chart. */
+  overlays?: readonly string[];
+  risk?: StrategyRiskHints;
+}
+
+export function defineStrategy<P extends Params>(s: Strategy<P>): Strategy<P> {
+  return s;
+}
