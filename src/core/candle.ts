@@ -122,6 +122,23 @@ export class SeriesBuffer {
     s.volume[i] = c.volume;
     s.length = i + 1;
   }
+  /** Appends candles [start, end) of `src` in bulk (typed-array copies, no per-candle objects). */
+  append(src: CandleSeries, start = 0, end = src.length): void {
+    const n = end - start;
+    if (n <= 0) return;
+    const need = this.series.length + n;
+    if (need > this.series.time.length) this.grow(Math.max(need, this.series.time.length * 2));
+    const s = this.series;
+    const at = s.length;
+    s.time.set(src.time.subarray(start, end), at);
+    s.open.set(src.open.subarray(start, end), at);
+    s.high.set(src.high.subarray(start, end), at);
+    s.low.set(src.low.subarray(start, end), at);
+    s.close.set(src.close.subarray(start, end), at);
+    s.volume.set(src.volume.subarray(start, end), at);
+    s.length = need;
+  }
+
   private grow(capacity: number): void {
     const old = this.series;
     const next = emptySeries(capacity);

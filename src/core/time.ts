@@ -53,7 +53,8 @@ export function parseDate(input: string | number, where = 'date'): number {
   if (typeof input === 'number') return normaliseEpoch(input, where, String(input));
   const s = input.trim();
   if (/^-?\d+(\.\d+)?$/.test(s)) return normaliseEpoch(Number(s), where, s);
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s;
+  // "2024-01-01" and "2024-01-01 10:00" (no zone) are UTC, never the machine's local time.
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s.replace(/^(\d{4}-\d{2}-\d{2}) (?=\d)/, '$1T');
   const hasZone = /([zZ]|[+-]\d{2}:?\d{2})$/.test(iso);
   const t = Date.parse(hasZone || !iso.includes('T') ? iso : `${iso}Z`);
   if (!Number.isFinite(t)) throw new UserError(`"${input}" is not a date (use ISO-8601 like 2024-01-01, or epoch ms)`, where);

@@ -1,0 +1,10 @@
+// Every yargs command module, in the order --help lists them.
+import type { CommandModule } from 'yargs';
+import { backtestCommand } from './backtest.js';
+import { dataCommand } from './data.js';
+import { runCommand } from './run.js';
+import { configCommand } from './config.js';
+import { strategiesCommand } from './strategies.js';
+import { riskCommand } from './risk.js';
+
+export const commands: CommandModule<any, any>[] = [runCommand, backtestCommand, dataCommand, configCommand, strategiesCommand, riskCommand];

@@ -1,0 +1,45 @@
+// The tradetui command line: one module per command under src/cli/. Exit codes: 0 ok, 1 runtime failure,
+// 2 usage, config or input error.
+import yargs, { type Argv } from 'yargs';
+import { UserError, errorMessage } from '../core/errors.js';
+import { globalOptions } from './context.js';
+import { commands } from './commands.js';
+
+export async function main(argv: string[]): Promise<void> {
+  let usageError: string | undefined;
+  const cli = globalOptions(yargs(argv) as Argv)
+    .scriptName('tradetui')
+    .usage('$0 [command]\n\nTerminal trading: paper trading TUI by default, backtests, data and strategies.')
+    .command(commands)
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      usageError = msg;
+      // Throwing stops yargs here: a fail handler that returns lets the command's handler run anyway.
+      throw new UserError(msg);
+    });
+  try {
+    await cli.parseAsync();
+  } catch (err) {
+    if (!usageError) process.exitCode = reportError(err);
+  }
+  if (usageError) {
+    process.stderr.write(`tradetui: ${usageError}\nRun "tradetui --help" for usage.\n`);
+    process.exitCode = 2;
+  }
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof UserError) {
+    process.stderr.write(`tradetui: ${errorMessage(err)}\n`);
+    return 2;
+  }
+  const msg = err instanceof Error ? (process.env.TRADETUI_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
+  process.stderr.write(`tradetui: error: ${msg}\n`);
+  return 1;
+}

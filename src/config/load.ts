@@ -1,0 +1,80 @@
+// Loads the configuration: --config FILE, else the user's config file if it exists, else defaults.
+// Environment variables override secrets and the data dir; flags override both.
+import { existsSync, readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { UserError } from '../core/errors.js';
+import { configSchema, type Config } from './schema.js';
+import { defaultConfigFile, defaultDataDir } from './paths.js';
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file it came from, or "defaults". */
+  source: string;
+  /** Resolved data directory (flag > env > config > default). */
+  dataDir: string;
+}
+
+export interface LoadOptions {
+  configFile?: string;
+  dataDir?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
+  const env = opts.env ?? process.env;
+  let raw: unknown = {};
+  let source = 'defaults';
+  const file = opts.configFile ?? (existsSync(defaultConfigFile()) ? defaultConfigFile() : undefined);
+  if (file) {
+    if (!existsSync(file)) throw new UserError('config file not found', file);
+    const doc = parseDocument(readFileSync(file, 'utf8'), { prettyErrors: true });
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0]!;
+      const line = e.linePos?.[0];
+      throw new UserError(`invalid YAML: ${e.message.split('\n')[0]}`, line ? `${file}:${line.line}:${line.col}` : file);
+    }
+    raw = doc.toJS() ?? {};
+    source = file;
+  }
+  const config = parseConfig(raw, source);
+  applyEnv(config, env);
+  const dataDir = opts.dataDir ?? env.TRADETUI_DATA_DIR ?? config.dataDir ?? defaultDataDir();
+  return { config, source, dataDir };
+}
+
+export function parseConfig(raw: unknown, source = 'config'): Config {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) throw new UserError(describeIssues(result.error.issues), source);
+  return result.data;
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((i) => {
+      const path = i.path.length > 0 ? i.path.join('.') : '(top level)';
+      return `${path}: ${i.message}`;
+    })
+    .join('; ');
+}
+
+function applyEnv(config: Config, env: NodeJS.ProcessEnv): void {
+  if (env.TRADETUI_EXCHANGE_API_KEY) config.exchange.apiKey = env.TRADETUI_EXCHANGE_API_KEY;
+  if (env.TRADETUI_EXCHANGE_SECRET) config.exchange.secret = env.TRADETUI_EXCHANGE_SECRET;
+  if (env.TRADETUI_TELEGRAM_TOKEN) config.telegram.token = env.TRADETUI_TELEGRAM_TOKEN;
+}
+
+const SECRET_KEYS = new Set(['apiKey', 'secret', 'token', 'password']);
+
+/** A deep copy with every secret replaced by "***" (or left null when unset). */
+export function maskSecrets<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(maskSecrets) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = SECRET_KEYS.has(k) && v != null && v !== '' ? '***' : maskSecrets(v);
+    }
+    return out as T;
+  }
+  return value;
+}
