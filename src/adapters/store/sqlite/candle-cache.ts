@@ -1,0 +1,297 @@
+// The SQLite candle cache (CandleStore over migration 1's candle_chunks). Each row holds up to 4096
+// consecutive timeframe slots of one market as a packed little-endian Float64 blob of rows
+// [time, open, high, low, close, volume], ascending. A read is one query whose blobs are decoded straight
+// into a preallocated CandleSeries: a year of 1m candles is ~130 blobs, not 525,600 SQLite rows.
+import { endianness } from 'node:os';
+import { emptySeries, marketKeyString, seriesPrefix, type CandleSeries, type MarketKey } from '../../../core/candle.js';
+import { UserError } from '../../../core/errors.js';
+import { isAligned, iso, timeframeMs, type Timeframe } from '../../../core/time.js';
+import type { CandleStore, CandleWriteResult, MarketSummary } from '../../../engine/ports.js';
+import type { Db } from './db.js';
+
+/** Timeframe slots per chunk row. */
+export const CHUNK_CANDLES = 4096;
+const FIELDS = 6;
+const ROW_BYTES = FIELDS * 8;
+/** Weekly candles open on Monday 00:00 UTC, four days after the epoch (see core/time.ts isAligned). */
+const WEEK_OFFSET = 4 * 86_400_000;
+/** Beyond any Date: stands for an open range in SQL. */
+const FAR = 8.64e15;
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/** One file or download recorded as a source of a market's candles. */
+export interface CandleSource extends MarketKey {
+  source: string;
+  importedAt: number;
+  rows: number;
+}
+
+/** A CandleStore that also records where candles came from and can group writes in one transaction. */
+export interface CandleCache extends CandleStore {
+  /** Open time of the first cached candle, or null. */
+  first(key: MarketKey): number | null;
+  /** Runs `fn` in one transaction; nested calls join the outer one. If `fn` throws nothing is written. */
+  transaction<T>(fn: () => T): T;
+  /** Records (or refreshes) an imported file or other source of a market's candles. */
+  recordSource(key: MarketKey, source: string, rows: number, at?: number): void;
+  sources(key?: MarketKey): CandleSource[];
+}
+
+/** Open time of the chunk holding `time`: chunks are CHUNK_CANDLES slots, weekly ones Monday-aligned. */
+export function chunkStart(time: number, timeframe: Timeframe): number {
+  const span = timeframeMs(timeframe) * CHUNK_CANDLES;
+  const offset = timeframe === '1w' ? WEEK_OFFSET : 0;
+  return Math.floor((time - offset) / span) * span + offset;
+}
+
+/**
+ * Checks that a batch to write is strictly ascending and aligned. Callers validate values; this guards the
+ * cache's own invariants, so a violation names the candle.
+ */
+export function checkWriteOrder(key: MarketKey, c: CandleSeries): void {
+  for (let i = 0; i < c.length; i++) {
+    const t = c.time[i]!;
+    if (!Number.isFinite(t) || !isAligned(t, key.timeframe)) {
+      throw new UserError(`candle time ${Number.isFinite(t) ? iso(t) : String(t)} is not aligned to ${key.timeframe}`, marketKeyString(key));
+    }
+    if (i > 0 && t <= c.time[i - 1]!) {
+      throw new UserError(`candles must be strictly ascending: ${iso(t)} follows ${iso(c.time[i - 1]!)}`, marketKeyString(key));
+    }
+  }
+}
+
+export function conflictError(key: MarketKey, time: number, cached: ArrayLike<number>, incoming: ArrayLike<number>): UserError {
+  const fmt = (v: ArrayLike<number>) => `open ${v[0]} high ${v[1]} low ${v[2]} close ${v[3]} volume ${v[4]}`;
+  return new UserError(
+    `candle ${iso(time)} is already cached with different values (cached: ${fmt(cached)}; new: ${fmt(incoming)}); nothing was written`,
+    marketKeyString(key),
+  );
+}
+
+type ChunkRow = [data: Buffer, count: number, firstTime: number, lastTime: number];
+
+export class SqliteCandleStore implements CandleCache {
+  private readonly readStmt;
+  private readonly chunkStmt;
+  private readonly upsertStmt;
+  private readonly lastStmt;
+  private readonly firstStmt;
+  private readonly listStmt;
+  private readonly recordStmt;
+  private readonly sourcesStmt;
+  private readonly sourcesOfStmt;
+  /** Aligned scratch for blobs whose Buffer does not start on an 8-byte boundary. */
+  private scratch = new Float64Array(CHUNK_CANDLES * FIELDS);
+
+  constructor(private readonly db: Db) {
+    this.readStmt = db
+      .prepare(
+        `SELECT data, count, first_time, last_time FROM candle_chunks
+         WHERE exchange = ? AND symbol = ? AND timeframe = ? AND chunk_start >= ? AND chunk_start <= ?
+           AND last_time >= ? AND first_time <= ?
+         ORDER BY chunk_start`,
+      )
+      .raw(true);
+    this.chunkStmt = db
+      .prepare('SELECT data, count FROM candle_chunks WHERE exchange = ? AND symbol = ? AND timeframe = ? AND chunk_start = ?')
+      .raw(true);
+    this.upsertStmt = db.prepare(
+      `INSERT OR REPLACE INTO candle_chunks (exchange, symbol, timeframe, chunk_start, first_time, last_time, count, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.lastStmt = db.prepare('SELECT MAX(last_time) FROM candle_chunks WHERE exchange = ? AND symbol = ? AND timeframe = ?').pluck();
+    this.firstStmt = db.prepare('SELECT MIN(first_time) FROM candle_chunks WHERE exchange = ? AND symbol = ? AND timeframe = ?').pluck();
+    this.listStmt = db
+      .prepare('SELECT exchange, symbol, timeframe, count, data FROM candle_chunks ORDER BY exchange, symbol, timeframe, chunk_start')
+      .raw(true);
+    this.recordStmt = db.prepare(
+      'INSERT OR REPLACE INTO candle_sources (exchange, symbol, timeframe, source, imported_at, rows) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.sourcesStmt = db.prepare(
+      'SELECT exchange, symbol, timeframe, source, imported_at AS importedAt, rows FROM candle_sources ORDER BY exchange, symbol, timeframe, source',
+    );
+    this.sourcesOfStmt = db.prepare(
+      `SELECT exchange, symbol, timeframe, source, imported_at AS importedAt, rows FROM candle_sources
+       WHERE exchange = ? AND symbol = ? AND timeframe = ? ORDER BY source`,
+    );
+  }
+
+  read(key: MarketKey, from = -FAR, to = FAR): CandleSeries {
+    const lo = Math.max(from, -FAR);
+    const hi = Math.min(to, FAR);
+    if (!(lo <= hi)) return emptySeries(0);
+    const rows = this.readStmt.all(
+      key.exchange,
+      key.symbol,
+      key.timeframe,
+      chunkStart(lo, key.timeframe),
+      hi,
+      lo,
+      hi,
+    ) as ChunkRow[];
+    let capacity = 0;
+    for (const r of rows) capacity += r[1];
+    const out = emptySeries(capacity);
+    const { time, open, high, low, close, volume } = out;
+    let n = 0;
+    for (const [data, count, firstTime, lastTime] of rows) {
+      const f = this.floats(data, count);
+      const start = firstTime < lo ? searchRow(f, count, lo) : 0;
+      const end = lastTime > hi ? searchRow(f, count, hi + 1) : count;
+      for (let i = start, k = start * FIELDS; i < end; i++, k += FIELDS, n++) {
+        time[n] = f[k]!;
+        open[n] = f[k + 1]!;
+        high[n] = f[k + 2]!;
+        low[n] = f[k + 3]!;
+        close[n] = f[k + 4]!;
+        volume[n] = f[k + 5]!;
+      }
+    }
+    out.length = n;
+    return n === capacity ? out : seriesPrefix(out, n);
+  }
+
+  write(key: MarketKey, c: CandleSeries): CandleWriteResult {
+    checkWriteOrder(key, c);
+    return this.transaction(() => {
+      const span = timeframeMs(key.timeframe) * CHUNK_CANDLES;
+      let inserted = 0;
+      let unchanged = 0;
+      let i = 0;
+      while (i < c.length) {
+        const cs = chunkStart(c.time[i]!, key.timeframe);
+        let j = i;
+        while (j < c.length && c.time[j]! < cs + span) j++;
+        const existing = this.chunkStmt.get(key.exchange, key.symbol, key.timeframe, cs) as [Buffer, number] | undefined;
+        const oldCount = existing ? existing[1] : 0;
+        // Copy the cached rows: the merge below writes into a fresh array, which the scratch view must not alias.
+        const old = existing ? this.floats(existing[0], oldCount).slice(0, oldCount * FIELDS) : new Float64Array(0);
+        const merged = new Float64Array((oldCount + (j - i)) * FIELDS);
+        let a = 0;
+        let m = 0;
+        let added = 0;
+        for (let b = i; b < j; b++) {
+          const t = c.time[b]!;
+          while (a < oldCount && old[a * FIELDS]! < t) {
+            merged.set(old.subarray(a * FIELDS, a * FIELDS + FIELDS), m * FIELDS);
+            a++;
+            m++;
+          }
+          if (a < oldCount && old[a * FIELDS] === t) {
+            const k = a * FIELDS;
+            if (old[k + 1] !== c.open[b] || old[k + 2] !== c.high[b] || old[k + 3] !== c.low[b] || old[k + 4] !== c.close[b] || old[k + 5] !== c.volume[b]) {
+              throw conflictError(key, t, old.subarray(k + 1, k + FIELDS), [c.open[b]!, c.high[b]!, c.low[b]!, c.close[b]!, c.volume[b]!]);
+            }
+            merged.set(old.subarray(k, k + FIELDS), m * FIELDS);
+            a++;
+            m++;
+            unchanged++;
+            continue;
+          }
+          const k = m * FIELDS;
+          merged[k] = t;
+          merged[k + 1] = c.open[b]!;
+          merged[k + 2] = c.high[b]!;
+          merged[k + 3] = c.low[b]!;
+          merged[k + 4] = c.close[b]!;
+          merged[k + 5] = c.volume[b]!;
+          m++;
+          added++;
+        }
+        if (a < oldCount) {
+          merged.set(old.subarray(a * FIELDS, oldCount * FIELDS), m * FIELDS);
+          m += oldCount - a;
+        }
+        if (added > 0) {
+          const rows = merged.subarray(0, m * FIELDS);
+          this.upsertStmt.run(key.exchange, key.symbol, key.timeframe, cs, rows[0], rows[(m - 1) * FIELDS], m, toBlob(rows));
+          inserted += added;
+        }
+        i = j;
+      }
+      return { inserted, unchanged };
+    });
+  }
+
+  last(key: MarketKey): number | null {
+    return (this.lastStmt.get(key.exchange, key.symbol, key.timeframe) as number | null) ?? null;
+  }
+
+  first(key: MarketKey): number | null {
+    return (this.firstStmt.get(key.exchange, key.symbol, key.timeframe) as number | null) ?? null;
+  }
+
+  list(): MarketSummary[] {
+    const out: MarketSummary[] = [];
+    let cur: MarketSummary | undefined;
+    let tfMs = 0;
+    let prev = 0;
+    for (const [exchange, symbol, timeframe, count, data] of this.listStmt.iterate() as IterableIterator<[string, string, Timeframe, number, Buffer]>) {
+      if (!cur || cur.exchange !== exchange || cur.symbol !== symbol || cur.timeframe !== timeframe) {
+        cur = { exchange, symbol, timeframe, first: data.readDoubleLE(0), last: 0, count: 0, gaps: 0, largestGap: 0 };
+        out.push(cur);
+        tfMs = timeframeMs(timeframe);
+        prev = cur.first;
+      }
+      // Only the time column is needed; readDoubleLE copes with unaligned Buffers without a copy.
+      for (let i = 0; i < count; i++) {
+        const t = data.readDoubleLE(i * ROW_BYTES);
+        const missing = Math.round((t - prev) / tfMs) - 1;
+        if (missing > 0) {
+          cur.gaps++;
+          if (missing > cur.largestGap) cur.largestGap = missing;
+        }
+        prev = t;
+      }
+      cur.count += count;
+      cur.last = prev;
+    }
+    return out;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  recordSource(key: MarketKey, source: string, rows: number, at = Date.now()): void {
+    this.recordStmt.run(key.exchange, key.symbol, key.timeframe, source, at, rows);
+  }
+
+  sources(key?: MarketKey): CandleSource[] {
+    return (key ? this.sourcesOfStmt.all(key.exchange, key.symbol, key.timeframe) : this.sourcesStmt.all()) as CandleSource[];
+  }
+
+  /** The blob as Float64 rows: a view when the Buffer is aligned, else a copy into the scratch array. */
+  private floats(data: Buffer, count: number): Float64Array {
+    const len = count * FIELDS;
+    if (data.byteLength !== len * 8) throw new Error(`corrupt candle chunk: ${data.byteLength} bytes for ${count} candles`);
+    if (!LITTLE_ENDIAN) {
+      const f = new Float64Array(len);
+      for (let i = 0; i < len; i++) f[i] = data.readDoubleLE(i * 8);
+      return f;
+    }
+    if (data.byteOffset % 8 === 0) return new Float64Array(data.buffer, data.byteOffset, len);
+    if (this.scratch.length < len) this.scratch = new Float64Array(len);
+    new Uint8Array(this.scratch.buffer, 0, len * 8).set(data);
+    return this.scratch;
+  }
+}
+
+/** Index of the first row with time >= t. */
+function searchRow(f: Float64Array, count: number, t: number): number {
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (f[mid * FIELDS]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function toBlob(rows: Float64Array): Buffer {
+  if (LITTLE_ENDIAN) return Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength);
+  const buf = Buffer.allocUnsafe(rows.byteLength);
+  for (let i = 0; i < rows.length; i++) buf.writeDoubleLE(rows[i]!, i * 8);
+  return buf;
+}
