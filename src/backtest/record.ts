@@ -1,0 +1,52 @@
+// One backtest run, measured and stored: the path `tradetui backtest` and the TUI's `b` key share.
+import type { Db } from '../adapters/store/sqlite/db.js';
+import { timeframeMs } from '../core/time.js';
+import { computeMetrics, type Metrics } from './metrics.js';
+import { runBacktest, type BacktestResult, type BacktestSpec } from './run.js';
+import { saveRun, type LookaheadSummary } from './runs.js';
+
+export interface RecordedRun {
+  id: number;
+  result: BacktestResult;
+  metrics: Metrics;
+}
+
+/** Runs `spec`, computes its metrics over the span (from tradeFrom) and stores the run. */
+export function backtestAndStore(db: Db, spec: BacktestSpec, opts: { lookahead?: (spec: BacktestSpec) => LookaheadSummary | null } = {}): RecordedRun {
+  const { candles: c, tradeFrom, key, account } = spec;
+  const result = runBacktest(spec);
+  const last = c.length - 1;
+  const metrics = computeMetrics({
+    trades: result.trades,
+    equityTimes: result.equityTimes,
+    equity: result.equity,
+    initialBalance: account.balance,
+    timeframe: key.timeframe,
+    exposureCandles: result.exposureCandles,
+    feesPaid: result.feesPaid,
+    firstPrice: c.open[tradeFrom]!,
+    lastPrice: c.close[last]!,
+  });
+  const id = saveRun(db, {
+    strategy: spec.strategy.name,
+    exchange: key.exchange,
+    symbol: key.symbol,
+    timeframe: key.timeframe,
+    from: c.time[tradeFrom]!,
+    to: c.time[last]! + timeframeMs(key.timeframe),
+    params: spec.params,
+    settings: {
+      initialBalance: account.balance,
+      fee: account.fee,
+      slippage: account.slippage,
+      allowShort: account.allowShort,
+      stakePct: spec.stakePct ?? null,
+      risk: { ...spec.risk },
+      warmupCandles: tradeFrom,
+    },
+    result,
+    metrics,
+    lookahead: opts.lookahead?.(spec) ?? null,
+  });
+  return { id, result, metrics };
+}

@@ -1,0 +1,465 @@
+// What `tradetui backtest` prints: a run's summary, equity and drawdown charts (asciichart), its
+// trades, a comparison table for several runs, the list of stored runs, and the JSON document of
+// `--json`. Plain text without colour, so NO_COLOR and pipes need no special case.
+import { createRequire } from 'node:module';
+import { iso } from '../core/time.js';
+import type { ClosedTrade } from '../core/trading.js';
+import type { Metrics } from './metrics.js';
+import type { RunSummary, StoredRun } from './runs.js';
+
+// asciichart ships no type declarations; this is the part of its API used here.
+interface AsciiChart {
+  plot(series: number[] | number[][], cfg?: { height?: number; format?: (x: number, i: number) => string; min?: number; max?: number }): string;
+}
+const asciichart = createRequire(import.meta.url)('asciichart') as AsciiChart;
+
+// ---------------------------------------------------------------------------------------------------
+// Formatting
+
+const DASH = '—';
+
+export function fmtNum(x: number | null | undefined, digits = 2): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return DASH;
+  return x.toFixed(digits);
+}
+
+export function fmtPct(x: number | null | undefined, digits = 2): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? DASH : `${x.toFixed(digits)}%`;
+}
+
+/** Money with thousands separators, e.g. 12,345.67. */
+export function fmtMoney(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return DASH;
+  return x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+/** A price or quantity with enough significant digits for small coins. */
+export function fmtPrice(x: number): string {
+  if (!Number.isFinite(x)) return DASH;
+  const abs = Math.abs(x);
+  if (abs >= 1000) return x.toFixed(2);
+  if (abs >= 1) return x.toFixed(4);
+  return x.toPrecision(6);
+}
+
+export function fmtTime(t: number | null | undefined): string {
+  if (t === null || t === undefined) return DASH;
+  return iso(t).slice(0, 16).replace('T', ' ');
+}
+
+/** 93784000 → "1d 2h 3m"; below a minute → "0m". */
+export function fmtDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return DASH;
+  const minutes = Math.round(ms / 60_000);
+  const d = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
+  const parts: string[] = [];
+  if (d > 0) parts.push(`${d}d`);
+  if (h > 0) parts.push(`${h}h`);
+  if (m > 0 || parts.length === 0) parts.push(`${m}m`);
+  return parts.join(' ');
+}
+
+/** Profit factor: null means no losing trade; with winners that is unbounded. */
+function fmtProfitFactor(m: Metrics): string {
+  if (m.profitFactor !== null) return m.profitFactor.toFixed(2);
+  return m.grossProfit > 0 ? 'inf' : DASH;
+}
+
+function fmtParams(params: Record<string, unknown>): string {
+  const entries = Object.entries(params);
+  return entries.length === 0 ? '(none)' : entries.map(([k, v]) => `${k}=${String(v)}`).join(' ');
+}
+
+export type Align = 'l' | 'r';
+
+/** Columns padded to their widest cell, two spaces apart; optional header with a rule under it. */
+export function table(rows: readonly (readonly string[])[], align: readonly Align[], header?: readonly string[]): string {
+  const all = header ? [header, ...rows] : rows;
+  const cols = Math.max(0, ...all.map((r) => r.length));
+  const widths: number[] = [];
+  for (let c = 0; c < cols; c++) widths[c] = Math.max(0, ...all.map((r) => [...(r[c] ?? '')].length));
+  const line = (r: readonly string[]): string =>
+    widths
+      .map((w, c) => {
+        const cell = r[c] ?? '';
+        const pad = ' '.repeat(w - [...cell].length);
+        return (align[c] ?? 'l') === 'r' ? pad + cell : cell + pad;
+      })
+      .join('  ')
+      .trimEnd();
+  const out = all.map(line);
+  if (header) out.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Charts
+
+/**
+ * Reduces a series to at most `width` points: each point stands for one bucket of consecutive values
+ * and takes its last value, or its lowest with `pick: 'min'` (so a drawdown's bottom is never lost).
+ */
+export function downsample(values: ArrayLike<number>, width: number, pick: 'last' | 'min' = 'last'): number[] {
+  const n = values.length;
+  if (n <= width) return Array.from(values);
+  const out = new Array<number>(width);
+  for (let j = 0; j < width; j++) {
+    const start = Math.floor((j * n) / width);
+    const end = Math.floor(((j + 1) * n) / width);
+    if (pick === 'last') out[j] = values[end - 1]!;
+    else {
+      let m = Infinity;
+      for (let i = start; i < end; i++) if (values[i]! < m) m = values[i]!;
+      out[j] = m;
+    }
+  }
+  return out;
+}
+
+export interface ChartOptions {
+  /** Terminal width in columns; the plot takes what the axis labels leave, 40 to 100 columns. */
+  columns?: number;
+  height?: number;
+}
+
+/** `digits` null: whole numbers once values reach 1000, else two decimals. */
+function chart(title: string, values: number[], digits: number | null, opts: ChartOptions, pick: 'last' | 'min' = 'last'): string {
+  if (values.length === 0) return `${title}\n  (no data)`;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  digits ??= Math.max(Math.abs(lo), Math.abs(hi)) >= 1000 ? 0 : 2;
+  const d = digits;
+  const labelWidth = Math.max(fmtNum(lo, d).length, fmtNum(hi, d).length) + 1;
+  const columns = opts.columns ?? 80;
+  const width = Math.max(40, Math.min(100, columns - labelWidth - 4));
+  const series = downsample(values, width, pick);
+  const plot = asciichart.plot(series, {
+    height: opts.height ?? 10,
+    format: (x) => x.toFixed(d).padStart(labelWidth),
+  });
+  return `${title}\n${plot}`;
+}
+
+export function equityChart(run: Pick<StoredRun, 'equity' | 'equityTimes'>, opts: ChartOptions = {}): string {
+  const e = run.equity;
+  const range = e.length > 0 ? `${fmtTime(run.equityTimes[0])} → ${fmtTime(run.equityTimes[e.length - 1])}` : '';
+  return chart(`Equity  ${range}`, Array.from(e), null, opts);
+}
+
+/** Drawdown in % below the running peak (the starting balance is the first peak), drawn as negative. */
+export function drawdownSeries(equity: Float64Array, initialBalance: number): number[] {
+  const out = new Array<number>(equity.length);
+  let peak = initialBalance;
+  for (let i = 0; i < equity.length; i++) {
+    const e = equity[i]!;
+    if (e > peak) peak = e;
+    out[i] = peak > 0 ? -((peak - e) / peak) * 100 : 0;
+  }
+  return out;
+}
+
+export function drawdownChart(run: Pick<StoredRun, 'equity' | 'settings'>, opts: ChartOptions = {}): string {
+  return chart('Drawdown %', drawdownSeries(run.equity, run.settings.initialBalance), 2, opts, 'min');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Human reports
+
+function sizingText(s: StoredRun['settings']): string {
+  if (s.stakePct !== null) return `stake ${fmtPct(s.stakePct, 1)} (--stake-pct)`;
+  const sizing = s.risk.sizing as { mode?: unknown } | undefined;
+  return typeof sizing?.mode === 'string' ? `sizing ${sizing.mode} (risk config)` : 'sizing from risk config';
+}
+
+function header(run: StoredRun): string {
+  const s = run.settings;
+  const lines = [
+    `Backtest #${run.id}  ${run.strategy}  ${run.symbol} ${run.timeframe}  ${run.exchange}`,
+    `Span     ${fmtTime(run.from)} → ${fmtTime(run.to)} UTC  (${fmtDuration(run.to - run.from)}, ${run.equity.length} candles, ${s.warmupCandles} warm-up)`,
+    `Params   ${fmtParams(run.params)}`,
+    `Account  balance ${fmtMoney(s.initialBalance)}  fee ${fmtPct(s.fee * 100, 3)}  slippage ${fmtPct(s.slippage * 100, 3)}  ${sizingText(s)}  shorts ${s.allowShort ? 'allowed' : 'off'}`,
+  ];
+  return lines.join('\n');
+}
+
+export function summaryTable(run: StoredRun): string {
+  const m = run.metrics;
+  const dd = m.maxDrawdownStart !== null ? `${fmtTime(m.maxDrawdownStart)} → ${fmtTime(m.maxDrawdownEnd)}` : DASH;
+  const left: Array<[string, string]> = [
+    ['Final equity', fmtMoney(m.finalEquity)],
+    ['Total return', fmtPct(m.totalReturnPct)],
+    ['CAGR', fmtPct(m.cagrPct)],
+    ['Buy & hold', fmtPct(m.buyHoldReturnPct)],
+    ['Sharpe', fmtNum(m.sharpe)],
+    ['Sortino', fmtNum(m.sortino)],
+    ['Calmar', fmtNum(m.calmar)],
+    ['Max drawdown', fmtPct(m.maxDrawdownPct)],
+    ['Drawdown length', m.maxDrawdownStart !== null ? fmtDuration(m.maxDrawdownDurationMs) : DASH],
+    ['Exposure', fmtPct(m.exposurePct)],
+    ['Best day', fmtPct(m.bestDay)],
+    ['Worst day', fmtPct(m.worstDay)],
+  ];
+  const right: Array<[string, string]> = [
+    ['Trades', String(m.trades)],
+    ['Win rate', fmtPct(m.winRatePct)],
+    ['Profit factor', fmtProfitFactor(m)],
+    ['Expectancy', fmtMoney(m.expectancy)],
+    ['Avg win', fmtMoney(m.avgWin)],
+    ['Avg loss', fmtMoney(m.avgLoss)],
+    ['Best trade', fmtPct(m.bestTrade)],
+    ['Worst trade', fmtPct(m.worstTrade)],
+    ['Max win streak', String(m.maxConsecutiveWins)],
+    ['Max loss streak', String(m.maxConsecutiveLosses)],
+    ['Avg winner held', fmtDuration(m.avgWinnerDurationMs)],
+    ['Avg loser held', fmtDuration(m.avgLoserDurationMs)],
+  ];
+  const rows = left.map(([a, b], i) => [a, b, '  ', right[i]![0], right[i]![1]]);
+  const parts = [table(rows, ['l', 'r', 'l', 'l', 'r'])];
+  parts.push(`Deepest drawdown  ${dd}`);
+  parts.push(`Fees paid ${fmtMoney(m.feesPaid)}   decisions ${run.decisions}   risk: ${run.riskDecisions.accepted} accepted, ${run.riskDecisions.resized} resized, ${run.riskDecisions.rejected} rejected`);
+  return parts.join('\n');
+}
+
+function breakdownTable(title: string, b: Metrics['perExitReason']): string {
+  const rows = Object.entries(b).map(([k, v]) => [k, String(v.trades), fmtMoney(v.pnl), fmtPct(v.winRatePct, 1)]);
+  return table(rows, ['l', 'r', 'r', 'r'], [title, 'Trades', 'P&L', 'Win rate']);
+}
+
+function protectionsText(run: StoredRun): string {
+  if (run.protections.length === 0) return 'Protections: none triggered';
+  const rows = run.protections.map((p) => [p.name, p.scope, p.state, fmtTime(p.triggeredAt), fmtTime(p.releasedAt), p.reason]);
+  return `Protections\n${table(rows, ['l', 'l', 'l', 'l', 'l', 'l'], ['Name', 'Scope', 'State', 'Triggered', 'Released', 'Reason'])}`;
+}
+
+export function tradesTable(trades: readonly ClosedTrade[]): string {
+  if (trades.length === 0) return 'Trades: none';
+  const rows = trades.map((t, i) => [
+    String(i + 1),
+    t.side,
+    fmtTime(t.entryTime),
+    fmtTime(t.exitTime),
+    fmtPrice(t.entryPrice),
+    fmtPrice(t.exitPrice),
+    fmtPrice(t.qty),
+    fmtMoney(t.pnl),
+    fmtPct(t.pnlPct),
+    fmtMoney(t.fees),
+    t.exitReason,
+  ]);
+  return table(rows, ['r', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'], [
+    '#',
+    'Side',
+    'Entry (UTC)',
+    'Exit (UTC)',
+    'Entry',
+    'Exit',
+    'Qty',
+    'P&L',
+    'P&L %',
+    'Fees',
+    'Exit reason',
+  ]);
+}
+
+export interface ReportOptions extends ChartOptions {
+  /** Print every trade. */
+  trades?: boolean;
+  /** Skip the charts. */
+  charts?: boolean;
+}
+
+/** The full report of one run: header, summary, breakdowns, charts, trades on request. */
+export function runReport(run: StoredRun, opts: ReportOptions = {}): string {
+  const parts = [header(run), summaryTable(run)];
+  if (run.metrics.trades > 0) {
+    parts.push(breakdownTable('Exit reason', run.metrics.perExitReason));
+    if (Object.keys(run.metrics.perSymbol).length > 1) parts.push(breakdownTable('Symbol', run.metrics.perSymbol));
+  }
+  parts.push(protectionsText(run));
+  if (run.lookahead) parts.push(lookaheadText([run]));
+  if (opts.charts !== false) {
+    parts.push(equityChart(run, opts));
+    parts.push(drawdownChart(run, opts));
+  }
+  if (opts.trades) parts.push(`Trades\n${tradesTable(run.trades)}`);
+  return parts.join('\n\n');
+}
+
+/**
+ * One row per run (strategy × symbol), key metrics as columns. When the runs cover different spans (a
+ * symbol's history ends earlier), each row also shows its own span.
+ */
+export function comparisonTable(runs: readonly RunSummary[]): string {
+  const spans = new Set(runs.map((r) => `${r.from}-${r.to}`));
+  const perRowSpan = spans.size > 1;
+  const rows = runs.map((r) => {
+    const m = r.metrics;
+    return [
+      String(r.id),
+      r.strategy,
+      r.symbol,
+      r.timeframe,
+      ...(perRowSpan ? [fmtTime(r.from).slice(0, 10), fmtTime(r.to).slice(0, 10)] : []),
+      fmtPct(m.totalReturnPct),
+      fmtPct(m.cagrPct),
+      fmtNum(m.sharpe),
+      fmtNum(m.sortino),
+      fmtPct(m.maxDrawdownPct),
+      fmtPct(m.winRatePct, 1),
+      fmtProfitFactor(m),
+      String(m.trades),
+      fmtPct(m.exposurePct, 1),
+      fmtPct(m.buyHoldReturnPct),
+    ];
+  });
+  const head = ['Run', 'Strategy', 'Symbol', 'TF', ...(perRowSpan ? ['From', 'To'] : []), 'Return', 'CAGR', 'Sharpe', 'Sortino', 'Max DD', 'Win rate', 'PF', 'Trades', 'Exposure', 'Buy&hold'];
+  const align: Align[] = ['r', 'l', 'l', 'l', ...(perRowSpan ? (['l', 'l'] as Align[]) : []), 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'];
+  return table(rows, align, head);
+}
+
+/** Several runs: the comparison table, then each run's equity chart (and trades on request). */
+export function comparisonReport(runs: readonly StoredRun[], opts: ReportOptions = {}): string {
+  const first = runs[0];
+  const parts: string[] = [];
+  if (first) {
+    const same = runs.every((r) => r.from === first.from && r.to === first.to);
+    const span = same ? `${fmtTime(first.from)} → ${fmtTime(first.to)} UTC` : 'spans differ (see From/To)';
+    parts.push(`Backtests  ${first.timeframe}  ${span}  balance ${fmtMoney(first.settings.initialBalance)}`);
+  }
+  parts.push(comparisonTable(runs));
+  if (runs.some((r) => r.lookahead)) parts.push(lookaheadText(runs));
+  for (const r of runs) {
+    if (opts.charts !== false) parts.push(equityChart({ equity: r.equity, equityTimes: r.equityTimes }, { ...opts, height: opts.height ?? 8 }).replace(/^Equity/, `#${r.id} ${r.strategy} ${r.symbol} equity`));
+    if (opts.trades) parts.push(`#${r.id} ${r.strategy} ${r.symbol} trades\n${tradesTable(r.trades)}`);
+  }
+  return parts.join('\n\n');
+}
+
+export function lookaheadText(runs: readonly Pick<StoredRun, 'id' | 'strategy' | 'symbol' | 'lookahead'>[]): string {
+  const lines: string[] = [];
+  for (const r of runs) {
+    const la = r.lookahead;
+    if (!la) continue;
+    if (la.differences.length === 0) {
+      lines.push(`Lookahead check #${r.id} ${r.strategy} ${r.symbol}: passed (${la.checkedCuts} cuts, no decision changed)`);
+      continue;
+    }
+    const more = la.truncated ? ' (list cut short)' : '';
+    lines.push(`Lookahead check #${r.id} ${r.strategy} ${r.symbol}: FAILED — ${la.differences.length} decision(s) differ on cut data (${la.checkedCuts} cuts)${more}:`);
+    for (const d of la.differences) {
+      lines.push(`  candle ${d.index} ${fmtTime(d.time)}, data cut after ${d.cutAt} candles: full data ${describeDecision(d.full)}, cut data ${describeDecision(d.cut)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function describeDecision(d: unknown): string {
+  if (d === null || d === undefined) return 'no decision';
+  if (typeof d === 'object' && 'action' in d) {
+    const o = d as { action: string; reason?: string };
+    return o.reason ? `${o.action} (${o.reason})` : o.action;
+  }
+  return JSON.stringify(d);
+}
+
+export function runListTable(runs: readonly RunSummary[]): string {
+  if (runs.length === 0) return 'No stored backtests yet. Run one with: tradetui backtest --strategy NAME --symbol BTC/USDT --timeframe 1h';
+  const rows = runs.map((r) => [
+    String(r.id),
+    fmtTime(r.createdAt),
+    r.strategy,
+    r.symbol,
+    r.timeframe,
+    fmtTime(r.from),
+    fmtTime(r.to),
+    fmtPct(r.metrics.totalReturnPct),
+    fmtPct(r.metrics.maxDrawdownPct),
+    fmtNum(r.metrics.sharpe),
+    String(r.metrics.trades),
+  ]);
+  return table(rows, ['r', 'l', 'l', 'l', 'l', 'l', 'l', 'r', 'r', 'r', 'r'], [
+    'Run',
+    'Created (UTC)',
+    'Strategy',
+    'Symbol',
+    'TF',
+    'From',
+    'To',
+    'Return',
+    'Max DD',
+    'Sharpe',
+    'Trades',
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// JSON (times as ISO-8601; everything else as stored)
+
+const isoOrNull = (t: number | null): string | null => (t === null ? null : iso(t));
+
+export function metricsJson(m: Metrics): Record<string, unknown> {
+  return { ...m, maxDrawdownStart: isoOrNull(m.maxDrawdownStart), maxDrawdownEnd: isoOrNull(m.maxDrawdownEnd) };
+}
+
+export function tradeJson(t: ClosedTrade): Record<string, unknown> {
+  return {
+    entryTime: iso(t.entryTime),
+    exitTime: iso(t.exitTime),
+    side: t.side,
+    entryPrice: t.entryPrice,
+    exitPrice: t.exitPrice,
+    qty: t.qty,
+    pnl: t.pnl,
+    pnlPct: t.pnlPct,
+    fees: t.fees,
+    exitReason: t.exitReason,
+  };
+}
+
+export function runJson(run: StoredRun): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    id: run.id,
+    strategy: run.strategy,
+    exchange: run.exchange,
+    symbol: run.symbol,
+    timeframe: run.timeframe,
+    from: iso(run.from),
+    to: iso(run.to),
+    params: run.params,
+    initialBalance: run.settings.initialBalance,
+    metrics: metricsJson(run.metrics),
+    trades: run.trades.map(tradeJson),
+    protections: run.protections.map((p) => ({ ...p, triggeredAt: iso(p.triggeredAt), releasedAt: isoOrNull(p.releasedAt) })),
+    riskDecisions: run.riskDecisions,
+  };
+  if (run.lookahead) {
+    out.lookahead = {
+      checkedCuts: run.lookahead.checkedCuts,
+      passed: run.lookahead.differences.length === 0,
+      truncated: run.lookahead.truncated,
+      differences: run.lookahead.differences.map((d) => ({ ...d, time: iso(d.time) })),
+    };
+  }
+  return out;
+}
+
+export function runSummaryJson(r: RunSummary): Record<string, unknown> {
+  return {
+    id: r.id,
+    createdAt: iso(r.createdAt),
+    strategy: r.strategy,
+    exchange: r.exchange,
+    symbol: r.symbol,
+    timeframe: r.timeframe,
+    from: iso(r.from),
+    to: iso(r.to),
+    params: r.params,
+    metrics: metricsJson(r.metrics),
+  };
+}

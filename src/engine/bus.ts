@@ -1,0 +1,50 @@
+// Typed event stream. Listeners are called synchronously in emit order; a throwing listener is reported
+// to the error handler and never stops the engine or other listeners.
+import type { EngineEvent, EngineEventType, EventOf } from '../core/events.js';
+
+type Listener<E> = (event: E) => void;
+
+export class EventBus {
+  private readonly byType = new Map<EngineEventType, Set<Listener<EngineEvent>>>();
+  private readonly all = new Set<Listener<EngineEvent>>();
+  private onListenerError: (err: unknown, event: EngineEvent) => void = (err) => {
+    queueMicrotask(() => {
+      throw err;
+    });
+  };
+
+  setErrorHandler(handler: (err: unknown, event: EngineEvent) => void): void {
+    this.onListenerError = handler;
+  }
+
+  on<T extends EngineEventType>(type: T, listener: Listener<EventOf<T>>): () => void {
+    let set = this.byType.get(type);
+    if (!set) this.byType.set(type, (set = new Set()));
+    set.add(listener as Listener<EngineEvent>);
+    return () => set!.delete(listener as Listener<EngineEvent>);
+  }
+
+  onAny(listener: Listener<EngineEvent>): () => void {
+    this.all.add(listener);
+    return () => this.all.delete(listener);
+  }
+
+  /** Hot paths ask first so that they build no event object nobody reads. */
+  wants(type: EngineEventType): boolean {
+    return this.all.size > 0 || (this.byType.get(type)?.size ?? 0) > 0;
+  }
+
+  emit(event: EngineEvent): void {
+    const set = this.byType.get(event.type);
+    if (set) for (const l of set) this.call(l, event);
+    for (const l of this.all) this.call(l, event);
+  }
+
+  private call(l: Listener<EngineEvent>, event: EngineEvent): void {
+    try {
+      l(event);
+    } catch (err) {
+      this.onListenerError(err, event);
+    }
+  }
+}

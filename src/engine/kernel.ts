@@ -1,0 +1,392 @@
+// The engine kernel, identical for backtest, paper and live. For each closed candle of a market:
+//   1. orders waiting for this candle's open fill (broker),
+//   2. protective exits are checked on the candle's high/low, survivors' trailing/break-even advance,
+//   3. positions are marked at the close and the risk layer updates its protections,
+//   4. each running instance on the market decides; entries pass the risk layer, then go to the broker.
+// Every step is an event on the bus. The kernel never asks which mode it is in.
+import type { Candle, MarketKey } from '../core/candle.js';
+import { marketKeyString } from '../core/candle.js';
+import type { Actor, Command, CommandResult, InstanceInfo } from '../core/events.js';
+import { DAY_MS } from '../core/time.js';
+import type { ClosedTrade, Decision, ExitReason, Fill, Order, Position } from '../core/trading.js';
+import type { Indicators } from '../strategy/indicators.js';
+import type { EventBus } from './bus.js';
+import { checkExit, updateAfterCandle } from './exits.js';
+import type { Portfolio } from './portfolio.js';
+import type { Broker, Clock } from './ports.js';
+import type { RiskLayer } from './risk/types.js';
+import { StrategyRunner, type InstanceSpec } from './strategy-runner.js';
+
+export interface KernelDeps {
+  bus: EventBus;
+  broker: Broker;
+  portfolio: Portfolio;
+  risk: RiskLayer;
+  ta: Indicators;
+  clock: Clock;
+  nextId: (prefix: string) => string;
+  allowShort: boolean;
+}
+
+export type KernelState = 'running' | 'paused' | 'halted' | 'stopped';
+
+/** Per-symbol state the hot path reads once per candle. */
+interface SymbolState {
+  lastOpened: number;
+  lastPrice: number;
+}
+
+export class Kernel {
+  readonly instances = new Map<string, StrategyRunner>();
+  state: KernelState = 'running';
+  private readonly symbols = new Map<string, SymbolState>();
+  /** Instances per market, resolved once per key object (feeds pass the same key object every candle). */
+  private readonly runnersByKey = new WeakMap<MarketKey, StrategyRunner[]>();
+  /** Protection (stops) decided with an entry, kept until the entry fills. */
+  private readonly entryProtection = new Map<string, Order['protection']>();
+  private dayStart = NaN;
+  dayStartEquity: number;
+  readonly closedTrades: ClosedTrade[] = [];
+  riskCounts = { accepted: 0, resized: 0, rejected: 0 };
+  private instancesVersion = 0;
+  decisions = 0;
+
+  constructor(private readonly d: KernelDeps) {
+    d.broker.onFill((fill) => this.applyFill(fill));
+    this.dayStartEquity = d.portfolio.equity();
+  }
+
+  get portfolio(): Portfolio {
+    return this.d.portfolio;
+  }
+
+  get risk(): RiskLayer {
+    return this.d.risk;
+  }
+
+  addInstance(spec: InstanceSpec, by: Actor = 'config'): StrategyRunner {
+    if (this.instances.has(spec.id)) throw new Error(`instance ${spec.id} exists`);
+    const runner = new StrategyRunner(spec, this.d.ta, this.d.risk);
+    this.instances.set(spec.id, runner);
+    this.instancesVersion++;
+    if (this.d.bus.wants('instance')) this.d.bus.emit({ type: 'instance', instance: this.info(runner), change: 'added', by });
+    return runner;
+  }
+
+  info(r: StrategyRunner): InstanceInfo {
+    return { id: r.id, strategy: r.strategy.name, symbol: r.key.symbol, timeframe: r.key.timeframe, params: { ...r.params }, running: r.running };
+  }
+
+  private symbolState(symbol: string): SymbolState {
+    let st = this.symbols.get(symbol);
+    if (!st) this.symbols.set(symbol, (st = { lastOpened: -Infinity, lastPrice: NaN }));
+    return st;
+  }
+
+  private runnersOf(key: MarketKey): StrategyRunner[] {
+    let list = this.runnersByKey.get(key) as (StrategyRunner[] & { version?: number }) | undefined;
+    if (!list || list.version !== this.instancesVersion) {
+      const id = marketKeyString(key);
+      list = [...this.instances.values()].filter((r) => marketKeyString(r.key) === id);
+      list.version = this.instancesVersion;
+      this.runnersByKey.set(key, list);
+    }
+    return list;
+  }
+
+  /** A new candle opened (feeds that see forming candles); pending market orders fill at its open. */
+  candleOpened(key: MarketKey, time: number, price: number): void {
+    const st = this.symbolState(key.symbol);
+    if (st.lastOpened === time) return;
+    st.lastOpened = time;
+    this.d.broker.candleOpened(key.symbol, time, price);
+  }
+
+  /** One closed candle of one market. The candle object is not retained. */
+  onCandle(key: MarketKey, c: Candle): void {
+    const { bus, portfolio, risk } = this.d;
+    const symbol = key.symbol;
+    this.candleOpened(key, c.time, c.open);
+    this.rollDay(c.time);
+
+    // 2. protective exits on this candle's range, with the levels as they stood before it
+    if (portfolio.positions.size > 0) {
+      for (const p of portfolio.positionsOn(symbol)) {
+        if (p.entryTime > c.time) continue;
+        // (positionsOn copies, so closing a position here is safe)
+        const hit = checkExit(p, c);
+        if (hit) this.exitPosition(p, 'stop', hit.price, hit.reason, `${hit.reason.replace('_', ' ')} at ${fmt(hit.price)}`, c.time);
+        else {
+          updateAfterCandle(p, c);
+          if (bus.wants('position')) bus.emit({ type: 'position', change: 'updated', position: { ...p, protection: { ...p.protection } } });
+        }
+      }
+    }
+
+    // 3. mark to market, protections
+    this.symbolState(symbol).lastPrice = c.close;
+    if (portfolio.positions.size > 0) portfolio.mark(symbol, c.close);
+    risk.onCandle(symbol, c.time, portfolio.equity());
+
+    // 4. decisions
+    const runners = this.runnersOf(key);
+    for (let k = 0; k < runners.length; k++) {
+      const r = runners[k]!;
+      const i = r.advance(c);
+      if (i < 0) continue;
+      if (bus.wants('candle')) bus.emit({ type: 'candle', instanceId: r.id, symbol, timeframe: key.timeframe, candle: { ...c } });
+      if (!r.running) continue;
+      const position = portfolio.positions.size > 0 ? portfolio.positionOf(r.id) : undefined;
+      this.timeExit(r, position, c);
+      const decision = r.decide(position ? position.side : null);
+      if (decision) this.act(r, decision, i, c);
+    }
+
+    if (bus.wants('equity')) {
+      bus.emit({ type: 'equity', time: c.time, equity: portfolio.equity(), cash: portfolio.cash, exposure: portfolio.exposure() });
+    }
+  }
+
+  private timeExit(r: StrategyRunner, p: Position | undefined, c: Candle): void {
+    const max = p?.protection.maxCandles;
+    if (!p || max === undefined || p.candlesHeld < max || this.hasPendingExit(p.id)) return;
+    this.exitPosition(p, 'market', c.close, 'time', `held ${p.candlesHeld} candles (max ${max})`, c.time);
+  }
+
+  private act(r: StrategyRunner, decision: Decision, i: number, c: Candle): void {
+    const { bus, portfolio, risk } = this.d;
+    this.decisions++;
+    if (bus.wants('decision')) {
+      bus.emit({ type: 'decision', instanceId: r.id, strategy: r.strategy.name, symbol: r.key.symbol, time: c.time, action: decision.action, reason: decision.reason });
+    }
+    const position = portfolio.positionOf(r.id);
+    if (decision.action === 'exit') {
+      if (position && !this.hasPendingExit(position.id)) this.exitPosition(position, 'market', c.close, 'signal', decision.reason, c.time);
+      return;
+    }
+    const side = decision.action === 'enter-long' ? 'long' : 'short';
+    if (position) {
+      // An opposite signal while holding closes the position; entering again waits for the next signal.
+      if (position.side !== side && !this.hasPendingExit(position.id)) this.exitPosition(position, 'market', c.close, 'signal', decision.reason, c.time);
+      return;
+    }
+    if (this.hasPendingEntry(r.id)) return;
+    if (side === 'short' && !this.d.allowShort) return this.riskEvent(r, c.time, { verdict: 'rejected', reason: 'short selling is off for this account (account.allowShort)' });
+    if (this.state !== 'running') return this.riskEvent(r, c.time, { verdict: 'rejected', reason: `entries are ${this.state}` });
+    const { risk: riskSeries } = r.series();
+    const verdict = risk.vetEntry({
+      instanceId: r.id,
+      strategy: r.strategy.name,
+      symbol: r.key.symbol,
+      side,
+      decision,
+      time: c.time,
+      price: c.close,
+      series: riskSeries,
+      index: i,
+      equity: portfolio.equity(),
+      cash: portfolio.cash,
+      positions: [...portfolio.positions.values()],
+      hints: r.strategy.risk,
+      instanceTrades: r.trades,
+    });
+    this.riskEvent(r, c.time, verdict);
+    if (verdict.verdict === 'rejected') return;
+    const order: Order = {
+      id: this.d.nextId('o'),
+      instanceId: r.id,
+      symbol: r.key.symbol,
+      side: side === 'long' ? 'buy' : 'sell',
+      type: 'market',
+      purpose: 'entry',
+      qty: verdict.qty,
+      quote: verdict.quote,
+      reason: decision.reason,
+      protection: verdict.protection,
+      createdAt: c.time,
+    };
+    this.entryProtection.set(order.id, verdict.protection);
+    this.submit(order);
+  }
+
+  private riskEvent(r: StrategyRunner, time: number, v: { verdict: 'accepted' | 'resized' | 'rejected'; reason: string; requested?: number; granted?: number }): void {
+    this.riskCounts[v.verdict]++;
+    const { bus } = this.d;
+    if (bus.wants('risk')) {
+      bus.emit({ type: 'risk', instanceId: r.id, symbol: r.key.symbol, time, verdict: v.verdict, reason: v.reason, requested: v.requested, granted: v.granted });
+    }
+  }
+
+  private exitPosition(p: Position, type: 'market' | 'stop', price: number, exitReason: ExitReason, reason: string, time: number, urgent = false): void {
+    this.submit({
+      id: this.d.nextId('o'),
+      instanceId: p.instanceId,
+      symbol: p.symbol,
+      side: p.side === 'long' ? 'sell' : 'buy',
+      type,
+      purpose: 'exit',
+      qty: p.qty,
+      price: type === 'stop' ? price : undefined,
+      reason,
+      exitReason,
+      positionId: p.id,
+      urgent,
+      createdAt: time,
+    });
+  }
+
+  private submit(order: Order): void {
+    if (this.d.bus.wants('order')) this.d.bus.emit({ type: 'order', order });
+    const last = this.symbols.get(order.symbol)?.lastPrice;
+    this.d.broker.submit(order, last !== undefined && !Number.isNaN(last) ? last : undefined);
+  }
+
+  private hasPendingExit(positionId: string): boolean {
+    return this.d.broker.pending().some((o) => o.positionId === positionId);
+  }
+
+  private hasPendingEntry(instanceId: string): boolean {
+    return this.d.broker.pending().some((o) => o.instanceId === instanceId && o.purpose === 'entry');
+  }
+
+  private applyFill(fill: Fill): void {
+    const { bus, portfolio, risk } = this.d;
+    const r = this.instances.get(fill.instanceId);
+    const protection = this.entryProtection.get(fill.orderId);
+    this.entryProtection.delete(fill.orderId);
+    const out = portfolio.apply(fill, r?.strategy.name ?? fill.instanceId, protection ?? {});
+    if (bus.wants('fill')) bus.emit({ type: 'fill', fill });
+    if (bus.wants('position')) bus.emit({ type: 'position', change: out.change, position: { ...out.position, protection: { ...out.position.protection } } });
+    if (out.trade) {
+      r?.trades.push(out.trade);
+      this.closedTrades.push(out.trade);
+      risk.onTradeClosed(out.trade, fill.time);
+      if (bus.wants('trade')) bus.emit({ type: 'trade', trade: out.trade });
+    }
+  }
+
+  private rollDay(time: number): void {
+    const day = Math.floor(time / DAY_MS);
+    if (day !== this.dayStart) {
+      this.dayStart = day;
+      this.dayStartEquity = this.d.portfolio.equity();
+    }
+  }
+
+  /** Closes every open position now at its last price (kill switch, end of a backtest, manual close). */
+  closePositions(reason: ExitReason, why: string, symbol?: string): number {
+    let n = 0;
+    this.d.broker.cancelAll(symbol);
+    for (const p of [...this.d.portfolio.positions.values()]) {
+      if (symbol !== undefined && p.symbol !== symbol) continue;
+      this.exitPosition(p, 'market', p.lastPrice, reason, why, this.lastTime(), true);
+      n++;
+    }
+    return n;
+  }
+
+  private lastTime(): number {
+    let t = -Infinity;
+    for (const v of this.symbols.values()) t = Math.max(t, v.lastOpened);
+    return Number.isFinite(t) ? t : this.d.clock.now();
+  }
+
+  /** Commands from views (TUI, Telegram, CLI): the same checks whoever sends them. */
+  handle(cmd: Command): CommandResult {
+    const { bus } = this.d;
+    switch (cmd.type) {
+      case 'start':
+      case 'stop': {
+        const r = this.instances.get(cmd.instanceId);
+        if (!r) return { ok: false, message: `no strategy instance "${cmd.instanceId}"` };
+        const run = cmd.type === 'start';
+        if (r.running === run) return { ok: true, message: `${r.id} is already ${run ? 'running' : 'stopped'}` };
+        r.running = run;
+        bus.emit({ type: 'instance', instance: this.info(r), change: run ? 'started' : 'stopped', by: cmd.by });
+        return { ok: true, message: `${r.id} ${run ? 'started' : 'stopped'}` };
+      }
+      case 'close': {
+        const n = this.closePositions('manual', `closed by ${cmd.by}`, cmd.symbol);
+        return n > 0 ? { ok: true, message: `closing ${n} position(s) on ${cmd.symbol}` } : { ok: false, message: `no open position on ${cmd.symbol}` };
+      }
+      case 'pause':
+      case 'resume':
+      case 'kill': {
+        if (cmd.type === 'kill') {
+          for (const r of this.instances.values()) {
+            if (!r.running) continue;
+            r.running = false;
+            bus.emit({ type: 'instance', instance: this.info(r), change: 'stopped', by: cmd.by });
+          }
+          const n = this.closePositions('kill', `kill switch by ${cmd.by}`);
+          this.d.risk.halt?.(`kill switch by ${cmd.by}; entries halted until resumed`, this.lastTime());
+          this.setState('halted', `kill switch by ${cmd.by}`, cmd.by);
+          return { ok: true, message: `kill switch: all strategies stopped, ${n} position(s) closed` };
+        }
+        if (cmd.type === 'pause') {
+          this.setState('paused', `paused by ${cmd.by}`, cmd.by);
+          return { ok: true, message: 'new entries paused; open positions keep their stops' };
+        }
+        this.d.risk.resume(this.lastTime());
+        this.setState('running', `resumed by ${cmd.by}`, cmd.by);
+        return { ok: true, message: 'entries resumed' };
+      }
+      case 'add-instance':
+      case 'set-speed':
+        return { ok: false, message: `${cmd.type} is handled by the application, not the kernel` };
+    }
+  }
+
+  setState(state: KernelState, reason: string, by: Actor): void {
+    this.state = state;
+    this.d.bus.emit({ type: 'engine', state, reason, by });
+  }
+
+  /**
+   * Puts back a stored account after a restart: cash, positions, orders still waiting for a fill and the
+   * trades each instance closed. Instances must have been added first.
+   */
+  restore(state: { cash: number; feesPaid: number; realisedPnl: number; positions: Position[]; pendingOrders: Order[]; trades: ClosedTrade[]; state: KernelState }): void {
+    const { portfolio, broker, risk } = this.d;
+    portfolio.cash = state.cash;
+    portfolio.feesPaid = state.feesPaid;
+    portfolio.realisedPnl = state.realisedPnl;
+    for (const p of state.positions) {
+      portfolio.positions.set(p.id, { ...p, protection: { ...p.protection } });
+      this.symbolState(p.symbol).lastPrice = p.lastPrice;
+    }
+    for (const o of state.pendingOrders) {
+      if (o.purpose === 'entry' && o.protection) this.entryProtection.set(o.id, o.protection);
+      broker.submit(o);
+    }
+    for (const t of state.trades) {
+      this.closedTrades.push(t);
+      this.instances.get(t.instanceId)?.trades.push(t);
+      risk.onTradeClosed(t, t.exitTime);
+    }
+    this.state = state.state;
+    this.dayStartEquity = portfolio.equity();
+  }
+
+  /** End of a run: positions still open close at the last close with reason `end`. */
+  finish(): void {
+    this.closePositions('end', 'end of data');
+  }
+
+  /** Orders waiting at the broker. */
+  pendingOrders(): Order[] {
+    return this.d.broker.pending();
+  }
+
+  lastPriceOf(symbol: string): number | undefined {
+    return this.symbols.get(symbol)?.lastPrice;
+  }
+}
+
+export function instanceId(strategy: string, key: MarketKey): string {
+  return `${strategy}@${marketKeyString(key)}`;
+}
+
+function fmt(n: number): string {
+  return Number(n.toPrecision(8)).toString();
+}

@@ -1,0 +1,215 @@
+// The risk layer every entry passes before any broker sees it, in every mode: protections first (a paused
+// symbol or a halted account refuses), then sizing (sizing.ts), then the limits that clip every size, then
+// the exit levels (stops.ts). Each verdict carries its reason; the kernel publishes it as a `risk` event.
+import { mergeRisk, PROTECTION_NAMES, type RiskConfig, type RiskOverride } from '../../config/risk-schema.js';
+import type { CandleSeries } from '../../core/candle.js';
+import type { ProtectionEvent } from '../../core/events.js';
+import type { ClosedTrade } from '../../core/trading.js';
+import type { Indicators } from '../../strategy/indicators.js';
+import { ProtectionSet, type RuleName } from './protections.js';
+import { computeRiskSeries } from './series.js';
+import { fmt, sizeEntry } from './sizing.js';
+import { planExits } from './stops.js';
+import type { EntryIntent, RiskLayer, RiskVerdict } from './types.js';
+
+/** What the exchange allows for a symbol (live: from ccxt's market; else the config's limits). */
+export interface MarketRules {
+  minNotional?: number;
+  amountStep?: number;
+}
+
+export interface RiskLayerOptions {
+  /** --stake-pct: P% of equity per entry (percent sizing whatever the mode); lifts the max position and per-symbol clips to P. */
+  stakePct?: number;
+  emit?: (event: { type: 'protection'; protection: ProtectionEvent }) => void;
+  /** Partial overrides of the account's section, by strategy instance id. */
+  instances?: Record<string, RiskOverride | undefined>;
+  markets?: (symbol: string) => MarketRules | undefined;
+  /** Protections stored before a restart (trigger events with no release yet) to re-arm. */
+  restore?: readonly ProtectionEvent[];
+  ta: Indicators;
+}
+
+interface InstanceRisk {
+  cfg: RiskConfig;
+  /** Protections the override changes; these run in the instance's own set. */
+  own: Set<RuleName>;
+  set: ProtectionSet | null;
+}
+
+const ALL_RULES: readonly RuleName[] = [...PROTECTION_NAMES, 'killSwitch'];
+
+export class DefaultRiskLayer implements RiskLayer {
+  private readonly log: ProtectionEvent[] = [];
+  private readonly account: ProtectionSet;
+  private readonly instances = new Map<string, InstanceRisk>();
+  /** Entries granted at a candle and not yet filled, so entries decided on the same candle share the limits. */
+  private reserved: Array<{ instanceId: string; symbol: string; quote: number; time: number }> = [];
+
+  constructor(
+    private readonly base: RiskConfig,
+    private readonly opts: RiskLayerOptions,
+  ) {
+    const sink = {
+      triggered: (e: ProtectionEvent) => {
+        this.log.push(e);
+        opts.emit?.({ type: 'protection', protection: { ...e } });
+      },
+      released: (e: ProtectionEvent) => opts.emit?.({ type: 'protection', protection: { ...e } }),
+    };
+    this.sink = sink;
+    this.account = new ProtectionSet(base.protections, sink);
+    for (const [id, o] of Object.entries(opts.instances ?? {})) this.setInstanceRisk(id, o);
+    for (const e of opts.restore ?? []) {
+      // Only halts survive a restart: windowed pauses are short, and their end is not part of the event.
+      if (e.state !== 'triggered' || e.releasedAt !== null || (e.name !== 'maxDrawdown' && e.name !== 'killSwitch')) continue;
+      this.log.push({ ...e });
+      this.account.restore(this.log[this.log.length - 1]!, null);
+    }
+  }
+
+  private readonly sink: ConstructorParameters<typeof ProtectionSet>[1];
+
+  setInstanceRisk(instanceId: string, override: RiskOverride | undefined): void {
+    if (!override) {
+      this.instances.delete(instanceId);
+      return;
+    }
+    const cfg = mergeRisk(this.base, override);
+    const own = new Set<RuleName>(Object.keys(override.protections ?? {}) as RuleName[]);
+    const set = own.size > 0 ? new ProtectionSet(cfg.protections, this.sink, instanceId) : null;
+    this.instances.set(instanceId, { cfg, own, set });
+  }
+
+  configFor(instanceId: string): RiskConfig {
+    return this.instances.get(instanceId)?.cfg ?? this.base;
+  }
+
+  compute(candles: CandleSeries): Record<string, Float64Array> {
+    const cfgs = [this.base, ...[...this.instances.values()].map((i) => i.cfg)];
+    return computeRiskSeries(cfgs, candles, this.opts.ta);
+  }
+
+  vetEntry(intent: EntryIntent): RiskVerdict {
+    const inst = this.instances.get(intent.instanceId);
+    const cfg = inst?.cfg ?? this.base;
+    const plan = planExits(cfg, intent);
+    const protection = plan.protection;
+    const reject = (reason: string, requested?: number): RiskVerdict => ({ verdict: 'rejected', reason, protection, requested, granted: 0 });
+
+    const blocked = this.blocking(intent, inst);
+    if (blocked) return reject(`${blocked.name}${blocked.scope === 'global' ? '' : ` (${blocked.scope})`}: ${blocked.reason}`);
+    if (!(intent.equity > 0)) return reject('no equity to size an entry');
+
+    this.reserved = this.reserved.filter((r) => r.time === intent.time && !intent.positions.some((p) => p.instanceId === r.instanceId));
+    const L = cfg.limits;
+    const open = intent.positions.length + this.reserved.length;
+    if (L.maxOpenPositions !== null && open >= L.maxOpenPositions) return reject(`max open positions ${L.maxOpenPositions} reached`);
+
+    const sized = sizeEntry(cfg, intent, this.opts.stakePct);
+    if (!sized.ok) return reject(sized.reason);
+    const requested = sized.quote;
+    const lift = this.opts.stakePct;
+    const maxPos = lift !== undefined ? Math.max(lift, L.maxPositionPct) : L.maxPositionPct;
+    const maxSym = lift !== undefined ? Math.max(lift, L.maxSymbolPct) : L.maxSymbolPct;
+
+    let symbolExposure = 0;
+    let totalExposure = 0;
+    for (const p of intent.positions) {
+      const v = p.qty * p.lastPrice;
+      totalExposure += v;
+      if (p.symbol === intent.symbol) symbolExposure += v;
+    }
+    for (const r of this.reserved) {
+      totalExposure += r.quote;
+      if (r.symbol === intent.symbol) symbolExposure += r.quote;
+    }
+
+    const eq = intent.equity;
+    const clips: Array<[number, string]> = [
+      [(eq * maxPos) / 100, `max position ${fmt(maxPos)}% of equity`],
+      [(eq * maxSym) / 100 - symbolExposure, `max ${fmt(maxSym)}% of equity on ${intent.symbol}`],
+      [(eq * L.maxTotalExposurePct) / 100 - totalExposure, `max total exposure ${fmt(L.maxTotalExposurePct)}% of equity`],
+    ];
+    if (intent.side === 'long') clips.push([intent.cash, 'cash available']);
+    let granted = requested;
+    let clippedBy: string | null = null;
+    for (const [cap, why] of clips) {
+      if (cap < granted - 1e-9 * Math.max(1, granted)) {
+        granted = Math.max(0, cap);
+        clippedBy = why;
+      }
+    }
+
+    const market = this.opts.markets?.(intent.symbol);
+    const minNotional = market?.minNotional ?? L.minNotional;
+    const step = market?.amountStep ?? L.amountStep;
+    if (granted < minNotional || !(granted > 0)) {
+      return reject(`${fmt(granted)} ${clippedBy ? `after ${clippedBy} ` : ''}is below the exchange minimum ${fmt(minNotional)}`, requested);
+    }
+    let qty: number | undefined;
+    if (step > 0) {
+      qty = Math.floor(granted / intent.price / step + 1e-9) * step;
+      qty = Number(qty.toFixed(12));
+      const value = qty * intent.price;
+      if (!(qty > 0) || value < minNotional) return reject(`${fmt(qty)} units (step ${fmt(step)}) is below the exchange minimum ${fmt(minNotional)}`, requested);
+      granted = value;
+    }
+
+    this.reserved.push({ instanceId: intent.instanceId, symbol: intent.symbol, quote: granted, time: intent.time });
+    const resized = clippedBy !== null;
+    const parts = [sized.reason];
+    if (resized) parts.push(`${fmt(requested)} clipped to ${fmt(granted)} by ${clippedBy}`);
+    else parts.push(`${fmt(granted)}`);
+    if (qty !== undefined) parts.push(`${fmt(qty)} units at step ${fmt(step)}`);
+    if (plan.summary) parts.push(plan.summary);
+    parts.push(...plan.notes);
+    return {
+      verdict: resized ? 'resized' : 'accepted',
+      reason: parts.join('; '),
+      quote: qty === undefined ? granted : undefined,
+      qty,
+      protection,
+      requested,
+      granted,
+    };
+  }
+
+  private blocking(intent: EntryIntent, inst: InstanceRisk | undefined): ProtectionEvent | null {
+    if (!inst?.set) return this.account.blocking(intent.symbol, intent.time);
+    const accountRules = new Set(ALL_RULES.filter((n) => !inst.own.has(n)));
+    return this.account.blocking(intent.symbol, intent.time, accountRules) ?? inst.set.blocking(intent.symbol, intent.time);
+  }
+
+  private *sets(): Iterable<ProtectionSet> {
+    yield this.account;
+    for (const i of this.instances.values()) if (i.set) yield i.set;
+  }
+
+  onCandle(_symbol: string, time: number, equity: number): void {
+    for (const s of this.sets()) s.onCandle(time, equity);
+  }
+
+  onTradeClosed(trade: ClosedTrade, time: number): void {
+    this.account.onTradeClosed(trade, time);
+    this.instances.get(trade.instanceId)?.set?.onTradeClosed(trade, time);
+  }
+
+  history(): readonly ProtectionEvent[] {
+    return this.log.map((e) => ({ ...e }));
+  }
+
+  active(): readonly ProtectionEvent[] {
+    const out: ProtectionEvent[] = [];
+    for (const s of this.sets()) out.push(...s.current());
+    return out;
+  }
+
+  halt(reason: string, time: number): void {
+    this.account.halt(reason, time);
+  }
+
+  resume(time: number): void {
+    for (const s of this.sets()) s.resume(time);
+  }
+}
