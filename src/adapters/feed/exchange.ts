@@ -1,0 +1,156 @@
+// Live candles from an exchange's public endpoints through ccxt (no keys): polls fetchOHLCV for each
+// watched market, delivers each candle once when it has closed, and reports a newly opened candle's
+// price so waiting market orders fill at it. When the exchange cannot be reached it says so (status
+// retrying/down) and keeps trying with backoff; it never throws out of run().
+import type { Candle, CandleSeries, MarketKey } from '../../core/candle.js';
+import { emptySeries, marketKeyString, seriesFromCandles } from '../../core/candle.js';
+import { errorMessage } from '../../core/errors.js';
+import { timeframeMs } from '../../core/time.js';
+import type { FeedSink, MarketFeed } from '../../engine/ports.js';
+import { createExchange, errorKind, type Exchange, type ExchangeConfig } from '../exchange/ccxt.js';
+
+export interface ExchangeFeedOptions {
+  pollSeconds: number;
+  logger?: { warn(obj: unknown, msg?: string): void };
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Longest wait between attempts while the exchange is unreachable. */
+  maxBackoffMs?: number;
+  /** Consecutive failures after which the status turns from retrying to down. */
+  downAfter?: number;
+}
+
+type Ohlcv = [number, number, number, number, number, number];
+
+interface Watch {
+  key: MarketKey;
+  lastDelivered: number;
+  lastOpened: number;
+}
+
+export class ExchangeFeed implements MarketFeed {
+  private exchange: Exchange | null = null;
+  private readonly watches = new Map<string, Watch>();
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly cfg: ExchangeConfig,
+    private readonly opts: ExchangeFeedOptions,
+  ) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  get label(): string {
+    return this.cfg.name;
+  }
+
+  private async client(): Promise<Exchange> {
+    this.exchange ??= await createExchange(this.cfg);
+    return this.exchange;
+  }
+
+  resumeAfter(key: MarketKey, time: number): void {
+    const w = this.watches.get(marketKeyString(key));
+    if (w) w.lastDelivered = Math.max(w.lastDelivered, time);
+    else this.watches.set(marketKeyString(key), { key, lastDelivered: time, lastOpened: time });
+  }
+
+  watch(key: MarketKey): void {
+    const id = marketKeyString(key);
+    if (!this.watches.has(id)) this.watches.set(id, { key, lastDelivered: -Infinity, lastOpened: -Infinity });
+    this.wake?.();
+  }
+
+  unwatch(key: MarketKey): void {
+    this.watches.delete(marketKeyString(key));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+  }
+
+  /** Closed candles before now; on failure an empty series (the chart fills as candles arrive). */
+  async history(key: MarketKey, limit: number): Promise<CandleSeries> {
+    try {
+      const rows = await this.fetch(key, undefined, Math.min(1000, limit + 1));
+      const closed = this.closedOnly(key, rows).slice(-limit);
+      const w = this.watches.get(marketKeyString(key));
+      const last = closed.length > 0 ? closed[closed.length - 1]!.time : -Infinity;
+      if (w) w.lastDelivered = Math.max(w.lastDelivered, last);
+      else this.watches.set(marketKeyString(key), { key, lastDelivered: last, lastOpened: last });
+      return seriesFromCandles(closed);
+    } catch (err) {
+      this.opts.logger?.warn({ err: errorMessage(err) }, `history for ${marketKeyString(key)} unavailable`);
+      return emptySeries();
+    }
+  }
+
+  async run(sink: FeedSink): Promise<void> {
+    const sleep = this.opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const maxBackoff = this.opts.maxBackoffMs ?? 60_000;
+    const downAfter = this.opts.downAfter ?? 5;
+    let failures = 0;
+    let lastTime: number | null = null;
+    let connectedOnce = false;
+    while (!this.stopped) {
+      let wait = this.opts.pollSeconds * 1000;
+      try {
+        for (const w of [...this.watches.values()]) {
+          const rows = await this.fetch(w.key, Number.isFinite(w.lastDelivered) ? w.lastDelivered : undefined, 100);
+          for (const c of this.closedOnly(w.key, rows)) {
+            if (c.time <= w.lastDelivered) continue;
+            w.lastDelivered = c.time;
+            lastTime = c.time;
+            sink.candle(w.key, c);
+          }
+          const forming = rows.find((r) => r[0] > w.lastDelivered && !this.isClosed(w.key, r[0]));
+          if (forming && forming[0] > w.lastOpened) {
+            w.lastOpened = forming[0];
+            sink.open?.(w.key, forming[0], forming[1]);
+          }
+        }
+        if (failures > 0 || !connectedOnce) sink.status({ type: 'feed', status: 'connected', detail: `${this.cfg.name} connected`, lastCandleTime: lastTime });
+        failures = 0;
+        connectedOnce = true;
+      } catch (err) {
+        failures++;
+        const kind = errorKind(err);
+        const status = failures >= downAfter || kind === 'user' ? 'down' : 'retrying';
+        sink.status({ type: 'feed', status, detail: `${this.cfg.name}: ${errorMessage(err)} (attempt ${failures})`, lastCandleTime: lastTime });
+        wait = Math.min(maxBackoff, 1000 * 2 ** Math.min(failures, 10) * (0.5 + Math.random()));
+      }
+      await Promise.race([sleep(wait), new Promise<void>((r) => (this.wake = r))]);
+      this.wake = null;
+    }
+  }
+
+  private async fetch(key: MarketKey, since: number | undefined, limit: number): Promise<Ohlcv[]> {
+    const ex = await this.client();
+    const rows = (await ex.fetchOHLCV(key.symbol, key.timeframe, since, limit)) as Ohlcv[];
+    if (!Array.isArray(rows)) throw new Error(`${this.cfg.name} answered fetchOHLCV with ${typeof rows}`);
+    return rows;
+  }
+
+  private isClosed(key: MarketKey, openTime: number): boolean {
+    return openTime + timeframeMs(key.timeframe) <= this.now();
+  }
+
+  /** Valid closed candles, ascending; malformed rows from the exchange are dropped and logged. */
+  private closedOnly(key: MarketKey, rows: Ohlcv[]): Candle[] {
+    const out: Candle[] = [];
+    for (const r of rows) {
+      const [time, open, high, low, close, volume] = r;
+      const ok = [time, open, high, low, close, volume].every((v) => typeof v === 'number' && Number.isFinite(v)) && low <= Math.min(open, close) && high >= Math.max(open, close);
+      if (!ok) {
+        this.opts.logger?.warn({ row: r }, `${this.cfg.name} sent an invalid candle for ${marketKeyString(key)}; skipped`);
+        continue;
+      }
+      if (this.isClosed(key, time)) out.push({ time, open, high, low, close, volume });
+    }
+    out.sort((a, b) => a.time - b.time);
+    return out;
+  }
+}

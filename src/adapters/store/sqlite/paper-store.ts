@@ -1,0 +1,282 @@
+// Persists the paper (or live) account as events happen, inside the transaction the app opens around each
+// candle and command, and loads it back on start. SQLite is the source of truth: what the views showed as
+// done was committed first.
+import type { Alert, EngineEvent, ProtectionEvent } from '../../../core/events.js';
+import type { ClosedTrade, Order, Position } from '../../../core/trading.js';
+import type { EventBus } from '../../../engine/bus.js';
+import type { Db } from './db.js';
+
+export interface StoredAccount {
+  currency: string;
+  initialBalance: number;
+  cash: number;
+  feesPaid: number;
+  realisedPnl: number;
+  state: 'running' | 'paused' | 'halted' | 'stopped';
+  session: number;
+}
+
+export interface StoredInstance {
+  id: string;
+  strategy: string;
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+  params: Record<string, number | string | boolean>;
+  running: boolean;
+  bufferStart: number | null;
+  cursorTime: number | null;
+}
+
+export interface StoredState {
+  account: StoredAccount;
+  instances: StoredInstance[];
+  positions: Position[];
+  pendingOrders: Order[];
+  trades: ClosedTrade[];
+  protections: ProtectionEvent[];
+}
+
+export class PaperStore {
+  constructor(private readonly db: Db) {}
+
+  /** Runs fn in one transaction (nested calls join the outer one). */
+  tx<T>(fn: () => T): T {
+    return this.db.inTransaction ? fn() : this.db.transaction(fn)();
+  }
+
+  load(): StoredState | null {
+    const a = this.db.prepare('SELECT * FROM account WHERE id = 1').get() as Record<string, unknown> | undefined;
+    if (!a) return null;
+    const instances = (this.db.prepare('SELECT * FROM instances ORDER BY created_at, id').all() as Record<string, unknown>[]).map((r) => ({
+      id: r.id as string,
+      strategy: r.strategy as string,
+      exchange: r.exchange as string,
+      symbol: r.symbol as string,
+      timeframe: r.timeframe as string,
+      params: JSON.parse(r.params as string),
+      running: r.running === 1,
+      bufferStart: (r.buffer_start as number | null) ?? null,
+      cursorTime: (r.cursor_time as number | null) ?? null,
+    }));
+    const positions = (this.db.prepare('SELECT * FROM positions').all() as Record<string, unknown>[]).map((r) => ({
+      id: r.id as string,
+      instanceId: r.instance_id as string,
+      symbol: r.symbol as string,
+      side: r.side as Position['side'],
+      qty: r.qty as number,
+      entryPrice: r.entry_price as number,
+      entryTime: r.entry_time as number,
+      entryFee: r.entry_fee as number,
+      protection: JSON.parse(r.protection as string),
+      bestPrice: r.best_price as number,
+      candlesHeld: r.candles_held as number,
+      lastPrice: r.last_price as number,
+    }));
+    const pendingOrders = (this.db.prepare("SELECT body FROM orders WHERE status = 'pending' ORDER BY created_at, rowid").pluck().all() as string[]).map(
+      (b) => JSON.parse(b) as Order,
+    );
+    const trades = this.trades({});
+    trades.reverse();
+    const protections = (this.db.prepare('SELECT * FROM protection_events ORDER BY seq').all() as Record<string, unknown>[]).map((r) => ({
+      name: r.name as string,
+      scope: r.scope as string,
+      state: r.state as ProtectionEvent['state'],
+      triggeredAt: r.triggered_at as number,
+      releasedAt: (r.released_at as number | null) ?? null,
+      reason: r.reason as string,
+    }));
+    return {
+      account: {
+        currency: a.currency as string,
+        initialBalance: a.initial_balance as number,
+        cash: a.cash as number,
+        feesPaid: a.fees_paid as number,
+        realisedPnl: a.realised_pnl as number,
+        state: a.state as StoredAccount['state'],
+        session: a.session as number,
+      },
+      instances,
+      positions,
+      pendingOrders,
+      trades,
+      protections,
+    };
+  }
+
+  createAccount(balance: number, currency: string, now: number): void {
+    this.db
+      .prepare('INSERT INTO account (id, currency, initial_balance, cash, created_at, updated_at) VALUES (1, ?, ?, ?, ?, ?)')
+      .run(currency, balance, balance, now, now);
+  }
+
+  /** Starts a new session (ids made in it carry its number) and returns it. */
+  nextSession(): number {
+    this.db.prepare('UPDATE account SET session = session + 1').run();
+    return this.db.prepare('SELECT session FROM account WHERE id = 1').pluck().get() as number;
+  }
+
+  saveAccount(cash: number, feesPaid: number, realisedPnl: number, now: number): void {
+    this.db.prepare('UPDATE account SET cash = ?, fees_paid = ?, realised_pnl = ?, updated_at = ? WHERE id = 1').run(cash, feesPaid, realisedPnl, now);
+  }
+
+  saveInstance(i: StoredInstance, now: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO instances (id, strategy, exchange, symbol, timeframe, params, running, buffer_start, cursor_time, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET running = excluded.running, params = excluded.params,
+           buffer_start = excluded.buffer_start, cursor_time = excluded.cursor_time`,
+      )
+      .run(i.id, i.strategy, i.exchange, i.symbol, i.timeframe, JSON.stringify(i.params), i.running ? 1 : 0, i.bufferStart, i.cursorTime, now);
+  }
+
+  saveCursor(instanceId: string, time: number): void {
+    this.db.prepare('UPDATE instances SET cursor_time = ? WHERE id = ?').run(time, instanceId);
+  }
+
+  saveDayEquity(day: number, equity: number): void {
+    this.db.prepare('INSERT OR IGNORE INTO equity_daily (day, equity) VALUES (?, ?)').run(day, equity);
+  }
+
+  /** Orders the broker no longer holds and that never filled were cancelled. */
+  syncPending(pendingIds: readonly string[]): void {
+    const placeholders = pendingIds.map(() => '?').join(',');
+    this.db
+      .prepare(`UPDATE orders SET status = 'cancelled' WHERE status = 'pending'${pendingIds.length ? ` AND id NOT IN (${placeholders})` : ''}`)
+      .run(...pendingIds);
+  }
+
+  /** Protections triggered and not released: what a restart must keep in force. */
+  activeProtections(): ProtectionEvent[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM protection_events t WHERE t.state = 'triggered' AND NOT EXISTS (
+           SELECT 1 FROM protection_events r WHERE r.state = 'released' AND r.name = t.name AND r.scope = t.scope AND r.triggered_at = t.triggered_at)
+         ORDER BY seq`,
+      )
+      .all() as Record<string, unknown>[];
+    return rows.map((r) => ({
+      name: r.name as string,
+      scope: r.scope as string,
+      state: 'triggered',
+      triggeredAt: r.triggered_at as number,
+      releasedAt: null,
+      reason: r.reason as string,
+    }));
+  }
+
+  trades(opts: { since?: number; limit?: number }): ClosedTrade[] {
+    const rows = this.db
+      .prepare('SELECT * FROM trades WHERE exit_time >= ? ORDER BY exit_time DESC, rowid DESC LIMIT ?')
+      .all(opts.since ?? -1e15, opts.limit ?? 1e9) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      id: r.id as string,
+      instanceId: r.instance_id as string,
+      strategy: r.strategy as string,
+      symbol: r.symbol as string,
+      side: r.side as ClosedTrade['side'],
+      qty: r.qty as number,
+      entryTime: r.entry_time as number,
+      exitTime: r.exit_time as number,
+      entryPrice: r.entry_price as number,
+      exitPrice: r.exit_price as number,
+      pnl: r.pnl as number,
+      pnlPct: r.pnl_pct as number,
+      fees: r.fees as number,
+      exitReason: r.exit_reason as ClosedTrade['exitReason'],
+    }));
+  }
+
+  recentAlerts(limit: number): Alert[] {
+    return (this.db.prepare('SELECT * FROM alerts ORDER BY time DESC, rowid DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map((r) => ({
+      id: r.id as string,
+      time: r.time as number,
+      severity: r.severity as Alert['severity'],
+      category: r.category as string,
+      message: r.message as string,
+      data: r.data ? JSON.parse(r.data as string) : undefined,
+    }));
+  }
+
+  dailyEquity(days: number): Array<{ day: number; equity: number }> {
+    const rows = this.db.prepare('SELECT day, equity FROM equity_daily ORDER BY day DESC LIMIT ?').all(days) as Array<{ day: number; equity: number }>;
+    return rows.reverse();
+  }
+
+  /** Writes each event that changes money, orders or history. Called synchronously inside the transaction. */
+  attach(bus: EventBus): () => void {
+    const insertOrder = this.db.prepare("INSERT OR IGNORE INTO orders (id, instance_id, symbol, status, body, created_at) VALUES (?, ?, ?, 'pending', ?, ?)");
+    const insertFill = this.db.prepare(
+      'INSERT INTO fills (id, order_id, instance_id, symbol, side, purpose, qty, price, fee, time, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const filled = this.db.prepare("UPDATE orders SET status = 'filled' WHERE id = ?");
+    const upsertPosition = this.db.prepare(
+      `INSERT INTO positions (id, instance_id, symbol, side, qty, entry_price, entry_time, entry_fee, protection, best_price, candles_held, last_price)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET protection = excluded.protection, best_price = excluded.best_price,
+         candles_held = excluded.candles_held, last_price = excluded.last_price`,
+    );
+    const deletePosition = this.db.prepare('DELETE FROM positions WHERE id = ?');
+    const insertTrade = this.db.prepare(
+      `INSERT INTO trades (id, instance_id, strategy, symbol, side, qty, entry_time, exit_time, entry_price, exit_price, pnl, pnl_pct, fees, exit_reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertDecision = this.db.prepare('INSERT INTO decisions (time, instance_id, kind, action, reason) VALUES (?, ?, ?, ?, ?)');
+    const insertAlert = this.db.prepare('INSERT OR IGNORE INTO alerts (id, time, severity, category, message, data) VALUES (?, ?, ?, ?, ?, ?)');
+    const insertProtection = this.db.prepare(
+      'INSERT INTO protection_events (name, scope, state, triggered_at, released_at, reason) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const setRunning = this.db.prepare('UPDATE instances SET running = ? WHERE id = ?');
+    const insertInstanceEvent = this.db.prepare('INSERT INTO instance_events (time, instance_id, change, actor) VALUES (?, ?, ?, ?)');
+    const setState = this.db.prepare('UPDATE account SET state = ? WHERE id = 1');
+    const savePosition = (p: Position): void => {
+      upsertPosition.run(p.id, p.instanceId, p.symbol, p.side, p.qty, p.entryPrice, p.entryTime, p.entryFee, JSON.stringify(p.protection), p.bestPrice, p.candlesHeld, p.lastPrice);
+    };
+    return bus.onAny((e: EngineEvent) => {
+      switch (e.type) {
+        case 'order':
+          insertOrder.run(e.order.id, e.order.instanceId, e.order.symbol, JSON.stringify(e.order), e.order.createdAt);
+          break;
+        case 'fill': {
+          const f = e.fill;
+          insertFill.run(f.id, f.orderId, f.instanceId, f.symbol, f.side, f.purpose, f.qty, f.price, f.fee, f.time, f.reason);
+          filled.run(f.orderId);
+          break;
+        }
+        case 'position':
+          if (e.change === 'closed') deletePosition.run(e.position.id);
+          else savePosition(e.position);
+          break;
+        case 'trade': {
+          const t = e.trade;
+          insertTrade.run(t.id, t.instanceId, t.strategy, t.symbol, t.side, t.qty, t.entryTime, t.exitTime, t.entryPrice, t.exitPrice, t.pnl, t.pnlPct, t.fees, t.exitReason);
+          break;
+        }
+        case 'decision':
+          insertDecision.run(e.time, e.instanceId, 'decision', e.action, e.reason);
+          break;
+        case 'risk':
+          insertDecision.run(e.time, e.instanceId, 'risk', e.verdict, e.reason);
+          break;
+        case 'alert':
+          insertAlert.run(e.alert.id, e.alert.time, e.alert.severity, e.alert.category, e.alert.message, e.alert.data ? JSON.stringify(e.alert.data) : null);
+          break;
+        case 'protection': {
+          const p = e.protection;
+          insertProtection.run(p.name, p.scope, p.state, p.triggeredAt, p.releasedAt, p.reason);
+          break;
+        }
+        case 'instance':
+          if (e.change === 'started' || e.change === 'stopped') setRunning.run(e.instance.running ? 1 : 0, e.instance.id);
+          insertInstanceEvent.run(Date.now(), e.instance.id, e.change, e.by);
+          break;
+        case 'engine':
+          setState.run(e.state);
+          break;
+        default:
+          break;
+      }
+    });
+  }
+}
