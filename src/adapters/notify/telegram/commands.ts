@@ -1,0 +1,358 @@
+// The bot's commands as thin readers over the EngineApi: each returns the HTML answer, or, for a command
+// that trades or stops trading, the engine Command plus a text saying what will happen (the bot asks for
+// confirmation before sending it). No trading logic here: numbers come from snapshot(), trades(),
+// dailyEquity() and candles().
+import { createRequire } from 'node:module';
+import type { MarketKey } from '../../../core/candle.js';
+import type { Command, InstanceInfo } from '../../../core/events.js';
+import { DAY_MS, isTimeframe, TIMEFRAME_LIST, type Timeframe } from '../../../core/time.js';
+import type { EngineApi, EngineSnapshot } from '../../../engine/ports.js';
+import { esc } from './html.js';
+import { formatPositionLine, formatTradeLine, localTime, money, num, pct, signed } from './format.js';
+
+// asciichart ships no types; this is the one function we use.
+const asciichart = createRequire(import.meta.url)('asciichart') as {
+  plot(series: number[], cfg?: { height?: number; format?: (x: number, i: number) => string }): string;
+};
+
+export interface CommandSpec {
+  name: string;
+  args: string;
+  help: string;
+  /** Changes state (asks for confirmation, audited). */
+  acts: boolean;
+}
+
+export const COMMANDS: readonly CommandSpec[] = [
+  { name: 'status', args: '', help: 'engine, feed, equity and today’s P&L', acts: false },
+  { name: 'positions', args: '', help: 'open positions with unrealised P&L', acts: false },
+  { name: 'balance', args: '', help: 'cash, equity, exposure', acts: false },
+  { name: 'profit', args: '[days]', help: 'realised P&L over the last days (default 30)', acts: false },
+  { name: 'daily', args: '[n]', help: 'P&L per day for the last n days (default 7)', acts: false },
+  { name: 'trades', args: '[n]', help: 'the last n closed trades (default 10)', acts: false },
+  { name: 'strategies', args: '', help: 'strategy instances and their state', acts: false },
+  { name: 'start', args: 'NAME', help: 'start a strategy instance', acts: true },
+  { name: 'stop', args: 'NAME', help: 'stop a strategy instance (no new trades)', acts: true },
+  { name: 'pause', args: '', help: 'no new entries (positions keep their stops)', acts: true },
+  { name: 'resume', args: '', help: 'allow new entries again', acts: true },
+  { name: 'close', args: 'SYMBOL', help: 'close the position(s) on a symbol at market', acts: true },
+  { name: 'stopall', args: '', help: 'kill switch: stop everything, close all, halt', acts: true },
+  { name: 'chart', args: 'SYMBOL [TF]', help: 'price chart of recent candles', acts: false },
+  { name: 'help', args: '', help: 'this list', acts: false },
+];
+
+export const COMMAND_NAMES = COMMANDS.map((c) => c.name);
+
+export type Answer =
+  | { kind: 'text'; text: string }
+  | { kind: 'confirm'; text: string; command: Command; summary: string };
+
+export interface CommandContext {
+  api: EngineApi;
+  timeZone: string;
+  now: number;
+  chartPoints: number;
+  chartHeight: number;
+}
+
+export function usage(name: string): string {
+  const spec = COMMANDS.find((c) => c.name === name);
+  return spec ? `Usage: <code>/${spec.name}${spec.args ? ` ${esc(spec.args)}` : ''}</code> — ${esc(spec.help)}` : helpText();
+}
+
+export function helpText(): string {
+  return ['<b>tradetui commands</b>', ...COMMANDS.map((c) => `/${c.name}${c.args ? ` ${esc(c.args)}` : ''} — ${esc(c.help)}`)].join('\n');
+}
+
+const text = (t: string): Answer => ({ kind: 'text', text: t });
+
+/** Parses an optional positive integer argument; null when malformed or out of range. */
+function intArg(args: string, def: number, max: number): number | null {
+  if (args === '') return def;
+  if (!/^\d+$/.test(args)) return null;
+  const n = Number(args);
+  return n >= 1 && n <= max ? n : null;
+}
+
+export function runCommand(name: string, rawArgs: string, c: CommandContext): Answer {
+  const args = rawArgs.trim();
+  const spec = COMMANDS.find((s) => s.name === name);
+  if (!spec) return text(`Unknown command /${esc(name)}. Send /help for the list.`);
+  const noArgs = spec.args === '';
+  if (noArgs && args !== '') return text(usage(name));
+  const snap = c.api.snapshot();
+  switch (name) {
+    case 'help':
+      return text(helpText());
+    case 'status':
+      return text(status(snap, c));
+    case 'positions':
+      return text(positions(snap));
+    case 'balance':
+      return text(balance(snap));
+    case 'profit': {
+      const days = intArg(args, 30, 3650);
+      return days === null ? text(usage(name)) : text(profit(days, snap, c));
+    }
+    case 'daily': {
+      const n = intArg(args, 7, 60);
+      return n === null ? text(usage(name)) : text(daily(n, c));
+    }
+    case 'trades': {
+      const n = intArg(args, 10, 50);
+      if (n === null) return text(usage(name));
+      const trades = c.api.trades({ limit: n });
+      if (trades.length === 0) return text('No closed trades yet.');
+      return text([`<b>Last ${trades.length} trade(s)</b>`, ...trades.map((t) => `${formatTradeLine(t, c.timeZone)} <code>${esc(t.strategy)}</code>`)].join('\n'));
+    }
+    case 'strategies':
+      return text(strategies(snap));
+    case 'start':
+    case 'stop':
+      return startStop(name, args, snap);
+    case 'pause':
+      if (snap.state === 'paused') return text('Entries are already paused. /resume to allow them again.');
+      return confirm(
+        { type: 'pause', by: 'telegram' },
+        'Pause new entries?\nNo strategy opens a new position until /resume. Open positions stay open with their stops and exits.',
+        'pause',
+      );
+    case 'resume':
+      if (snap.state === 'running') return text('Entries are already allowed.');
+      return confirm(
+        { type: 'resume', by: 'telegram' },
+        `Resume entries?\nRunning strategies may open new positions again.${snap.state === 'halted' ? ' The kill switch stopped every strategy: start them again with /start NAME.' : ''}`,
+        'resume',
+      );
+    case 'close':
+      return close(args, snap);
+    case 'stopall': {
+      const running = snap.instances.filter((i) => i.running).length;
+      return confirm(
+        { type: 'kill', by: 'telegram' },
+        `🚨 <b>Kill switch</b>\nThis stops all ${running} running strateg${running === 1 ? 'y' : 'ies'}, closes ${snap.positions.length} open position(s) at market and halts trading.`,
+        'stopall',
+      );
+    }
+    case 'chart':
+      return text(chart(args, snap, c));
+  }
+  return text(helpText());
+}
+
+function confirm(command: Command, what: string, summary: string): Answer {
+  return { kind: 'confirm', command, text: what, summary };
+}
+
+function status(s: EngineSnapshot, c: CommandContext): string {
+  const day = s.equity - s.dayStartEquity;
+  const running = s.instances.filter((i) => i.running).length;
+  const active = s.protections.filter((p) => p.state === 'triggered');
+  const stateIcon = s.state === 'running' ? '🟢' : s.state === 'paused' ? '⏸' : s.state === 'halted' ? '🛑' : '⚪';
+  const lines = [
+    `${stateIcon} <b>tradetui</b> ${esc(s.mode)} · ${esc(s.state)}`,
+    `feed ${esc(s.feed.source)}: ${esc(s.feed.status)}${s.feed.lastCandleTime !== null ? ` (last candle ${esc(localTime(s.feed.lastCandleTime, c.timeZone))})` : ''}`,
+    `equity <b>${esc(money(s.equity))}</b> · today ${esc(signed(day))} (${esc(pct(s.dayStartEquity > 0 ? (day / s.dayStartEquity) * 100 : 0))})`,
+    `positions ${s.positions.length} · strategies ${running}/${s.instances.length} running`,
+    active.length > 0 ? `protections: ${active.map((p) => `${esc(p.name)} (${esc(p.scope)})`).join(', ')}` : 'protections: none active',
+  ];
+  return lines.join('\n');
+}
+
+function positions(s: EngineSnapshot): string {
+  if (s.positions.length === 0) return 'No open positions.';
+  const total = s.positions.reduce((n, p) => n + (p.lastPrice - p.entryPrice) * p.qty * (p.side === 'long' ? 1 : -1), 0);
+  return [`<b>Open positions (${s.positions.length})</b>`, ...s.positions.map((p) => `• ${formatPositionLine(p)}`), `unrealised ${esc(signed(total))}`].join('\n');
+}
+
+function balance(s: EngineSnapshot): string {
+  const unrealised = s.positions.reduce((n, p) => n + (p.lastPrice - p.entryPrice) * p.qty * (p.side === 'long' ? 1 : -1), 0);
+  return [
+    '<b>Balance</b>',
+    `cash ${esc(money(s.cash))}`,
+    `equity ${esc(money(s.equity))}`,
+    `exposure ${esc(money(s.exposure))}`,
+    `unrealised ${esc(signed(unrealised))}`,
+  ].join('\n');
+}
+
+function profit(days: number, s: EngineSnapshot, c: CommandContext): string {
+  const trades = c.api.trades({ since: c.now - days * DAY_MS });
+  const eq = c.api.dailyEquity(days);
+  const lines = [`<b>Profit, last ${days} day(s)</b>`];
+  if (eq.length > 0 && eq[0]!.equity > 0) {
+    const change = s.equity - eq[0]!.equity;
+    lines.push(`equity ${esc(money(eq[0]!.equity))} → ${esc(money(s.equity))}: ${esc(signed(change))} (${esc(pct((change / eq[0]!.equity) * 100))})`);
+  }
+  if (trades.length === 0) {
+    lines.push('no closed trades in this period');
+    return lines.join('\n');
+  }
+  let pnl = 0;
+  let fees = 0;
+  let wins = 0;
+  let best = trades[0]!;
+  let worst = trades[0]!;
+  for (const t of trades) {
+    pnl += t.pnl;
+    fees += t.fees;
+    if (t.pnl > 0) wins++;
+    if (t.pnl > best.pnl) best = t;
+    if (t.pnl < worst.pnl) worst = t;
+  }
+  lines.push(
+    `realised ${esc(signed(pnl))} over ${trades.length} trade(s), fees ${esc(money(fees))}`,
+    `won ${wins}/${trades.length} (${((wins / trades.length) * 100).toFixed(0)}%)`,
+    `best: ${formatTradeLine(best, c.timeZone)}`,
+    `worst: ${formatTradeLine(worst, c.timeZone)}`,
+  );
+  return lines.join('\n');
+}
+
+/** dailyEquity's `day` is a UTC day start in ms; a small number is taken as a day index (days since 1970). */
+function dayMs(day: number): number {
+  return day < 1e8 ? day * DAY_MS : day;
+}
+
+function daily(n: number, c: CommandContext): string {
+  const eq = c.api.dailyEquity(n);
+  if (eq.length < 2) return 'Not enough history for daily P&L yet.';
+  const since = dayMs(eq[0]!.day);
+  const counts = new Map<number, number>();
+  for (const t of c.api.trades({ since })) {
+    const d = Math.floor(t.exitTime / DAY_MS);
+    counts.set(d, (counts.get(d) ?? 0) + 1);
+  }
+  const rows: string[] = [];
+  for (let i = 0; i + 1 < eq.length; i++) {
+    const start = dayMs(eq[i]!.day);
+    const a = eq[i]!.equity;
+    const b = eq[i + 1]!.equity;
+    const d = b - a;
+    const date = new Date(start).toISOString().slice(0, 10);
+    const tr = counts.get(Math.floor(start / DAY_MS)) ?? 0;
+    rows.push(`${date} ${signed(d).padStart(12)} ${pct(a > 0 ? (d / a) * 100 : 0).padStart(8)} ${String(tr).padStart(3)} tr`);
+  }
+  return [`<b>Daily P&amp;L (UTC days)</b>`, `<pre>${esc(rows.reverse().join('\n'))}</pre>`].join('\n');
+}
+
+function strategies(s: EngineSnapshot): string {
+  if (s.instances.length === 0) return 'No strategy instances.';
+  return [
+    `<b>Strategies (${s.instances.filter((i) => i.running).length}/${s.instances.length} running)</b>`,
+    ...s.instances.map(
+      (i) => `${i.running ? '▶' : '⏸'} <code>${esc(i.id)}</code> ${esc(i.strategy)} ${esc(i.symbol)} ${esc(i.timeframe)} · ${i.trades} trades · ${esc(signed(i.pnl))}`,
+    ),
+  ].join('\n');
+}
+
+export type Resolved = { ok: true; instance: InstanceInfo } | { ok: false; message: string };
+
+/** An instance by id, or by a strategy name (or id fragment) that matches exactly one instance. */
+export function resolveInstance(instances: readonly InstanceInfo[], name: string): Resolved {
+  const q = name.trim().toLowerCase();
+  const list = (xs: readonly InstanceInfo[]) => xs.map((i) => `• <code>${esc(i.id)}</code>`).join('\n');
+  const byId = instances.filter((i) => i.id.toLowerCase() === q);
+  if (byId.length === 1) return { ok: true, instance: byId[0]! };
+  const byName = instances.filter((i) => i.strategy.toLowerCase() === q);
+  const candidates = byName.length > 0 ? byName : instances.filter((i) => i.id.toLowerCase().includes(q));
+  if (candidates.length === 1) return { ok: true, instance: candidates[0]! };
+  if (candidates.length > 1) return { ok: false, message: `"${esc(name)}" matches ${candidates.length} instances; use one id:\n${list(candidates)}` };
+  return {
+    ok: false,
+    message: instances.length > 0 ? `No strategy instance "${esc(name)}". Instances:\n${list(instances)}` : `No strategy instance "${esc(name)}" (none configured).`,
+  };
+}
+
+function startStop(name: 'start' | 'stop', args: string, s: EngineSnapshot): Answer {
+  if (args === '') {
+    const hint = s.instances.length > 0 ? `\nInstances:\n${s.instances.map((i) => `• <code>${esc(i.id)}</code>`).join('\n')}` : '';
+    return text(usage(name) + hint);
+  }
+  const r = resolveInstance(s.instances, args);
+  if (!r.ok) return text(r.message);
+  const i = r.instance;
+  if (name === 'start') {
+    if (i.running) return text(`<code>${esc(i.id)}</code> is already running.`);
+    const params = Object.entries(i.params).map(([k, v]) => `${k}=${v}`).join(' ');
+    return confirm(
+      { type: 'start', instanceId: i.id, by: 'telegram' },
+      `Start <code>${esc(i.id)}</code>?\nIt trades ${esc(i.symbol)} ${esc(i.timeframe)} with ${esc(i.strategy)}${params ? ` (${esc(params)})` : ''} and may open positions.`,
+      `start ${i.id}`,
+    );
+  }
+  if (!i.running) return text(`<code>${esc(i.id)}</code> is already stopped.`);
+  const open = s.positions.filter((p) => p.instanceId === i.id);
+  return confirm(
+    { type: 'stop', instanceId: i.id, by: 'telegram' },
+    `Stop <code>${esc(i.id)}</code>?\nIt opens no new trades.${open.length > 0 ? ` Its open position on ${esc(open[0]!.symbol)} stays open with its stops (use /close ${esc(open[0]!.symbol)} to close it).` : ''}`,
+    `stop ${i.id}`,
+  );
+}
+
+/** "btc/usdt", "BTCUSDT", "btc-usdt" → the symbol of an open position or instance, when one matches. */
+export function normaliseSymbol(arg: string, known: readonly string[]): string | null {
+  const flat = (s: string) => s.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  const q = flat(arg);
+  if (q === '') return null;
+  return known.find((k) => flat(k) === q) ?? (arg.includes('/') ? arg.toUpperCase() : null);
+}
+
+function close(args: string, s: EngineSnapshot): Answer {
+  if (args === '' || /\s/.test(args)) return text(usage('close'));
+  const symbol = normaliseSymbol(args, s.positions.map((p) => p.symbol));
+  const open = symbol ? s.positions.filter((p) => p.symbol === symbol) : [];
+  if (open.length === 0) {
+    const list = s.positions.length > 0 ? ` Open: ${[...new Set(s.positions.map((p) => esc(p.symbol)))].join(', ')}.` : '';
+    return text(`No open position on ${esc(symbol ?? args)}.${list}`);
+  }
+  return confirm(
+    { type: 'close', symbol: open[0]!.symbol, by: 'telegram' },
+    [`Close at market?`, ...open.map((p) => `• ${formatPositionLine(p)}`)].join('\n'),
+    `close ${open[0]!.symbol}`,
+  );
+}
+
+/** The exchange of a market: from an instance id ("strategy@exchange:SYMBOL:tf"), else the feed source. */
+function exchangeOf(s: EngineSnapshot, symbol: string): string {
+  for (const i of s.instances) {
+    if (i.symbol !== symbol) continue;
+    const m = /@([^:]+):/.exec(i.id);
+    if (m) return m[1]!;
+  }
+  return s.feed.source;
+}
+
+function chart(args: string, s: EngineSnapshot, c: CommandContext): string {
+  const parts = args.split(/\s+/).filter(Boolean);
+  if (parts.length < 1 || parts.length > 2) return usage('chart');
+  const known = [...s.instances.map((i) => i.symbol), ...s.positions.map((p) => p.symbol)];
+  const symbol = normaliseSymbol(parts[0]!, known);
+  if (!symbol) return `Unknown symbol ${esc(parts[0]!)}. Known: ${[...new Set(known)].map(esc).join(', ') || 'none'}.`;
+  let tf: Timeframe;
+  if (parts[1] !== undefined) {
+    if (!isTimeframe(parts[1])) return `Unknown timeframe ${esc(parts[1])}; one of ${TIMEFRAME_LIST.join(', ')}.`;
+    tf = parts[1];
+  } else {
+    const inst = s.instances.find((i) => i.symbol === symbol);
+    tf = inst && isTimeframe(inst.timeframe) ? inst.timeframe : '1h';
+  }
+  const key: MarketKey = { exchange: exchangeOf(s, symbol), symbol, timeframe: tf };
+  const series = c.api.candles(key, c.chartPoints);
+  if (series.length < 2) return `No candles for ${esc(symbol)} ${esc(tf)} yet.`;
+  const closes = Array.from(series.close.subarray(0, series.length));
+  const first = closes[0]!;
+  const last = closes[closes.length - 1]!;
+  // Axis labels with as many decimals as one row step needs, all the same width.
+  const lo = Math.min(...closes);
+  const hi = Math.max(...closes);
+  const step = (hi - lo) / c.chartHeight;
+  const decimals = step >= 1 || step === 0 ? 0 : Math.min(8, Math.ceil(-Math.log10(step)) + 1);
+  const width = Math.max(lo.toFixed(decimals).length, hi.toFixed(decimals).length);
+  const plot = asciichart.plot(closes, { height: c.chartHeight, format: (x) => x.toFixed(decimals).padStart(width) });
+  return [
+    `<b>${esc(symbol)} ${esc(tf)}</b> last ${esc(num(last))} (${esc(pct(first > 0 ? ((last - first) / first) * 100 : 0))} over ${series.length} candles)`,
+    `<pre>${esc(plot)}</pre>`,
+    `<i>${esc(localTime(series.time[0]!, c.timeZone))} → ${esc(localTime(series.time[series.length - 1]!, c.timeZone))}</i>`,
+  ].join('\n');
+}
