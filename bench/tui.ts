@@ -1,0 +1,81 @@
+// What the TUI costs over a slow link: bytes written per second and CPU % of the real `tradetui` binary in
+// a 120x40 pseudo-terminal, replaying at one candle per second and then on an idle screen, plus the time
+// from start to the first frame.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pty from 'node-pty';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'dist/bin/tradetui.js');
+const TICKS = 100; // clock ticks per second (getconf CLK_TCK on Linux)
+
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS; // utime + stime
+}
+
+export interface TuiFigures {
+  scenario: string;
+  seconds: number;
+  bytesPerSecond: number;
+  cpuPct: number;
+  firstFrameMs: number;
+}
+
+async function measure(scenario: string, args: string[], seconds: number, config?: string): Promise<TuiFigures> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tradetui-bench-tui-'));
+  const cfgDir = mkdtempSync(join(tmpdir(), 'tradetui-bench-cfg-'));
+  const extra: string[] = [];
+  if (config) {
+    const file = join(cfgDir, 'config.yaml');
+    writeFileSync(file, config);
+    extra.push('--config', file);
+  }
+  try {
+    const t0 = performance.now();
+    const term = pty.spawn(process.execPath, [BIN, ...args, ...extra], {
+      name: 'xterm-256color',
+      cols: 120,
+      rows: 40,
+      cwd: ROOT,
+      env: { ...process.env, TRADETUI_DATA_DIR: dataDir, XDG_CONFIG_HOME: cfgDir, LANG: 'C.UTF-8' } as Record<string, string>,
+    });
+    let bytes = 0;
+    let firstFrameMs = NaN;
+    let text = '';
+    term.onData((d) => {
+      bytes += Buffer.byteLength(d);
+      if (Number.isNaN(firstFrameMs)) {
+        text += d;
+        if (/PAPER/.test(text)) firstFrameMs = performance.now() - t0;
+      }
+    });
+    // Let startup (seeding the cache, first frame) finish before measuring.
+    const ready = Date.now() + 30_000;
+    while (Number.isNaN(firstFrameMs) && Date.now() < ready) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 3000));
+    const b0 = bytes;
+    const c0 = cpuSeconds(term.pid);
+    const w0 = performance.now();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const wall = (performance.now() - w0) / 1000;
+    const out = { scenario, seconds: wall, bytesPerSecond: (bytes - b0) / wall, cpuPct: ((cpuSeconds(term.pid) - c0) / wall) * 100, firstFrameMs };
+    term.write('q');
+    await new Promise((r) => setTimeout(r, 300));
+    term.kill();
+    return out;
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(cfgDir, { recursive: true, force: true });
+  }
+}
+
+export async function benchTui(seconds = 60): Promise<TuiFigures[]> {
+  const replay = await measure('replay, 1 candle/s', ['--speed', '1'], seconds);
+  // Idle: a replay that starts at the last cached candle has nothing left to show after one candle.
+  const idle = await measure('idle screen', [], seconds, "paper:\n  replayFrom: '2026-03-31T23:00:00Z'\n");
+  return [replay, idle];
+}

@@ -1,0 +1,556 @@
+// The TUI root: reads the batched view snapshot, lays out the panes for the terminal size, routes keys through the
+// keymap (overlays first) and turns actions into engine Commands. No trading logic lives here.
+import React, { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { Box, Text, useInput, useStdout } from 'ink';
+import type { Command } from '../core/events.js';
+import { TIMEFRAME_LIST } from '../core/time.js';
+import { unrealisedPnl } from '../core/trading.js';
+import type { SymbolListing, TuiApi } from './api.js';
+import { footerLine, helpLines, statusLine, tabLine } from './components/chrome.js';
+import { frame } from './components/frame.js';
+import { type Line, block, fit } from './components/line.js';
+import { Lines } from './components/Lines.js';
+import { addFormBody, backtestBody, confirmBody, infoBody, listBody } from './components/overlays.js';
+import { dateTime, money, paramsText, price, qty } from './format.js';
+import { type ActionId, type PaneId, type Scope, PANES, PANE_TITLES, keyName, lookup } from './keys/keymap.js';
+import { MIN_COLS, MIN_ROWS, computeLayout } from './layout/layout.js';
+import { renderAlerts } from './panes/alerts.js';
+import { chartTitleRight, renderChart } from './panes/chart.js';
+import { renderPositions } from './panes/positions.js';
+import { renderSignals } from './panes/signals.js';
+import { renderStrategies } from './panes/strategies.js';
+import type { PaneProps } from './panes/types.js';
+import { type AddForm, formKey, newAddForm } from './store/add-form.js';
+import { chartMarket, isReplay, positionsOf, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
+import { type UiAction, type UiState, initialUi, uiReducer } from './store/ui-state.js';
+import type { ViewSnapshot, ViewStore } from './store/view-store.js';
+import type { Theme } from './theme/theme.js';
+
+export interface AppProps {
+  api: TuiApi;
+  store: ViewStore;
+  theme: Theme;
+  /** Fixed size (tests); otherwise the terminal's, following resizes. */
+  cols?: number;
+  rows?: number;
+  onQuit: () => void;
+}
+
+const RENDERERS: Record<PaneId, (p: PaneProps) => Line[]> = {
+  chart: renderChart,
+  strategies: renderStrategies,
+  positions: renderPositions,
+  signals: renderSignals,
+  alerts: renderAlerts,
+};
+
+function useTerminalSize(fixedCols?: number, fixedRows?: number): { cols: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = (): { cols: number; rows: number } => ({ cols: fixedCols ?? stdout.columns ?? 80, rows: fixedRows ?? stdout.rows ?? 24 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    if (fixedCols !== undefined && fixedRows !== undefined) {
+      setSize({ cols: fixedCols, rows: fixedRows });
+      return;
+    }
+    const onResize = (): void => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stdout, fixedCols, fixedRows]);
+  return size;
+}
+
+function listCount(view: ViewSnapshot, pane: PaneId): number {
+  switch (pane) {
+    case 'strategies':
+      return view.engine.instances.length;
+    case 'positions':
+      return view.engine.positions.length;
+    case 'signals':
+      return view.signals.length;
+    case 'alerts':
+      return view.alerts.length;
+    default:
+      return 0;
+  }
+}
+
+export function App({ api, store, theme, cols: fixedCols, rows: fixedRows, onQuit }: AppProps): React.ReactElement {
+  const view = useSyncExternalStore(store.subscribe, store.get);
+  const [ui, setUi] = useState<UiState>(initialUi);
+  const uiRef = useRef(ui);
+  const dispatch = useCallback((a: UiAction): void => {
+    const next = uiReducer(uiRef.current, a);
+    if (next === uiRef.current) return;
+    uiRef.current = next;
+    setUi(next);
+  }, []);
+  const [form, setForm] = useState<AddForm | null>(null);
+  const formRef = useRef(form);
+  const setFormNow = (f: AddForm | null): void => {
+    formRef.current = f;
+    setForm(f);
+  };
+  const { cols, rows } = useTerminalSize(fixedCols, fixedRows);
+  const layout = computeLayout(cols, rows, ui.focus);
+  const sizeRef = useRef({ cols, rows });
+  sizeRef.current = { cols, rows };
+  /** The backtest whose result the open overlay waits for; cleared when the overlay closes. */
+  const backtestFor = useRef<string | null>(null);
+  /** Speed asked for but not yet seen in the view, so quick repeated +/- compound instead of repeating. */
+  const speedAsked = useRef<number | null>(null);
+  useEffect(() => {
+    speedAsked.current = null;
+  }, [view.engine.feed.speed]);
+
+  const send = useCallback(
+    async (commands: Command[]): Promise<boolean> => {
+      let ok = true;
+      for (const c of commands) {
+        try {
+          const r = await api.send(c);
+          dispatch({ type: 'message', message: { text: r.message, severity: r.ok ? 'info' : 'error' } });
+          ok = r.ok;
+        } catch (err) {
+          dispatch({ type: 'message', message: { text: `${c.type} failed: ${err instanceof Error ? err.message : String(err)}`, severity: 'error' } });
+          ok = false;
+        }
+        if (!ok) break;
+      }
+      store.touch();
+      return ok;
+    },
+    [api, store],
+  );
+
+  const confirm = (title: string, lines: string[], commands: Command[]): void => dispatch({ type: 'overlay', overlay: { kind: 'confirm', title, lines, commands } });
+  const say = (text: string, severity: 'info' | 'warn' | 'error' = 'warn'): void => dispatch({ type: 'message', message: { text, severity } });
+
+  // Keys are handled against the latest state (refs), not the render's: keys that arrive in one chunk (fast typing,
+  // paste, a busy event loop) are parsed into several key presses in the same tick, before React re-renders.
+  const handleKey = (name: string): void => {
+    const ui = uiRef.current;
+    const view = store.get();
+    const form = formRef.current;
+
+    const act = (id: ActionId, name: string): void => {
+      const inst = selectedInstance(view, ui);
+      switch (id) {
+        case 'quit':
+          onQuit();
+          return;
+        case 'focus-next':
+          dispatch({ type: 'focus-step', delta: 1 });
+          return;
+        case 'focus-prev':
+          dispatch({ type: 'focus-step', delta: -1 });
+          return;
+        case 'focus-pane':
+          dispatch({ type: 'focus', pane: PANES[Number(name) - 1]! });
+          return;
+        case 'up':
+        case 'down': {
+          if (ui.focus === 'chart') return;
+          const n = listCount(view, ui.focus);
+          const cur = Math.min(ui.selected[ui.focus], Math.max(0, n - 1));
+          const next = Math.max(0, Math.min(n - 1, cur + (id === 'up' ? -1 : 1)));
+          dispatch({ type: 'select', pane: ui.focus, index: next });
+          // the chart follows the selected instance
+          if (ui.focus === 'strategies' && next !== cur) dispatch({ type: 'chart', patch: { symbol: null, timeframe: null, pan: 0 } });
+          return;
+        }
+        case 'details':
+          openDetails();
+          return;
+        case 'toggle-strategy': {
+          if (!inst) return say('no strategy instance selected');
+          const pos = view.engine.positions.filter((p) => p.instanceId === inst.id);
+          const posText = pos.length
+            ? `Its open position (${pos.map((p) => `${p.side} ${qty(p.qty)} ${p.symbol}`).join(', ')}) stays open with its stop and take-profit; close it with x in Positions.`
+            : 'It has no open position.';
+          if (inst.running)
+            confirm(`Stop ${inst.strategy} on ${inst.symbol} ${inst.timeframe}?`, [`${inst.id} will stop acting on its signals: no new entries and no signal exits.`, posText], [
+              { type: 'stop', instanceId: inst.id, by: 'keyboard' },
+            ]);
+          else
+            confirm(
+              `Start ${inst.strategy} on ${inst.symbol} ${inst.timeframe}?`,
+              [
+                `${inst.id} will act on its signals from the next closed candle: entries sized and vetted by the risk layer go to the ${view.engine.mode === 'live' ? 'LIVE exchange (real money)' : `${view.engine.mode} broker`}.`,
+                `Params: ${paramsText(inst.params) || 'defaults'}.`,
+              ],
+              [{ type: 'start', instanceId: inst.id, by: 'keyboard' }],
+            );
+          return;
+        }
+        case 'backtest': {
+          if (!inst) return say('no strategy instance selected');
+          if (!api.backtest) return say('backtest is not available: this app does not expose backtest()', 'error');
+          const id = inst.id;
+          dispatch({ type: 'overlay', overlay: { kind: 'backtest', instanceId: id, status: 'running' } });
+          backtestFor.current = id;
+          api.backtest(id).then(
+            (result) => {
+              if (backtestFor.current === id) dispatch({ type: 'overlay', overlay: { kind: 'backtest', instanceId: id, status: 'done', result } });
+            },
+            (err: unknown) => {
+              const error = err instanceof Error ? err.message : String(err);
+              if (backtestFor.current === id) dispatch({ type: 'overlay', overlay: { kind: 'backtest', instanceId: id, status: 'error', error } });
+            },
+          );
+          return;
+        }
+        case 'add-instance': {
+          const strategies = api.strategies?.();
+          if (!strategies) return say('adding strategies is not available: this app does not list strategies()', 'error');
+          if (strategies.length === 0) return say('no strategies are installed');
+          const symbols: SymbolListing[] =
+            api.symbols?.() ?? symbolList(api, view).map((s) => ({ symbol: s, timeframes: [...TIMEFRAME_LIST] }));
+          if (symbols.length === 0) return say('no symbols with cached candles');
+          setFormNow(newAddForm(strategies, symbols));
+          dispatch({ type: 'overlay', overlay: { kind: 'add' } });
+          return;
+        }
+        case 'close-position': {
+          const p = selectedPosition(view, ui);
+          if (!p) return say('no open position selected');
+          const same = view.engine.positions.filter((x) => x.symbol === p.symbol);
+          const pnl = same.reduce((a, x) => a + unrealisedPnl(x, x.lastPrice), 0);
+          const verb = p.side === 'long' ? 'Sells' : 'Buys back';
+          confirm(
+            `Close ${p.side} ${qty(p.qty)} ${p.symbol} at market?`,
+            [
+              `${verb} ${qty(p.qty)} ${p.symbol} at market, about ${price(p.lastPrice)} (last price)${same.length > 1 ? `; this closes all ${same.length} positions on ${p.symbol}` : ''}.`,
+              `Unrealised P&L of ${pnl >= 0 ? '+' : '-'}${money(Math.abs(pnl))} becomes realised (before fees).`,
+            ],
+            [{ type: 'close', symbol: p.symbol, by: 'keyboard' }],
+          );
+          return;
+        }
+        case 'kill': {
+          const running = view.engine.instances.filter((i) => i.running).length;
+          const open = view.engine.positions.length;
+          confirm(
+            'KILL SWITCH: stop everything?',
+            [
+              `Stops all ${running} running strateg${running === 1 ? 'y' : 'ies'} and closes all ${open} open position${open === 1 ? '' : 's'} at market (exposure ${money(view.engine.exposure)}).`,
+              'Trading stays halted until you start strategies again.',
+            ],
+            [{ type: 'kill', by: 'keyboard' }],
+          );
+          return;
+        }
+        case 'tf-prev':
+        case 'tf-next': {
+          const m = chartMarket(api, view, ui);
+          if (!m) return say('nothing on the chart');
+          const tfs = timeframesOf(api, view, m.symbol);
+          if (tfs.length <= 1) return say(`only ${m.timeframe} candles for ${m.symbol}`);
+          const i = tfs.indexOf(m.timeframe);
+          const next = tfs[(i + (id === 'tf-next' ? 1 : -1) + tfs.length) % tfs.length]!;
+          dispatch({ type: 'chart', patch: { symbol: m.symbol, timeframe: next, pan: 0 } });
+          return;
+        }
+        case 'pick-symbol': {
+          const items = symbolList(api, view);
+          if (items.length === 0) return say('no symbols to chart');
+          const cur = chartMarket(api, view, ui)?.symbol;
+          dispatch({ type: 'overlay', overlay: { kind: 'symbol', items, index: Math.max(0, items.indexOf(cur ?? '')) } });
+          return;
+        }
+        case 'chart-mode':
+          dispatch({ type: 'chart', patch: { mode: ui.chart.mode === 'candles' ? 'line' : 'candles' } });
+          return;
+        case 'pan-left':
+          dispatch({ type: 'chart', patch: { pan: Math.min(5000, ui.chart.pan + 10) } });
+          return;
+        case 'pan-right':
+          dispatch({ type: 'chart', patch: { pan: Math.max(0, ui.chart.pan - 10) } });
+          return;
+        case 'pan-reset':
+          dispatch({ type: 'chart', patch: { pan: 0 } });
+          return;
+        case 'speed-up':
+        case 'speed-down': {
+          const f = view.engine.feed;
+          if (!isReplay(f) || f.speed === null) return say('speed applies to a replay feed only');
+          const base = speedAsked.current ?? f.speed;
+          const next = id === 'speed-up' ? Math.min(1000, base * 2) : Math.max(0.25, base / 2);
+          if (next === base) return say(`replay speed is already ${base} candles/s`);
+          speedAsked.current = next;
+          void send([{ type: 'set-speed', candlesPerSecond: next, by: 'keyboard' }]).then((ok) => {
+            if (!ok) speedAsked.current = null;
+          });
+          return;
+        }
+        case 'help':
+          dispatch({ type: 'overlay', overlay: { kind: 'help', scroll: 0 } });
+          return;
+        default:
+          return;
+      }
+    };
+
+    const openDetails = (): void => {
+      const info = (title: string, lines: string[]): void => dispatch({ type: 'overlay', overlay: { kind: 'info', title, lines } });
+      switch (ui.focus) {
+        case 'strategies': {
+          const i = selectedInstance(view, ui);
+          if (!i) return;
+          info(`Instance ${i.id}`, [
+            `strategy   ${i.strategy}`,
+            `market     ${i.symbol} ${i.timeframe}`,
+            `state      ${i.running ? 'running' : 'stopped'}`,
+            `params     ${paramsText(i.params) || '(defaults)'}`,
+            `trades     ${i.trades}`,
+            `P&L        ${money(i.pnl)}`,
+          ]);
+          return;
+        }
+        case 'positions': {
+          const p = selectedPosition(view, ui);
+          if (!p) return;
+          const pnl = unrealisedPnl(p, p.lastPrice);
+          const pr = p.protection;
+          info(`Position ${p.symbol}`, [
+            `instance     ${p.instanceId}`,
+            `side         ${p.side}`,
+            `quantity     ${qty(p.qty)}`,
+            `entry        ${price(p.entryPrice)} at ${dateTime(p.entryTime)} UTC (fee ${money(p.entryFee)})`,
+            `last         ${price(p.lastPrice)}`,
+            `unrealised   ${money(pnl)}`,
+            `stop         ${pr.stop !== undefined ? price(pr.stop) : '-'}${pr.stopAtBreakEven ? ' (break-even)' : ''}`,
+            `take-profit  ${pr.takeProfit !== undefined ? price(pr.takeProfit) : '-'}`,
+            `trailing     ${pr.trailingPct !== undefined ? `${(pr.trailingPct * 100).toFixed(2)}%` : pr.trailingDistance !== undefined ? price(pr.trailingDistance) : '-'}`,
+            `held         ${p.candlesHeld} candles${pr.maxCandles !== undefined ? ` (max ${pr.maxCandles})` : ''}`,
+          ]);
+          return;
+        }
+        case 'signals': {
+          const s = view.signals[Math.min(ui.selected.signals, view.signals.length - 1)];
+          if (!s) return;
+          info(`${s.kind === 'risk' ? 'Risk verdict' : 'Decision'} ${dateTime(s.time)} UTC`, [
+            `${s.strategy} on ${s.symbol} (${s.instanceId})`,
+            `${s.kind === 'risk' ? 'verdict' : 'decision'}: ${s.action}`,
+            `why: ${s.reason}`,
+          ]);
+          return;
+        }
+        case 'alerts': {
+          const a = view.alerts[Math.min(ui.selected.alerts, view.alerts.length - 1)];
+          if (!a) return;
+          info(`Alert ${dateTime(a.time)} UTC`, [`${a.severity.toUpperCase()} ${a.category}`, a.message, ...(a.data ? [JSON.stringify(a.data)] : [])]);
+          return;
+        }
+        default:
+          return;
+      }
+    };
+
+    const onOverlayKey = (name: string): void => {
+      const o = ui.overlay!;
+      switch (o.kind) {
+        case 'help': {
+          const b = lookup(name, ['help']);
+          if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
+          else if (b?.id === 'up') dispatch({ type: 'overlay', overlay: { ...o, scroll: Math.max(0, o.scroll - 1) } });
+          else if (b?.id === 'down') dispatch({ type: 'overlay', overlay: { ...o, scroll: o.scroll + 1 } });
+          return;
+        }
+        case 'confirm': {
+          const b = lookup(name, ['confirm']);
+          if (b?.id === 'confirm-yes') {
+            dispatch({ type: 'overlay', overlay: null });
+            void send(o.commands);
+          } else if (b?.id === 'confirm-no') {
+            dispatch({ type: 'overlay', overlay: null });
+            say('cancelled', 'info');
+          }
+          return;
+        }
+        case 'symbol': {
+          const b = lookup(name, ['picker']);
+          if (b?.id === 'up' || b?.id === 'down') {
+            const index = Math.max(0, Math.min(o.items.length - 1, o.index + (b.id === 'up' ? -1 : 1)));
+            dispatch({ type: 'overlay', overlay: { ...o, index } });
+          } else if (b?.id === 'pick') {
+            const symbol = o.items[o.index]!;
+            dispatch({ type: 'overlay', overlay: null });
+            const tfs = timeframesOf(api, view, symbol);
+            const keep = ui.chart.timeframe && tfs.includes(ui.chart.timeframe) ? ui.chart.timeframe : (view.engine.instances.find((i) => i.symbol === symbol)?.timeframe ?? tfs[0] ?? null);
+            dispatch({ type: 'chart', patch: { symbol, timeframe: keep, pan: 0 } });
+          } else if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
+          return;
+        }
+        case 'info':
+        case 'backtest': {
+          if (lookup(name, ['info'])?.id === 'close-overlay') {
+            backtestFor.current = null;
+            dispatch({ type: 'overlay', overlay: null });
+          }
+          return;
+        }
+        case 'add':
+          return;
+      }
+    };
+
+    if (ui.message) dispatch({ type: 'message', message: null });
+    if (ui.overlay?.kind === 'add') {
+      if (!form) return;
+      const r = formKey(form, name);
+      setFormNow(r.form);
+      if (!r.form) dispatch({ type: 'overlay', overlay: null });
+      if (r.command) void send([r.command]);
+      return;
+    }
+    if (computeLayout(sizeRef.current.cols, sizeRef.current.rows, ui.focus).kind === 'too-small') {
+      if (lookup(name, ['global'])?.id === 'quit') onQuit();
+      return;
+    }
+    if (ui.overlay) return onOverlayKey(name);
+    const b = lookup(name, [ui.focus, 'global']);
+    if (b) act(b.id, name);
+  };
+
+  useInput((input, key) => {
+    // Ink passes a chunk of plain characters (typed ahead, pasted, or read late) as one input: split it
+    const chunk = [...input];
+    if (chunk.length > 1 && !input.includes('\x1b') && !key.ctrl && !key.meta) {
+      for (const ch of chunk) handleKey(charKey(ch));
+      return;
+    }
+    const name = keyName(input, key);
+    if (name) handleKey(name);
+  });
+
+  if (layout.kind === 'too-small') {
+    const x = theme.unicode ? '×' : 'x';
+    return (
+      <Box flexDirection="column">
+        <Text>{`tradetui needs at least ${MIN_COLS}${x}${MIN_ROWS}`}</Text>
+        <Text>{`this terminal is ${layout.cols}${x}${layout.rows}: make it larger, or q to quit`}</Text>
+      </Box>
+    );
+  }
+
+  const width = cols;
+  const scopes: Scope[] = ui.overlay ? [overlayScope(ui.overlay.kind, form)] : [ui.focus, 'global'];
+  const header = statusLine(view, theme, width);
+  const footer = footerLine(scopes, ui.message, theme, width);
+  const paneProps = (pane: PaneId, w: number, h: number): PaneProps => ({ api, view, ui, theme, width: Math.max(0, w - 2), height: Math.max(0, h - 2), focused: ui.focus === pane });
+  const paneLines = (pane: PaneId, w: number, h: number): Line[] => {
+    const body = RENDERERS[pane](paneProps(pane, w, h));
+    const n = PANES.indexOf(pane) + 1;
+    const right = pane === 'chart' ? chartTitleRight(paneProps(pane, w, h)) : pane === 'positions' ? `${positionsOf(view).length} open` : undefined;
+    return frame({ title: `${n} ${PANE_TITLES[pane]}`, focused: ui.focus === pane, width: w, height: h, theme, body, right });
+  };
+
+  const contentHeight = layout.height - 2;
+  let content: React.ReactElement;
+  if (ui.overlay) {
+    content = <Lines lines={overlayLines(ui, form, view, theme, width, contentHeight)} theme={theme} />;
+  } else if (layout.kind === 'grid') {
+    content = (
+      <Box flexDirection="column">
+        {layout.rows.map((row, r) => (
+          <Box key={r} flexDirection="row">
+            {row.map((rect) => (
+              <Lines key={rect.pane} lines={paneLines(rect.pane, rect.width, rect.height)} theme={theme} width={rect.width} />
+            ))}
+          </Box>
+        ))}
+      </Box>
+    );
+  } else {
+    content = (
+      <Box flexDirection="column">
+        <Lines lines={[tabLine(ui.focus, theme, width)]} theme={theme} />
+        <Lines lines={paneLines(ui.focus, width, layout.contentHeight)} theme={theme} />
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column" width={width} height={layout.height}>
+      <Lines lines={[header]} theme={theme} />
+      {content}
+      <Lines lines={[footer]} theme={theme} />
+    </Box>
+  );
+}
+
+function charKey(ch: string): string {
+  switch (ch) {
+    case '\r':
+    case '\n':
+      return 'enter';
+    case '\t':
+      return 'tab';
+    case '\x7f':
+    case '\b':
+      return 'backspace';
+    case '\x03':
+      return 'ctrl-c';
+    default:
+      return ch;
+  }
+}
+
+function overlayScope(kind: NonNullable<UiState['overlay']>['kind'], form: AddForm | null): Scope {
+  switch (kind) {
+    case 'help':
+      return 'help';
+    case 'confirm':
+      return 'confirm';
+    case 'symbol':
+      return 'picker';
+    case 'add':
+      return form?.step === 'params' ? 'form' : form?.step === 'review' ? 'confirm' : 'picker';
+    default:
+      return 'info';
+  }
+}
+
+function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, theme: Theme, width: number, height: number): Line[] {
+  const o = ui.overlay!;
+  const inner = width - 2;
+  const innerH = height - 2;
+  let title: string;
+  let body: Line[];
+  switch (o.kind) {
+    case 'help': {
+      const all = helpLines(theme, inner);
+      const max = Math.max(0, all.length - innerH);
+      const scroll = Math.min(o.scroll, max);
+      title = `Keys${max > 0 ? ` (${scroll + 1}-${Math.min(all.length, scroll + innerH)} of ${all.length}, j/k scroll)` : ''}`;
+      body = all.slice(scroll, scroll + innerH);
+      break;
+    }
+    case 'confirm':
+      title = o.title;
+      body = [[], ...confirmBody(o.lines, inner, theme)];
+      break;
+    case 'info':
+      title = o.title;
+      body = [[], ...infoBody(o.lines, inner)];
+      break;
+    case 'symbol':
+      title = 'Chart symbol';
+      body = listBody(o.items, o.index, inner, innerH, theme, 'Enter choose  Esc cancel');
+      break;
+    case 'backtest':
+      title = `Backtest ${o.instanceId}`;
+      body = backtestBody(o.instanceId, o.status, o.result, o.error, inner, innerH, theme);
+      break;
+    case 'add':
+      title = 'Add a strategy instance';
+      body = form ? addFormBody(form, inner, innerH, theme) : [];
+      break;
+  }
+  void view;
+  return frame({ title, focused: true, width, height, theme, body: block(body, inner, innerH) }).map((l) => fit(l, width));
+}
+

@@ -1,0 +1,34 @@
+// What the TUI needs from the application: the EngineApi plus optional helpers the app may expose. The TUI codes
+// against the optional ones and says clearly when one is missing; it never computes trading logic itself.
+import type { EngineApi } from '../engine/ports.js';
+import type { ParamSpec } from '../strategy/contract.js';
+
+export interface StrategyListing {
+  name: string;
+  description: string;
+  timeframe: string;
+  params: readonly ParamSpec[];
+  /** Series drawn over price; when absent the chart draws every series on the price scale. */
+  overlays?: readonly string[];
+}
+
+export interface SymbolListing {
+  symbol: string;
+  timeframes: string[];
+}
+
+export interface BacktestSummary {
+  runId: number;
+  metrics: Record<string, number | null>;
+  equity: number[];
+}
+
+export type TuiApi = EngineApi & {
+  strategies?(): StrategyListing[];
+  symbols?(): SymbolListing[];
+  backtest?(instanceId: string): Promise<BacktestSummary>;
+  /** The Telegram bot's state; absent or 'disabled' shows nothing. */
+  telegramStatus?(): { state: string; queue: number };
+  /** Exchange name used in MarketKeys for candles(); derived from instance ids when absent. */
+  exchange?: string;
+};

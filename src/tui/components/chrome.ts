@@ -1,0 +1,127 @@
+// Status bar, tab bar and footer lines. The footer is generated from the keymap for the keys that work now.
+import { type Binding, type PaneId, type Scope, PANES, PANE_TITLES, displayKey, footerBindings, KEYMAP } from '../keys/keymap.js';
+import type { Message } from '../store/ui-state.js';
+import type { ViewSnapshot } from '../store/view-store.js';
+import type { Theme } from '../theme/theme.js';
+import { isReplay } from '../store/selectors.js';
+import { age, hhmm, money, shortDateTime, signed } from '../format.js';
+import { type Line, fit, seg } from './line.js';
+
+export function statusLine(view: ViewSnapshot, theme: Theme, width: number): Line {
+  const e = view.engine;
+  const f = e.feed;
+  const narrow = width < 100;
+  const mode = e.mode === 'live' ? seg(' LIVE ', 'live', { bold: true, inverse: true }) : seg(e.mode === 'paper' ? 'PAPER' : e.mode.toUpperCase(), 'accent', { bold: true });
+  const replay = isReplay(f);
+  const src = replay ? `REPLAY ${f.speed !== null ? `${fmtSpeed(f.speed)}/s` : ''}`.trim() : f.source;
+  const feedRole = f.status === 'connected' || f.status === 'replay' ? 'up' : f.status === 'retrying' ? 'warn' : f.status === 'down' ? 'error' : 'muted';
+  const feedGlyph = f.status === 'connected' || f.status === 'replay' ? theme.g.running : theme.g.stopped;
+  const feedWord = f.status === 'replay' ? 'playing' : f.status;
+  const last =
+    f.lastCandleTime === null
+      ? 'no candle yet'
+      : replay
+        ? narrow ? hhmm(f.lastCandleTime) : `candle ${shortDateTime(f.lastCandleTime)}`
+        : `last ${age(view.now - f.lastCandleTime)} ago`;
+  // groups in order of display; when the line is too narrow the highest `drop` goes first
+  const groups: Array<{ segs: Line; drop: number }> = [
+    { segs: [mode], drop: 0 },
+    { segs: [seg(src, undefined, { bold: true }), seg(' '), seg(narrow ? feedGlyph : `${feedGlyph} ${feedWord}`, feedRole), seg(` ${last}`, 'muted')], drop: 0 },
+    { segs: [seg(narrow ? 'eq ' : 'equity '), seg(money(e.equity), undefined, { bold: true })], drop: 0 },
+    { segs: [seg('today '), signed(theme, e.equity - e.dayStartEquity)], drop: 0 },
+    { segs: [seg(`${narrow ? 'exp' : 'exposure'} ${money(e.exposure)}`)], drop: 2 },
+  ];
+  const tg = view.telegram;
+  if (tg) {
+    const ok = tg.state === 'connected';
+    const role = ok ? 'up' : tg.state === 'down' ? 'error' : 'warn';
+    const queued = tg.queue > 0 ? ` ${tg.queue}q` : '';
+    // Compact: a connected bot is just a dot; trouble says what and how much is waiting.
+    groups.push({ segs: [seg('TG '), seg(ok ? theme.g.running : `${theme.g.stopped} ${tg.state}${queued}`, role)], drop: 1 });
+  }
+  if (e.state !== 'running') groups.push({ segs: [seg(e.state.toUpperCase(), e.state === 'halted' ? 'error' : 'warn', { bold: true })], drop: 0 });
+  const clock = seg(narrow ? ` ${hhmm(view.now)}` : ` ${hhmm(view.now)} UTC`, 'muted');
+  const sepW = 3;
+  const widthOf = (l: Line): number => l.reduce((a, s) => a + [...s.text].length, 0);
+  let kept = groups;
+  const total = (): number => kept.reduce((a, g) => a + widthOf(g.segs), 0) + sepW * (kept.length - 1);
+  let withClock = true;
+  if (total() + widthOf([clock]) > width) withClock = false;
+  for (const d of [2, 1]) if (total() > width) kept = kept.filter((g) => g.drop < d);
+  const line: Line = [];
+  kept.forEach((g, i) => {
+    if (i > 0) line.push(seg(` ${theme.g.sep} `, 'muted'));
+    line.push(...g.segs);
+  });
+  const used = widthOf(line);
+  if (!withClock && used + widthOf([clock]) <= width) withClock = true;
+  if (withClock && used + widthOf([clock]) <= width) line.push(seg(' '.repeat(width - used - widthOf([clock]))), clock);
+  return fit(line, width);
+}
+
+function fmtSpeed(s: number): string {
+  return Number.isInteger(s) ? String(s) : String(Number(s.toPrecision(3)));
+}
+
+export function tabLine(focus: PaneId, theme: Theme, width: number): Line {
+  const line: Line = [];
+  PANES.forEach((p, i) => {
+    const on = p === focus;
+    line.push(seg(on ? `${theme.g.focus}${i + 1} ${PANE_TITLES[p]} ` : ` ${i + 1} ${PANE_TITLES[p]} `, on ? 'focus' : 'muted', { inverse: on, bold: on }));
+    line.push(seg(' '));
+  });
+  return fit(line, width);
+}
+
+export function footerLine(scopes: readonly Scope[], message: Message | null, theme: Theme, width: number): Line {
+  const line: Line = [];
+  if (message) {
+    const role = message.severity === 'error' ? 'error' : message.severity === 'warn' ? 'warn' : 'accent';
+    const tag = message.severity === 'error' ? '! ' : message.severity === 'warn' ? '! ' : '';
+    line.push(seg(`${tag}${message.text}`, role, { bold: true }), seg(` ${theme.g.sep} `, 'muted'));
+  }
+  const bindings = footerBindings(scopes);
+  // help and quit first among the global keys, so they survive truncation on narrow screens
+  const rank = (b: Binding): number => (b.scope !== 'global' ? 0 : b.id === 'help' ? 1 : b.id === 'quit' ? 2 : 3);
+  bindings.sort((a, b) => rank(a) - rank(b));
+  for (const b of bindings) {
+    line.push(seg(keyLabel(b, theme), 'accent', { bold: true }), seg(` ${b.label}  `));
+  }
+  return fit(line, width);
+}
+
+function keyLabel(b: Binding, theme: Theme): string {
+  if (b.id === 'focus-pane') return '1-5';
+  return displayKey(b.keys[0]!, theme.unicode);
+}
+
+const SCOPE_TITLES: Record<Scope, string> = {
+  global: 'Everywhere',
+  chart: 'Chart pane (1)',
+  strategies: 'Strategies pane (2)',
+  positions: 'Positions pane (3)',
+  signals: 'Signals pane (4)',
+  alerts: 'Alerts pane (5)',
+  confirm: 'Confirmations',
+  picker: 'Pickers',
+  form: 'Parameter form (type digits to edit numbers, Backspace deletes)',
+  help: 'This help',
+  info: 'Detail windows',
+};
+
+/** Every binding, grouped by where it works; generated from KEYMAP. */
+export function helpLines(theme: Theme, width: number): Line[] {
+  const out: Line[] = [];
+  const scopes: Scope[] = ['global', 'chart', 'strategies', 'positions', 'signals', 'alerts', 'confirm', 'picker', 'form', 'help', 'info'];
+  for (const s of scopes) {
+    const bs = KEYMAP.filter((b) => b.scope === s);
+    if (bs.length === 0) continue;
+    if (out.length) out.push([]);
+    out.push(fit([seg(SCOPE_TITLES[s], 'accent', { bold: true })], width));
+    for (const b of bs) {
+      const keys = b.keys.map((k) => displayKey(k, theme.unicode)).join(' ');
+      out.push(fit([seg('  '), seg(keys.padEnd(14), undefined, { bold: true }), seg(' '), seg(b.description)], width));
+    }
+  }
+  return out;
+}

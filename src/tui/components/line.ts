@@ -1,0 +1,65 @@
+// Styled text lines: every pane renders to arrays of segments of an exact width, so the layout never depends on
+// Ink's wrapping and a frame is cheap to diff. All glyphs used are one cell wide, so width = code points.
+import type { Role } from '../theme/theme.js';
+
+export interface Seg {
+  text: string;
+  role?: Role;
+  bold?: boolean;
+  inverse?: boolean;
+  dim?: boolean;
+}
+export type Line = Seg[];
+
+export function seg(text: string, role?: Role, style?: Omit<Seg, 'text' | 'role'>): Seg {
+  return { text, role, ...style };
+}
+
+export function textWidth(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+export function lineWidth(line: Line): number {
+  let n = 0;
+  for (const s of line) n += textWidth(s.text);
+  return n;
+}
+
+/** Truncates (by code point) or right-pads to exactly `width` cells. */
+export function fit(line: Line, width: number): Line {
+  const out: Line = [];
+  let left = width;
+  for (const s of line) {
+    if (left <= 0) break;
+    const w = textWidth(s.text);
+    if (w <= left) {
+      out.push(s);
+      left -= w;
+    } else {
+      out.push({ ...s, text: Array.from(s.text).slice(0, left).join('') });
+      left = 0;
+    }
+  }
+  if (left > 0) out.push({ text: ' '.repeat(left) });
+  return out;
+}
+
+export function padText(s: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const w = textWidth(s);
+  if (w > width) return Array.from(s).slice(0, width).join('');
+  const pad = ' '.repeat(width - w);
+  return align === 'left' ? s + pad : pad + s;
+}
+
+export function plain(line: Line): string {
+  return line.map((s) => s.text).join('');
+}
+
+/** Fills a block to exactly `height` lines of `width`. */
+export function block(lines: Line[], width: number, height: number): Line[] {
+  const out: Line[] = [];
+  for (let i = 0; i < height; i++) out.push(fit(lines[i] ?? [], width));
+  return out;
+}

@@ -1,0 +1,188 @@
+// Key bindings as data. The footer (keys that work now) and the `?` help are generated from this table, and the
+// input handler looks keys up here, so a key shown is a key that works and vice versa.
+import type { Key } from 'ink';
+
+export type PaneId = 'chart' | 'strategies' | 'positions' | 'signals' | 'alerts';
+export const PANES: readonly PaneId[] = ['chart', 'strategies', 'positions', 'signals', 'alerts'];
+export const PANE_TITLES: Record<PaneId, string> = {
+  chart: 'Chart',
+  strategies: 'Strategies',
+  positions: 'Positions',
+  signals: 'Signals',
+  alerts: 'Alerts',
+};
+
+/** Where a binding applies: everywhere (no overlay), one pane, or one overlay (overlays claim keys first). */
+export type Scope = 'global' | PaneId | 'help' | 'confirm' | 'picker' | 'form' | 'info';
+
+export type ActionId =
+  | 'focus-next'
+  | 'focus-prev'
+  | 'focus-pane'
+  | 'up'
+  | 'down'
+  | 'left'
+  | 'right'
+  | 'details'
+  | 'toggle-strategy'
+  | 'backtest'
+  | 'add-instance'
+  | 'close-position'
+  | 'kill'
+  | 'tf-prev'
+  | 'tf-next'
+  | 'pick-symbol'
+  | 'chart-mode'
+  | 'pan-left'
+  | 'pan-right'
+  | 'pan-reset'
+  | 'speed-up'
+  | 'speed-down'
+  | 'help'
+  | 'quit'
+  | 'confirm-yes'
+  | 'confirm-no'
+  | 'close-overlay'
+  | 'pick'
+  | 'form-next'
+  | 'form-back'
+  | 'form-change';
+
+export interface Binding {
+  id: ActionId;
+  /** Normalised key names (see keyName); the first is shown in the footer. */
+  keys: readonly string[];
+  /** Footer label. */
+  label: string;
+  /** Help text. */
+  description: string;
+  scope: Scope;
+  /** Listed in help but not in the footer (movement keys, digits). */
+  footer?: boolean;
+}
+
+export const KEYMAP: readonly Binding[] = [
+  { id: 'focus-next', keys: ['tab'], label: 'next pane', description: 'focus the next pane', scope: 'global' },
+  { id: 'focus-prev', keys: ['shift-tab'], label: 'prev pane', description: 'focus the previous pane', scope: 'global', footer: false },
+  { id: 'focus-prev', keys: ['left', 'h'], label: 'left', description: 'focus the pane to the left (lists)', scope: 'global', footer: false },
+  { id: 'focus-next', keys: ['right', 'l'], label: 'right', description: 'focus the pane to the right (lists)', scope: 'global', footer: false },
+  { id: 'focus-pane', keys: ['1', '2', '3', '4', '5'], label: 'pane', description: 'focus pane 1 Chart, 2 Strategies, 3 Positions, 4 Signals, 5 Alerts', scope: 'global', footer: false },
+  { id: 'add-instance', keys: ['a'], label: 'add', description: 'add a strategy instance (pick strategy, symbol, timeframe, params)', scope: 'global' },
+  { id: 'kill', keys: ['K'], label: 'kill', description: 'kill switch: stop every strategy and close every position (asks first)', scope: 'global' },
+  { id: 'tf-prev', keys: ['['], label: 'tf', description: 'chart: previous timeframe', scope: 'global', footer: false },
+  { id: 'tf-next', keys: [']'], label: 'timeframe', description: 'chart: next timeframe', scope: 'global' },
+  { id: 'pick-symbol', keys: ['/'], label: 'symbol', description: 'chart: pick the symbol', scope: 'global' },
+  { id: 'speed-up', keys: ['+', '='], label: 'faster', description: 'replay: double the speed', scope: 'global', footer: false },
+  { id: 'speed-down', keys: ['-', '_'], label: 'slower', description: 'replay: halve the speed', scope: 'global', footer: false },
+  { id: 'help', keys: ['?'], label: 'help', description: 'show every key', scope: 'global' },
+  { id: 'quit', keys: ['q', 'ctrl-c'], label: 'quit', description: 'quit (the paper account and positions are saved)', scope: 'global' },
+
+  { id: 'chart-mode', keys: ['c'], label: 'candles/line', description: 'switch between candles and a line chart', scope: 'chart' },
+  { id: 'pan-left', keys: ['left', 'h'], label: 'older', description: 'scroll the chart back in time', scope: 'chart' },
+  { id: 'pan-right', keys: ['right', 'l'], label: 'newer', description: 'scroll the chart forward in time', scope: 'chart' },
+  { id: 'pan-reset', keys: ['end', '0'], label: 'latest', description: 'back to the latest candle', scope: 'chart', footer: false },
+
+  { id: 'up', keys: ['up', 'k'], label: 'up', description: 'select the previous row', scope: 'strategies', footer: false },
+  { id: 'down', keys: ['down', 'j'], label: 'down', description: 'select the next row', scope: 'strategies', footer: false },
+  { id: 'toggle-strategy', keys: ['s'], label: 'start/stop', description: 'start or stop the selected strategy instance (asks first)', scope: 'strategies' },
+  { id: 'backtest', keys: ['b'], label: 'backtest', description: 'backtest the selected instance on the cached candles', scope: 'strategies' },
+  { id: 'details', keys: ['enter'], label: 'details', description: 'details of the selected instance', scope: 'strategies' },
+
+  { id: 'up', keys: ['up', 'k'], label: 'up', description: 'select the previous position', scope: 'positions', footer: false },
+  { id: 'down', keys: ['down', 'j'], label: 'down', description: 'select the next position', scope: 'positions', footer: false },
+  { id: 'close-position', keys: ['x'], label: 'close', description: 'close the selected position at market (asks first)', scope: 'positions' },
+  { id: 'details', keys: ['enter'], label: 'details', description: 'details of the selected position', scope: 'positions' },
+
+  { id: 'up', keys: ['up', 'k'], label: 'up', description: 'select the previous signal', scope: 'signals', footer: false },
+  { id: 'down', keys: ['down', 'j'], label: 'down', description: 'select the next signal', scope: 'signals', footer: false },
+  { id: 'details', keys: ['enter'], label: 'details', description: 'the full reason of the selected signal', scope: 'signals' },
+
+  { id: 'up', keys: ['up', 'k'], label: 'up', description: 'select the previous alert', scope: 'alerts', footer: false },
+  { id: 'down', keys: ['down', 'j'], label: 'down', description: 'select the next alert', scope: 'alerts', footer: false },
+  { id: 'details', keys: ['enter'], label: 'details', description: 'the full text of the selected alert', scope: 'alerts' },
+
+  { id: 'confirm-yes', keys: ['y', 'Y'], label: 'yes, do it', description: 'accept (Enter alone never accepts)', scope: 'confirm' },
+  { id: 'confirm-no', keys: ['n', 'escape', 'q'], label: 'cancel', description: 'cancel', scope: 'confirm' },
+
+  { id: 'up', keys: ['up', 'k'], label: 'up', description: 'previous item', scope: 'picker', footer: false },
+  { id: 'down', keys: ['down', 'j'], label: 'down', description: 'next item', scope: 'picker', footer: false },
+  { id: 'pick', keys: ['enter'], label: 'choose', description: 'choose the highlighted item', scope: 'picker' },
+  { id: 'close-overlay', keys: ['escape', 'q'], label: 'cancel', description: 'cancel', scope: 'picker' },
+
+  { id: 'up', keys: ['up'], label: 'up', description: 'previous parameter', scope: 'form', footer: false },
+  { id: 'down', keys: ['down'], label: 'down', description: 'next parameter', scope: 'form', footer: false },
+  { id: 'form-change', keys: ['left', 'right'], label: 'change', description: 'change a choice (enum, bool) or step a number', scope: 'form' },
+  { id: 'form-next', keys: ['enter'], label: 'review', description: 'validate and review before adding', scope: 'form' },
+  { id: 'form-back', keys: ['escape'], label: 'back', description: 'back to the previous step', scope: 'form' },
+
+  { id: 'up', keys: ['up', 'k'], label: 'up', description: 'scroll up', scope: 'help', footer: false },
+  { id: 'down', keys: ['down', 'j'], label: 'down', description: 'scroll down', scope: 'help', footer: false },
+  { id: 'close-overlay', keys: ['escape', '?', 'q'], label: 'close', description: 'close help', scope: 'help' },
+
+  { id: 'close-overlay', keys: ['escape', 'q', 'enter'], label: 'close', description: 'close', scope: 'info' },
+];
+
+/** Normalises Ink's (input, key) to one name: 'tab', 'shift-tab', 'up', 'enter', 'escape', 'ctrl-c', or the character. */
+export function keyName(input: string, key: Key): string {
+  if (key.tab) return key.shift ? 'shift-tab' : 'tab';
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'enter';
+  if (key.escape) return 'escape';
+  if (key.backspace || key.delete) return 'backspace';
+  if (key.ctrl && input) return `ctrl-${input.toLowerCase()}`;
+  return input;
+}
+
+/** The binding for a key in the given scopes, first scope first. */
+export function lookup(name: string, scopes: readonly Scope[]): Binding | undefined {
+  for (const scope of scopes) {
+    const b = KEYMAP.find((k) => k.scope === scope && k.keys.includes(name));
+    if (b) return b;
+  }
+  return undefined;
+}
+
+export function displayKey(k: string, unicode = true): string {
+  switch (k) {
+    case 'enter':
+      return 'Enter';
+    case 'escape':
+      return 'Esc';
+    case 'tab':
+      return 'Tab';
+    case 'shift-tab':
+      return 'S-Tab';
+    case 'ctrl-c':
+      return 'C-c';
+    case 'up':
+      return unicode ? '↑' : 'Up';
+    case 'down':
+      return unicode ? '↓' : 'Down';
+    case 'left':
+      return unicode ? '←' : 'Left';
+    case 'right':
+      return unicode ? '→' : 'Right';
+    case 'end':
+      return 'End';
+    default:
+      return k;
+  }
+}
+
+export function bindingsFor(scope: Scope): Binding[] {
+  return KEYMAP.filter((b) => b.scope === scope);
+}
+
+/** Footer entries: the focused pane's keys then the global ones (or the overlay's keys only). */
+export function footerBindings(scopes: readonly Scope[]): Binding[] {
+  const out: Binding[] = [];
+  for (const s of scopes) for (const b of bindingsFor(s)) if (b.footer !== false && !out.some((o) => o.id === b.id)) out.push(b);
+  return out;
+}

@@ -1,0 +1,48 @@
+// Strategies pane: every instance with name, symbol, timeframe, params, running/stopped, trades and P&L.
+import type { Column } from '../components/table.js';
+import { renderTable } from '../components/table.js';
+import { type Line, type Seg, fit, seg } from '../components/line.js';
+import { paramsText, signed } from '../format.js';
+import { selectedInstance } from '../store/selectors.js';
+import type { PaneProps } from './types.js';
+
+const COLUMNS: Column[] = [
+  { title: 'State', width: 6 },
+  { title: 'Strategy', width: 9 },
+  { title: 'Symbol', width: 9 },
+  { title: 'TF', width: 3 },
+  { title: 'Trd', width: 5, align: 'right', drop: 2 },
+  { title: 'P&L', width: 10, align: 'right' },
+  { title: 'Params', width: 12, flex: true, drop: 3 },
+];
+
+export function renderStrategies(p: PaneProps): Line[] {
+  const { theme } = p;
+  const list = p.view.engine.instances;
+  const rows: Seg[][] = list.map((i) => [
+    i.running ? seg(`${theme.g.running} run`, 'up') : seg(`${theme.g.stopped} stop`, 'muted'),
+    seg(i.strategy),
+    seg(i.symbol),
+    seg(i.timeframe),
+    seg(String(i.trades)),
+    signed(theme, i.pnl),
+    seg(paramsText(i.params), 'muted'),
+  ]);
+  const sel = selectedInstance(p.view, p.ui);
+  const footer = sel && p.height >= 4 ? 1 : 0;
+  const lines = renderTable({
+    columns: COLUMNS,
+    rows,
+    width: p.width,
+    height: p.height - footer,
+    selected: p.ui.selected.strategies,
+    focused: p.focused,
+    theme,
+    empty: 'no strategy instances (a adds one)',
+  });
+  if (footer && sel) {
+    while (lines.length < p.height - 1) lines.push([]);
+    lines.push(fit([seg('params ', 'muted'), seg(paramsText(sel.params) || '(defaults)')], p.width));
+  }
+  return lines;
+}

@@ -1,0 +1,176 @@
+// Entry point of the interactive TUI: owns the terminal for the session. Enters the alternate screen, renders the
+// App through the cell-diffing ScreenWriter at a low frame rate, keeps logs off the screen (console → log file), and restores
+// the terminal on quit, Ctrl-C, SIGTERM and uncaught errors (the error then goes to the log file and stderr).
+import fs from 'node:fs';
+import { format } from 'node:util';
+import React from 'react';
+import { render } from 'ink';
+import { UserError } from '../core/errors.js';
+import type { EngineApi } from '../engine/ports.js';
+import type { TuiApi } from './api.js';
+import { App } from './App.js';
+import { ScreenWriter } from './screen-writer.js';
+import { ViewStore } from './store/view-store.js';
+import { detectCapabilities, makeTheme } from './theme/theme.js';
+
+export interface TuiOptions {
+  maxFps: number;
+  ascii: boolean;
+  noColor: boolean;
+  /** Where console output and errors go while the TUI owns the screen. */
+  logFile: string;
+}
+
+export interface TuiStreams {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+}
+
+const ENTER_ALT = '\x1b[?1049h\x1b[?25l\x1b[H\x1b[2J';
+const LEAVE_ALT = '\x1b[?25h\x1b[?1049l';
+
+export async function runTui(app: EngineApi & { stop(): Promise<void>; start?(): Promise<void> }, opts: TuiOptions, io: Partial<TuiStreams> = {}): Promise<void> {
+  const stdin = io.stdin ?? process.stdin;
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const env = io.env ?? process.env;
+  if (!stdout.isTTY || !stdin.isTTY) throw new UserError('the TUI needs a terminal (stdin and stdout must be a TTY); use --headless', 'tui');
+
+  const theme = makeTheme(detectCapabilities(env, { ascii: opts.ascii, noColor: opts.noColor }));
+  const log = (line: string): void => {
+    try {
+      fs.appendFileSync(opts.logFile, `${new Date().toISOString()} ${line}\n`);
+    } catch {
+      // the log file is best effort; the screen must stay clean
+    }
+  };
+  const consoleMethods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
+  const savedConsole = consoleMethods.map((m) => console[m]);
+  for (const m of consoleMethods) console[m] = (...args: unknown[]) => log(`[console.${m}] ${format(...args)}`);
+
+  const store = new ViewStore(app as TuiApi, { maxFps: opts.maxFps });
+  const screen = new ScreenWriter({
+    write: (d: string) => safeWrite(stdout, d),
+    get columns() {
+      return stdout.columns;
+    },
+    get rows() {
+      return stdout.rows;
+    },
+    on: (e, l) => stdout.on(e, l),
+    off: (e, l) => stdout.off(e, l),
+  });
+  let restored = false;
+  /** The terminal went away (hang-up, EIO/EPIPE): write nothing more to it. */
+  let terminalGone = false;
+  const safeWrite = (stream: NodeJS.WriteStream, data: string): void => {
+    if (terminalGone) return;
+    try {
+      stream.write(data);
+    } catch {
+      terminalGone = true;
+    }
+  };
+  let ink: ReturnType<typeof render> | null = null;
+  const restore = (): void => {
+    if (restored) return;
+    restored = true;
+    try {
+      ink?.unmount();
+    } catch {
+      // unmounting a crashed tree may throw; the terminal restore below still runs
+    }
+    store.dispose();
+    screen.close();
+    if (stdin.isTTY) {
+      try {
+        stdin.setRawMode(false);
+      } catch {
+        /* stdin may already be closed */
+      }
+    }
+    safeWrite(stdout, LEAVE_ALT);
+    consoleMethods.forEach((m, i) => (console[m] = savedConsole[i]!));
+  };
+
+  let quit!: () => void;
+  const quitting = new Promise<void>((resolve) => (quit = resolve));
+  let dying = false;
+  const fatal = (err: unknown): void => {
+    // once only: a failing write to a vanished terminal must not feed back into this handler
+    if (dying) return;
+    dying = true;
+    restore();
+    const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    log(`[fatal] ${text}`);
+    safeWrite(stderr, `tradetui: ${err instanceof Error ? err.message : String(err)} (details in ${opts.logFile})\n`);
+    process.exitCode = 1;
+    const exit = (): never => process.exit(1);
+    app.stop().then(exit, exit);
+    setTimeout(exit, 5000).unref();
+  };
+  const onSignal = (): void => quit();
+  const onHangup = (): void => {
+    terminalGone = true;
+    quit();
+  };
+  const onStreamError = (err: NodeJS.ErrnoException): void => {
+    // EIO / EPIPE: the terminal is gone; stop cleanly without drawing
+    log(`[terminal] ${err.code ?? ''} ${err.message}`);
+    terminalGone = true;
+    quit();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGHUP', onHangup);
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
+  stdout.on('error', onStreamError);
+  stderr.on('error', onStreamError);
+  const detach = (): void => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    process.off('SIGHUP', onHangup);
+    process.off('uncaughtException', fatal);
+    process.off('unhandledRejection', fatal);
+    stdout.off('error', onStreamError);
+    stderr.off('error', onStreamError);
+  };
+
+  safeWrite(stdout, ENTER_ALT);
+  try {
+    // debug mode: Ink hands every frame whole to the ScreenWriter, which diffs cells and positions absolutely
+    // (see screen-writer.ts for why Ink's incrementalRendering is not used); frames come at most maxFps per second
+    // from the ViewStore, plus one per key press.
+    ink = render(<App api={app as TuiApi} store={store} theme={theme} onQuit={() => quit()} />, {
+      stdin,
+      stdout: screen as unknown as NodeJS.WriteStream,
+      stderr,
+      debug: true,
+      exitOnCtrlC: false,
+      patchConsole: false,
+      maxFps: opts.maxFps,
+    });
+    // the feed starts after the first frame is on screen, so startup shows the app at once
+    if (app.start) app.start().catch(fatal);
+    // a render error ends the Ink app: treat it like quitting, then rethrow after the terminal is back
+    let renderError: unknown = null;
+    await Promise.race([quitting, ink.waitUntilExit().catch((err: unknown) => (renderError = err ?? new Error('the TUI exited'))) ]);
+    restore();
+    if (renderError) {
+      const text = renderError instanceof Error ? (renderError.stack ?? renderError.message) : String(renderError);
+      log(`[fatal] ${text}`);
+      safeWrite(stderr, `tradetui: the screen crashed: ${renderError instanceof Error ? renderError.message : String(renderError)} (details in ${opts.logFile})\n`);
+      await app.stop();
+      throw renderError;
+    }
+    await app.stop();
+  } catch (err) {
+    restore();
+    throw err;
+  } finally {
+    detach();
+  }
+}

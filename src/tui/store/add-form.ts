@@ -1,0 +1,152 @@
+// The add-instance wizard as a pure state machine: pick strategy → symbol → timeframe → edit params (validated
+// against each ParamSpec) → review, where only `y` sends the add-instance command.
+import type { Command } from '../../core/events.js';
+import type { ParamSpec, ParamValue } from '../../strategy/contract.js';
+import type { StrategyListing, SymbolListing } from '../api.js';
+
+export type AddStep = 'strategy' | 'symbol' | 'timeframe' | 'params' | 'review';
+
+export interface AddForm {
+  step: AddStep;
+  strategies: StrategyListing[];
+  symbols: SymbolListing[];
+  si: number;
+  yi: number;
+  ti: number;
+  pi: number;
+  values: Record<string, string>;
+  errors: Record<string, string>;
+}
+
+export function newAddForm(strategies: StrategyListing[], symbols: SymbolListing[]): AddForm {
+  return { step: 'strategy', strategies, symbols, si: 0, yi: 0, ti: 0, pi: 0, values: {}, errors: {} };
+}
+
+export function formStrategy(f: AddForm): StrategyListing | undefined {
+  return f.strategies[f.si];
+}
+
+export function formSymbol(f: AddForm): SymbolListing | undefined {
+  return f.symbols[f.yi];
+}
+
+/** The timeframes offered: the symbol's, with the strategy's own first when the symbol has it. */
+export function formTimeframes(f: AddForm): string[] {
+  const tfs = formSymbol(f)?.timeframes ?? [];
+  const own = formStrategy(f)?.timeframe;
+  return own && tfs.includes(own) ? [own, ...tfs.filter((t) => t !== own)] : tfs;
+}
+
+export function validateParam(spec: ParamSpec, raw: string): { ok: true; value: ParamValue } | { ok: false; error: string } {
+  switch (spec.type) {
+    case 'int':
+    case 'float': {
+      const t = raw.trim();
+      if (!/^-?\d+(\.\d+)?$/.test(t)) return { ok: false, error: `${spec.name}: "${raw}" is not a number` };
+      const v = Number(t);
+      if (spec.type === 'int' && !Number.isInteger(v)) return { ok: false, error: `${spec.name}: must be a whole number` };
+      if (v < spec.min || v > spec.max) return { ok: false, error: `${spec.name}: must be between ${spec.min} and ${spec.max}` };
+      return { ok: true, value: v };
+    }
+    case 'enum':
+      return spec.values.includes(raw) ? { ok: true, value: raw } : { ok: false, error: `${spec.name}: one of ${spec.values.join(', ')}` };
+    case 'bool':
+      return raw === 'true' || raw === 'false' ? { ok: true, value: raw === 'true' } : { ok: false, error: `${spec.name}: true or false` };
+  }
+}
+
+function defaults(s: StrategyListing): Record<string, string> {
+  return Object.fromEntries(s.params.map((p) => [p.name, String(p.default)]));
+}
+
+export interface FormResult {
+  form: AddForm | null;
+  command?: Command;
+}
+
+const clamp = (i: number, n: number): number => Math.max(0, Math.min(n - 1, i));
+
+/** One key (normalised name) → next form state; `form: null` closes the wizard. */
+export function formKey(f: AddForm, name: string): FormResult {
+  const listStep = (count: number, idx: 'si' | 'yi' | 'ti', next: () => AddForm, back: AddForm | null): FormResult => {
+    if (name === 'up' || name === 'k') return { form: { ...f, [idx]: clamp(f[idx] - 1, count) } };
+    if (name === 'down' || name === 'j') return { form: { ...f, [idx]: clamp(f[idx] + 1, count) } };
+    if (name === 'enter' && count > 0) return { form: next() };
+    if (name === 'escape' || name === 'q') return { form: back };
+    return { form: f };
+  };
+  switch (f.step) {
+    case 'strategy':
+      return listStep(f.strategies.length, 'si', () => ({ ...f, step: 'symbol' }), null);
+    case 'symbol':
+      return listStep(f.symbols.length, 'yi', () => ({ ...f, step: 'timeframe', ti: 0 }), { ...f, step: 'strategy' });
+    case 'timeframe':
+      return listStep(
+        formTimeframes(f).length,
+        'ti',
+        () => ({ ...f, step: 'params', pi: 0, values: defaults(formStrategy(f)!), errors: {} }),
+        { ...f, step: 'symbol' },
+      );
+    case 'params':
+      return paramsKey(f, name);
+    case 'review': {
+      if (name === 'y' || name === 'Y') {
+        const s = formStrategy(f)!;
+        const params: Record<string, ParamValue> = {};
+        for (const p of s.params) {
+          const r = validateParam(p, f.values[p.name] ?? '');
+          if (r.ok) params[p.name] = r.value;
+        }
+        return {
+          form: null,
+          command: { type: 'add-instance', strategy: s.name, symbol: formSymbol(f)!.symbol, timeframe: formTimeframes(f)[f.ti]!, params, by: 'keyboard' },
+        };
+      }
+      if (name === 'n' || name === 'escape') return { form: { ...f, step: 'params' } };
+      return { form: f };
+    }
+  }
+}
+
+function paramsKey(f: AddForm, name: string): FormResult {
+  const s = formStrategy(f)!;
+  const specs = s.params;
+  const spec = specs[f.pi];
+  if (name === 'escape') return { form: { ...f, step: 'timeframe' } };
+  if (name === 'up') return { form: { ...f, pi: clamp(f.pi - 1, specs.length) } };
+  if (name === 'down' || name === 'tab') return { form: { ...f, pi: clamp(f.pi + 1, specs.length) } };
+  if (name === 'enter') {
+    const errors: Record<string, string> = {};
+    for (const p of specs) {
+      const r = validateParam(p, f.values[p.name] ?? '');
+      if (!r.ok) errors[p.name] = r.error;
+    }
+    return { form: { ...f, errors, step: Object.keys(errors).length ? 'params' : 'review' } };
+  }
+  if (!spec) return { form: f };
+  const raw = f.values[spec.name] ?? '';
+  const set = (v: string): FormResult => {
+    const r = validateParam(spec, v);
+    const errors = { ...f.errors };
+    if (r.ok) delete errors[spec.name];
+    else errors[spec.name] = r.error;
+    return { form: { ...f, values: { ...f.values, [spec.name]: v }, errors } };
+  };
+  if (spec.type === 'enum' || spec.type === 'bool') {
+    const opts = spec.type === 'enum' ? [...spec.values] : ['true', 'false'];
+    const i = opts.indexOf(raw);
+    if (name === 'left') return set(opts[(i - 1 + opts.length) % opts.length]!);
+    if (name === 'right' || name === ' ') return set(opts[(i + 1) % opts.length]!);
+    return { form: f };
+  }
+  if (name === 'left' || name === 'right') {
+    const v = Number(raw);
+    if (!Number.isFinite(v)) return { form: f };
+    const step = spec.step ?? (spec.type === 'int' ? 1 : 0.1);
+    const next = Math.min(spec.max, Math.max(spec.min, v + (name === 'right' ? step : -step)));
+    return set(String(Number(next.toPrecision(10))));
+  }
+  if (name === 'backspace') return set(raw.slice(0, -1));
+  if (/^[0-9.\-]$/.test(name)) return set(raw + name);
+  return { form: f };
+}

@@ -1,0 +1,86 @@
+// Selectors over the view snapshot and UI state: which market the chart shows, which instance is selected.
+import type { InstanceInfo } from '../../core/events.js';
+import type { Position } from '../../core/trading.js';
+import type { EngineSnapshot } from '../../engine/ports.js';
+import type { TuiApi } from '../api.js';
+import type { UiState } from './ui-state.js';
+import type { ViewSnapshot } from './view-store.js';
+
+export type InstanceRow = EngineSnapshot['instances'][number];
+
+export function instancesOf(view: ViewSnapshot): InstanceRow[] {
+  return view.engine.instances;
+}
+
+export function selectedInstance(view: ViewSnapshot, ui: UiState): InstanceRow | undefined {
+  const list = view.engine.instances;
+  return list[Math.min(ui.selected.strategies, list.length - 1)];
+}
+
+export function positionsOf(view: ViewSnapshot): Position[] {
+  return [...view.engine.positions].sort((a, b) => a.symbol.localeCompare(b.symbol) || a.entryTime - b.entryTime);
+}
+
+export function selectedPosition(view: ViewSnapshot, ui: UiState): Position | undefined {
+  const list = positionsOf(view);
+  return list[Math.min(ui.selected.positions, list.length - 1)];
+}
+
+/** Symbols the chart can show: the app's list, else the instances' symbols. */
+export function symbolList(api: TuiApi, view: ViewSnapshot): string[] {
+  const fromApi = api.symbols?.().map((s) => s.symbol) ?? [];
+  const fromInst = view.engine.instances.map((i) => i.symbol);
+  return [...new Set([...fromApi, ...fromInst])];
+}
+
+/** Timeframes of a symbol the engine has candles for (app list, else the instances' timeframes on it). */
+export function timeframesOf(api: TuiApi, view: ViewSnapshot, symbol: string): string[] {
+  const listed = api.symbols?.().find((s) => s.symbol === symbol)?.timeframes ?? [];
+  const fromInst = view.engine.instances.filter((i) => i.symbol === symbol).map((i) => i.timeframe);
+  const all = [...new Set([...listed, ...fromInst])];
+  return all.sort((a, b) => tfMs(a) - tfMs(b));
+}
+
+const TF_UNIT: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+export function tfMs(tf: string): number {
+  const m = /^(\d+)([mhdw])$/.exec(tf);
+  return m ? Number(m[1]) * TF_UNIT[m[2]!]! : 0;
+}
+
+export interface ChartMarket {
+  symbol: string;
+  timeframe: string;
+}
+
+/** The chart follows the explicit choice ([ ] /), else the selected instance, else the first market known. */
+export function chartMarket(api: TuiApi, view: ViewSnapshot, ui: UiState): ChartMarket | null {
+  const inst = selectedInstance(view, ui);
+  const symbol = ui.chart.symbol ?? inst?.symbol ?? symbolList(api, view)[0];
+  if (!symbol) return null;
+  const tfs = timeframesOf(api, view, symbol);
+  const timeframe = ui.chart.timeframe ?? (inst && inst.symbol === symbol ? inst.timeframe : tfs[0]);
+  if (!timeframe) return null;
+  return { symbol, timeframe };
+}
+
+/** The instance whose indicators the chart overlays: the selected one if it trades this market, else the first that does. */
+export function overlayInstance(view: ViewSnapshot, ui: UiState, m: ChartMarket): InstanceInfo | undefined {
+  const sel = selectedInstance(view, ui);
+  if (sel && sel.symbol === m.symbol && sel.timeframe === m.timeframe) return sel;
+  return view.engine.instances.find((i) => i.symbol === m.symbol && i.timeframe === m.timeframe);
+}
+
+/** Exchange for MarketKeys: the app's, else the one in instance ids ("strategy@exchange:SYM/QUOTE:tf"), else the feed source. */
+export function exchangeOf(api: TuiApi, view: ViewSnapshot): string {
+  if (api.exchange) return api.exchange;
+  for (const i of view.engine.instances) {
+    const m = /@([^:]+):/.exec(i.id);
+    if (m) return m[1]!;
+  }
+  return isReplay(view.engine.feed) ? 'binance' : view.engine.feed.source;
+}
+
+/** Replay feeds report a speed (the app labels the source "REPLAY 2/s"); exchange feeds report none. */
+export function isReplay(feed: EngineSnapshot['feed']): boolean {
+  return feed.speed !== null || /^replay/i.test(feed.source);
+}

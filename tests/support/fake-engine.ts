@@ -1,0 +1,298 @@
+// A scripted EngineApi for TUI tests: a real EventBus, a mutable snapshot, deterministic candles and indicators,
+// and a record of every command sent. Start/stop/kill/close/set-speed change the snapshot and emit the events a
+// real engine would, so the TUI can be driven end to end without the kernel.
+import type { CandleSeries, MarketKey } from '../../src/core/candle.js';
+import { emptySeries } from '../../src/core/candle.js';
+import type { Alert, Command, CommandResult, EngineEvent } from '../../src/core/events.js';
+import type { ClosedTrade, Position } from '../../src/core/trading.js';
+import { EventBus } from '../../src/engine/bus.js';
+import type { EngineSnapshot } from '../../src/engine/ports.js';
+import type { BacktestSummary, StrategyListing, SymbolListing, TuiApi } from '../../src/tui/api.js';
+
+export const T0 = Date.UTC(2024, 2, 1, 0, 0); // 2024-03-01 00:00 UTC
+const HOUR = 3_600_000;
+
+/** Deterministic OHLC around `base`: a slow wave plus a trend, no randomness. */
+export function makeSeries(n: number, base: number, tfMs: number, start = T0): CandleSeries {
+  const s = emptySeries(n);
+  let prev = base;
+  for (let i = 0; i < n; i++) {
+    const close = base * (1 + 0.03 * Math.sin(i / 9) + 0.0004 * i);
+    const open = prev;
+    const hi = Math.max(open, close) * (1 + 0.002 + 0.001 * ((i * 7) % 3));
+    const lo = Math.min(open, close) * (1 - 0.002 - 0.001 * ((i * 5) % 3));
+    s.time[i] = start + i * tfMs;
+    s.open[i] = open;
+    s.high[i] = hi;
+    s.low[i] = lo;
+    s.close[i] = close;
+    s.volume[i] = 10 + (i % 7);
+    prev = close;
+  }
+  s.length = n;
+  return s;
+}
+
+function sma(v: Float64Array, n: number, len: number): Float64Array {
+  const out = new Float64Array(len).fill(NaN);
+  let sum = 0;
+  for (let i = 0; i < len; i++) {
+    sum += v[i]!;
+    if (i >= n) sum -= v[i - n]!;
+    if (i >= n - 1) out[i] = sum / n;
+  }
+  return out;
+}
+
+function tail(s: CandleSeries, limit: number): CandleSeries {
+  const start = Math.max(0, s.length - limit);
+  const n = s.length - start;
+  return {
+    length: n,
+    time: s.time.subarray(start, s.length),
+    open: s.open.subarray(start, s.length),
+    high: s.high.subarray(start, s.length),
+    low: s.low.subarray(start, s.length),
+    close: s.close.subarray(start, s.length),
+    volume: s.volume.subarray(start, s.length),
+  };
+}
+
+export const MA_CROSS: StrategyListing = {
+  name: 'ma-cross',
+  description: 'Moving-average crossover',
+  timeframe: '1h',
+  params: [
+    { name: 'fast', type: 'int', default: 10, min: 2, max: 200, step: 1, description: 'fast MA period' },
+    { name: 'slow', type: 'int', default: 30, min: 3, max: 400, step: 1, description: 'slow MA period' },
+    { name: 'type', type: 'enum', default: 'sma', values: ['sma', 'ema', 'wma'], description: 'MA kind' },
+    { name: 'short', type: 'bool', default: false, description: 'allow shorts' },
+  ],
+  overlays: ['fast', 'slow'],
+};
+
+export const RSI_MACD: StrategyListing = {
+  name: 'rsi-macd',
+  description: 'MACD momentum filtered by RSI',
+  timeframe: '1h',
+  params: [{ name: 'rsiPeriod', type: 'int', default: 14, min: 2, max: 100, description: 'RSI period' }],
+};
+
+export interface FakeOptions {
+  /** Leave out the optional app methods (strategies, symbols, backtest). */
+  bare?: boolean;
+  positions?: boolean;
+  mode?: EngineSnapshot['mode'];
+  backtest?: (id: string) => Promise<BacktestSummary>;
+}
+
+export class FakeEngine implements TuiApi {
+  readonly bus = new EventBus();
+  readonly sent: Command[] = [];
+  readonly snap: EngineSnapshot;
+  readonly markets = new Map<string, CandleSeries>();
+  readonly closed: ClosedTrade[] = [];
+  stopped = false;
+  strategies?: () => StrategyListing[];
+  symbols?: () => SymbolListing[];
+  backtest?: (instanceId: string) => Promise<BacktestSummary>;
+  /** Replies to commands; default mirrors the kernel's behaviour. */
+  reply: (cmd: Command) => CommandResult = (cmd) => this.apply(cmd);
+
+  constructor(opts: FakeOptions = {}) {
+    this.markets.set('BTC/USDT|1h', makeSeries(300, 42_000, HOUR));
+    this.markets.set('BTC/USDT|4h', makeSeries(200, 41_000, 4 * HOUR));
+    this.markets.set('ETH/USDT|1h', makeSeries(300, 2_300, HOUR));
+    const btc = this.markets.get('BTC/USDT|1h')!;
+    const last = btc.close[btc.length - 1]!;
+    const lastTime = btc.time[btc.length - 1]!;
+    const positions: Position[] =
+      opts.positions === false
+        ? []
+        : [
+            {
+              id: 'p1',
+              instanceId: 'ma-cross@binance:BTC/USDT:1h',
+              symbol: 'BTC/USDT',
+              side: 'long',
+              qty: 0.05,
+              entryPrice: 41_800,
+              entryTime: lastTime - 10 * HOUR,
+              entryFee: 2.09,
+              protection: { stop: 40_964, takeProfit: 44_726 },
+              bestPrice: last,
+              candlesHeld: 10,
+              lastPrice: last,
+            },
+          ];
+    const alerts: Alert[] = [
+      { id: 'a1', time: lastTime - 10 * HOUR, severity: 'info', category: 'trade', message: 'opened long 0.05 BTC/USDT at 41,800' },
+      { id: 'a2', time: lastTime - 2 * HOUR, severity: 'warn', category: 'feed', message: 'feed retrying: HTTP 502' },
+    ];
+    this.snap = {
+      mode: opts.mode ?? 'paper',
+      feed: { source: 'replay', status: 'replay', detail: 'REPLAY 2/s', lastCandleTime: lastTime, speed: 2 },
+      state: 'running',
+      time: lastTime,
+      cash: 8_000,
+      equity: 10_123.45,
+      dayStartEquity: 10_000,
+      exposure: positions.reduce((a, p) => a + p.qty * p.lastPrice, 0),
+      positions,
+      instances: [
+        { id: 'ma-cross@binance:BTC/USDT:1h', strategy: 'ma-cross', symbol: 'BTC/USDT', timeframe: '1h', params: { fast: 10, slow: 30, type: 'sma', short: false }, running: true, trades: 3, pnl: 123.45 },
+        { id: 'rsi-macd@binance:ETH/USDT:1h', strategy: 'rsi-macd', symbol: 'ETH/USDT', timeframe: '1h', params: { rsiPeriod: 14 }, running: false, trades: 1, pnl: -20.5 },
+      ],
+      protections: [],
+      recentTrades: [],
+      alerts,
+    };
+    this.closed.push({
+      id: 't1',
+      instanceId: 'ma-cross@binance:BTC/USDT:1h',
+      strategy: 'ma-cross',
+      symbol: 'BTC/USDT',
+      side: 'long',
+      qty: 0.05,
+      entryTime: lastTime - 60 * HOUR,
+      exitTime: lastTime - 40 * HOUR,
+      entryPrice: 41_000,
+      exitPrice: 41_500,
+      pnl: 20.8,
+      pnlPct: 1.01,
+      fees: 4.1,
+      exitReason: 'signal',
+    });
+    if (!opts.bare) {
+      this.strategies = () => [MA_CROSS, RSI_MACD];
+      this.symbols = () => [
+        { symbol: 'BTC/USDT', timeframes: ['1h', '4h'] },
+        { symbol: 'ETH/USDT', timeframes: ['1h'] },
+      ];
+      this.backtest =
+        opts.backtest ??
+        (async () => ({
+          runId: 7,
+          metrics: { totalReturnPct: 12.5, sharpe: 1.42, maxDrawdownPct: -6.1, trades: 18, winRatePct: 55.6, profitFactor: 1.8 },
+          equity: Array.from({ length: 120 }, (_, i) => 10_000 + i * 10 + 150 * Math.sin(i / 8)),
+        }));
+    }
+  }
+
+  send(command: Command): Promise<CommandResult> {
+    this.sent.push(command);
+    return Promise.resolve(this.reply(command));
+  }
+
+  snapshot(): EngineSnapshot {
+    return { ...this.snap, positions: [...this.snap.positions], instances: [...this.snap.instances], alerts: [...this.snap.alerts] };
+  }
+
+  candles(key: MarketKey, limit: number): CandleSeries {
+    const s = this.markets.get(`${key.symbol}|${key.timeframe}`);
+    if (key.exchange !== 'binance' || !s) return emptySeries(0);
+    return tail(s, limit);
+  }
+
+  indicators(instanceId: string, limit: number): Record<string, Float64Array> {
+    const inst = this.snap.instances.find((i) => i.id === instanceId);
+    if (!inst) return {};
+    const s = this.markets.get(`${inst.symbol}|${inst.timeframe}`);
+    if (!s) return {};
+    const fast = sma(s.close, 10, s.length);
+    const slow = sma(s.close, 30, s.length);
+    const rsi = new Float64Array(s.length).fill(55);
+    const start = Math.max(0, s.length - limit);
+    return { fast: fast.subarray(start), slow: slow.subarray(start), rsi: rsi.subarray(start) };
+  }
+
+  trades(opts?: { since?: number; limit?: number }): ClosedTrade[] {
+    return this.closed.filter((t) => opts?.since === undefined || t.exitTime >= opts.since).slice(0, opts?.limit);
+  }
+
+  dailyEquity(): Array<{ day: number; equity: number }> {
+    return [];
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+  }
+
+  /** Emits an event and applies what a real engine would have changed in its snapshot. */
+  emit(e: EngineEvent): void {
+    if (e.type === 'candle') {
+      const id = `${e.symbol}|${e.timeframe}`;
+      const s = this.markets.get(id);
+      if (s) {
+        const bigger = makeSeries(0, 1, 1);
+        const n = s.length + 1;
+        for (const f of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) {
+          const a = new Float64Array(n);
+          a.set(s[f].subarray(0, s.length));
+          a[n - 1] = e.candle[f];
+          bigger[f] = a;
+        }
+        bigger.length = n;
+        this.markets.set(id, bigger);
+      }
+      this.snap.feed = { ...this.snap.feed, lastCandleTime: e.candle.time };
+    }
+    if (e.type === 'alert') this.snap.alerts = [...this.snap.alerts, e.alert];
+    if (e.type === 'equity') {
+      this.snap.equity = e.equity;
+      this.snap.cash = e.cash;
+      this.snap.exposure = e.exposure;
+    }
+    this.bus.emit(e);
+  }
+
+  private setRunning(id: string, running: boolean): void {
+    const i = this.snap.instances.findIndex((x) => x.id === id);
+    const inst = { ...this.snap.instances[i]!, running };
+    this.snap.instances = this.snap.instances.map((x, k) => (k === i ? inst : x));
+    const { trades: _t, pnl: _p, ...info } = inst;
+    this.bus.emit({ type: 'instance', instance: info, change: running ? 'started' : 'stopped', by: 'keyboard' });
+  }
+
+  private apply(cmd: Command): CommandResult {
+    switch (cmd.type) {
+      case 'start':
+      case 'stop': {
+        const inst = this.snap.instances.find((i) => i.id === cmd.instanceId);
+        if (!inst) return { ok: false, message: `no strategy instance "${cmd.instanceId}"` };
+        this.setRunning(inst.id, cmd.type === 'start');
+        return { ok: true, message: `${inst.id} ${cmd.type === 'start' ? 'started' : 'stopped'}` };
+      }
+      case 'close': {
+        const n = this.snap.positions.filter((p) => p.symbol === cmd.symbol).length;
+        if (n === 0) return { ok: false, message: `no open position on ${cmd.symbol}` };
+        this.snap.positions = this.snap.positions.filter((p) => p.symbol !== cmd.symbol);
+        this.snap.exposure = 0;
+        return { ok: true, message: `closing ${n} position(s) on ${cmd.symbol}` };
+      }
+      case 'kill': {
+        for (const i of this.snap.instances) if (i.running) this.setRunning(i.id, false);
+        const n = this.snap.positions.length;
+        this.snap.positions = [];
+        this.snap.exposure = 0;
+        this.snap.state = 'halted';
+        this.bus.emit({ type: 'engine', state: 'halted', reason: 'kill switch by keyboard', by: 'keyboard' });
+        return { ok: true, message: `kill switch: all strategies stopped, ${n} position(s) closed` };
+      }
+      case 'set-speed':
+        this.snap.feed = { ...this.snap.feed, speed: cmd.candlesPerSecond };
+        this.bus.emit({ type: 'feed', status: 'replay', detail: `REPLAY ${cmd.candlesPerSecond}/s`, lastCandleTime: this.snap.feed.lastCandleTime });
+        return { ok: true, message: `replay speed ${cmd.candlesPerSecond} candles/s` };
+      case 'add-instance': {
+        const id = `${cmd.strategy}@binance:${cmd.symbol}:${cmd.timeframe}`;
+        if (this.snap.instances.some((i) => i.id === id)) return { ok: false, message: `instance ${id} exists` };
+        const info = { id, strategy: cmd.strategy, symbol: cmd.symbol, timeframe: cmd.timeframe, params: cmd.params, running: false };
+        this.snap.instances = [...this.snap.instances, { ...info, trades: 0, pnl: 0 }];
+        this.bus.emit({ type: 'instance', instance: info, change: 'added', by: 'keyboard' });
+        return { ok: true, message: `added ${id}` };
+      }
+      default:
+        return { ok: true, message: `${cmd.type} done` };
+    }
+  }
+}

@@ -1,0 +1,71 @@
+// Test harness: renders the App over a FakeEngine at a fixed size with a manual (synchronous) view store.
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { App } from '../../../src/tui/App.js';
+import { ViewStore } from '../../../src/tui/store/view-store.js';
+import { makeTheme, type Theme } from '../../../src/tui/theme/theme.js';
+import { FakeEngine, type FakeOptions } from '../../support/fake-engine.js';
+
+export const NOW = Date.UTC(2024, 2, 13, 14, 5);
+
+export interface Harness {
+  api: FakeEngine;
+  store: ViewStore;
+  quits: number;
+  frame: () => string;
+  press: (...keys: string[]) => Promise<void>;
+  flush: () => Promise<void>;
+  unmount: () => void;
+  setSize: (cols: number, rows: number) => Promise<void>;
+}
+
+export const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+/** Lets Ink's input parser, React and the throttled renderer settle (setImmediate + a few turns). */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 4; i++) {
+    await new Promise((r) => setImmediate(r));
+    await tick();
+  }
+}
+
+export async function mount(opts: { cols?: number; rows?: number; theme?: Theme; fake?: FakeOptions; api?: FakeEngine } = {}): Promise<Harness> {
+  const api = opts.api ?? new FakeEngine(opts.fake);
+  const store = new ViewStore(api, { maxFps: 30, manual: true, now: () => NOW });
+  const theme = opts.theme ?? makeTheme({ color: true, unicode: true });
+  let quits = 0;
+  const el = (cols: number, rows: number): React.ReactElement => (
+    <App api={api} store={store} theme={theme} cols={cols} rows={rows} onQuit={() => (h.quits = ++quits)} />
+  );
+  const r = render(el(opts.cols ?? 120, opts.rows ?? 40));
+  const h: Harness = {
+    api,
+    store,
+    quits: 0,
+    frame: () => r.lastFrame() ?? '',
+    press: async (...keys) => {
+      for (const k of keys) {
+        r.stdin.write(k);
+        await settle();
+      }
+    },
+    flush: async () => {
+      store.flush();
+      await settle();
+    },
+    unmount: () => {
+      r.unmount();
+      store.dispose();
+    },
+    setSize: async (cols, rows) => {
+      r.rerender(el(cols, rows));
+      await settle();
+    },
+  };
+  await settle();
+  return h;
+}
+
+export const KEYS = { enter: '\r', escape: '\x1b', tab: '\t', shiftTab: '\x1b[Z', up: '\x1b[A', down: '\x1b[B', left: '\x1b[D', right: '\x1b[C', ctrlC: '\x03', backspace: '\x7f' };
+
+// eslint-disable-next-line no-control-regex
+export const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');

@@ -1,0 +1,315 @@
+// Key handling through the real App over a FakeEngine: focus, confirmations (Enter never accepts), commands sent,
+// overlays claiming keys, keys that do nothing, help generated from the keymap.
+import { afterEach, describe, expect, it } from 'vitest';
+import { KEYMAP } from '../../../src/tui/keys/keymap.js';
+import { type Harness, KEYS, mount, stripAnsi } from './harness.js';
+
+let h: Harness;
+afterEach(() => h?.unmount());
+const screen = (): string => stripAnsi(h.frame());
+
+describe('focus', () => {
+  it('Tab, Shift-Tab and digits move the focus marker between panes', async () => {
+    h = await mount();
+    expect(screen()).toContain('▶ 1 Chart');
+    await h.press(KEYS.tab);
+    expect(screen()).toContain('▶ 2 Strategies');
+    expect(screen()).not.toContain('▶ 1 Chart');
+    await h.press(KEYS.shiftTab);
+    expect(screen()).toContain('▶ 1 Chart');
+    await h.press('5');
+    expect(screen()).toContain('▶ 5 Alerts');
+    await h.press('3');
+    expect(screen()).toContain('▶ 3 Positions');
+  });
+
+  it('on a small screen only the focused pane is shown, with a tab bar', async () => {
+    h = await mount({ cols: 80, rows: 24 });
+    expect(screen()).toContain('▶1 Chart');
+    expect(screen()).not.toContain('Take-profit');
+    await h.press('3');
+    expect(screen()).toContain('▶ 3 Positions');
+    expect(screen()).toContain('BTC/USDT');
+    expect(screen()).not.toContain('▶ 1 Chart');
+  });
+
+  it('footer lists the keys of the focused pane, generated from the keymap', async () => {
+    h = await mount();
+    const footer = (): string => screen().split('\n').at(-1)!;
+    expect(footer()).toContain('c candles/line');
+    expect(footer()).not.toContain('start/stop');
+    await h.press('2');
+    expect(footer()).toContain('s start/stop');
+    expect(footer()).toContain('b backtest');
+    expect(footer()).not.toContain('candles/line');
+    await h.press('3');
+    expect(footer()).toContain('x close');
+  });
+});
+
+describe('strategies: start and stop', () => {
+  it('s asks with the consequence spelled out; Enter does not accept; y sends stop', async () => {
+    h = await mount();
+    await h.press('2', 's');
+    expect(screen()).toContain('Stop ma-cross on BTC/USDT 1h?');
+    expect(screen()).toContain('no new entries');
+    expect(screen()).toContain('stays open with its stop');
+    await h.press(KEYS.enter);
+    expect(h.api.sent).toEqual([]);
+    expect(screen()).toContain('Stop ma-cross on BTC/USDT 1h?');
+    await h.press('y');
+    expect(h.api.sent).toEqual([{ type: 'stop', instanceId: 'ma-cross@binance:BTC/USDT:1h', by: 'keyboard' }]);
+    await h.flush();
+    expect(screen()).toContain('ma-cross@binance:BTC/USDT:1h stopped');
+    expect(screen()).toMatch(/○ stop\s+ma-cross/);
+  });
+
+  it('n and Esc cancel without sending anything', async () => {
+    h = await mount();
+    await h.press('2', 's', 'n');
+    expect(screen()).toContain('cancelled');
+    await h.press('s', KEYS.escape);
+    expect(screen()).not.toContain('Stop ma-cross');
+    expect(h.api.sent).toEqual([]);
+  });
+
+  it('j selects the next instance and s offers to start it', async () => {
+    h = await mount();
+    await h.press('2', 'j', 's');
+    expect(screen()).toContain('Start rsi-macd on ETH/USDT 1h?');
+    expect(screen()).toContain('paper broker');
+    await h.press('y');
+    expect(h.api.sent).toEqual([{ type: 'start', instanceId: 'rsi-macd@binance:ETH/USDT:1h', by: 'keyboard' }]);
+  });
+
+  it('selecting an instance moves the chart to its market', async () => {
+    h = await mount();
+    await h.press('2', 'j');
+    expect(screen()).toContain('ETH/USDT 1h · candles');
+  });
+
+  it('a failing command shows the engine message', async () => {
+    h = await mount();
+    h.api.reply = () => ({ ok: false, message: 'risk layer is halted' });
+    await h.press('2', 's', 'y');
+    expect(screen()).toContain('! risk layer is halted');
+  });
+});
+
+describe('positions, kill switch', () => {
+  it('x asks to close the selected position at market, y sends close for its symbol', async () => {
+    h = await mount();
+    await h.press('3', 'x');
+    expect(screen()).toContain('Close long 0.05 BTC/USDT at market?');
+    expect(screen()).toMatch(/Sells 0\.05 BTC\/USDT at market, about 48,248/);
+    expect(screen()).toContain('becomes realised');
+    await h.press('y');
+    expect(h.api.sent).toEqual([{ type: 'close', symbol: 'BTC/USDT', by: 'keyboard' }]);
+    await h.flush();
+    expect(screen()).toContain('no open positions');
+  });
+
+  it('x outside the positions pane does nothing', async () => {
+    h = await mount();
+    const before = screen();
+    await h.press('x', '4', 'x', 's');
+    expect(h.api.sent).toEqual([]);
+    expect(screen()).not.toContain('Close long');
+    expect(before).toContain('▶ 1 Chart');
+  });
+
+  it('K spells out the kill switch and only y sends kill', async () => {
+    h = await mount();
+    await h.press('K');
+    expect(screen()).toContain('KILL SWITCH');
+    expect(screen()).toContain('Stops all 1 running strategy and closes all 1 open position at market');
+    await h.press(KEYS.enter, ' ', 'z');
+    expect(h.api.sent).toEqual([]);
+    await h.press('y');
+    expect(h.api.sent).toEqual([{ type: 'kill', by: 'keyboard' }]);
+    await h.flush();
+    expect(screen()).toContain('HALTED');
+    expect(screen()).toContain('kill switch: all strategies stopped, 1 position(s) closed');
+  });
+});
+
+describe('chart keys', () => {
+  it('] and [ cycle the timeframes the symbol has candles for', async () => {
+    h = await mount();
+    expect(screen()).toContain('BTC/USDT 1h · candles');
+    await h.press(']');
+    expect(screen()).toContain('BTC/USDT 4h · candles');
+    await h.press('[');
+    expect(screen()).toContain('BTC/USDT 1h · candles');
+  });
+
+  it('/ picks the chart symbol from a list (Enter chooses, no command sent)', async () => {
+    h = await mount();
+    await h.press('/');
+    expect(screen()).toContain('Chart symbol');
+    await h.press('j', KEYS.enter);
+    expect(screen()).toContain('ETH/USDT 1h · candles');
+    expect(h.api.sent).toEqual([]);
+  });
+
+  it('c switches to a line chart and back', async () => {
+    h = await mount();
+    await h.press('c');
+    expect(screen()).toContain('BTC/USDT 1h · line');
+    expect(screen()).toMatch(/[┤┼]/);
+    await h.press('c');
+    expect(screen()).toContain('· candles');
+  });
+
+  it('h pans back in time and 0 returns to the latest candle', async () => {
+    h = await mount();
+    await h.press('h');
+    expect(screen()).toContain('· -10');
+    await h.press('0');
+    expect(screen()).not.toContain('· -10');
+  });
+
+  it('+ and - send set-speed doubling and halving the replay speed', async () => {
+    h = await mount();
+    await h.press('+');
+    await h.flush();
+    expect(screen()).toContain('REPLAY 4/s');
+    await h.press('-', '-');
+    expect(h.api.sent).toEqual([
+      { type: 'set-speed', candlesPerSecond: 4, by: 'keyboard' },
+      { type: 'set-speed', candlesPerSecond: 2, by: 'keyboard' },
+      { type: 'set-speed', candlesPerSecond: 1, by: 'keyboard' },
+    ]);
+  });
+
+  it('speed keys on an exchange feed explain instead of sending', async () => {
+    h = await mount();
+    h.api.snap.feed = { source: 'binance', status: 'connected', detail: '', lastCandleTime: null, speed: null };
+    h.store.touch();
+    await h.flush();
+    await h.press('+');
+    expect(h.api.sent).toEqual([]);
+    expect(screen()).toContain('speed applies to a replay feed only');
+  });
+});
+
+describe('overlays', () => {
+  it('? lists every key binding and claims keys until closed', async () => {
+    h = await mount({ rows: 60 });
+    await h.press('?');
+    const s = screen();
+    expect(s).toContain('Keys');
+    for (const b of KEYMAP.filter((k) => k.scope === 'global' || k.scope === 'strategies')) expect(s).toContain(b.description);
+    await h.press('s', 'K', 'q');
+    expect(h.api.sent).toEqual([]);
+    expect(h.quits).toBe(0);
+    expect(screen()).not.toContain('Keys');
+    expect(screen()).toContain('▶ 1 Chart');
+  });
+
+  it('help scrolls when it does not fit', async () => {
+    h = await mount({ cols: 80, rows: 24 });
+    await h.press('?');
+    expect(screen()).toMatch(/Keys \(1-\d+ of \d+, j\/k scroll\)/);
+    await h.press('j');
+    expect(screen()).toMatch(/Keys \(2-\d+ of/);
+  });
+
+  it('Enter opens details of the selected row; Esc closes', async () => {
+    h = await mount();
+    await h.press('3', KEYS.enter);
+    expect(screen()).toContain('Position BTC/USDT');
+    expect(screen()).toContain('take-profit  44,726');
+    await h.press(KEYS.escape);
+    expect(screen()).not.toContain('Position BTC/USDT');
+    await h.press('2', KEYS.enter);
+    expect(screen()).toContain('params     fast=10 slow=30 type=sma short=false');
+  });
+
+  it('b shows the backtest summary and equity chart', async () => {
+    h = await mount();
+    await h.press('2', 'b');
+    await h.flush();
+    const s = screen();
+    expect(s).toContain('Backtest ma-cross@binance:BTC/USDT:1h');
+    expect(s).toContain('run #7');
+    expect(s).toMatch(/sharpe\s+1\.42/);
+    expect(s).toContain('equity');
+    await h.press(KEYS.escape);
+    expect(screen()).not.toContain('run #7');
+  });
+
+  it('b explains when the app has no backtest, a when it lists no strategies', async () => {
+    h = await mount({ fake: { bare: true } });
+    await h.press('2', 'b');
+    expect(screen()).toContain('backtest is not available');
+    await h.press('a');
+    expect(screen()).toContain('adding strategies is not available');
+  });
+
+  it('a walks strategy → symbol → timeframe → params with validation, and only y adds', async () => {
+    h = await mount();
+    await h.press('a');
+    expect(screen()).toContain('Step 1/5');
+    await h.press(KEYS.enter); // ma-cross
+    await h.press('j', KEYS.enter); // ETH/USDT
+    expect(screen()).toContain('Step 3/5');
+    await h.press(KEYS.enter); // 1h
+    expect(screen()).toContain('Step 4/5');
+    // fast: 10 → 1 (below min) is refused with a reason
+    await h.press(KEYS.backspace);
+    expect(screen()).toContain('fast: must be between 2 and 200');
+    await h.press(KEYS.enter);
+    expect(screen()).toContain('Step 4/5');
+    await h.press('2', KEYS.down, KEYS.down, KEYS.right); // fast=12, type sma → ema
+    await h.press(KEYS.enter);
+    expect(screen()).toContain('Add ma-cross on ETH/USDT 1h with fast=12 slow=30 type=ema short=false?');
+    await h.press(KEYS.enter);
+    expect(h.api.sent).toEqual([]);
+    await h.press('y');
+    expect(h.api.sent).toEqual([{ type: 'add-instance', strategy: 'ma-cross', symbol: 'ETH/USDT', timeframe: '1h', params: { fast: 12, slow: 30, type: 'ema', short: false }, by: 'keyboard' }]);
+    await h.flush();
+    expect(screen()).toContain('added ma-cross@binance:ETH/USDT:1h');
+  });
+
+  it('Esc steps back out of the add wizard without sending', async () => {
+    h = await mount();
+    await h.press('a', KEYS.enter, KEYS.escape, KEYS.escape);
+    expect(screen()).not.toContain('Add a strategy instance');
+    expect(h.api.sent).toEqual([]);
+  });
+});
+
+describe('quit and unknown keys', () => {
+  it('q and Ctrl-C quit', async () => {
+    h = await mount();
+    await h.press('q');
+    expect(h.quits).toBe(1);
+    await h.press(KEYS.ctrlC);
+    expect(h.quits).toBe(2);
+  });
+
+  it('keys bound nowhere do nothing and print nothing', async () => {
+    h = await mount();
+    const before = screen();
+    await h.press('Z', '!', '\x1b[15~', 'é', '\x1bOP', '9');
+    expect(screen()).toBe(before);
+    expect(h.api.sent).toEqual([]);
+    expect(h.quits).toBe(0);
+  });
+});
+
+describe('keys arriving together', () => {
+  it('a chunk of typed-ahead keys acts key by key on the latest state (2, s, y in one read)', async () => {
+    h = await mount();
+    await h.press('2sy');
+    expect(h.api.sent).toEqual([{ type: 'stop', instanceId: 'ma-cross@binance:BTC/USDT:1h', by: 'keyboard' }]);
+  });
+
+  it('Enter inside a chunk still does not accept a confirmation', async () => {
+    h = await mount();
+    await h.press('K\r\r');
+    expect(h.api.sent).toEqual([]);
+    expect(screen()).toContain('KILL SWITCH');
+  });
+});
