@@ -268,8 +268,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
       const tradeFrom = Math.min(Math.max(0, Math.ceil(r.strategy.warmup(r.params))), candles.length);
       if (candles.length - tradeFrom < 2) throw new UserError(`not enough cached candles for ${marketKeyString(r.key)}`, 'backtest');
       const { id: runId, result, metrics } = backtestAndStore(db, { strategy: r.strategy, params: r.params, key: r.key, candles, tradeFrom, account: config.account, risk: config.risk });
+      // The summary a trader reads first; `tradetui backtest show RUN_ID` has the rest.
+      const keys = ['totalReturnPct', 'buyHoldReturnPct', 'cagrPct', 'maxDrawdownPct', 'sharpe', 'sortino', 'calmar', 'trades', 'winRatePct', 'profitFactor', 'expectancy', 'exposurePct', 'feesPaid', 'finalEquity'] as const;
       const numeric: Record<string, number | null> = {};
-      for (const [k, v] of Object.entries(metrics)) if (typeof v === 'number' || v === null) numeric[k] = v;
+      for (const k of keys) numeric[k] = metrics[k] as number | null;
       // A chart needs a few hundred points, not every candle.
       const step = Math.max(1, Math.floor(result.equity.length / 400));
       const equity: number[] = [];

@@ -120,7 +120,8 @@ export class ExchangeFeed implements MarketFeed {
         const kind = errorKind(err);
         const status = failures >= downAfter || kind === 'user' ? 'down' : 'retrying';
         sink.status({ type: 'feed', status, detail: `${this.cfg.name}: ${errorMessage(err)} (attempt ${failures})`, lastCandleTime: lastTime });
-        wait = Math.min(maxBackoff, 1000 * 2 ** Math.min(failures, 10) * (0.5 + Math.random()));
+        // Back off from the poll interval, doubling per failure, with jitter so restarts do not align.
+        wait = Math.min(maxBackoff, this.opts.pollSeconds * 1000 * 2 ** Math.min(failures - 1, 10) * (0.5 + Math.random()));
       }
       await Promise.race([sleep(wait), new Promise<void>((r) => (this.wake = r))]);
       this.wake = null;

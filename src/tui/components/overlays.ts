@@ -60,6 +60,22 @@ export function listBody(items: string[], index: number, width: number, height: 
 }
 
 const METRIC_ORDER = ['totalReturnPct', 'cagrPct', 'sharpe', 'sortino', 'maxDrawdownPct', 'trades', 'winRatePct', 'profitFactor', 'expectancy', 'finalEquity'];
+const METRIC_LABELS: Record<string, string> = {
+  totalReturnPct: 'Total return %',
+  buyHoldReturnPct: 'Buy & hold %',
+  cagrPct: 'CAGR %',
+  maxDrawdownPct: 'Max drawdown %',
+  sharpe: 'Sharpe',
+  sortino: 'Sortino',
+  calmar: 'Calmar',
+  trades: 'Trades',
+  winRatePct: 'Win rate %',
+  profitFactor: 'Profit factor',
+  expectancy: 'Expectancy',
+  exposurePct: 'Exposure %',
+  feesPaid: 'Fees paid',
+  finalEquity: 'Final equity',
+};
 
 export function backtestBody(instanceId: string, status: 'running' | 'done' | 'error', result: BacktestSummary | undefined, error: string | undefined, width: number, height: number, theme: Theme): Line[] {
   if (status === 'running') return [fit([seg(` Backtesting ${instanceId} on the cached candles${theme.g.ellipsis}`)], width)];
@@ -75,8 +91,8 @@ export function backtestBody(instanceId: string, status: 'running' | 'done' | 'e
       const k = keys[r * perRow + c];
       if (!k) break;
       const v = result.metrics[k];
-      const text = v === null || v === undefined ? '-' : Math.abs(v) >= 1000 ? money(v) : String(Number(v.toFixed(4)));
-      line.push(seg(k.padEnd(17).slice(0, 17), 'muted'), seg(text.padStart(colW - 18).slice(0, colW - 18) + ' '));
+      const text = v === null || v === undefined ? '-' : Number.isInteger(v) ? v.toLocaleString('en-US') : Math.abs(v) >= 1000 ? money(v) : v.toFixed(2);
+      line.push(seg((METRIC_LABELS[k] ?? k).padEnd(17).slice(0, 17), 'muted'), seg(text.padStart(colW - 18).slice(0, colW - 18) + ' '));
     }
     out.push(fit(line, width));
   }

@@ -34,11 +34,17 @@ export function renderChart(p: PaneProps): Line[] {
       series = {};
     }
   }
-  // indicators are aligned with candles(key, limit): cut them the same way
+  // Indicators end at the same candle as candles(key, limit) but may be shorter (an instance knows only
+  // its warm-up and what it has processed): align them to the right, NaN where the instance has no value.
   const sliced: Record<string, Float64Array> = {};
   for (const [k, v] of Object.entries(series)) {
     const off = v.length - all.length;
     if (off >= 0) sliced[k] = v.subarray(off, off + end);
+    else {
+      const padded = new Float64Array(all.length).fill(NaN);
+      padded.set(v, -off);
+      sliced[k] = padded.subarray(0, end);
+    }
   }
   const declared = inst ? api.strategies?.().find((x) => x.name === inst.strategy)?.overlays : undefined;
   const overlays = pickOverlays(sliced, s, declared);

@@ -233,7 +233,7 @@ describe('overlays', () => {
     const s = screen();
     expect(s).toContain('Backtest ma-cross@binance:BTC/USDT:1h');
     expect(s).toContain('run #7');
-    expect(s).toMatch(/sharpe\s+1\.42/);
+    expect(s).toMatch(/Sharpe\s+1\.42/);
     expect(s).toContain('equity');
     await h.press(KEYS.escape);
     expect(screen()).not.toContain('run #7');

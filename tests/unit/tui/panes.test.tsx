@@ -147,6 +147,23 @@ describe('chart pane', () => {
     expect(markerRow).toBeDefined();
   });
 
+  it('draws overlays an instance has for fewer candles than the chart shows, aligned to the newest candle', async () => {
+    h = await mount({ cols: 160, rows: 40 });
+    const full = h.api.indicators.bind(h.api);
+    // A freshly started instance knows only its warm-up and the candles since: its series are short.
+    Object.assign(h.api, {
+      indicators: (id: string, limit: number) => Object.fromEntries(Object.entries(full(id, limit)).map(([k, v]) => [k, v.subarray(v.length - 40)])),
+    });
+    h.store.touch();
+    await h.press('c', 'c'); // line mode and back: the chart is drawn again
+    const s = screen();
+    expect(s).toContain('ma-cross: • fast ◦ slow');
+    const chartRows = s.split('\n').slice(2, 20);
+    // overlay dots only in the right part of the chart (the last 40 candles), none at its left edge
+    const firstDot = Math.min(...chartRows.map((l) => l.search(/[•◦]/)).filter((i) => i >= 0));
+    expect(firstDot).toBeGreaterThan(20);
+  });
+
   it('redraws when a candle of its market closes', async () => {
     h = await mount();
     const t = h.api.markets.get('BTC/USDT|1h')!;
