@@ -1,4 +1,6 @@
 #!/usr/bin/env node
-import { main } from '../src/cli/main.js';
-
-main(process.argv.slice(2));
+// React picks its production build from NODE_ENV when it is first imported (lazily, by the TUI): the
+// development build costs several times the CPU per frame.
+process.env.NODE_ENV ??= 'production';
+const { main } = await import('../src/cli/main.js');
+await main(process.argv.slice(2));

@@ -1,10 +1,10 @@
 // Composition root: config → {clock, feed, broker, store, notifiers} → kernel, exposed as the EngineApi
 // that the TUI, headless mode and Telegram share. The only module that imports every layer.
 import type { CandleSeries, MarketKey } from '../core/candle.js';
-import { lowerBound, marketKeyString, seriesSlice } from '../core/candle.js';
+import { marketKeyString, seriesSlice } from '../core/candle.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { Actor, Alert, Command, CommandResult } from '../core/events.js';
-import { DAY_MS, isTimeframe, parseDate } from '../core/time.js';
+import { DAY_MS, isTimeframe, parseDate, timeframeMs } from '../core/time.js';
 import type { Config, InstanceConfig } from '../config/schema.js';
 import { dbFile } from '../config/paths.js';
 import { openDb, type Db } from '../adapters/store/sqlite/db.js';
@@ -22,7 +22,7 @@ import type { Params, Strategy } from '../strategy/contract.js';
 import { getStrategy, loadStrategies } from '../strategy/registry.js';
 import { resolveParams } from '../strategy/params.js';
 import { AlertDeriver } from '../alerts/derive.js';
-import { startTelegram, type TelegramStatus } from '../adapters/notify/telegram/index.js';
+import type { TelegramStatus } from '../adapters/notify/telegram/index.js';
 import type { Logger } from './logger.js';
 
 export interface AppOptions {
@@ -229,9 +229,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     }
   }
 
-  let telegram: ReturnType<typeof startTelegram> | null = null;
+  let telegram: { stop(): Promise<void>; status(): TelegramStatus } | null = null;
   let running: Promise<void> | null = null;
   let stopping: Promise<void> | null = null;
+  let symbolsCache: Array<{ symbol: string; timeframes: string[] }> | null = null;
   let resolveFinished: () => void = () => {};
   const finished = new Promise<void>((r) => (resolveFinished = r));
 
@@ -279,7 +280,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       equity.push(result.equity[result.equity.length - 1]!);
       return { runId, metrics: numeric, equity };
     },
-    telegramStatus: () => telegram!.status(),
+    telegramStatus: () => telegram?.status() ?? TELEGRAM_DISABLED,
     async send(cmd: Command): Promise<CommandResult> {
       try {
         if (cmd.type === 'set-speed') {
@@ -336,9 +337,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
       // The chart shows the cache up to the newest candle the engine has processed for this market.
       let end = feedStatus.lastCandleTime;
       for (const r of kernel.instances.values()) if (marketKeyString(r.key) === marketKeyString(key) && r.cursor >= 0) end = r.candles.time[r.cursor]!;
-      const all = candleStore.read(key);
-      const stop = end !== null ? lowerBound(all, end + 1) : all.length;
-      return seriesSlice(all, Math.max(0, stop - limit), stop);
+      // Read only a window ending at `end` (twice the span asked for covers gaps), not the whole market.
+      const span = (limit + 64) * 2 * timeframeMs(key.timeframe);
+      const all = end !== null ? candleStore.read(key, end - span, end) : candleStore.read(key);
+      return seriesSlice(all, Math.max(0, all.length - limit), all.length);
     },
     indicators(id: string, limit: number): Record<string, Float64Array> {
       const r = kernel.instances.get(id);
@@ -357,19 +359,27 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
     strategies: () => strategies,
     symbols() {
+      // The cache's market list costs a scan of every candle (gaps); it changes only by import, so once.
+      if (symbolsCache) return symbolsCache;
       const by = new Map<string, Set<string>>();
       for (const m of candleStore.list()) {
         if (m.exchange !== exchangeName) continue;
         if (!by.has(m.symbol)) by.set(m.symbol, new Set());
         by.get(m.symbol)!.add(m.timeframe);
       }
-      return [...by].map(([symbol, tfs]) => ({ symbol, timeframes: [...tfs] }));
+      symbolsCache = [...by].map(([symbol, tfs]) => ({ symbol, timeframes: [...tfs] }));
+      return symbolsCache;
     },
   };
-  // Telegram is one more view over the same API; a missing token leaves it 'disabled'.
-  telegram = startTelegram({ api, db, config: config.telegram, logger, now });
+  // Telegram is one more view over the same API, loaded only when a token is set (startup time).
+  if (config.telegram.token) {
+    const { startTelegram } = await import('../adapters/notify/telegram/index.js');
+    telegram = startTelegram({ api, db, config: config.telegram, logger, now });
+  }
   return api;
 }
+
+const TELEGRAM_DISABLED: TelegramStatus = { state: 'disabled', queue: 0, lastError: null, lastSentAt: null, sent: 0, merged: 0, botUsername: null };
 
 async function createExchangeFeedLazily(config: Config, opts: AppOptions): Promise<AnyFeed> {
   const { ExchangeFeed } = await import('../adapters/feed/exchange.js');

@@ -33,12 +33,15 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
     const ctx = createContext(args);
     const logger = createLogger(logFile(ctx.dataDir), ctx.config.logLevel);
     logger.info({ source: ctx.source, dataDir: ctx.dataDir }, 'starting');
+    // The TUI's modules (ink, react: about half a second) load while the engine starts.
+    const tuiModule = args.headless ? null : import('../tui/run.js');
+    tuiModule?.catch(() => {});
     const app = await createApp({ config: ctx.config, dataDir: ctx.dataDir, logger, speed: args.speed, feed: args.feed });
     if (args.headless) {
       await runHeadless(app, { json: ctx.json });
       return;
     }
-    const { runTui } = await import('../tui/run.js');
+    const { runTui } = await tuiModule!;
     await runTui(app, {
       maxFps: ctx.config.tui.maxFps,
       ascii: Boolean(args.ascii) || ctx.config.tui.ascii,

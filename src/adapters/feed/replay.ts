@@ -27,6 +27,8 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 export class ReplayFeed implements MarketFeed {
   private readonly tracks = new Map<string, Track>();
   private readonly resume = new Map<string, number>();
+  /** Each market's cached candles, read once (startOf, watch and history all need them). */
+  private readonly cached = new Map<string, CandleSeries>();
   private stopped = false;
   private wake: (() => void) | null = null;
   speed: number;
@@ -43,8 +45,15 @@ export class ReplayFeed implements MarketFeed {
   }
 
   /** Time of the first candle this market's replay delivers (before any restart). */
+  private all(key: MarketKey): CandleSeries {
+    const id = marketKeyString(key);
+    let s = this.cached.get(id);
+    if (!s) this.cached.set(id, (s = this.store.read(key)));
+    return s;
+  }
+
   startOf(key: MarketKey): number {
-    const all = this.store.read(key);
+    const all = this.all(key);
     if (all.length === 0) throw new Error(`no cached candles for ${marketKeyString(key)}`);
     if (this.opts.from !== undefined) {
       const i = lowerBound(all, this.opts.from);
@@ -62,7 +71,7 @@ export class ReplayFeed implements MarketFeed {
   watch(key: MarketKey): void {
     const id = marketKeyString(key);
     if (this.tracks.has(id)) return;
-    const all = this.store.read(key);
+    const all = this.all(key);
     const after = this.resume.get(id);
     const start = after !== undefined ? lowerBound(all, after + 1) : lowerBound(all, this.startOf(key));
     this.tracks.set(id, { key, series: seriesSlice(all, start, all.length), next: 0 });
@@ -74,7 +83,7 @@ export class ReplayFeed implements MarketFeed {
   }
 
   async history(key: MarketKey, limit: number): Promise<CandleSeries> {
-    const all = this.store.read(key);
+    const all = this.all(key);
     const id = marketKeyString(key);
     const after = this.resume.get(id);
     const end = after !== undefined ? lowerBound(all, after + 1) : lowerBound(all, this.startOf(key));
