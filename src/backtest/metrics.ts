@@ -1,6 +1,6 @@
 // Backtest performance metrics: one pure function from a run's trades and equity curve to every number
 // the reports, the JSON output and the run store show. Definitions (and their edge cases) are written
-// out in docs/metrics.md; keep the two in step.
+// out in README.md (Backtest metrics); keep the two in step.
 //
 // Conventions: percentages are in percent (12.5 = 12.5 %); money is in the account's quote currency;
 // times are UTC ms; a value that is undefined or infinite for the run (a ratio over zero) is null, so it

@@ -339,7 +339,7 @@ const RUN_EXAMPLES = `Examples:
   tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --lookahead-check
 
 Stored runs: tradetui backtest list; tradetui backtest show [RUN_ID].
-Every metric is defined in docs/metrics.md.`;
+Every metric is defined in the README (Backtest metrics).`;
 
 const runModule: CommandModule<GlobalArgs, RunArgs> = {
   command: '$0',

@@ -1,6 +1,6 @@
 // The `risk:` section: how entries are sized, which exits they carry, the limits every entry is clipped
 // to, and the protections (circuit breakers) that pause entries. Percentages are written as percent
-// (10 = 10%), durations in minutes. docs/risk.md documents every key with its default.
+// (10 = 10%), durations in minutes. config.example.yaml documents every key with its default.
 //
 // The same shapes exist twice: `riskSchema` (the account's section, every key defaulted) and
 // `riskOverrideSchema` (a strategy instance's partial override: no defaults, every key optional). Both are

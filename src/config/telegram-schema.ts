@@ -1,5 +1,5 @@
 // The `telegram:` section: the bot token and allowed chats, which alerts go out, the daily summary, and the
-// timings of the outbox (rate limit, retries). docs/telegram.md documents every key with its default.
+// timings of the outbox (rate limit, retries). config.example.yaml documents every key with its default.
 // Durations are in milliseconds unless the key says otherwise, so tests can shrink them.
 import { z } from 'zod';
 
