@@ -1,11 +1,21 @@
-// Loads real candles from the shared CSV files (/work/shared/data, header timestamp,open,high,low,close,volume)
-// into a columnar CandleSeries for tests. Plain split: the files are machine-written and checked (PROVENANCE.md).
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+// Loads real candles from the shared CSV files (../shared/data beside the repo, header
+// timestamp,open,high,low,close,volume) into a columnar CandleSeries for tests, falling back to the gzipped
+// copies shipped in data/. Plain split: the files are machine-written and checked (PROVENANCE.md).
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { emptySeries, type CandleSeries } from '../../src/core/candle.js';
 
+const ROOT = resolve(import.meta.dirname, '../..');
 /** Where the shared candle files live; TRADETUI_TEST_DATA overrides it. */
-export const DATA_DIR = process.env.TRADETUI_TEST_DATA ?? '/work/shared/data';
+export const DATA_DIR = process.env.TRADETUI_TEST_DATA ?? resolve(ROOT, '../shared/data');
+
+function readCsv(path: string): string {
+  if (existsSync(path)) return readFileSync(path, 'utf8');
+  const shipped = join(ROOT, 'data', `${basename(path)}.gz`);
+  if (existsSync(shipped)) return gunzipSync(readFileSync(shipped)).toString('utf8');
+  throw new Error(`${path}: no such candle file (nor ${shipped})`);
+}
 
 const cache = new Map<string, CandleSeries>();
 
@@ -18,7 +28,7 @@ export function loadCsvSeries(file: string, limit?: number): CandleSeries {
   const key = `${path}#${limit ?? ''}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const lines = readFileSync(path, 'utf8').split('\n');
+  const lines = readCsv(path).split('\n');
   if (lines[0]?.trim() !== 'timestamp,open,high,low,close,volume') throw new Error(`${path}: unexpected header "${lines[0]}"`);
   const rows = lines.length - 1;
   const cap = limit === undefined ? rows : Math.min(limit, rows);
