@@ -11,6 +11,7 @@ import { openDb } from '../src/adapters/store/sqlite/db.js';
 import { SqliteCandleStore } from '../src/adapters/store/sqlite/candle-cache.js';
 import { importCsv } from '../src/data/import.js';
 import { shippedDataDir } from '../src/data/seed.js';
+import { mulberry32 } from '../src/core/random.js';
 
 export const YEAR_1M = 525_600;
 const MINUTE = 60_000;
@@ -22,17 +23,6 @@ export interface Throughput {
   rowsPerSecond: number;
 }
 
-/** mulberry32: a tiny seeded PRNG, so every run benchmarks the same candles. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Exactly 525,600 consecutive 1m candles: the shipped real BTC/USDT June 2025 minutes (no gaps), then a

@@ -10,6 +10,7 @@ import { SqliteCandleStore } from '../../../src/adapters/store/sqlite/candle-cac
 import { builtinStrategies, getStrategy } from '../../../src/strategy/registry.js';
 import { resolveParams } from '../../../src/strategy/params.js';
 import { runCli, tempDir } from '../../support/run-cli.js';
+import { tradeJson } from '../../../src/backtest/report.js';
 
 let app: App | undefined;
 afterEach(async () => {
@@ -76,19 +77,7 @@ describe('paper replay and backtest agree', () => {
     expect(cli.code, cli.stderr).toBe(0);
     const bt = JSON.parse(cli.stdout).runs[0].trades.filter((t: { exitReason: string }) => t.exitReason !== 'end');
     expect(paper.length).toBeGreaterThan(3);
-    expect(bt).toEqual(
-      paper.map((t) => ({
-        entryTime: new Date(t.entryTime).toISOString(),
-        exitTime: new Date(t.exitTime).toISOString(),
-        side: t.side,
-        entryPrice: t.entryPrice,
-        exitPrice: t.exitPrice,
-        qty: t.qty,
-        pnl: t.pnl,
-        pnlPct: t.pnlPct,
-        fees: t.fees,
-        exitReason: t.exitReason,
-      })),
-    );
+    // The CLI's JSON is the report's tradeJson of each trade: compare the paper trades in that same shape.
+    expect(bt).toEqual(paper.map(tradeJson));
   });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../src/core/random.js';
 import {
   correlation,
   dailyReturns,
   historicalTail,
   monteCarlo,
-  mulberry32,
   normalQuantile,
   parametricTail,
   percentile,

@@ -2,18 +2,8 @@
 // (bootstrap, seeded), compounds them from the starting equity and records the final equity and the
 // maximum drawdown. Answers "how bad could this have gone with the same trades in another order/mix".
 import { percentile } from './stats.js';
+import { mulberry32 } from '../../../core/random.js';
 
-/** mulberry32: a tiny, well-known seeded PRNG; same seed → same paths on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface MonteCarloOptions {
   paths: number;
