@@ -1,15 +1,17 @@
 // The TUI root: reads the batched view snapshot, lays out the panes for the terminal size, routes keys through the
 // keymap (overlays first) and turns actions into engine Commands. No trading logic lives here.
-import React, { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { Box, Text, useInput, useStdout } from 'ink';
+// The whole screen is composed here as styled lines (status bar, panes side by side, footer, overlays) and handed to
+// the frame sink (the ScreenWriter) after each commit; Ink hosts the React tree, reads keys and reports resizes, but
+// renders nothing itself, so a frame costs no text measuring or ANSI re-parsing.
+import React, { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useInput, useStdout } from 'ink';
 import type { Command } from '../core/events.js';
 import { TIMEFRAME_LIST } from '../core/time.js';
 import { unrealisedPnl } from '../core/trading.js';
 import type { SymbolListing, TuiApi } from './api.js';
 import { footerLine, helpLines, statusLine, tabLine } from './components/chrome.js';
 import { frame } from './components/frame.js';
-import { type Line, block, fit } from './components/line.js';
-import { Lines } from './components/Lines.js';
+import { type Line, block, fit, seg, wrapText } from './components/line.js';
 import { addFormBody, backtestBody, confirmBody, infoBody, listBody } from './components/overlays.js';
 import { dateTime, money, paramsText, price, qty } from './format.js';
 import { type ActionId, type PaneId, type Scope, PANES, PANE_TITLES, keyName, lookup } from './keys/keymap.js';
@@ -24,12 +26,15 @@ import { type AddForm, formKey, newAddForm } from './store/add-form.js';
 import { chartMarket, isReplay, positionsOf, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
 import { type UiAction, type UiState, initialUi, uiReducer } from './store/ui-state.js';
 import type { ViewSnapshot, ViewStore } from './store/view-store.js';
+import type { FrameSink } from './screen-writer.js';
 import type { Theme } from './theme/theme.js';
 
 export interface AppProps {
   api: TuiApi;
   store: ViewStore;
   theme: Theme;
+  /** Receives every composed frame (the ScreenWriter; tests keep the last one). */
+  frames: FrameSink;
   /** Fixed size (tests); otherwise the terminal's, following resizes. */
   cols?: number;
   rows?: number;
@@ -78,7 +83,7 @@ function listCount(view: ViewSnapshot, pane: PaneId): number {
   }
 }
 
-export function App({ api, store, theme, cols: fixedCols, rows: fixedRows, onQuit }: AppProps): React.ReactElement {
+export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRows, onQuit }: AppProps): React.ReactElement | null {
   const view = useSyncExternalStore(store.subscribe, store.get);
   const [ui, setUi] = useState<UiState>(initialUi);
   const uiRef = useRef(ui);
@@ -237,10 +242,18 @@ export function App({ api, store, theme, cols: fixedCols, rows: fixedRows, onQui
             'KILL SWITCH: stop everything?',
             [
               `Stops all ${running} running strateg${running === 1 ? 'y' : 'ies'} and closes all ${open} open position${open === 1 ? '' : 's'} at market (exposure ${money(view.engine.exposure)}).`,
-              'Trading stays halted until you start strategies again.',
+              'New entries stay halted until you resume (r) and start strategies again (s).',
             ],
             [{ type: 'kill', by: 'keyboard' }],
           );
+          return;
+        }
+        case 'pause':
+          confirm('Pause new entries?', ['No strategy opens a position until you resume (r).', 'Open positions keep their stops and take-profits; strategies may still exit.'], [{ type: 'pause', by: 'keyboard' }]);
+          return;
+        case 'resume': {
+          const why = view.engine.state === 'running' ? 'Entries are not paused now; resuming also lifts a halt by the drawdown guard.' : `Entries are ${view.engine.state} now.`;
+          confirm('Resume entries?', [why, 'Running strategies may open positions again from the next candle.'], [{ type: 'resume', by: 'keyboard' }]);
           return;
         }
         case 'tf-prev':
@@ -427,59 +440,47 @@ export function App({ api, store, theme, cols: fixedCols, rows: fixedRows, onQui
     if (name) handleKey(name);
   });
 
-  if (layout.kind === 'too-small') {
-    const x = theme.unicode ? '×' : 'x';
-    return (
-      <Box flexDirection="column">
-        <Text>{`tradetui needs at least ${MIN_COLS}${x}${MIN_ROWS}`}</Text>
-        <Text>{`this terminal is ${layout.cols}${x}${layout.rows}: make it larger, or q to quit`}</Text>
-      </Box>
-    );
-  }
+  const screen = composeScreen();
+  // after each commit: the sink coalesces commits of one event-loop turn into one terminal write
+  useLayoutEffect(() => {
+    frames.writeLines(screen, theme);
+  });
+  return null;
 
-  const width = cols;
-  const scopes: Scope[] = ui.overlay ? [overlayScope(ui.overlay.kind, form)] : [ui.focus, 'global'];
-  const header = statusLine(view, theme, width);
-  const footer = footerLine(scopes, ui.message, theme, width);
-  const paneProps = (pane: PaneId, w: number, h: number): PaneProps => ({ api, view, ui, theme, width: Math.max(0, w - 2), height: Math.max(0, h - 2), focused: ui.focus === pane });
-  const paneLines = (pane: PaneId, w: number, h: number): Line[] => {
-    const body = RENDERERS[pane](paneProps(pane, w, h));
-    const n = PANES.indexOf(pane) + 1;
-    const right = pane === 'chart' ? chartTitleRight(paneProps(pane, w, h)) : pane === 'positions' ? `${positionsOf(view).length} open` : undefined;
-    return frame({ title: `${n} ${PANE_TITLES[pane]}`, focused: ui.focus === pane, width: w, height: h, theme, body, right });
-  };
-
-  const contentHeight = layout.height - 2;
-  let content: React.ReactElement;
-  if (ui.overlay) {
-    content = <Lines lines={overlayLines(ui, form, view, theme, width, contentHeight)} theme={theme} />;
-  } else if (layout.kind === 'grid') {
-    content = (
-      <Box flexDirection="column">
-        {layout.rows.map((row, r) => (
-          <Box key={r} flexDirection="row">
-            {row.map((rect) => (
-              <Lines key={rect.pane} lines={paneLines(rect.pane, rect.width, rect.height)} theme={theme} width={rect.width} />
-            ))}
-          </Box>
-        ))}
-      </Box>
-    );
-  } else {
-    content = (
-      <Box flexDirection="column">
-        <Lines lines={[tabLine(ui.focus, theme, width)]} theme={theme} />
-        <Lines lines={paneLines(ui.focus, width, layout.contentHeight)} theme={theme} />
-      </Box>
-    );
+  function composeScreen(): Line[] {
+    if (layout.kind === 'too-small') {
+      const x = theme.unicode ? '×' : 'x';
+      return [`tradetui needs at least ${MIN_COLS}${x}${MIN_ROWS}`, `this terminal is ${layout.cols}${x}${layout.rows}: make it larger, or q to quit`]
+        .flatMap((t) => wrapText(t, cols))
+        .map((t) => [seg(t)]);
+    }
+    const width = cols;
+    const scopes: Scope[] = ui.overlay ? [overlayScope(ui.overlay.kind, form)] : [ui.focus, 'global'];
+    const out: Line[] = [fit(statusLine(view, theme, width), width)];
+    const paneProps = (pane: PaneId, w: number, h: number): PaneProps => ({ api, view, ui, theme, width: Math.max(0, w - 2), height: Math.max(0, h - 2), focused: ui.focus === pane });
+    const paneLines = (pane: PaneId, w: number, h: number): Line[] => {
+      const body = RENDERERS[pane](paneProps(pane, w, h));
+      const n = PANES.indexOf(pane) + 1;
+      const right = pane === 'chart' ? chartTitleRight(paneProps(pane, w, h)) : pane === 'positions' ? `${positionsOf(view).length} open` : undefined;
+      return frame({ title: `${n} ${PANE_TITLES[pane]}`, focused: ui.focus === pane, width: w, height: h, theme, body, right });
+    };
+    const contentHeight = layout.height - 2;
+    if (ui.overlay) {
+      out.push(...overlayLines(ui, form, view, theme, width, contentHeight));
+    } else if (layout.kind === 'grid') {
+      // panes of one layout row side by side, each exactly its rect's width
+      for (const row of layout.rows) {
+        const blocks = row.map((rect) => block(paneLines(rect.pane, rect.width, rect.height), rect.width, rect.height));
+        const h = Math.max(...row.map((rect) => rect.height));
+        for (let i = 0; i < h; i++) out.push(fit(blocks.flatMap((b) => b[i] ?? []), width));
+      }
+    } else {
+      out.push(fit(tabLine(ui.focus, theme, width), width));
+      out.push(...block(paneLines(ui.focus, width, layout.contentHeight), width, layout.contentHeight));
+    }
+    out.push(fit(footerLine(scopes, ui.message, theme, width), width));
+    return out;
   }
-  return (
-    <Box flexDirection="column" width={width} height={layout.height}>
-      <Lines lines={[header]} theme={theme} />
-      {content}
-      <Lines lines={[footer]} theme={theme} />
-    </Box>
-  );
 }
 
 function charKey(ch: string): string {

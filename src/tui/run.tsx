@@ -1,5 +1,5 @@
-// Entry point of the interactive TUI: owns the terminal for the session. Enters the alternate screen, renders the
-// App through the cell-diffing ScreenWriter at a low frame rate, keeps logs off the screen (console → log file), and restores
+// Entry point of the interactive TUI: owns the terminal for the session. Enters the alternate screen, draws the
+// App's composed frames through the cell-diffing ScreenWriter at a low frame rate, keeps logs off the screen (console → log file), and restores
 // the terminal on quit, Ctrl-C, SIGTERM and uncaught errors (the error then goes to the log file and stderr).
 import fs from 'node:fs';
 import { format } from 'node:util';
@@ -141,10 +141,11 @@ export async function runTui(app: EngineApi & { stop(): Promise<void>; start?():
 
   safeWrite(stdout, ENTER_ALT);
   try {
-    // debug mode: Ink hands every frame whole to the ScreenWriter, which diffs cells and positions absolutely
-    // (see screen-writer.ts for why Ink's incrementalRendering is not used); frames come at most maxFps per second
-    // from the ViewStore, plus one per key press.
-    ink = render(<App api={app as TuiApi} store={store} theme={theme} onQuit={() => quit()} />, {
+    // The App hands each composed frame (Line[]) to the ScreenWriter, which diffs cells and positions absolutely;
+    // Ink only hosts React, reads keys and relays resizes: its own tree is empty, and in debug mode it writes its
+    // (empty) output straight to the ScreenWriter, which ignores it, instead of driving log-update's cursor moves.
+    // Frames come at most maxFps per second from the ViewStore, plus one per key press.
+    ink = render(<App api={app as TuiApi} store={store} theme={theme} frames={screen} onQuit={() => quit()} />, {
       stdin,
       stdout: screen as unknown as NodeJS.WriteStream,
       stderr,

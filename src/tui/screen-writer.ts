@@ -1,12 +1,21 @@
-// The frame writer between Ink and the terminal. Ink renders in debug mode into this object (it receives the whole
-// frame as one string); we diff it against the previous frame cell by cell and write only the changed runs with
-// absolute cursor positions inside the alternate screen, wrapped in synchronized-output markers.
+// The frame writer between the App and the terminal. The App composes each frame as styled `Line[]` (one cell per
+// code point) and hands it to writeLines(); we diff it against the previous frame (rows first, then cells of the rows
+// that changed) and write only the changed runs with absolute cursor positions inside the alternate screen, wrapped
+// in synchronized-output markers. Ink stays the React host and input layer but renders an empty tree into this
+// object (debug mode); write() still accepts a whole frame as a string with SGR codes, parsed into cells.
+//
+// Why not let Ink draw the text: its per-frame pipeline tokenizes and measures every character of a frame
+// (ansi-tokenize, string-width through Intl.Segmenter for each box-drawing glyph), only for this writer to parse
+// the result back into cells; the lines are laid out already, so that was most of a frame's CPU.
 //
 // Why not Ink's own log-update: ink 6.8's incremental renderer moves the cursor up one line too few when the frame
 // ends with a newline (every frame shorter than the terminal), so frames drift down a row; and frames as tall as
 // the terminal make it clear the whole screen each time. Absolute positioning cannot drift, and cell diffs write
 // far fewer bytes than line diffs (a price tick rewrites a few cells, not the status line).
 import { EventEmitter } from 'node:events';
+import type { Line } from './components/line.js';
+import { segStyle } from './theme/ansi.js';
+import type { Theme } from './theme/theme.js';
 
 interface Style {
   fg: string;
@@ -101,15 +110,48 @@ export interface ScreenOutput {
   off?(event: 'resize', listener: () => void): unknown;
 }
 
+/** Where the App delivers each composed frame. */
+export interface FrameSink {
+  writeLines(lines: readonly Line[], theme: Theme): void;
+}
+
 /** Gap of unchanged cells worth rewriting rather than repositioning the cursor (a CUP costs ~8 bytes). */
 const MERGE_GAP = 6;
 
-export class ScreenWriter extends EventEmitter {
+/**
+ * One screen row: its text and the style id of each run of cells. `key` identifies the row's content, so an
+ * unchanged row costs one string comparison; cells are split out only for rows that changed.
+ */
+interface Row {
+  text: string;
+  /** Pairs of (cells, style id). */
+  runs: number[];
+  key: string;
+}
+
+const EMPTY_ROW: Row = { text: '', runs: [], key: '' };
+
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  return n;
+}
+
+export class ScreenWriter extends EventEmitter implements FrameSink {
   readonly isTTY = true;
-  private prev: Cell[][] = [];
-  private pending: string | null = null;
+  private prev: Row[] = [];
+  private pending: string | { lines: readonly Line[]; theme: Theme } | null = null;
   private scheduled = false;
   private closed = false;
+  /** Style ids (stable for the writer's life): 0 is plain. */
+  private readonly styleIds = new Map<string, number>([[styleKey(PLAIN), 0]]);
+  private readonly styleSgr: string[] = [sgrOf(PLAIN)];
+  /** Segment style → style id under `segTheme`. */
+  private segIds = new Map<string, number>();
+  private segTheme: Theme | null = null;
   /** Total bytes written, for the quietness tests and the bench. */
   bytes = 0;
   private readonly onResize = (): void => {
@@ -132,27 +174,44 @@ export class ScreenWriter extends EventEmitter {
     return this.out.rows ?? 24;
   }
 
-  /** Ink writes whole frames here (debug mode); anything without text (erase sequences) is ignored. */
+  /** A whole frame as text with SGR codes (Ink's debug mode); anything without text (erase sequences) is ignored. */
   write = (data: string): boolean => {
     if (this.closed) return true;
     // eslint-disable-next-line no-control-regex
     if (data.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\r\n]/g, '') === '') return true;
-    this.pending = data;
+    this.schedule(data);
+    return true;
+  };
+
+  /** A whole frame as composed lines, styled by the theme's roles. */
+  writeLines(lines: readonly Line[], theme: Theme): void {
+    if (this.closed) return;
+    this.schedule({ lines, theme });
+  }
+
+  private schedule(frame: NonNullable<ScreenWriter['pending']>): void {
+    this.pending = frame;
     if (!this.scheduled) {
       this.scheduled = true;
       // coalesce several React commits in one turn into one terminal write
       setImmediate(() => this.flush());
     }
-    return true;
-  };
+  }
 
   /** Writes the pending frame now (tests call it; otherwise it runs once per event-loop turn). */
   flush(): void {
     this.scheduled = false;
     if (this.pending === null || this.closed) return;
-    const frame = this.pending.endsWith('\n') ? this.pending.slice(0, -1) : this.pending;
+    const p = this.pending;
     this.pending = null;
-    const text = this.diff(frame.split('\n').map(parseLine));
+    let rows: Row[];
+    if (typeof p === 'string') {
+      const frame = p.endsWith('\n') ? p.slice(0, -1) : p;
+      rows = frame.split('\n').map((l) => this.rowOfCells(parseLine(l)));
+    } else {
+      rows = p.lines.map((l) => this.rowOfLine(l, p.theme));
+    }
+    const text = this.diff(rows);
     if (text) {
       const data = `\x1b[?2026h${text}\x1b[0m\x1b[?2026l`;
       this.bytes += Buffer.byteLength(data);
@@ -166,16 +225,85 @@ export class ScreenWriter extends EventEmitter {
     this.out.off?.('resize', this.onResize);
   }
 
-  private diff(next: Cell[][]): string {
+  private styleId(style: Style): number {
+    const key = styleKey(style);
+    let id = this.styleIds.get(key);
+    if (id === undefined) {
+      id = this.styleSgr.length;
+      this.styleIds.set(key, id);
+      this.styleSgr.push(sgrOf(style));
+    }
+    return id;
+  }
+
+  private rowOfCells(cells: Cell[]): Row {
+    let text = '';
+    const runs: number[] = [];
+    for (const c of cells) {
+      const id = this.styleId(c.style);
+      if (runs.length && runs[runs.length - 1] === id) runs[runs.length - 2]!++;
+      else runs.push(1, id);
+      text += c.ch;
+    }
+    return { text, runs, key: `${text}\0${runs.join(',')}` };
+  }
+
+  /** Segments → row; trailing unstyled blanks are dropped, so a shorter line clears its end with EL as before. */
+  private rowOfLine(line: Line, theme: Theme): Row {
+    if (theme !== this.segTheme) {
+      this.segTheme = theme;
+      this.segIds = new Map();
+    }
+    let text = '';
+    const runs: number[] = [];
+    for (const s of line) {
+      if (s.text === '') continue;
+      const sk = `${s.role ?? ''}|${s.bold ? 1 : 0}${s.dim ? 1 : 0}${s.inverse ? 1 : 0}`;
+      let id = this.segIds.get(sk);
+      if (id === undefined) {
+        const st = segStyle(s, theme);
+        id = st ? this.styleId({ ...PLAIN, fg: st.fg, bold: st.bold, dim: st.dim, inverse: st.inverse }) : 0;
+        this.segIds.set(sk, id);
+      }
+      const n = codePoints(s.text);
+      if (runs.length && runs[runs.length - 1] === id) runs[runs.length - 2]! += n;
+      else runs.push(n, id);
+      text += s.text;
+    }
+    // trim trailing plain spaces (the terminal's erased cells look the same)
+    if (runs.length && runs[runs.length - 1] === 0) {
+      let end = text.length;
+      while (end > 0 && text.charCodeAt(end - 1) === 32 && runs[runs.length - 2]! > 0) {
+        end--;
+        runs[runs.length - 2]!--;
+      }
+      text = text.slice(0, end);
+      if (runs[runs.length - 2] === 0) runs.length -= 2;
+    }
+    return { text, runs, key: `${text}\0${runs.join(',')}` };
+  }
+
+  private diff(next: Row[]): string {
     let buf = '';
     const rows = Math.max(next.length, this.prev.length);
     for (let r = 0; r < rows; r++) {
-      const a = this.prev[r] ?? [];
-      const b = next[r] ?? [];
-      const width = Math.max(a.length, b.length);
+      const ra = this.prev[r] ?? EMPTY_ROW;
+      const rb = next[r] ?? EMPTY_ROW;
+      if (ra.key === rb.key) continue;
+      const ach = Array.from(ra.text);
+      const bch = Array.from(rb.text);
+      const ast = styles(ra.runs, ach.length);
+      const bst = styles(rb.runs, bch.length);
+      const same = (k: number): boolean => {
+        const a = ach[k];
+        const b = bch[k];
+        if (a === undefined || b === undefined) return a === b;
+        return a === b && ast[k] === bst[k];
+      };
+      const width = Math.max(ach.length, bch.length);
       let c = 0;
       while (c < width) {
-        if (same(a[c], b[c])) {
+        if (same(c)) {
           c++;
           continue;
         }
@@ -183,27 +311,28 @@ export class ScreenWriter extends EventEmitter {
         let end = c + 1;
         let gap = 0;
         for (let k = end; k < width && gap <= MERGE_GAP; k++) {
-          if (same(a[k], b[k])) gap++;
+          if (same(k)) gap++;
           else {
             end = k + 1;
             gap = 0;
           }
         }
         buf += `\x1b[${r + 1};${c + 1}H`;
-        let cur: string | null = null;
+        let cur = -1;
         for (let k = c; k < end; k++) {
-          const cell = b[k];
-          if (!cell) {
+          const ch = bch[k];
+          if (ch === undefined) {
             // the new line is shorter: clear the rest of it
-            buf += `${cur === styleKey(PLAIN) ? '' : '\x1b[0m'}\x1b[K`;
-            cur = styleKey(PLAIN);
+            buf += `${cur === 0 ? '' : '\x1b[0m'}\x1b[K`;
+            cur = 0;
             break;
           }
-          if (cell.key !== cur) {
-            buf += sgrOf(cell.style);
-            cur = cell.key;
+          const st = bst[k]!;
+          if (st !== cur) {
+            buf += this.styleSgr[st]!;
+            cur = st;
           }
-          buf += cell.ch;
+          buf += ch;
         }
         c = end;
       }
@@ -213,7 +342,13 @@ export class ScreenWriter extends EventEmitter {
   }
 }
 
-function same(a: Cell | undefined, b: Cell | undefined): boolean {
-  if (!a || !b) return a === b;
-  return a.ch === b.ch && a.key === b.key;
+/** Runs → the style id of each cell. */
+function styles(runs: number[], cells: number): Uint32Array {
+  const out = new Uint32Array(cells);
+  let k = 0;
+  for (let i = 0; i < runs.length; i += 2) {
+    out.fill(runs[i + 1]!, k, Math.min(cells, k + runs[i]!));
+    k += runs[i]!;
+  }
+  return out;
 }

@@ -63,3 +63,26 @@ export function block(lines: Line[], width: number, height: number): Line[] {
   for (let i = 0; i < height; i++) out.push(fit(lines[i] ?? [], width));
   return out;
 }
+
+/** Word-wraps plain text to lines of at most `width` cells (words longer than a line are cut), as Ink's <Text> did. */
+export function wrapText(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const out: string[] = [];
+  let cur = '';
+  for (const word of text.split(' ')) {
+    const candidate = cur === '' ? word : `${cur} ${word}`;
+    if (textWidth(candidate) <= w) {
+      cur = candidate;
+      continue;
+    }
+    if (cur !== '') out.push(cur);
+    let rest = Array.from(word);
+    while (rest.length > w) {
+      out.push(rest.slice(0, w).join(''));
+      rest = rest.slice(w);
+    }
+    cur = rest.join('');
+  }
+  out.push(cur);
+  return out;
+}

@@ -19,6 +19,8 @@ export type ActionId =
   | 'focus-next'
   | 'focus-prev'
   | 'focus-pane'
+  | 'pause'
+  | 'resume'
   | 'up'
   | 'down'
   | 'left'
@@ -69,6 +71,8 @@ export const KEYMAP: readonly Binding[] = [
   { id: 'focus-pane', keys: ['1', '2', '3', '4', '5'], label: 'pane', description: 'focus pane 1 Chart, 2 Strategies, 3 Positions, 4 Signals, 5 Alerts', scope: 'global', footer: false },
   { id: 'add-instance', keys: ['a'], label: 'add', description: 'add a strategy instance (pick strategy, symbol, timeframe, params)', scope: 'global' },
   { id: 'kill', keys: ['K'], label: 'kill', description: 'kill switch: stop every strategy and close every position (asks first)', scope: 'global' },
+  { id: 'pause', keys: ['p'], label: 'pause', description: 'pause new entries; open positions keep their stops (asks first)', scope: 'global', footer: false },
+  { id: 'resume', keys: ['r'], label: 'resume', description: 'resume entries after a pause, a halt or the kill switch (asks first)', scope: 'global', footer: false },
   { id: 'tf-prev', keys: ['['], label: 'tf', description: 'chart: previous timeframe', scope: 'global', footer: false },
   { id: 'tf-next', keys: [']'], label: 'timeframe', description: 'chart: next timeframe', scope: 'global' },
   { id: 'pick-symbol', keys: ['/'], label: 'symbol', description: 'chart: pick the symbol', scope: 'global' },

@@ -1,7 +1,12 @@
 // Test harness: renders the App over a FakeEngine at a fixed size with a manual (synchronous) view store.
+// Ink (through ink-testing-library) hosts the App and feeds it keys; the screen the App composes goes to a frame
+// sink that keeps the last frame, read back as text with SGR codes the way the terminal would be told to style it.
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { App } from '../../../src/tui/App.js';
+import type { Line } from '../../../src/tui/components/line.js';
+import type { FrameSink } from '../../../src/tui/screen-writer.js';
+import { linesToAnsi } from '../../../src/tui/theme/ansi.js';
 import { ViewStore } from '../../../src/tui/store/view-store.js';
 import { makeTheme, type Theme } from '../../../src/tui/theme/theme.js';
 import { FakeEngine, type FakeOptions } from '../../support/fake-engine.js';
@@ -33,15 +38,21 @@ export async function mount(opts: { cols?: number; rows?: number; theme?: Theme;
   const store = new ViewStore(api, { maxFps: 30, manual: true, now: () => NOW });
   const theme = opts.theme ?? makeTheme({ color: true, unicode: true });
   let quits = 0;
+  let last: { lines: readonly Line[]; theme: Theme } | null = null;
+  const frames: FrameSink = {
+    writeLines: (lines, t) => {
+      last = { lines, theme: t };
+    },
+  };
   const el = (cols: number, rows: number): React.ReactElement => (
-    <App api={api} store={store} theme={theme} cols={cols} rows={rows} onQuit={() => (h.quits = ++quits)} />
+    <App api={api} store={store} theme={theme} frames={frames} cols={cols} rows={rows} onQuit={() => (h.quits = ++quits)} />
   );
   const r = render(el(opts.cols ?? 120, opts.rows ?? 40));
   const h: Harness = {
     api,
     store,
     quits: 0,
-    frame: () => r.lastFrame() ?? '',
+    frame: () => (last ? linesToAnsi(last.lines, last.theme) : ''),
     press: async (...keys) => {
       for (const k of keys) {
         r.stdin.write(k);

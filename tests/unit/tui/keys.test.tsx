@@ -131,6 +131,25 @@ describe('positions, kill switch', () => {
     expect(screen()).toContain('HALTED');
     expect(screen()).toContain('kill switch: all strategies stopped, 1 position(s) closed');
   });
+
+  it('p pauses and r resumes entries, each only after y', async () => {
+    h = await mount();
+    await h.press('p');
+    expect(screen()).toContain('Pause new entries?');
+    await h.press(KEYS.enter);
+    expect(h.api.sent).toEqual([]);
+    await h.press('y');
+    expect(h.api.sent).toEqual([{ type: 'pause', by: 'keyboard' }]);
+    await h.press('r');
+    expect(screen()).toContain('Resume entries?');
+    await h.press('n');
+    expect(h.api.sent).toHaveLength(1);
+    await h.press('r', 'y');
+    expect(h.api.sent).toEqual([
+      { type: 'pause', by: 'keyboard' },
+      { type: 'resume', by: 'keyboard' },
+    ]);
+  });
 });
 
 describe('chart keys', () => {

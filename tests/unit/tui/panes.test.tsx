@@ -1,6 +1,5 @@
 // Every pane at fixed sizes over a FakeEngine: what is on screen after scripted engine events.
 import { afterEach, describe, expect, it } from 'vitest';
-import chalk from 'chalk';
 import { makeTheme } from '../../../src/tui/theme/theme.js';
 import { type Harness, mount, stripAnsi } from './harness.js';
 import { T0 } from '../../support/fake-engine.js';
@@ -219,22 +218,16 @@ describe('terminal sizes and themes', () => {
   });
 
   it('the colour theme emits ANSI colours; the NO_COLOR theme emits none and keeps the glyphs', async () => {
-    const saved = chalk.level;
-    chalk.level = 3;
-    try {
-      h = await mount({ theme: makeTheme({ color: true, unicode: true }) });
-      // eslint-disable-next-line no-control-regex
-      const colourSgr = /\x1b\[(3[0-7]|9[0-7]|4[0-7]|10[0-7]|38;|48;)[0-9;]*m/;
-      expect(h.frame()).toMatch(colourSgr);
-      h.unmount();
-      h = await mount({ theme: makeTheme({ color: false, unicode: true }) });
-      await h.press('3');
-      expect(h.frame()).not.toMatch(colourSgr);
-      expect(h.frame()).toContain('▲ +322.42');
-      expect(h.frame()).toContain('▲ long');
-    } finally {
-      chalk.level = saved;
-    }
+    h = await mount({ theme: makeTheme({ color: true, unicode: true }) });
+    // eslint-disable-next-line no-control-regex
+    const colourSgr = /\x1b\[(3[0-7]|9[0-7]|4[0-7]|10[0-7]|38;|48;)[0-9;]*m/;
+    expect(h.frame()).toMatch(colourSgr);
+    h.unmount();
+    h = await mount({ theme: makeTheme({ color: false, unicode: true }) });
+    await h.press('3');
+    expect(h.frame()).not.toMatch(colourSgr);
+    expect(h.frame()).toContain('▲ +322.42');
+    expect(h.frame()).toContain('▲ long');
   });
 
   it('the ASCII theme draws only ASCII characters', async () => {

@@ -6,7 +6,7 @@ import { ViewStore } from '../../../src/tui/store/view-store.js';
 import { KEYMAP, PANES, footerBindings, lookup } from '../../../src/tui/keys/keymap.js';
 import { formKey, newAddForm, validateParam } from '../../../src/tui/store/add-form.js';
 import { pagedCount, pickOverlays, renderCandleChart } from '../../../src/tui/components/chart.js';
-import { plain } from '../../../src/tui/components/line.js';
+import { type Line, plain, seg, wrapText } from '../../../src/tui/components/line.js';
 import { ScreenWriter, parseLine } from '../../../src/tui/screen-writer.js';
 import { FakeEngine, MA_CROSS, T0, makeSeries } from '../../support/fake-engine.js';
 
@@ -253,5 +253,81 @@ describe('ScreenWriter', () => {
     expect(text).toContain('\x1b[2;1H');
     expect(text).toContain('\x1b[3;1H');
     expect(text).toContain('\x1b[K');
+  });
+
+  it('writes composed lines with the theme: role colours, bold and inverse; a second identical frame writes nothing', () => {
+    const s = sink();
+    const w = new ScreenWriter(s);
+    const lines: Line[] = [[seg('up', 'up'), seg(' '), seg('sel', undefined, { inverse: true }), seg(' '), seg('b', 'muted', { bold: true })], [seg('plain')]];
+    w.writeLines(lines, makeTheme({ color: true, unicode: true }));
+    w.flush();
+    const text = s.out.join('');
+    expect(text).toContain('\x1b[1;1H');
+    expect(text).toContain('\x1b[0;32mup');
+    expect(text).toContain('\x1b[0;7msel');
+    expect(text).toContain('\x1b[0;1;90mb');
+    expect(text).toContain('plain');
+    s.out.length = 0;
+    w.writeLines(lines.map((l) => l.map((x) => ({ ...x }))), makeTheme({ color: true, unicode: true }));
+    w.flush();
+    expect(s.out).toEqual([]);
+  });
+
+  it('the monochrome theme writes no colour codes but keeps bold and inverse', () => {
+    const s = sink();
+    const w = new ScreenWriter(s);
+    w.writeLines([[seg('▲ +1', 'up'), seg('x', 'error', { bold: true }), seg('sel', 'focus', { inverse: true }), seg('d', 'muted', { dim: true })]], makeTheme({ color: false, unicode: true }));
+    w.flush();
+    const text = s.out.join('');
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/\x1b\[[0-9;]*(3[0-7]|9[0-7])m/);
+    expect(text).toContain('\x1b[0;1mx');
+    expect(text).toContain('\x1b[0;7msel');
+    expect(text).toContain('▲ +1');
+  });
+
+  it('rewrites only changed cells of composed lines and clears a line that got shorter', () => {
+    const s = sink();
+    const w = new ScreenWriter(s);
+    const theme = makeTheme({ color: true, unicode: true });
+    w.writeLines([[seg('price 100.00   ')], [seg('second line')], [seg('│ box │', 'muted')]], theme);
+    w.flush();
+    s.out.length = 0;
+    w.writeLines([[seg('price 101.00   ')], [seg('second')], [seg('│ box │', 'muted')]], theme);
+    w.flush();
+    const text = s.out.join('');
+    expect(text).toContain('\x1b[1;9H');
+    expect(text).toContain('1');
+    expect(text).not.toContain('price');
+    expect(text).toContain('\x1b[2;7H\x1b[0m\x1b[K');
+    expect(text).not.toContain('box');
+    // a style change alone is a change
+    s.out.length = 0;
+    w.writeLines([[seg('price 101.00   ')], [seg('second')], [seg('│ box │', 'focus')]], theme);
+    w.flush();
+    expect(s.out.join('')).toContain('\x1b[0;36m│ box │');
+  });
+
+  it('repaints everything after a resize', () => {
+    const listeners: Array<() => void> = [];
+    const s = { ...sink(), on: (_e: 'resize', l: () => void) => listeners.push(l) };
+    const w = new ScreenWriter(s);
+    const theme = makeTheme({ color: false, unicode: false });
+    w.writeLines([[seg('hello')]], theme);
+    w.flush();
+    s.out.length = 0;
+    listeners.forEach((l) => l());
+    w.writeLines([[seg('hello')]], theme);
+    w.flush();
+    expect(s.out.join('')).toContain('\x1b[2J');
+    expect(s.out.join('')).toContain('hello');
+  });
+});
+
+describe('wrapText', () => {
+  it('wraps at spaces like Ink did, cutting words longer than a line', () => {
+    expect(wrapText('this terminal is 40×10: make it larger, or q to quit', 40)).toEqual(['this terminal is 40×10: make it larger,', 'or q to quit']);
+    expect(wrapText('abcdefgh ij', 3)).toEqual(['abc', 'def', 'gh', 'ij']);
+    expect(wrapText('fits', 10)).toEqual(['fits']);
   });
 });
