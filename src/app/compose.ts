@@ -359,10 +359,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
     strategies: () => strategies,
     symbols() {
-      // The cache's market list costs a scan of every candle (gaps); it changes only by import, so once.
+      // The cached markets change only by import (another process): read them once.
       if (symbolsCache) return symbolsCache;
       const by = new Map<string, Set<string>>();
-      for (const m of candleStore.list()) {
+      for (const m of candleStore.markets()) {
         if (m.exchange !== exchangeName) continue;
         if (!by.has(m.symbol)) by.set(m.symbol, new Set());
         by.get(m.symbol)!.add(m.timeframe);

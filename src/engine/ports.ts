@@ -109,4 +109,6 @@ export interface CandleStore {
   /** Open time of the last cached candle, or null. */
   last(key: MarketKey): number | null;
   list(): MarketSummary[];
+  /** The markets cached, without scanning candles (list() counts gaps, which reads them all). */
+  markets(): MarketKey[];
 }

@@ -50,6 +50,17 @@ describe.each(implementations)('CandleStore (%s)', (_name, make) => {
     expect(store.last(BTC_1M)).toBeNull();
     expect(store.first(BTC_1M)).toBeNull();
     expect(store.list()).toEqual([]);
+    expect(store.markets()).toEqual([]);
+  });
+
+  it('names the cached markets without reading their candles', () => {
+    const store = make();
+    store.write(BTC_1M, candles(range(T0, 10)));
+    store.write({ ...BTC_1M, timeframe: '1h' }, candles(range(T0, 3, '1h')));
+    expect(store.markets()).toEqual([
+      { ...BTC_1M, timeframe: '1h' },
+      BTC_1M,
+    ]);
   });
 
   it('reads back exactly what was written, across several chunks, ascending', () => {

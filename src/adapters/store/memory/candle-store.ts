@@ -11,13 +11,13 @@ interface Market {
 }
 
 export class MemoryCandleStore implements CandleCache {
-  private markets = new Map<string, Market>();
+  private byKey = new Map<string, Market>();
   private sourceLog = new Map<string, CandleSource>();
   /** Nesting depth of transaction(): only the outermost call snapshots and restores. */
   private txDepth = 0;
 
   read(key: MarketKey, from?: number, to?: number): CandleSeries {
-    const m = this.markets.get(marketKeyString(key));
+    const m = this.byKey.get(marketKeyString(key));
     if (!m) return emptySeries(0);
     const s = m.series;
     const start = from === undefined ? 0 : lowerBound(s, from);
@@ -39,7 +39,7 @@ export class MemoryCandleStore implements CandleCache {
   write(key: MarketKey, c: CandleSeries): CandleWriteResult {
     checkWriteOrder(key, c);
     const id = marketKeyString(key);
-    const old = this.markets.get(id)?.series ?? emptySeries(0);
+    const old = this.byKey.get(id)?.series ?? emptySeries(0);
     const merged = emptySeries(old.length + c.length);
     let a = 0;
     let m = 0;
@@ -83,23 +83,28 @@ export class MemoryCandleStore implements CandleCache {
     while (a < old.length) copyOld();
     merged.length = m;
     // Only replace after the whole batch passed: a conflict leaves the market as it was.
-    if (inserted > 0) this.markets.set(id, { key: { ...key }, series: merged });
+    if (inserted > 0) this.byKey.set(id, { key: { ...key }, series: merged });
     return { inserted, unchanged };
   }
 
   last(key: MarketKey): number | null {
-    const s = this.markets.get(marketKeyString(key))?.series;
+    const s = this.byKey.get(marketKeyString(key))?.series;
     return s && s.length > 0 ? s.time[s.length - 1]! : null;
   }
 
   first(key: MarketKey): number | null {
-    const s = this.markets.get(marketKeyString(key))?.series;
+    const s = this.byKey.get(marketKeyString(key))?.series;
     return s && s.length > 0 ? s.time[0]! : null;
+  }
+
+  markets(): MarketKey[] {
+    const keys = [...this.byKey.values()].filter((m) => m.series.length > 0).map((m) => ({ ...m.key }));
+    return keys.sort((x, y) => cmp(x.exchange, y.exchange) || cmp(x.symbol, y.symbol) || cmp(x.timeframe, y.timeframe));
   }
 
   list(): MarketSummary[] {
     const out: MarketSummary[] = [];
-    for (const { key, series: s } of this.markets.values()) {
+    for (const { key, series: s } of this.byKey.values()) {
       if (s.length === 0) continue;
       const tf = timeframeMs(key.timeframe);
       let gaps = 0;
@@ -119,13 +124,13 @@ export class MemoryCandleStore implements CandleCache {
   transaction<T>(fn: () => T): T {
     if (this.txDepth > 0) return fn();
     // Snapshot the maps (series are replaced, never mutated in place, so a shallow copy is enough).
-    const markets = new Map(this.markets);
+    const markets = new Map(this.byKey);
     const sources = new Map(this.sourceLog);
     this.txDepth++;
     try {
       return fn();
     } catch (err) {
-      this.markets = markets;
+      this.byKey = markets;
       this.sourceLog = sources;
       throw err;
     } finally {

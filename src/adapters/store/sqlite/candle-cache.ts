@@ -77,6 +77,7 @@ export class SqliteCandleStore implements CandleCache {
   private readonly lastStmt;
   private readonly firstStmt;
   private readonly listStmt;
+  private readonly marketsStmt;
   private readonly recordStmt;
   private readonly sourcesStmt;
   private readonly sourcesOfStmt;
@@ -104,6 +105,7 @@ export class SqliteCandleStore implements CandleCache {
     this.listStmt = db
       .prepare('SELECT exchange, symbol, timeframe, count, data FROM candle_chunks ORDER BY exchange, symbol, timeframe, chunk_start')
       .raw(true);
+    this.marketsStmt = db.prepare('SELECT DISTINCT exchange, symbol, timeframe FROM candle_chunks ORDER BY exchange, symbol, timeframe').raw();
     this.recordStmt = db.prepare(
       'INSERT OR REPLACE INTO candle_sources (exchange, symbol, timeframe, source, imported_at, rows) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -247,6 +249,10 @@ export class SqliteCandleStore implements CandleCache {
       cur.last = prev;
     }
     return out;
+  }
+
+  markets(): MarketKey[] {
+    return (this.marketsStmt.all() as Array<[string, string, Timeframe]>).map(([exchange, symbol, timeframe]) => ({ exchange, symbol, timeframe }));
   }
 
   transaction<T>(fn: () => T): T {
