@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import pty from 'node-pty';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'dist/bin/tradetui.js');
+const BIN = join(ROOT, 'dist/tradetui.mjs');
 const TICKS = 100; // clock ticks per second (getconf CLK_TCK on Linux)
 
 function cpuSeconds(pid: number): number {

@@ -55,7 +55,7 @@ async function start(cols: number, rows: number, env: Record<string, string> = {
     .map(([k, v]) => `${k}='${v}'`)
     .join(' ');
   // the shell prints the exit code after the app restores the terminal, then stays so the screen can be read
-  const cmd = `cd '${ROOT}' && env -u NO_COLOR ${envs} node --import tsx bin/tradetui.ts --speed 4; echo "EXITED $?"; sleep 600`;
+  const cmd = `cd '${ROOT}' && env -u NO_COLOR ${envs} node dist/tradetui.mjs --speed 4; echo "EXITED $?"; sleep 600`;
   tmux('new-session', '-d', '-s', name, '-x', String(cols), '-y', String(rows), cmd);
   const t: Term = {
     name,
