@@ -14,7 +14,7 @@ import { ReplayFeed } from '../adapters/feed/replay.js';
 import { ensureSeeded } from '../data/seed.js';
 import { EventBus } from '../engine/bus.js';
 import { instanceId as makeInstanceId, type Kernel } from '../engine/kernel.js';
-import type { EngineApi, EngineSnapshot, FeedSink, FeedStatus, MarketFeed } from '../engine/ports.js';
+import type { EngineApi, EngineSnapshot, FeedSink, FeedStatus, MarketFeed, SignalRecord } from '../engine/ports.js';
 import type { StrategyRunner } from '../engine/strategy-runner.js';
 import { createSimulatedKernel } from '../backtest/run.js';
 import { backtestAndStore } from '../backtest/record.js';
@@ -108,6 +108,17 @@ export async function createApp(opts: AppOptions): Promise<App> {
     }
   });
   const recentAlerts: Alert[] = store.recentAlerts(200);
+  const recentSignals: SignalRecord[] = store.recentSignals(200);
+  const remember = (row: SignalRecord): void => {
+    recentSignals.unshift(row);
+    if (recentSignals.length > 200) recentSignals.pop();
+  };
+  bus.on('decision', (e) => remember({ time: e.time, instanceId: e.instanceId, strategy: e.strategy, symbol: e.symbol, kind: 'decision', action: e.action, reason: e.reason }));
+  bus.on('risk', (e) => {
+    if (e.verdict === 'accepted') return;
+    const strategy = kernel.instances.get(e.instanceId)?.strategy.name ?? e.instanceId.split('@')[0]!;
+    remember({ time: e.time, instanceId: e.instanceId, strategy, symbol: e.symbol, kind: 'risk', action: e.verdict, reason: e.reason });
+  });
   bus.on('alert', (e) => {
     recentAlerts.unshift(e.alert);
     if (recentAlerts.length > 200) recentAlerts.pop();
@@ -331,6 +342,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
         protections: [...kernel.risk.active()],
         recentTrades: kernel.closedTrades.slice(-50).reverse(),
         alerts: recentAlerts.slice(0, 100),
+        signals: recentSignals.slice(0, 100),
       };
     },
     candles(key: MarketKey, limit: number): CandleSeries {

@@ -106,14 +106,19 @@ export class Kernel {
   onCandle(key: MarketKey, c: Candle): void {
     const { bus, portfolio, risk } = this.d;
     const symbol = key.symbol;
-    this.candleOpened(key, c.time, c.open);
+    const st = this.symbolState(symbol);
+    if (st.lastOpened !== c.time) {
+      st.lastOpened = c.time;
+      this.d.broker.candleOpened(symbol, c.time, c.open);
+    }
     this.rollDay(c.time);
 
     // 2. protective exits on this candle's range, with the levels as they stood before it
     if (portfolio.positions.size > 0) {
-      for (const p of portfolio.positionsOn(symbol)) {
-        if (p.entryTime > c.time) continue;
-        // (positionsOn copies, so closing a position here is safe)
+      const open = portfolio.openPositions();
+      for (let k = 0; k < open.length; k++) {
+        const p = open[k]!;
+        if (p.symbol !== symbol || p.entryTime > c.time) continue;
         const hit = checkExit(p, c);
         if (hit) this.exitPosition(p, 'stop', hit.price, hit.reason, `${hit.reason.replace('_', ' ')} at ${fmt(hit.price)}`, c.time);
         else {
@@ -124,7 +129,7 @@ export class Kernel {
     }
 
     // 3. mark to market, protections
-    this.symbolState(symbol).lastPrice = c.close;
+    st.lastPrice = c.close;
     if (portfolio.positions.size > 0) portfolio.mark(symbol, c.close);
     risk.onCandle(symbol, c.time, portfolio.equity());
 
@@ -242,11 +247,11 @@ export class Kernel {
   }
 
   private hasPendingExit(positionId: string): boolean {
-    return this.d.broker.pending().some((o) => o.positionId === positionId);
+    return this.d.broker.hasPending((o) => o.positionId === positionId);
   }
 
   private hasPendingEntry(instanceId: string): boolean {
-    return this.d.broker.pending().some((o) => o.instanceId === instanceId && o.purpose === 'entry');
+    return this.d.broker.hasPending((o) => o.instanceId === instanceId && o.purpose === 'entry');
   }
 
   private applyFill(fill: Fill): void {
@@ -352,7 +357,7 @@ export class Kernel {
     portfolio.feesPaid = state.feesPaid;
     portfolio.realisedPnl = state.realisedPnl;
     for (const p of state.positions) {
-      portfolio.positions.set(p.id, { ...p, protection: { ...p.protection } });
+      portfolio.restorePosition({ ...p, protection: { ...p.protection } });
       this.symbolState(p.symbol).lastPrice = p.lastPrice;
     }
     for (const o of state.pendingOrders) {

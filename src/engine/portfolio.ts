@@ -12,6 +12,8 @@ export interface FillOutcome {
 export class Portfolio {
   cash: number;
   readonly positions = new Map<string, Position>();
+  /** The same positions as an array: per-candle loops over it allocate no iterator. */
+  private open: Position[] = [];
   /** Fees paid over the account's life. */
   feesPaid = 0;
   realisedPnl = 0;
@@ -21,14 +23,28 @@ export class Portfolio {
   }
 
   positionOf(instanceId: string): Position | undefined {
-    for (const p of this.positions.values()) if (p.instanceId === instanceId) return p;
+    const open = this.open;
+    for (let i = 0; i < open.length; i++) if (open[i]!.instanceId === instanceId) return open[i];
     return undefined;
   }
 
+  /** Open positions on `symbol` (a new array: safe to close positions while going through it). */
   positionsOn(symbol: string): Position[] {
-    const out: Position[] = [];
-    for (const p of this.positions.values()) if (p.symbol === symbol) out.push(p);
-    return out;
+    return this.open.filter((p) => p.symbol === symbol);
+  }
+
+  /**
+   * The open positions, no copy. Opening or closing replaces the array rather than changing it, so a loop
+   * over the returned array may close positions as it goes.
+   */
+  openPositions(): readonly Position[] {
+    return this.open;
+  }
+
+  /** Puts back a stored position (restart). */
+  restorePosition(p: Position): void {
+    this.positions.set(p.id, p);
+    this.open = [...this.positions.values()];
   }
 
   /** Applies an entry or exit fill; `strategy` names the trade's strategy for the record. */
@@ -52,6 +68,7 @@ export class Portfolio {
         lastPrice: fill.price,
       };
       this.positions.set(position.id, position);
+      this.open = [...this.open, position];
       return { position, change: 'opened' };
     }
     const position = this.positions.get(fill.positionId);
@@ -59,6 +76,7 @@ export class Portfolio {
     const dir = position.side === 'long' ? 1 : -1;
     this.cash += position.side === 'long' ? fill.qty * fill.price - fill.fee : -(fill.qty * fill.price + fill.fee);
     this.positions.delete(position.id);
+    this.open = this.open.filter((p) => p !== position);
     const fees = position.entryFee + fill.fee;
     const pnl = dir * (fill.price - position.entryPrice) * position.qty - fees;
     this.realisedPnl += pnl;
@@ -86,7 +104,11 @@ export class Portfolio {
   /** Market value of open positions at their last marked prices (shorts count negative). */
   positionsValue(): number {
     let v = 0;
-    for (const p of this.positions.values()) v += (p.side === 'long' ? 1 : -1) * p.qty * p.lastPrice;
+    const open = this.open;
+    for (let i = 0; i < open.length; i++) {
+      const p = open[i]!;
+      v += (p.side === 'long' ? 1 : -1) * p.qty * p.lastPrice;
+    }
     return v;
   }
 
@@ -97,11 +119,12 @@ export class Portfolio {
   /** Gross notional of open positions at last prices. */
   exposure(): number {
     let v = 0;
-    for (const p of this.positions.values()) v += p.qty * p.lastPrice;
+    for (const p of this.open) v += p.qty * p.lastPrice;
     return v;
   }
 
   mark(symbol: string, price: number): void {
-    for (const p of this.positions.values()) if (p.symbol === symbol) p.lastPrice = price;
+    const open = this.open;
+    for (let i = 0; i < open.length; i++) if (open[i]!.symbol === symbol) open[i]!.lastPrice = price;
   }
 }

@@ -39,6 +39,8 @@ export interface Broker {
   candleOpened(symbol: string, time: number, price: number): void;
   /** Orders submitted and not yet filled. */
   pending(): Order[];
+  /** Whether a waiting order matches (no copy of the queue: asked on every decision). */
+  hasPending(match: (o: Order) => boolean): boolean;
   cancelAll(symbol?: string): Order[];
 }
 
@@ -58,6 +60,19 @@ export interface EngineSnapshot {
   protections: ProtectionEvent[];
   recentTrades: ClosedTrade[];
   alerts: Alert[];
+  /** Strategy decisions and risk refusals/resizes, newest first (also from before a restart). */
+  signals: SignalRecord[];
+}
+
+export interface SignalRecord {
+  time: number;
+  instanceId: string;
+  strategy: string;
+  symbol: string;
+  /** decision: enter-long | enter-short | exit; risk: rejected | resized. */
+  kind: 'decision' | 'risk';
+  action: string;
+  reason: string;
 }
 
 /** The command and event API shared by the TUI, headless mode, Telegram and a later `attach`. */

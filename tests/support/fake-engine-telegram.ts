@@ -62,6 +62,7 @@ export class FakeEngine implements EngineApi {
   equityDays: Array<{ day: number; equity: number }> = [];
   series = new Map<string, CandleSeries>();
   snap: EngineSnapshot = {
+    signals: [],
     mode: 'paper',
     feed: { source: 'binance', status: 'connected', detail: '', lastCandleTime: T0, speed: null },
     state: 'running',

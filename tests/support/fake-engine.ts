@@ -84,6 +84,8 @@ export interface FakeOptions {
   positions?: boolean;
   mode?: EngineSnapshot['mode'];
   backtest?: (id: string) => Promise<BacktestSummary>;
+  /** Signals the engine already had (e.g. from before a restart). */
+  signals?: EngineSnapshot['signals'];
 }
 
 export class FakeEngine implements TuiApi {
@@ -130,6 +132,7 @@ export class FakeEngine implements TuiApi {
       { id: 'a2', time: lastTime - 2 * HOUR, severity: 'warn', category: 'feed', message: 'feed retrying: HTTP 502' },
     ];
     this.snap = {
+      signals: opts.signals ?? [],
       mode: opts.mode ?? 'paper',
       feed: { source: 'replay', status: 'replay', detail: 'REPLAY 2/s', lastCandleTime: lastTime, speed: 2 },
       state: 'running',

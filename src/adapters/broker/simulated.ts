@@ -45,6 +45,10 @@ export class SimulatedBroker implements Broker {
     return [...this.queue];
   }
 
+  hasPending(match: (o: Order) => boolean): boolean {
+    return this.queue.some(match);
+  }
+
   cancelAll(symbol?: string): Order[] {
     const cancelled = this.queue.filter((o) => symbol === undefined || o.symbol === symbol);
     for (const o of cancelled) this.queue.splice(this.queue.indexOf(o), 1);

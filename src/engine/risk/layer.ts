@@ -187,7 +187,9 @@ export class DefaultRiskLayer implements RiskLayer {
   }
 
   onCandle(_symbol: string, time: number, equity: number): void {
-    for (const s of this.sets()) s.onCandle(time, equity);
+    // Called on every candle of every run: a plain loop, no generator object per candle.
+    this.account.onCandle(time, equity);
+    if (this.instances.size > 0) for (const i of this.instances.values()) i.set?.onCandle(time, equity);
   }
 
   onTradeClosed(trade: ClosedTrade, time: number): void {

@@ -81,7 +81,8 @@ export class ViewStore {
     this.now = opts.now ?? Date.now;
     const engine = api.snapshot();
     this.alerts = [...engine.alerts].sort((a, b) => b.time - a.time).slice(0, MAX_ROWS);
-    this.signals = [];
+    // Signals from before a restart, so the pane is not blank on start.
+    this.signals = (engine.signals ?? []).slice(0, MAX_ROWS).map((r) => ({ id: ++this.seq, ...r }));
     this.markers = seedMarkers(api);
     this.snap = this.build(engine, 0);
     this.unsubscribe = api.bus.onAny((e) => this.apply(e));

@@ -63,6 +63,10 @@ describe('restart after SIGKILL', () => {
       expect(snap.positions.map((p) => [p.id, p.qty, p.entryPrice])).toEqual(before.positions.map((p: any) => [p.id, p.qty, p.entry_price]));
       expect(snap.instances[0]!.trades).toBe(before.trades);
       expect(snap.instances[0]!.running).toBe(true);
+      // The signals pane shows the decisions made before the crash.
+      expect(snap.signals.length).toBeGreaterThan(0);
+      expect(snap.signals[0]!.strategy).toBe('ma-cross');
+      expect(snap.signals.map((x) => x.time)).toEqual([...snap.signals.map((x) => x.time)].sort((a, b) => b - a));
       // The replay continues with the candle after the last committed one: never the same candle twice.
       const first = new Promise<number>((resolve) => app.bus.on('candle', (e) => resolve(e.candle.time)));
       await app.start();

@@ -91,6 +91,23 @@ describe('positions pane', () => {
 });
 
 describe('signals pane', () => {
+  it('starts with the signals the engine already had (from before a restart), newest first', async () => {
+    h = await mount({
+      fake: {
+        signals: [
+          { time: T0 + 7 * HOUR, instanceId: 'ma-cross@binance:BTC/USDT:1h', strategy: 'ma-cross', symbol: 'BTC/USDT', kind: 'risk', action: 'rejected', reason: 'cooldown (BTC/USDT): 60 min after an exit' },
+          { time: T0 + 6 * HOUR, instanceId: 'ma-cross@binance:BTC/USDT:1h', strategy: 'ma-cross', symbol: 'BTC/USDT', kind: 'decision', action: 'enter-long', reason: 'fast SMA(10) 101.20 crossed above slow SMA(30) 100.80' },
+        ],
+      },
+    });
+    await h.press('4');
+    const lines = screen().split('\n');
+    const first = lines.findIndex((l) => /03-01 07:00 ma-cross\s+BTC\/USDT\s+! rejected/.test(l));
+    const second = lines.findIndex((l) => /03-01 06:00 ma-cross\s+BTC\/USDT\s+▲ long/.test(l));
+    expect(first).toBeGreaterThan(0);
+    expect(second).toBeGreaterThan(first);
+  });
+
   it('shows decisions with their reason and risk rejections/resizes with why, newest first; accepted verdicts add no row', async () => {
     h = await mount();
     const id = 'ma-cross@binance:BTC/USDT:1h';

@@ -4,6 +4,7 @@
 import type { Alert, EngineEvent, ProtectionEvent } from '../../../core/events.js';
 import type { ClosedTrade, Order, Position } from '../../../core/trading.js';
 import type { EventBus } from '../../../engine/bus.js';
+import type { SignalRecord } from '../../../engine/ports.js';
 import type { Db } from './db.js';
 
 export interface StoredAccount {
@@ -185,6 +186,26 @@ export class PaperStore {
       pnlPct: r.pnl_pct as number,
       fees: r.fees as number,
       exitReason: r.exit_reason as ClosedTrade['exitReason'],
+    }));
+  }
+
+  /** Decisions and risk refusals/resizes (not plain acceptances), newest first. */
+  recentSignals(limit: number): SignalRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT d.time, d.instance_id, d.kind, d.action, d.reason, i.strategy, i.symbol FROM decisions d
+         LEFT JOIN instances i ON i.id = d.instance_id
+         WHERE NOT (d.kind = 'risk' AND d.action = 'accepted') ORDER BY d.seq DESC LIMIT ?`,
+      )
+      .all(limit) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      time: r.time as number,
+      instanceId: r.instance_id as string,
+      strategy: (r.strategy as string | null) ?? String(r.instance_id).split('@')[0]!,
+      symbol: (r.symbol as string | null) ?? '',
+      kind: r.kind as SignalRecord['kind'],
+      action: r.action as string,
+      reason: r.reason as string,
     }));
   }
 
