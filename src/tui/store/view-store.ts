@@ -2,20 +2,11 @@
 // changed. Panes read this snapshot only, so a burst of events costs one frame, and an idle engine costs nothing
 // but the once-a-minute clock cell.
 import type { Alert, EngineEvent } from '../../core/events.js';
-import type { EngineSnapshot } from '../../engine/ports.js';
+import type { EngineSnapshot, SignalRecord } from '../../engine/ports.js';
 import type { TuiApi } from '../api.js';
 
-export interface SignalRow {
-  id: number;
-  time: number;
-  instanceId: string;
-  strategy: string;
-  symbol: string;
-  /** decision: enter-long | enter-short | exit; risk: rejected | resized. */
-  kind: 'decision' | 'risk';
-  action: string;
-  reason: string;
-}
+/** A signals-pane row: the engine's signal record plus a stable id for React keys. */
+export type SignalRow = SignalRecord & { id: number };
 
 export interface Marker {
   time: number;
