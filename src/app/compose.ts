@@ -19,7 +19,7 @@ import type { StrategyRunner } from '../engine/strategy-runner.js';
 import { createSimulatedKernel } from '../backtest/run.js';
 import { backtestAndStore } from '../backtest/record.js';
 import type { Params, Strategy } from '../strategy/contract.js';
-import { getStrategy, loadStrategies } from '../strategy/registry.js';
+import { getStrategy, loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
 import { resolveParams } from '../strategy/params.js';
 import { AlertDeriver } from '../alerts/derive.js';
 import type { TelegramStatus } from '../adapters/notify/telegram/index.js';
@@ -29,6 +29,8 @@ export interface AppOptions {
   config: Config;
   dataDir: string;
   logger: Logger;
+  /** The config file it came from: a relative strategiesDir is relative to it. */
+  configSource?: string;
   /** Replay speed override (candles per second). */
   speed?: number;
   feed?: 'replay' | 'exchange';
@@ -64,7 +66,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const candleStore = new SqliteCandleStore(db);
   const seeded = await ensureSeeded(candleStore);
   for (const f of seeded.failed) logger.warn({ file: f.file }, `shipped candles not seeded: ${f.error}`);
-  const strategies = await loadStrategies({ strategiesDir: config.strategiesDir });
+  const strategies = await loadStrategies({ strategiesDir: config.strategiesDir ? resolveStrategiesDir(config.strategiesDir, opts.configSource) : null });
   const store = new PaperStore(db);
   const bus = new EventBus();
   bus.setErrorHandler((err, event) => logger.error({ err, event: event.type }, 'event listener failed'));

@@ -36,7 +36,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
     // The TUI's modules (ink, react: about half a second) load while the engine starts.
     const tuiModule = args.headless ? null : import('../tui/run.js');
     tuiModule?.catch(() => {});
-    const app = await createApp({ config: ctx.config, dataDir: ctx.dataDir, logger, speed: args.speed, feed: args.feed });
+    const app = await createApp({ config: ctx.config, configSource: ctx.source, dataDir: ctx.dataDir, logger, speed: args.speed, feed: args.feed });
     if (args.headless) {
       await runHeadless(app, { json: ctx.json });
       return;
