@@ -352,7 +352,7 @@ export class Kernel {
    * trades each instance closed. Instances must have been added first.
    */
   restore(state: { cash: number; feesPaid: number; realisedPnl: number; positions: Position[]; pendingOrders: Order[]; trades: ClosedTrade[]; state: KernelState }): void {
-    const { portfolio, broker, risk } = this.d;
+    const { portfolio, broker } = this.d;
     portfolio.cash = state.cash;
     portfolio.feesPaid = state.feesPaid;
     portfolio.realisedPnl = state.realisedPnl;
@@ -364,10 +364,11 @@ export class Kernel {
       if (o.purpose === 'entry' && o.protection) this.entryProtection.set(o.id, o.protection);
       broker.submit(o);
     }
+    // Not replayed into the risk layer: that would fire (and store, and alert) old protections again.
+    // Halts still in force come back through the risk layer's own restore; Kelly reads instance trades.
     for (const t of state.trades) {
       this.closedTrades.push(t);
       this.instances.get(t.instanceId)?.trades.push(t);
-      risk.onTradeClosed(t, t.exitTime);
     }
     this.state = state.state;
     this.dayStartEquity = portfolio.equity();
