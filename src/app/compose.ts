@@ -29,6 +29,8 @@ export interface AppOptions {
   config: Config;
   dataDir: string;
   logger: Logger;
+  /** Called before each shipped candle file is imported (first run only), so the wait can be explained. */
+  onSeedFile?: (file: { name: string }) => void;
   /** The config file it came from: a relative strategiesDir is relative to it. */
   configSource?: string;
   /** Replay speed override (candles per second). */
@@ -64,7 +66,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const now = opts.now ?? Date.now;
   const db = openDb(dbFile(opts.dataDir));
   const candleStore = new SqliteCandleStore(db);
-  const seeded = await ensureSeeded(candleStore);
+  const seeded = await ensureSeeded(candleStore, { onFile: opts.onSeedFile });
   for (const f of seeded.failed) logger.warn({ file: f.file }, `shipped candles not seeded: ${f.error}`);
   const strategies = await loadStrategies({ strategiesDir: config.strategiesDir ? resolveStrategiesDir(config.strategiesDir, opts.configSource) : null });
   const store = new PaperStore(db);

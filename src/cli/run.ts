@@ -36,7 +36,13 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
     // The TUI's modules (ink, react: about half a second) load while the engine starts.
     const tuiModule = args.headless ? null : import('../tui/run.js');
     tuiModule?.catch(() => {});
-    const app = await createApp({ config: ctx.config, configSource: ctx.source, dataDir: ctx.dataDir, logger, speed: args.speed, feed: args.feed });
+    let told = false;
+    // The first start imports the shipped candles (a few seconds) before anything is drawn: say why.
+    const onSeedFile = (): void => {
+      if (!told) process.stderr.write('tradetui: adding the shipped candles to the cache (first run only)…\n');
+      told = true;
+    };
+    const app = await createApp({ config: ctx.config, configSource: ctx.source, dataDir: ctx.dataDir, logger, speed: args.speed, feed: args.feed, onSeedFile });
     if (args.headless) {
       await runHeadless(app, { json: ctx.json });
       return;
