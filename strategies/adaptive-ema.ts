@@ -17,6 +17,7 @@
  * Series: fast/slow (the pair in force, for the chart), regime (0 calm, 1 normal, 2 volatile), ratio, atrPct.
  */
 import { defineStrategy } from '../src/strategy/contract.js';
+import { crossing } from '../src/strategy/signals.js';
 import { num, pct } from '../src/strategy/format.js';
 import { fromFirstFinite } from '../src/strategy/indicators.js';
 
@@ -112,15 +113,13 @@ export default defineStrategy<AdaptiveParams>({
     if (r !== r) return null;
     const fast = r === 0 ? ind.fast0! : r === 1 ? ind.fast1! : ind.fast2!;
     const slow = r === 0 ? ind.slow0! : r === 1 ? ind.slow1! : ind.slow2!;
-    const f0 = fast[i - 1]!;
-    const s0 = slow[i - 1]!;
     const f1 = fast[i]!;
     const s1 = slow[i]!;
     if (position === 'long') {
       if (!(f1 < s1)) return null;
       return { action: 'exit', reason: describe(i, r, ind, params, f1, s1, 'is below') };
     }
-    if (!(f0 < s0 && f1 > s1)) return null;
+    if (crossing(fast, slow, i) !== 'up') return null;
     const reason = describe(i, r, ind, params, f1, s1, 'crossed above');
     return position === 'short' ? { action: 'exit', reason } : { action: 'enter-long', reason };
   },

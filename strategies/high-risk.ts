@@ -15,6 +15,7 @@
  * short (bool, false). Warm-up: slow EMA defined at i-1 and RSI at i.
  */
 import { defineStrategy } from '../src/strategy/contract.js';
+import { crossing } from '../src/strategy/signals.js';
 import { num, pct } from '../src/strategy/format.js';
 
 type HighRiskParams = {
@@ -51,15 +52,12 @@ export default defineStrategy<HighRiskParams>({
   },
   decide(i, { candles, ind, params }, position) {
     if (i < 1) return null;
-    const fast = ind.fast!;
-    const slow = ind.slow!;
-    const f0 = fast[i - 1]!;
-    const s0 = slow[i - 1]!;
-    const f1 = fast[i]!;
-    const s1 = slow[i]!;
+    const f1 = ind.fast![i]!;
+    const s1 = ind.slow![i]!;
     const r = ind.rsi![i]!;
-    const up = f0 < s0 && f1 > s1;
-    const down = f0 > s0 && f1 < s1;
+    const cross = crossing(ind.fast!, ind.slow!, i);
+    const up = cross === 'up';
+    const down = cross === 'down';
     if (position === 'long') {
       if (down) return { action: 'exit', reason: `EMA(${params.fast}) ${num(f1)} crossed below EMA(${params.slow}) ${num(s1)}` };
       if (r >= params.rsiExit) return { action: 'exit', reason: `RSI(${params.rsiPeriod}) ${num(r)} reached ${params.rsiExit}` };

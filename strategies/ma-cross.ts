@@ -11,6 +11,7 @@
  * short (bool, false). Warm-up: `slow` candles (the slow MA is first defined at slow-1 and the cross reads i-1).
  */
 import { defineStrategy } from '../src/strategy/contract.js';
+import { crossing } from '../src/strategy/signals.js';
 import { num } from '../src/strategy/format.js';
 
 type MaType = 'sma' | 'ema' | 'wma';
@@ -33,16 +34,12 @@ export default defineStrategy<MaCrossParams>({
     return { fast: ta[kind](candles.close, p.fast), slow: ta[kind](candles.close, p.slow) };
   },
   decide(i, { ind, params }, position) {
-    if (i < 1) return null;
-    const fast = ind.fast!;
-    const slow = ind.slow!;
-    const f0 = fast[i - 1]!;
-    const s0 = slow[i - 1]!;
-    const f1 = fast[i]!;
-    const s1 = slow[i]!;
-    const up = f0 < s0 && f1 > s1;
-    const down = f0 > s0 && f1 < s1;
-    if (!up && !down) return null;
+    const cross = crossing(ind.fast!, ind.slow!, i);
+    if (!cross) return null;
+    const up = cross === 'up';
+    const down = !up;
+    const f1 = ind.fast![i]!;
+    const s1 = ind.slow![i]!;
     const kind = params.type.toUpperCase();
     const what = `fast ${kind}(${params.fast}) ${num(f1)} crossed ${up ? 'above' : 'below'} slow ${kind}(${params.slow}) ${num(s1)}`;
     if (position === 'long') return down ? { action: 'exit', reason: what } : null;
