@@ -11,7 +11,7 @@ import { openDb, type Db } from '../adapters/store/sqlite/db.js';
 import { SqliteCandleStore } from '../adapters/store/sqlite/candle-cache.js';
 import { PaperStore } from '../adapters/store/sqlite/paper-store.js';
 import { ReplayFeed } from '../adapters/feed/replay.js';
-import { ensureSeeded } from '../data/seed.js';
+import { createFromTemplate, ensureSeeded } from '../data/seed.js';
 import { EventBus } from '../engine/bus.js';
 import { instanceId as makeInstanceId, type Kernel } from '../engine/kernel.js';
 import type { EngineApi, EngineSnapshot, FeedSink, FeedStatus, MarketFeed, SignalRecord } from '../engine/ports.js';
@@ -64,6 +64,7 @@ type AnyFeed = NonNullable<AppOptions['feedOverride']>;
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config, logger } = opts;
   const now = opts.now ?? Date.now;
+  createFromTemplate(dbFile(opts.dataDir));
   const db = openDb(dbFile(opts.dataDir));
   const candleStore = new SqliteCandleStore(db);
   const seeded = await ensureSeeded(candleStore, { onFile: opts.onSeedFile });

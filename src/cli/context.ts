@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { dbFile } from '../config/paths.js';
 import { openDb, type Db } from '../adapters/store/sqlite/db.js';
+import { createFromTemplate } from '../data/seed.js';
 
 export interface GlobalArgs {
   config?: string;
@@ -24,7 +25,10 @@ export function createContext(args: GlobalArgs): CliContext {
     ...loaded,
     json: Boolean(args.json),
     db() {
-      db ??= openDb(dbFile(loaded.dataDir));
+      if (!db) {
+        createFromTemplate(dbFile(loaded.dataDir));
+        db = openDb(dbFile(loaded.dataDir));
+      }
       return db;
     },
     close() {

@@ -76,6 +76,16 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 3,
+    name: 'candle chunk gap summary',
+    // Missing slots inside each chunk, kept with the chunk so listing the cache reads no candles. NULL for
+    // chunks written before this migration: the store computes and stores them on first listing.
+    sql: `
+      ALTER TABLE candle_chunks ADD COLUMN gaps INTEGER;
+      ALTER TABLE candle_chunks ADD COLUMN largest_gap INTEGER;
+    `,
+  },
+  {
     version: 20,
     name: 'paper trading state',
     // The paper (and later live) account as it stands after the last committed candle. Each candle, command
