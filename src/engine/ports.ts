@@ -99,19 +99,6 @@ export interface Broker {
   marketOpened?(symbol: string, time: number, price: number): void;
 }
 
-/**
- * @deprecated The simulator's old synchronous interface, kept only until the kernel drives the Broker port
- * above (next commit). Do not implement it.
- */
-export interface LegacyBroker {
-  onFill(handler: (fill: Fill) => void): void;
-  submit(order: Order, lastPrice?: number): void;
-  candleOpened(symbol: string, time: number, price: number): void;
-  pending(): Order[];
-  hasPending(match: (o: Order) => boolean): boolean;
-  cancelAll(symbol?: string): Order[];
-}
-
 /** Everything a view needs to draw the current state; the TUI and Telegram read this and events. */
 export interface EngineSnapshot {
   mode: 'backtest' | 'paper' | 'live';
