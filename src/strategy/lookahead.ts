@@ -44,8 +44,9 @@ export interface LookaheadResult {
   truncated: boolean;
   /** True when the cut runs used a freshly loaded copy of the strategy module. */
   isolated: boolean;
-  /** Wall time of the check in milliseconds. */
+  /** Wall time of the check in milliseconds, and of its guarded decide pass alone (the cost of the guard). */
   ms: number;
+  guardMs: number;
 }
 
 export interface LookaheadOptions {
@@ -229,6 +230,7 @@ export async function lookaheadCheck<P extends Params>(
     decisions[i] = full.decide(i, plainInput, SIDE[pos]!) ?? null;
     pos = nextPosition(pos, decisions[i]!);
   }
+  const guardStarted = performance.now();
   const guard = new Guard(candles, ind, params);
   for (let i = 0; i < n; i++) {
     guard.cursor = i;
@@ -246,6 +248,8 @@ export async function lookaheadCheck<P extends Params>(
       );
     }
   }
+
+  const guardMs = performance.now() - guardStarted;
 
   // 2. Cut runs on a fresh module copy: every entry and exit, plus seeded random candles, ascending.
   const points = new Set<number>();
@@ -285,7 +289,7 @@ export async function lookaheadCheck<P extends Params>(
     }
   }
   differences.sort((a, b) => a.index - b.index);
-  return { guardedDecisions: n, checkedCuts: cuts, differences, truncated, isolated: opts.load !== undefined, ms: performance.now() - started };
+  return { guardedDecisions: n, checkedCuts: cuts, differences, truncated, isolated: opts.load !== undefined, ms: performance.now() - started, guardMs };
 }
 
 /**
