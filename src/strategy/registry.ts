@@ -12,10 +12,11 @@ import adaptiveEma from '../../strategies/adaptive-ema.js';
 import bollingerReversion from '../../strategies/bollinger-reversion.js';
 import enhanced from '../../strategies/enhanced.js';
 import highRisk from '../../strategies/high-risk.js';
+import ichimoku from '../../strategies/ichimoku.js';
 import maCross from '../../strategies/ma-cross.js';
 import rsiMacd from '../../strategies/rsi-macd.js';
 
-const BUILTINS: readonly Strategy[] = [maCross, rsiMacd, adaptiveEma, enhanced, bollingerReversion, highRisk];
+const BUILTINS: readonly Strategy[] = [maCross, rsiMacd, adaptiveEma, enhanced, bollingerReversion, highRisk, ichimoku];
 
 /** The strategies shipped with tradetui, in display order. */
 export function builtinStrategies(): Strategy[] {
