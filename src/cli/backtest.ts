@@ -17,9 +17,6 @@ import { comparisonReport, lookaheadText, runJson, runListTable, runReport, runS
 import { writeTradesCsv } from '../backtest/trades-csv.js';
 import { createContext, output, type CliContext, type GlobalArgs } from './context.js';
 
-/** Cut points the lookahead check re-runs the strategy on. */
-const LOOKAHEAD_CUTS = 20;
-
 interface RunArgs extends GlobalArgs {
   strategy?: string | string[];
   symbol?: string | string[];
@@ -182,7 +179,7 @@ async function runCommand(args: RunArgs): Promise<void> {
     // The engine is loaded by the command that runs it, so `show`, `list` and other commands start faster.
     const { backtestAndStore } = await import('../backtest/record.js');
     // Loaded only when asked for: the check is a separate module most runs never need.
-    const lookaheadCheck = args.lookaheadCheck ? (await import('../strategy/lookahead.js')).lookaheadCheck : null;
+    const lookahead = args.lookaheadCheck ? await import('../strategy/lookahead.js') : null;
     const runs: StoredRun[] = [];
     let lookaheadFailures = 0;
     for (let si = 0; si < strategies.length; si++) {
@@ -196,20 +193,13 @@ async function runCommand(args: RunArgs): Promise<void> {
           process.stderr.write(`tradetui: warning: only ${w.warmupAvailable} of ${strategy.name}'s ${warmup} warm-up candles are cached before ${iso(w.candles.time[w.tradeFrom]!)} for ${symbol}\n`);
         }
         const account = { balance, fee, slippage, allowShort: acct.allowShort };
-        let lookahead: LookaheadSummary | null = null;
-        const { id } = backtestAndStore(db, { strategy, params, key, candles: w.candles, tradeFrom: w.tradeFrom, account, stakePct, risk }, {
-          lookahead: (spec) => {
-            if (!lookaheadCheck) return null;
-            const check = lookaheadCheck(spec.strategy, spec.params, spec.candles, { cuts: LOOKAHEAD_CUTS });
-            lookahead = {
-              checkedCuts: check.checkedCuts.length,
-              differences: check.differences.map((d) => ({ index: d.index, time: d.time, cutAt: d.cutAt, full: d.full, cut: d.cut })),
-              truncated: check.truncated,
-            };
-            return lookahead;
-          },
-        });
-        if (lookahead && (lookahead as LookaheadSummary).differences.length > 0) lookaheadFailures++;
+        let check: LookaheadSummary | null = null;
+        if (lookahead) {
+          const result = await lookahead.lookaheadCheck(strategy, params, w.candles, { load: lookahead.freshLoader(strategy) });
+          check = { ...result, checkedCuts: result.checkedCuts.length };
+          if (result.differences.length > 0) lookaheadFailures++;
+        }
+        const { id } = backtestAndStore(db, { strategy, params, key, candles: w.candles, tradeFrom: w.tradeFrom, account, stakePct, risk }, { lookahead: check });
         runs.push(getRun(db, id)!);
       }
     }

@@ -12,10 +12,11 @@ import adaptiveEma from '../../strategies/adaptive-ema.js';
 import bollingerReversion from '../../strategies/bollinger-reversion.js';
 import enhanced from '../../strategies/enhanced.js';
 import highRisk from '../../strategies/high-risk.js';
+import ichimoku from '../../strategies/ichimoku.js';
 import maCross from '../../strategies/ma-cross.js';
 import rsiMacd from '../../strategies/rsi-macd.js';
 
-const BUILTINS: readonly Strategy[] = [maCross, rsiMacd, adaptiveEma, enhanced, bollingerReversion, highRisk];
+const BUILTINS: readonly Strategy[] = [maCross, rsiMacd, adaptiveEma, enhanced, bollingerReversion, highRisk, ichimoku];
 
 /** The strategies shipped with tradetui, in display order. */
 export function builtinStrategies(): Strategy[] {
@@ -67,8 +68,14 @@ export async function loadStrategies(opts: { strategiesDir?: string | null } = {
   return list;
 }
 
-/** Loads and checks one strategy file (its default export). */
-export async function loadStrategyFile(file: string): Promise<Strategy> {
+let freshCopies = 0;
+
+/**
+ * Loads and checks one strategy file (its default export). `fresh` loads a new copy of the module, sharing no
+ * module state with earlier loads (the lookahead check runs its full and cut runs on separate copies); .ts
+ * files load fresh on every call anyway (tsx imports each call in its own namespace, imports included).
+ */
+export async function loadStrategyFile(file: string, opts: { fresh?: boolean } = {}): Promise<Strategy> {
   const path = resolve(file);
   let mod: Record<string, unknown>;
   try {
@@ -77,7 +84,8 @@ export async function loadStrategyFile(file: string): Promise<Strategy> {
       const { tsImport } = await import('tsx/esm/api');
       mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
     } else {
-      mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+      const query = opts.fresh ? `?fresh=${++freshCopies}` : '';
+      mod = (await import(pathToFileURL(path).href + query)) as Record<string, unknown>;
     }
   } catch (err) {
     // A syntax error or a failing import in the trader's own file is their mistake, reported with the file.

@@ -50,9 +50,9 @@ async function userError(p: Promise<unknown>): Promise<UserError> {
 }
 
 describe('built-in strategies', () => {
-  it('are the six shipped strategies, each a valid contract with a unique name', () => {
+  it('are the seven shipped strategies, each a valid contract with a unique name', () => {
     const list = builtinStrategies();
-    expect(list.map((s) => s.name)).toEqual(['ma-cross', 'rsi-macd', 'adaptive-ema', 'enhanced', 'bollinger-reversion', 'high-risk']);
+    expect(list.map((s) => s.name)).toEqual(['ma-cross', 'rsi-macd', 'adaptive-ema', 'enhanced', 'bollinger-reversion', 'high-risk', 'ichimoku']);
     for (const s of list) {
       expect(checkStrategy(s, s.name)).toBe(s);
       expect(isBuiltin(s)).toBe(true);
@@ -73,7 +73,7 @@ describe('built-in strategies', () => {
     })();
     expect(e).toBeInstanceOf(UserError);
     expect(e.where).toBe('--strategy');
-    expect(e.message).toBe('unknown strategy "nope"; available: ma-cross, rsi-macd, adaptive-ema, enhanced, bollinger-reversion, high-risk');
+    expect(e.message).toBe('unknown strategy "nope"; available: ma-cross, rsi-macd, adaptive-ema, enhanced, bollinger-reversion, high-risk, ichimoku');
   });
 });
 
@@ -100,7 +100,7 @@ describe('loadStrategies from the trader\'s folder', () => {
   });
 
   it('without a folder returns the built-ins only', async () => {
-    expect((await loadStrategies({ strategiesDir: null })).length).toBe(6);
+    expect((await loadStrategies({ strategiesDir: null })).length).toBe(7);
   });
 
   it('names the file and everything missing from an invalid module', async () => {
