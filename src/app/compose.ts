@@ -1,7 +1,7 @@
 // Composition root: config → {clock, feed, broker, store, notifiers} → kernel, exposed as the EngineApi
 // that the TUI, headless mode and Telegram share. The only module that imports every layer.
 import type { CandleSeries, MarketKey } from '../core/candle.js';
-import { marketKeyString, seriesSlice } from '../core/candle.js';
+import { marketKeyString, seriesFromCandles, seriesSlice } from '../core/candle.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { Actor, Alert, Command, CommandResult } from '../core/events.js';
 import { DAY_MS, isTimeframe, parseDate, timeframeMs } from '../core/time.js';
@@ -213,6 +213,20 @@ export async function createApp(opts: AppOptions): Promise<App> {
       });
       feedStatus = { ...feedStatus, lastCandleTime: c.time };
     },
+    warmup(key, candles) {
+      if (candles.length === 0) return;
+      const series = seriesFromCandles(candles);
+      const last = candles[candles.length - 1]!.time;
+      guarded(() => {
+        for (const r of kernel.instances.values()) {
+          if (marketKeyString(r.key) !== marketKeyString(key)) continue;
+          r.preload(series);
+          r.skipTo(last + 1);
+          if (r.cursor >= 0) store.saveCursor(r.id, r.candles.time[r.cursor]!);
+        }
+      });
+      feedStatus = { ...feedStatus, lastCandleTime: last };
+    },
     status(s) {
       feedStatus = s;
       guarded(() => {
@@ -399,5 +413,7 @@ const TELEGRAM_DISABLED: TelegramStatus = { state: 'disabled', queue: 0, lastErr
 
 async function createExchangeFeedLazily(config: Config, opts: AppOptions): Promise<AnyFeed> {
   const { ExchangeFeed } = await import('../adapters/feed/exchange.js');
-  return new ExchangeFeed(config.exchange, { pollSeconds: config.paper.pollSeconds, logger: opts.logger, now: opts.now });
+  const feed = new ExchangeFeed(config.exchange, { pollSeconds: config.paper.pollSeconds, logger: opts.logger, now: opts.now });
+  await feed.open(); // an unknown exchange.name is a config error now, not a feed retrying for ever
+  return feed;
 }
