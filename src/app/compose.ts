@@ -21,6 +21,7 @@ import { backtestAndStore } from '../backtest/record.js';
 import type { Params, Strategy } from '../strategy/contract.js';
 import { getStrategy, loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
 import { resolveParams } from '../strategy/params.js';
+import { validateConfig } from '../config/validate.js';
 import { AlertDeriver } from '../alerts/derive.js';
 import type { TelegramStatus } from '../adapters/notify/telegram/index.js';
 import type { Logger } from './logger.js';
@@ -66,9 +67,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const now = opts.now ?? Date.now;
   const db = openDb(dbFile(opts.dataDir));
   const candleStore = new SqliteCandleStore(db);
+  const strategies = await loadStrategies({ strategiesDir: config.strategiesDir ? resolveStrategiesDir(config.strategiesDir, opts.configSource) : null });
+  const feedKind = opts.feed ?? config.paper.feed;
+  // The same checks as `tradetui config check`, before anything is written: the config's own first (no
+  // wait for seeding), then the cached markets once the shipped candles are in.
+  const checked = { ...config, paper: { ...config.paper, feed: feedKind } };
+  validateConfig(checked, { strategies, now: now() });
   const seeded = await ensureSeeded(candleStore, { onFile: opts.onSeedFile });
   for (const f of seeded.failed) logger.warn({ file: f.file }, `shipped candles not seeded: ${f.error}`);
-  const strategies = await loadStrategies({ strategiesDir: config.strategiesDir ? resolveStrategiesDir(config.strategiesDir, opts.configSource) : null });
+  if (!opts.feedOverride) validateConfig(checked, { strategies, lastCached: (k) => candleStore.last(k), replayExchange: 'binance', now: now() });
   const store = new PaperStore(db);
   const bus = new EventBus();
   bus.setErrorHandler((err, event) => logger.error({ err, event: event.type }, 'event listener failed'));
@@ -82,7 +89,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
   let alertSeq = 0;
   const kernel = createSimulatedKernel({ account: config.account, risk: config.risk, bus, now, idPrefix: `s${session}-`, restoreProtections: store.activeProtections() });
 
-  const feedKind = opts.feed ?? config.paper.feed;
   const feed: AnyFeed =
     opts.feedOverride ??
     (feedKind === 'replay'
@@ -194,9 +200,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
       const strategy = getStrategy(inst.strategy, strategies, `${where}.strategy`);
       const params = resolveParams(strategy, inst.params, `${where}.params`);
       const key: MarketKey = { exchange: exchangeName, symbol: inst.symbol, timeframe: inst.timeframe as MarketKey['timeframe'] };
-      if (!opts.feedOverride && feedKind === 'replay' && candleStore.last(key) === null) {
-        throw new UserError(`no cached candles for ${marketKeyString(key)}; import or download them first (tradetui data --help)`, `${where}.symbol`);
-      }
       await addRunner(strategy, params, key, inst.autostart, 'config', undefined, undefined, inst.risk);
     }
   }
