@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { configSchema, type Config } from './schema.js';
 import { defaultConfigFile, defaultDataDir } from './paths.js';
+import { readableByOthers } from './private-files.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -13,6 +14,8 @@ export interface LoadedConfig {
   source: string;
   /** Resolved data directory (flag > env > config > default). */
   dataDir: string;
+  /** Things the trader should know that do not stop the program (printed on stderr by the CLI). */
+  warnings: string[];
 }
 
 export interface LoadOptions {
@@ -49,9 +52,13 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     source = file;
   }
   const config = parseConfig(raw, source);
+  const warnings: string[] = [];
+  if (file && JSON.stringify(maskSecrets(raw)) !== JSON.stringify(raw) && readableByOthers(file)) {
+    warnings.push(`${file} holds credentials and other users can read it: chmod 600 ${file} (or move the secrets to TRADETUI_* environment variables)`);
+  }
   applyEnv(config, env);
   const dataDir = opts.dataDir ?? env.TRADETUI_DATA_DIR ?? config.dataDir ?? defaultDataDir();
-  return { config, source, dataDir };
+  return { config, source, dataDir, warnings };
 }
 
 export function parseConfig(raw: unknown, source = 'config'): Config {
