@@ -20,6 +20,7 @@ export interface CliContext extends LoadedConfig {
 
 export function createContext(args: GlobalArgs): CliContext {
   const loaded = loadConfig({ configFile: args.config, dataDir: args.dataDir });
+  for (const w of loaded.warnings) process.stderr.write(`tradetui: warning: ${w}\n`);
   let db: Db | undefined;
   return {
     ...loaded,

@@ -16,6 +16,11 @@ export interface FeedSink {
   /** A new candle has opened at `price` (feeds that see forming candles call this; others need not). */
   open?(key: MarketKey, time: number, price: number): void;
   candle(key: MarketKey, candle: Candle): void;
+  /**
+   * Closed candles too old to trade on (caught up after an outage): they extend the strategies' history
+   * without decisions, fills or exits. Feeds that never fall behind need not call it.
+   */
+  warmup?(key: MarketKey, candles: Candle[]): void;
   status(status: FeedStatus): void;
 }
 

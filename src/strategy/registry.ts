@@ -35,6 +35,28 @@ export function strategyFile(s: Strategy): string | undefined {
 
 const EXTENSIONS = new Set(['.js', '.mjs', '.ts', '.mts']);
 
+/** A strategy file's name: a strategy-like stem (letters, digits, - and _; no further dots) and a code extension. */
+export function looksLikeStrategyFile(name: string): boolean {
+  const ext = extname(name);
+  return EXTENSIONS.has(ext) && /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(name.slice(0, -ext.length));
+}
+
+/**
+ * World-writable, group-writable for a group other than the trader's own (a private group, as Debian gives
+ * each user, is the trader), or owned by another user (root excepted): someone else could put code there.
+ */
+function refuseWritableByOthers(path: string, what: string): void {
+  if (process.platform === 'win32') return;
+  const st = statSync(path);
+  const uid = process.getuid?.();
+  if ((st.mode & 0o002) !== 0 || ((st.mode & 0o020) !== 0 && st.gid !== process.getgid?.())) {
+    throw new UserError(`${what} is writable by other users (mode ${(st.mode & 0o777).toString(8)}); strategies run as code with your privileges: chmod go-w it`, path);
+  }
+  if (uid !== undefined && st.uid !== uid && st.uid !== 0) {
+    throw new UserError(`${what} belongs to another user (uid ${st.uid}); strategies run as code with your privileges: use a folder you own`, path);
+  }
+}
+
 /**
  * Expands `~` and resolves a relative strategiesDir against the config file's folder (so a config can say
  * `strategiesDir: ./strategies`), or the working directory when the config is the defaults.
@@ -52,11 +74,14 @@ export async function loadStrategies(opts: { strategiesDir?: string | null } = {
   if (!opts.strategiesDir) return list;
   const dir = opts.strategiesDir;
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError('strategies folder not found', dir);
-  const files = readdirSync(dir)
-    .filter((f) => EXTENSIONS.has(extname(f)) && !f.endsWith('.d.ts') && !f.startsWith('.'))
-    .sort();
+  // Strategy files run as code with the trader's privileges (and the exchange keys in the environment) as
+  // soon as they load: refuse a folder or file someone else could have written, and import only files named
+  // like strategies (my-strategy.ts), never tests, configs or helpers (foo.test.ts, vite.config.ts, .hidden).
+  refuseWritableByOthers(dir, 'strategies folder');
+  const files = readdirSync(dir).filter(looksLikeStrategyFile).sort();
   for (const f of files) {
     const file = join(dir, f);
+    refuseWritableByOthers(file, 'strategy file');
     const s = await loadStrategyFile(file);
     const clash = list.find((x) => x.name === s.name);
     if (clash) {

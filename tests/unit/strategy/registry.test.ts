@@ -7,6 +7,7 @@ import {
   checkStrategy,
   getStrategy,
   isBuiltin,
+  looksLikeStrategyFile,
   loadStrategies,
   resolveStrategiesDir,
   strategyFile,
@@ -167,5 +168,34 @@ describe('resolveStrategiesDir', () => {
     expect(resolveStrategiesDir('/abs/path', join(dir, 'config.yaml'))).toBe('/abs/path');
     expect(resolveStrategiesDir('~/s')).toMatch(/\/s$/);
     expect(resolveStrategiesDir('~/s').startsWith('~')).toBe(false);
+  });
+});
+
+describe('user strategy files are code: what is imported', () => {
+  it('refuses a strategies folder or a strategy file other users can write', async () => {
+    const { chmodSync } = await import('node:fs');
+    const dir = tempDir();
+    writeFileSync(join(dir, 'ok.mjs'), `throw new Error('must not run');`);
+    chmodSync(dir, 0o777);
+    const e = await loadStrategies({ strategiesDir: dir }).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).where).toBe(dir);
+    expect((e as UserError).message).toMatch(/writable by other users/);
+    chmodSync(dir, 0o700);
+    chmodSync(join(dir, 'ok.mjs'), 0o666);
+    const e2 = await loadStrategies({ strategiesDir: dir }).catch((err: unknown) => err);
+    expect((e2 as UserError).where).toBe(join(dir, 'ok.mjs'));
+  });
+
+  it('imports only files named like strategies, never tests, configs or hidden files', async () => {
+    const dir = tempDir();
+    // Each of these would throw when imported: loading must not even import them.
+    for (const name of ['helpers.test.ts', 'vite.config.js', '.hidden.mjs', 'types.d.ts', 'x.spec.mjs']) writeFileSync(join(dir, name), `throw new Error('imported ${name}');`);
+    const list = await loadStrategies({ strategiesDir: dir });
+    expect(list.length).toBe((await loadStrategies()).length);
+    expect(looksLikeStrategyFile('my-strategy.ts')).toBe(true);
+    expect(looksLikeStrategyFile('breakout_2.mjs')).toBe(true);
+    expect(looksLikeStrategyFile('helpers.test.ts')).toBe(false);
+    expect(looksLikeStrategyFile('notes.md')).toBe(false);
   });
 });
