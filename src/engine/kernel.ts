@@ -278,12 +278,13 @@ export class Kernel {
     }
   }
 
-  /** Closes every open position now at its last price (kill switch, end of a backtest, manual close). */
-  closePositions(reason: ExitReason, why: string, symbol?: string): number {
+  /** Closes open positions now at their last price (kill switch, end of a backtest, manual close): all, a symbol's, or one. */
+  closePositions(reason: ExitReason, why: string, symbol?: string, positionId?: string): number {
     let n = 0;
-    this.d.broker.cancelAll(symbol);
+    this.d.broker.cancelAll(symbol, positionId);
     for (const p of [...this.d.portfolio.positions.values()]) {
       if (symbol !== undefined && p.symbol !== symbol) continue;
+      if (positionId !== undefined && p.id !== positionId) continue;
       this.exitPosition(p, 'market', p.lastPrice, reason, why, this.lastTime(), true);
       n++;
     }
@@ -311,6 +312,10 @@ export class Kernel {
         return { ok: true, message: `${r.id} ${run ? 'started' : 'stopped'}` };
       }
       case 'close': {
+        if (cmd.positionId !== undefined) {
+          const n = this.closePositions('manual', `closed by ${cmd.by}`, cmd.symbol, cmd.positionId);
+          return n > 0 ? { ok: true, message: `closing position ${cmd.positionId} on ${cmd.symbol}` } : { ok: false, message: `position ${cmd.positionId} on ${cmd.symbol} is no longer open` };
+        }
         const n = this.closePositions('manual', `closed by ${cmd.by}`, cmd.symbol);
         return n > 0 ? { ok: true, message: `closing ${n} position(s) on ${cmd.symbol}` } : { ok: false, message: `no open position on ${cmd.symbol}` };
       }

@@ -41,7 +41,8 @@ export interface Broker {
   pending(): Order[];
   /** Whether a waiting order matches (no copy of the queue: asked on every decision). */
   hasPending(match: (o: Order) => boolean): boolean;
-  cancelAll(symbol?: string): Order[];
+  /** Cancels waiting orders of `symbol` (all when absent), or only those of one position when `positionId` is given. */
+  cancelAll(symbol?: string, positionId?: string): Order[];
 }
 
 /** Everything a view needs to draw the current state; the TUI and Telegram read this and events. */

@@ -222,16 +222,17 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         case 'close-position': {
           const p = selectedPosition(view, ui);
           if (!p) return say('no open position selected');
-          const same = view.engine.positions.filter((x) => x.symbol === p.symbol);
-          const pnl = same.reduce((a, x) => a + unrealisedPnl(x, x.lastPrice), 0);
+          const pnl = unrealisedPnl(p, p.lastPrice);
           const verb = p.side === 'long' ? 'Sells' : 'Buys back';
+          const others = view.engine.positions.filter((x) => x.symbol === p.symbol && x.id !== p.id).length;
           confirm(
             `Close ${p.side} ${qty(p.qty)} ${p.symbol} at market?`,
             [
-              `${verb} ${qty(p.qty)} ${p.symbol} at market, about ${price(p.lastPrice)} (last price)${same.length > 1 ? `; this closes all ${same.length} positions on ${p.symbol}` : ''}.`,
+              `${verb} ${qty(p.qty)} ${p.symbol} of ${p.instanceId} at market, about ${price(p.lastPrice)} (last price).`,
               `Unrealised P&L of ${pnl >= 0 ? '+' : '-'}${money(Math.abs(pnl))} becomes realised (before fees).`,
+              ...(others > 0 ? [`The other ${others} position${others === 1 ? '' : 's'} on ${p.symbol} stay${others === 1 ? 's' : ''} open.`] : []),
             ],
-            [{ type: 'close', symbol: p.symbol, by: 'keyboard' }],
+            [{ type: 'close', symbol: p.symbol, positionId: p.id, by: 'keyboard' }],
           );
           return;
         }

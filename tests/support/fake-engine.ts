@@ -78,6 +78,22 @@ export const RSI_MACD: StrategyListing = {
   params: [{ name: 'rsiPeriod', type: 'int', default: 14, min: 2, max: 100, description: 'RSI period' }],
 };
 
+/** An ETH position of the rsi-macd instance, for tests with several positions. */
+export const ETH_POS: Position = {
+  id: 'p2',
+  instanceId: 'rsi-macd@binance:ETH/USDT:1h',
+  symbol: 'ETH/USDT',
+  side: 'long',
+  qty: 1,
+  entryPrice: 2_300,
+  entryTime: T0 + 100 * HOUR,
+  entryFee: 1.15,
+  protection: {},
+  bestPrice: 2_400,
+  candlesHeld: 5,
+  lastPrice: 2_400,
+};
+
 export interface FakeOptions {
   /** Leave out the optional app methods (strategies, symbols, backtest). */
   bare?: boolean;
@@ -86,6 +102,8 @@ export interface FakeOptions {
   backtest?: (id: string) => Promise<BacktestSummary>;
   /** Signals the engine already had (e.g. from before a restart). */
   signals?: EngineSnapshot['signals'];
+  /** Open positions besides the default BTC one. */
+  extraPositions?: Position[];
 }
 
 export class FakeEngine implements TuiApi {
@@ -127,6 +145,7 @@ export class FakeEngine implements TuiApi {
               lastPrice: last,
             },
           ];
+    positions.push(...(opts.extraPositions ?? []));
     const alerts: Alert[] = [
       { id: 'a1', time: lastTime - 10 * HOUR, severity: 'info', category: 'trade', message: 'opened long 0.05 BTC/USDT at 41,800' },
       { id: 'a2', time: lastTime - 2 * HOUR, severity: 'warn', category: 'feed', message: 'feed retrying: HTTP 502' },
@@ -267,11 +286,12 @@ export class FakeEngine implements TuiApi {
         return { ok: true, message: `${inst.id} ${cmd.type === 'start' ? 'started' : 'stopped'}` };
       }
       case 'close': {
-        const n = this.snap.positions.filter((p) => p.symbol === cmd.symbol).length;
-        if (n === 0) return { ok: false, message: `no open position on ${cmd.symbol}` };
-        this.snap.positions = this.snap.positions.filter((p) => p.symbol !== cmd.symbol);
-        this.snap.exposure = 0;
-        return { ok: true, message: `closing ${n} position(s) on ${cmd.symbol}` };
+        const hit = (p: Position): boolean => p.symbol === cmd.symbol && (cmd.positionId === undefined || p.id === cmd.positionId);
+        const n = this.snap.positions.filter(hit).length;
+        if (n === 0) return { ok: false, message: cmd.positionId ? `position ${cmd.positionId} on ${cmd.symbol} is no longer open` : `no open position on ${cmd.symbol}` };
+        this.snap.positions = this.snap.positions.filter((p) => !hit(p));
+        this.snap.exposure = this.snap.positions.reduce((a, p) => a + p.qty * p.lastPrice, 0);
+        return { ok: true, message: cmd.positionId ? `closing position ${cmd.positionId} on ${cmd.symbol}` : `closing ${n} position(s) on ${cmd.symbol}` };
       }
       case 'kill': {
         for (const i of this.snap.instances) if (i.running) this.setRunning(i.id, false);

@@ -49,8 +49,8 @@ export class SimulatedBroker implements Broker {
     return this.queue.some(match);
   }
 
-  cancelAll(symbol?: string): Order[] {
-    const cancelled = this.queue.filter((o) => symbol === undefined || o.symbol === symbol);
+  cancelAll(symbol?: string, positionId?: string): Order[] {
+    const cancelled = this.queue.filter((o) => (symbol === undefined || o.symbol === symbol) && (positionId === undefined || o.positionId === positionId));
     for (const o of cancelled) this.queue.splice(this.queue.indexOf(o), 1);
     return cancelled;
   }

@@ -2,6 +2,7 @@
 // overlays claiming keys, keys that do nothing, help generated from the keymap.
 import { afterEach, describe, expect, it } from 'vitest';
 import { KEYMAP } from '../../../src/tui/keys/keymap.js';
+import { ETH_POS } from '../../support/fake-engine.js';
 import { type Harness, KEYS, mount, stripAnsi } from './harness.js';
 
 let h: Harness;
@@ -97,16 +98,33 @@ describe('strategies: start and stop', () => {
 });
 
 describe('positions, kill switch', () => {
-  it('x asks to close the selected position at market, y sends close for its symbol', async () => {
+  it('x asks to close the selected position at market, y sends close for that position only', async () => {
     h = await mount();
     await h.press('3', 'x');
     expect(screen()).toContain('Close long 0.05 BTC/USDT at market?');
-    expect(screen()).toMatch(/Sells 0\.05 BTC\/USDT at market, about 48,248/);
+    expect(screen()).toMatch(/Sells 0\.05 BTC\/USDT of ma-cross@binance:BTC\/USDT:1h at market, about 48,248/);
     expect(screen()).toContain('becomes realised');
     await h.press('y');
-    expect(h.api.sent).toEqual([{ type: 'close', symbol: 'BTC/USDT', by: 'keyboard' }]);
+    expect(h.api.sent).toEqual([{ type: 'close', symbol: 'BTC/USDT', positionId: 'p1', by: 'keyboard' }]);
     await h.flush();
     expect(screen()).toContain('no open positions');
+  });
+
+  it('with two positions on one symbol, x closes exactly the selected one; the pane tells them apart by strategy', async () => {
+    const second = { ...ETH_POS, id: 'p3', instanceId: 'ma-cross@binance:ETH/USDT:1h', qty: 2, entryTime: ETH_POS.entryTime + 3_600_000 };
+    h = await mount({ fake: { extraPositions: [ETH_POS, second] } });
+    await h.press('3');
+    const rows = screen().split('\n').filter((l) => l.includes('ETH/USDT') && l.includes('long'));
+    expect(rows[0]).toMatch(/ETH\/USDT\s+rsi-macd\s+▲ long\s+1\s/);
+    expect(rows[1]).toMatch(/ETH\/USDT\s+ma-cross\s+▲ long\s+2\s/);
+    await h.press('j', 'j', 'x');
+    expect(screen()).toContain('Close long 2 ETH/USDT at market?');
+    expect(screen()).toContain('The other 1 position on ETH/USDT stays open.');
+    await h.press('y');
+    expect(h.api.sent).toEqual([{ type: 'close', symbol: 'ETH/USDT', positionId: 'p3', by: 'keyboard' }]);
+    await h.flush();
+    expect(h.api.snap.positions.map((p) => p.id)).toEqual(['p1', 'p2']);
+    expect(screen()).toContain('2 open');
   });
 
   it('x outside the positions pane does nothing', async () => {

@@ -74,13 +74,13 @@ describe('strategies pane', () => {
 });
 
 describe('positions pane', () => {
-  it('shows symbol, side, qty, entry, last, unrealised P&L and %, stop, take-profit', async () => {
+  it('shows symbol, strategy, side, qty, entry, last, unrealised P&L and %, stop, take-profit', async () => {
     h = await mount();
     const row = screen()
       .split('\n')
       .find((l) => l.includes('▲ long'))!;
-    expect(row).toMatch(/BTC\/USDT\s+▲ long\s+0\.05\s+41,800\s+48,248\.42\s+▲ \+322\.42\s+▲ \+15\.43%\s+40,964\s+44,726/);
-    expect(screen()).toMatch(/Symbol\s+Side\s+Qty\s+Entry\s+Last\s+uP&L\s+uP&L%\s+Stop\s+Take-profit/);
+    expect(row).toMatch(/BTC\/USDT\s+ma-cross\s+▲ long\s+0\.05\s+41,800\s+48,248\.42\s+▲ \+322\.42\s+▲ \+15\.43%\s+40,964\s+44,726/);
+    expect(screen()).toMatch(/Symbol\s+Strategy\s+Side\s+Qty\s+Entry\s+Last\s+uP&L\s+uP&L%\s+Stop\s+Take-profit/);
   });
 
   it('says so when nothing is open', async () => {
