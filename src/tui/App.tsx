@@ -23,7 +23,7 @@ import { renderSignals } from './panes/signals.js';
 import { renderStrategies } from './panes/strategies.js';
 import type { PaneProps } from './panes/types.js';
 import { type AddForm, formKey, newAddForm } from './store/add-form.js';
-import { chartMarket, isReplay, positionsOf, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
+import { chartMarket, isReplay, listKeys, positionsOf, selectedIndex, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
 import { type UiAction, type UiState, initialUi, uiReducer } from './store/ui-state.js';
 import type { ViewSnapshot, ViewStore } from './store/view-store.js';
 import type { FrameSink } from './screen-writer.js';
@@ -66,21 +66,6 @@ function useTerminalSize(fixedCols?: number, fixedRows?: number): { cols: number
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stdout, fixedCols, fixedRows]);
   return size;
-}
-
-function listCount(view: ViewSnapshot, pane: PaneId): number {
-  switch (pane) {
-    case 'strategies':
-      return view.engine.instances.length;
-    case 'positions':
-      return view.engine.positions.length;
-    case 'signals':
-      return view.signals.length;
-    case 'alerts':
-      return view.alerts.length;
-    default:
-      return 0;
-  }
 }
 
 export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRows, onQuit }: AppProps): React.ReactElement | null {
@@ -159,10 +144,11 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         case 'up':
         case 'down': {
           if (ui.focus === 'chart') return;
-          const n = listCount(view, ui.focus);
-          const cur = Math.min(ui.selected[ui.focus], Math.max(0, n - 1));
+          const keys = listKeys(view, ui.focus);
+          const n = keys.length;
+          const cur = selectedIndex(view, ui, ui.focus, keys);
           const next = Math.max(0, Math.min(n - 1, cur + (id === 'up' ? -1 : 1)));
-          dispatch({ type: 'select', pane: ui.focus, index: next });
+          dispatch({ type: 'select', pane: ui.focus, index: next, key: keys[next] ?? null });
           // the chart follows the selected instance
           if (ui.focus === 'strategies' && next !== cur) dispatch({ type: 'chart', patch: { symbol: null, timeframe: null, pan: 0 } });
           return;
@@ -344,7 +330,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
           return;
         }
         case 'signals': {
-          const s = view.signals[Math.min(ui.selected.signals, view.signals.length - 1)];
+          const s = view.signals[selectedIndex(view, ui, 'signals')];
           if (!s) return;
           info(`${s.kind === 'risk' ? 'Risk verdict' : 'Decision'} ${dateTime(s.time)} UTC`, [
             `${s.strategy} on ${s.symbol} (${s.instanceId})`,
@@ -354,7 +340,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
           return;
         }
         case 'alerts': {
-          const a = view.alerts[Math.min(ui.selected.alerts, view.alerts.length - 1)];
+          const a = view.alerts[selectedIndex(view, ui, 'alerts')];
           if (!a) return;
           info(`Alert ${dateTime(a.time)} UTC`, [`${a.severity.toUpperCase()} ${a.category}`, a.message, ...(a.data ? [JSON.stringify(a.data)] : [])]);
           return;

@@ -4,7 +4,7 @@ import type { Column } from '../components/table.js';
 import { renderTable } from '../components/table.js';
 import { type Line, type Seg, seg } from '../components/line.js';
 import { percent, price, qty, signed } from '../format.js';
-import { positionsOf } from '../store/selectors.js';
+import { positionsOf, selectedIndex } from '../store/selectors.js';
 import type { PaneProps } from './types.js';
 
 const COLUMNS: Column[] = [
@@ -44,7 +44,7 @@ export function renderPositions(p: PaneProps): Line[] {
     rows,
     width: p.width,
     height: p.height,
-    selected: p.ui.selected.positions,
+    selected: selectedIndex(p.view, p.ui, 'positions'),
     focused: p.focused,
     theme,
     empty: 'no open positions',

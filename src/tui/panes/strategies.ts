@@ -3,7 +3,7 @@ import type { Column } from '../components/table.js';
 import { renderTable } from '../components/table.js';
 import { type Line, type Seg, fit, seg } from '../components/line.js';
 import { paramsText, signed } from '../format.js';
-import { selectedInstance } from '../store/selectors.js';
+import { selectedInstance, selectedIndex } from '../store/selectors.js';
 import type { PaneProps } from './types.js';
 
 const COLUMNS: Column[] = [
@@ -35,7 +35,7 @@ export function renderStrategies(p: PaneProps): Line[] {
     rows,
     width: p.width,
     height: p.height - footer,
-    selected: p.ui.selected.strategies,
+    selected: selectedIndex(p.view, p.ui, 'strategies'),
     focused: p.focused,
     theme,
     empty: 'no strategy instances (a adds one)',

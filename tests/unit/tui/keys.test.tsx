@@ -350,3 +350,44 @@ describe('keys arriving together', () => {
     expect(screen()).toContain('KILL SWITCH');
   });
 });
+
+describe('selection stays on its item', () => {
+  const ID = 'ma-cross@binance:BTC/USDT:1h';
+  const signal = (hour: number, reason: string) =>
+    ({ type: 'decision', instanceId: ID, strategy: 'ma-cross', symbol: 'BTC/USDT', time: Date.UTC(2024, 2, 13, hour), action: 'enter-long', reason }) as const;
+
+  it('a new signal arriving on top keeps the selected signal selected (Enter shows it)', async () => {
+    h = await mount();
+    h.api.emit(signal(1, 'first reason'));
+    h.api.emit(signal(2, 'second reason'));
+    await h.flush();
+    await h.press('4', 'j');
+    h.api.emit(signal(3, 'third reason'));
+    await h.flush();
+    await h.press(KEYS.enter);
+    expect(screen()).toContain('why: first reason');
+  });
+
+  it('a position sorting before the selected one does not move x onto it', async () => {
+    h = await mount({ fake: { extraPositions: [ETH_POS] } });
+    await h.press('3', 'j');
+    const ada = { ...ETH_POS, id: 'p9', symbol: 'ADA/USDT', instanceId: 'ma-cross@binance:ADA/USDT:1h', qty: 100, lastPrice: 0.5, entryPrice: 0.4 };
+    h.api.snap.positions = [...h.api.snap.positions, ada];
+    h.api.emit({ type: 'position', change: 'opened', position: ada });
+    await h.flush();
+    await h.press('x');
+    expect(screen()).toContain('Close long 1 ETH/USDT at market?');
+    await h.press('y');
+    expect(h.api.sent).toEqual([{ type: 'close', symbol: 'ETH/USDT', positionId: 'p2', by: 'keyboard' }]);
+  });
+
+  it('when the selected item goes, the selection stays at its row number', async () => {
+    h = await mount({ fake: { extraPositions: [ETH_POS] } });
+    await h.press('3', 'j');
+    h.api.snap.positions = h.api.snap.positions.filter((p) => p.id !== 'p2');
+    h.api.emit({ type: 'position', change: 'closed', position: ETH_POS });
+    await h.flush();
+    await h.press('x');
+    expect(screen()).toContain('Close long 0.05 BTC/USDT at market?');
+  });
+});
