@@ -28,6 +28,7 @@ import { type UiAction, type UiState, initialUi, uiReducer } from './store/ui-st
 import type { ViewSnapshot, ViewStore } from './store/view-store.js';
 import type { FrameSink } from './screen-writer.js';
 import type { Theme } from './theme/theme.js';
+import { holds, holdsOn } from '../view/protections.js';
 
 export interface AppProps {
   api: TuiApi;
@@ -239,8 +240,13 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
           confirm('Pause new entries?', ['No strategy opens a position until you resume (r).', 'Open positions keep their stops and take-profits; strategies may still exit.'], [{ type: 'pause', by: 'keyboard' }]);
           return;
         case 'resume': {
-          const why = view.engine.state === 'running' ? 'Entries are not paused now; resuming also lifts a halt by the drawdown guard.' : `Entries are ${view.engine.state} now.`;
-          confirm('Resume entries?', [why, 'Running strategies may open positions again from the next candle.'], [{ type: 'resume', by: 'keyboard' }]);
+          const held = holds(view.engine);
+          if (held.length === 0) return say('nothing to resume: entries are not paused, halted or held by a protection', 'info');
+          confirm(
+            'Resume entries?',
+            [...held.map((x) => `Lifts ${x.badge}: ${x.reason}.`), 'Running strategies may open positions again from the next candle.'],
+            [{ type: 'resume', by: 'keyboard' }],
+          );
           return;
         }
         case 'tf-prev':
@@ -304,6 +310,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
             `strategy   ${i.strategy}`,
             `market     ${i.symbol} ${i.timeframe}`,
             `state      ${i.running ? 'running' : 'stopped'}`,
+            ...holdsOn(view.engine, i).map((x) => `held       ${x.badge}: ${x.reason} (r lifts it)`),
             `params     ${paramsText(i.params) || '(defaults)'}`,
             `trades     ${i.trades}`,
             `P&L        ${money(i.pnl)}`,

@@ -302,6 +302,13 @@ export class FakeEngine implements TuiApi {
         this.bus.emit({ type: 'engine', state: 'halted', reason: 'kill switch by keyboard', by: 'keyboard' });
         return { ok: true, message: `kill switch: all strategies stopped, ${n} position(s) closed` };
       }
+      case 'pause':
+      case 'resume': {
+        this.snap.state = cmd.type === 'pause' ? 'paused' : 'running';
+        if (cmd.type === 'resume') this.snap.protections = [];
+        this.bus.emit({ type: 'engine', state: this.snap.state, reason: `${cmd.type}d by keyboard`, by: 'keyboard' });
+        return { ok: true, message: cmd.type === 'pause' ? 'new entries paused; open positions keep their stops' : 'entries resumed' };
+      }
       case 'set-speed':
         this.snap.feed = { ...this.snap.feed, speed: cmd.candlesPerSecond };
         this.bus.emit({ type: 'feed', status: 'replay', detail: `REPLAY ${cmd.candlesPerSecond}/s`, lastCandleTime: this.snap.feed.lastCandleTime });
@@ -314,8 +321,6 @@ export class FakeEngine implements TuiApi {
         this.bus.emit({ type: 'instance', instance: info, change: 'added', by: 'keyboard' });
         return { ok: true, message: `added ${id}` };
       }
-      default:
-        return { ok: true, message: `${cmd.type} done` };
     }
   }
 }

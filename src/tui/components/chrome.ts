@@ -6,6 +6,7 @@ import type { Theme } from '../theme/theme.js';
 import { isReplay } from '../store/selectors.js';
 import { age, hhmm, money, shortDateTime, signed } from '../format.js';
 import { type Line, fit, seg } from './line.js';
+import { holds, holdsBadge } from '../../view/protections.js';
 
 export function statusLine(view: ViewSnapshot, theme: Theme, width: number): Line {
   const e = view.engine;
@@ -39,7 +40,10 @@ export function statusLine(view: ViewSnapshot, theme: Theme, width: number): Lin
     // Compact: a connected bot is just a dot; trouble says what and how much is waiting.
     groups.push({ segs: [seg('TG '), seg(ok ? theme.g.running : `${theme.g.stopped} ${tg.state}${queued}`, role)], drop: 1 });
   }
-  if (e.state !== 'running') groups.push({ segs: [seg(e.state.toUpperCase(), e.state === 'halted' ? 'error' : 'warn', { bold: true })], drop: 0 });
+  // every pause, halt and active protection is visible: the first (halts first) and how many more
+  const held = holds(e);
+  const badge = holdsBadge(held);
+  if (badge) groups.push({ segs: [seg(badge, held[0]!.halt ? 'error' : 'warn', { bold: true })], drop: 0 });
   const clock = seg(narrow ? ` ${hhmm(view.now)}` : ` ${hhmm(view.now)} UTC`, 'muted');
   const sepW = 3;
   const widthOf = (l: Line): number => l.reduce((a, s) => a + [...s.text].length, 0);

@@ -158,6 +158,8 @@ describe('positions, kill switch', () => {
     expect(h.api.sent).toEqual([]);
     await h.press('y');
     expect(h.api.sent).toEqual([{ type: 'pause', by: 'keyboard' }]);
+    await h.flush();
+    expect(screen().split('\n')[0]).toContain('PAUSED');
     await h.press('r');
     expect(screen()).toContain('Resume entries?');
     await h.press('n');
@@ -389,5 +391,48 @@ describe('selection stays on its item', () => {
     await h.flush();
     await h.press('x');
     expect(screen()).toContain('Close long 0.05 BTC/USDT at market?');
+  });
+});
+
+describe('halts and protections are visible', () => {
+  const drawdown = { name: 'maxDrawdown', scope: 'global', state: 'triggered' as const, triggeredAt: Date.UTC(2024, 2, 13, 9), releasedAt: null, reason: 'drawdown 12% from the peak 11,000 (limit 10%); entries halted until resumed' };
+
+  it('a drawdown halt shows in the status bar and on running instances; r lifts it', async () => {
+    h = await mount();
+    h.api.snap.protections = [drawdown];
+    h.api.emit({ type: 'protection', protection: drawdown });
+    await h.flush();
+    expect(screen().split('\n')[0]).toContain('HALTED drawdown');
+    expect(screen()).toMatch(/! halt\s+ma-cross/);
+    expect(screen()).toMatch(/○ stop\s+rsi-macd/);
+    await h.press('2', KEYS.enter);
+    expect(screen()).toContain('held       HALTED drawdown: maxDrawdown: drawdown 12% from the peak');
+    await h.press(KEYS.escape, 'r');
+    expect(screen()).toContain('Resume entries?');
+    expect(screen()).toContain('Lifts HALTED drawdown: maxDrawdown: drawdown 12%');
+    await h.press('y');
+    expect(h.api.sent).toEqual([{ type: 'resume', by: 'keyboard' }]);
+    await h.flush();
+    expect(screen().split('\n')[0]).not.toContain('HALTED');
+    expect(screen()).toMatch(/● run\s+ma-cross/);
+  });
+
+  it('a cooldown on a symbol holds only the instances on it, and the badge counts the others', async () => {
+    h = await mount();
+    const cool = { ...drawdown, name: 'cooldown', scope: 'BTC/USDT', reason: 'BTC/USDT closed (stop loss); cooldown 60 min' };
+    const loss = { ...drawdown, name: 'dailyLossLimit', scope: 'global', reason: 'equity −6% from the day start' };
+    h.api.snap.protections = [cool, loss];
+    h.api.emit({ type: 'protection', protection: cool });
+    await h.flush();
+    expect(screen().split('\n')[0]).toContain('COOLDOWN BTC/USDT +1');
+    expect(screen()).toMatch(/! cool\s+ma-cross/);
+  });
+
+  it('r says so when nothing holds entries back', async () => {
+    h = await mount();
+    await h.press('r');
+    expect(screen()).not.toContain('Resume entries?');
+    expect(screen()).toContain('nothing to resume');
+    expect(h.api.sent).toEqual([]);
   });
 });
