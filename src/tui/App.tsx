@@ -13,7 +13,7 @@ import { footerLine, helpLines, statusLine, tabLine } from './components/chrome.
 import { frame } from './components/frame.js';
 import { type Line, block, fit, seg, wrapText } from './components/line.js';
 import { addFormBody, backtestBody, confirmBody, infoBody, listBody } from './components/overlays.js';
-import { dateTime, money, paramsText, price, qty } from './format.js';
+import { money, paramsText, price, qty } from './format.js';
 import { type ActionId, type PaneId, type Scope, PANES, PANE_TITLES, keyName, lookup } from './keys/keymap.js';
 import { MIN_COLS, MIN_ROWS, computeLayout } from './layout/layout.js';
 import { renderAlerts } from './panes/alerts.js';
@@ -28,7 +28,8 @@ import { type UiAction, type UiState, initialUi, uiReducer } from './store/ui-st
 import type { ViewSnapshot, ViewStore } from './store/view-store.js';
 import type { FrameSink } from './screen-writer.js';
 import type { Theme } from './theme/theme.js';
-import { holds, holdsOn } from '../view/protections.js';
+import { holds } from '../view/protections.js';
+import { detailsOf, goneText } from './details.js';
 
 export interface AppProps {
   api: TuiApi;
@@ -301,60 +302,13 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
     };
 
     const openDetails = (): void => {
-      const info = (title: string, lines: string[]): void => dispatch({ type: 'overlay', overlay: { kind: 'info', title, lines } });
-      switch (ui.focus) {
-        case 'strategies': {
-          const i = selectedInstance(view, ui);
-          if (!i) return;
-          info(`Instance ${i.id}`, [
-            `strategy   ${i.strategy}`,
-            `market     ${i.symbol} ${i.timeframe}`,
-            `state      ${i.running ? 'running' : 'stopped'}`,
-            ...holdsOn(view.engine, i).map((x) => `held       ${x.badge}: ${x.reason} (r lifts it)`),
-            `params     ${paramsText(i.params) || '(defaults)'}`,
-            `trades     ${i.trades}`,
-            `P&L        ${money(i.pnl)}`,
-          ]);
-          return;
-        }
-        case 'positions': {
-          const p = selectedPosition(view, ui);
-          if (!p) return;
-          const pnl = unrealisedPnl(p, p.lastPrice);
-          const pr = p.protection;
-          info(`Position ${p.symbol}`, [
-            `instance     ${p.instanceId}`,
-            `side         ${p.side}`,
-            `quantity     ${qty(p.qty)}`,
-            `entry        ${price(p.entryPrice)} at ${dateTime(p.entryTime)} UTC (fee ${money(p.entryFee)})`,
-            `last         ${price(p.lastPrice)}`,
-            `unrealised   ${money(pnl)}`,
-            `stop         ${pr.stop !== undefined ? price(pr.stop) : '-'}${pr.stopAtBreakEven ? ' (break-even)' : ''}`,
-            `take-profit  ${pr.takeProfit !== undefined ? price(pr.takeProfit) : '-'}`,
-            `trailing     ${pr.trailingPct !== undefined ? `${(pr.trailingPct * 100).toFixed(2)}%` : pr.trailingDistance !== undefined ? price(pr.trailingDistance) : '-'}`,
-            `held         ${p.candlesHeld} candles${pr.maxCandles !== undefined ? ` (max ${pr.maxCandles})` : ''}`,
-          ]);
-          return;
-        }
-        case 'signals': {
-          const s = view.signals[selectedIndex(view, ui, 'signals')];
-          if (!s) return;
-          info(`${s.kind === 'risk' ? 'Risk verdict' : 'Decision'} ${dateTime(s.time)} UTC`, [
-            `${s.strategy} on ${s.symbol} (${s.instanceId})`,
-            `${s.kind === 'risk' ? 'verdict' : 'decision'}: ${s.action}`,
-            `why: ${s.reason}`,
-          ]);
-          return;
-        }
-        case 'alerts': {
-          const a = view.alerts[selectedIndex(view, ui, 'alerts')];
-          if (!a) return;
-          info(`Alert ${dateTime(a.time)} UTC`, [`${a.severity.toUpperCase()} ${a.category}`, a.message, ...(a.data ? [JSON.stringify(a.data)] : [])]);
-          return;
-        }
-        default:
-          return;
-      }
+      if (ui.focus === 'chart') return;
+      const keys = listKeys(view, ui.focus);
+      const key = keys[selectedIndex(view, ui, ui.focus, keys)];
+      if (key === undefined) return;
+      const subject = { pane: ui.focus, key };
+      const d = detailsOf(view, subject);
+      if (d) dispatch({ type: 'overlay', overlay: { kind: 'info', ...d, subject } });
     };
 
     const onOverlayKey = (name: string): void => {
@@ -528,10 +482,14 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
       title = o.title;
       body = [[], ...confirmBody(o.lines, inner, theme)];
       break;
-    case 'info':
-      title = o.title;
-      body = [[], ...infoBody(o.lines, inner)];
+    case 'info': {
+      // a detail window follows its subject live, and says when it is gone (closed position, removed instance)
+      const live = o.subject ? detailsOf(view, o.subject) : { title: o.title, lines: o.lines };
+      title = live ? live.title : `${o.title} (gone)`;
+      const lines = live ? live.lines : [goneText(o.subject!.pane), '', ...o.lines];
+      body = [[], ...infoBody(lines, inner)];
       break;
+    }
     case 'symbol':
       title = 'Chart symbol';
       body = listBody(o.items, o.index, inner, innerH, theme, 'Enter choose  Esc cancel');
@@ -545,7 +503,6 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
       body = form ? addFormBody(form, inner, innerH, theme) : [];
       break;
   }
-  void view;
   return frame({ title, focused: true, width, height, theme, body: block(body, inner, innerH) }).map((l) => fit(l, width));
 }
 

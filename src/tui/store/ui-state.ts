@@ -7,7 +7,8 @@ import { PANES } from '../keys/keymap.js';
 export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'confirm'; title: string; lines: string[]; commands: Command[] }
-  | { kind: 'info'; title: string; lines: string[] }
+  /** With a subject the window re-reads it from every view (live) and says when it is gone. */
+  | { kind: 'info'; title: string; lines: string[]; subject?: { pane: ListPane; key: string } }
   | { kind: 'symbol'; items: string[]; index: number }
   | { kind: 'add' }
   | { kind: 'backtest'; instanceId: string; status: 'running' | 'done' | 'error'; result?: BacktestSummary; error?: string };

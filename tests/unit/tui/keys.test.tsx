@@ -436,3 +436,30 @@ describe('halts and protections are visible', () => {
     expect(h.api.sent).toEqual([]);
   });
 });
+
+describe('detail windows are live', () => {
+  it('the position window follows the last price and says when the position is closed', async () => {
+    h = await mount();
+    await h.press('3', KEYS.enter);
+    expect(screen()).toContain('last         48,248.42');
+    h.api.snap.positions = h.api.snap.positions.map((p) => ({ ...p, lastPrice: 50_000 }));
+    h.store.touch();
+    await h.flush();
+    expect(screen()).toContain('last         50,000');
+    expect(screen()).toContain('unrealised   410.00');
+    h.api.snap.positions = [];
+    h.store.touch();
+    await h.flush();
+    expect(screen()).toContain('Position BTC/USDT (gone)');
+    expect(screen()).toContain('This position is closed.');
+  });
+
+  it('the instance window follows start/stop', async () => {
+    h = await mount();
+    await h.press('2', 'j', KEYS.enter);
+    expect(screen()).toContain('state      stopped');
+    await h.api.send({ type: 'start', instanceId: 'rsi-macd@binance:ETH/USDT:1h', by: 'keyboard' });
+    await h.flush();
+    expect(screen()).toContain('state      running');
+  });
+});
