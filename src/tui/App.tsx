@@ -22,7 +22,7 @@ import { renderPositions } from './panes/positions.js';
 import { renderSignals } from './panes/signals.js';
 import { renderStrategies } from './panes/strategies.js';
 import type { PaneProps } from './panes/types.js';
-import { type AddForm, formKey, newAddForm } from './store/add-form.js';
+import { type AddForm, formKey, formRefused, newAddForm } from './store/add-form.js';
 import { chartMarket, isReplay, listKeys, positionsOf, selectedIndex, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
 import { type UiAction, type UiState, initialUi, uiReducer } from './store/ui-state.js';
 import type { ViewSnapshot, ViewStore } from './store/view-store.js';
@@ -117,6 +117,24 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
     },
     [api, store],
   );
+
+  /** The wizard closes only when the engine accepts; a refusal goes back to the params with the input kept. */
+  const sendAdd = async (command: Command): Promise<void> => {
+    let result: { ok: boolean; message: string };
+    try {
+      result = await api.send(command);
+    } catch (err) {
+      result = { ok: false, message: `add-instance failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    store.touch();
+    const f = formRef.current;
+    if (result.ok) {
+      setFormNow(null);
+      if (uiRef.current.overlay?.kind === 'add') dispatch({ type: 'overlay', overlay: null });
+      dispatch({ type: 'message', message: { text: result.message, severity: 'info' } });
+    } else if (f) setFormNow(formRefused(f, result.message));
+    else dispatch({ type: 'message', message: { text: result.message, severity: 'error' } });
+  };
 
   const confirm = (title: string, lines: string[], commands: Command[]): void => dispatch({ type: 'overlay', overlay: { kind: 'confirm', title, lines, commands } });
   const say = (text: string, severity: 'info' | 'warn' | 'error' = 'warn'): void => dispatch({ type: 'message', message: { text, severity } });
@@ -365,7 +383,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
       const r = formKey(form, name);
       setFormNow(r.form);
       if (!r.form) dispatch({ type: 'overlay', overlay: null });
-      if (r.command) void send([r.command]);
+      if (r.command) void sendAdd(r.command);
       return;
     }
     if (computeLayout(sizeRef.current.cols, sizeRef.current.rows, ui.focus).kind === 'too-small') {

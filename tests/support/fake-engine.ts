@@ -69,6 +69,7 @@ export const MA_CROSS: StrategyListing = {
     { name: 'short', type: 'bool', default: false, description: 'allow shorts' },
   ],
   overlays: ['fast', 'slow'],
+  validate: (p) => (Number(p.fast) < Number(p.slow) ? null : `fast (${p.fast}) must be below slow (${p.slow})`),
 };
 
 export const RSI_MACD: StrategyListing = {

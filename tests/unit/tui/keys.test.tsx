@@ -463,3 +463,38 @@ describe('detail windows are live', () => {
     expect(screen()).toContain('state      running');
   });
 });
+
+describe('add wizard keeps and checks input', () => {
+  const toParams = async (): Promise<void> => {
+    await h.press('a', KEYS.enter, 'j', KEYS.enter, KEYS.enter); // ma-cross, ETH/USDT, 1h
+    expect(screen()).toContain('Step 4/5');
+  };
+
+  it('a cross-parameter clash (fast >= slow) shows while typing and Enter stays on the params', async () => {
+    h = await mount();
+    await toParams();
+    await h.press(KEYS.backspace, KEYS.backspace, '4', '0'); // fast = 40, slow = 30
+    expect(screen()).toContain('! fast (40) must be below slow (30)');
+    await h.press(KEYS.enter);
+    expect(screen()).toContain('Step 4/5');
+    await h.press(KEYS.down, KEYS.backspace, KEYS.backspace, '5', '0'); // slow = 50
+    expect(screen()).not.toContain('must be below slow');
+    await h.press(KEYS.enter);
+    expect(screen()).toContain('Add ma-cross on ETH/USDT 1h with fast=40 slow=50 type=sma short=false?');
+  });
+
+  it('when the engine refuses the add, the wizard returns to the params with the reason and every value kept', async () => {
+    h = await mount();
+    h.api.reply = (cmd) => (cmd.type === 'add-instance' ? { ok: false, message: 'not enough cached candles for ETH/USDT 1h' } : { ok: true, message: 'ok' });
+    await toParams();
+    await h.press('0', '0', KEYS.enter, 'y'); // fast = 1000 is out of range → stays
+    expect(screen()).toContain('fast: must be between 2 and 200');
+    await h.press(KEYS.backspace, KEYS.backspace, KEYS.backspace, '2', KEYS.enter); // fast = 12
+    await h.press('y');
+    await h.flush();
+    expect(h.api.sent).toHaveLength(1);
+    expect(screen()).toContain('Step 4/5');
+    expect(screen()).toContain('the engine refused: not enough cached candles for ETH/USDT 1h');
+    expect(screen()).toMatch(/fast\s+12\s/);
+  });
+});
