@@ -261,3 +261,34 @@ describe('terminal sizes and themes', () => {
     expect(stripAnsi(h.frame())).toMatch(/^[\x20-\x7e\n]*$/);
   });
 });
+
+describe('chart pane: stale data and line mode', () => {
+  it('marks cached candles as stale with their age when the exchange feed is down, not on a live or replay feed', async () => {
+    h = await mount({ cols: 120, rows: 40 });
+    expect(screen()).not.toContain('STALE'); // replay: old candles are the point
+    h.api.snap.feed = { source: 'binance', status: 'down', detail: 'ECONNREFUSED', lastCandleTime: Date.UTC(2024, 2, 13, 11), speed: null };
+    h.store.touch();
+    await h.flush();
+    await h.press('c', 'c');
+    expect(screen()).toContain('STALE: newest candle 2h old');
+  });
+
+  it('a fresh candle on an exchange feed is not stale', async () => {
+    h = await mount({ cols: 120, rows: 40 });
+    h.api.snap.feed = { source: 'binance', status: 'connected', detail: '', lastCandleTime: Date.UTC(2024, 2, 13, 13), speed: null };
+    const t = h.api.markets.get('BTC/USDT|1h')!;
+    for (let k = 1; k <= 2; k++) {
+      const time = t.time[t.length - 1]! + k * HOUR;
+      h.api.emit({ type: 'candle', instanceId: 'ma-cross@binance:BTC/USDT:1h', symbol: 'BTC/USDT', timeframe: '1h', candle: { time, open: 48_248, high: 49_000, low: 48_000, close: 48_500, volume: 1 } });
+    }
+    await h.flush();
+    expect(screen()).not.toContain('STALE');
+  });
+
+  it('the line chart names no overlays it does not draw', async () => {
+    h = await mount({ cols: 160, rows: 40 });
+    expect(screen()).toContain('ma-cross: • fast ◦ slow');
+    await h.press('c');
+    expect(screen()).not.toContain('ma-cross: • fast');
+  });
+});
