@@ -4,8 +4,8 @@ import type { Message } from '../store/ui-state.js';
 import type { ViewSnapshot } from '../store/view-store.js';
 import type { Theme } from '../theme/theme.js';
 import { isReplay } from '../store/selectors.js';
-import { age, hhmm, money, shortDateTime, signed } from '../format.js';
-import { type Line, fit, seg } from './line.js';
+import { age, dateTime, hhmm, money, signed } from '../format.js';
+import { type Line, type Seg, fit, seg } from './line.js';
 import { holds, holdsBadge } from '../../view/protections.js';
 
 export function statusLine(view: ViewSnapshot, theme: Theme, width: number): Line {
@@ -22,7 +22,7 @@ export function statusLine(view: ViewSnapshot, theme: Theme, width: number): Lin
     f.lastCandleTime === null
       ? 'no candle yet'
       : replay
-        ? narrow ? hhmm(f.lastCandleTime) : `candle ${shortDateTime(f.lastCandleTime)}`
+        ? narrow ? dateTime(f.lastCandleTime) : `candle ${dateTime(f.lastCandleTime)}`
         : `last ${age(view.now - f.lastCandleTime)} ago`;
   // groups in order of display; when the line is too narrow the highest `drop` goes first
   const groups: Array<{ segs: Line; drop: number }> = [
@@ -44,22 +44,25 @@ export function statusLine(view: ViewSnapshot, theme: Theme, width: number): Lin
   const held = holds(e);
   const badge = holdsBadge(held);
   if (badge) groups.push({ segs: [seg(badge, held[0]!.halt ? 'error' : 'warn', { bold: true })], drop: 0 });
-  const clock = seg(narrow ? ` ${hhmm(view.now)}` : ` ${hhmm(view.now)} UTC`, 'muted');
+  // The clock outranks the droppable groups (exposure, Telegram): try it long, then short, dropping those first.
+  const clocks = [seg(` ${hhmm(view.now)} UTC`, 'muted'), seg(` ${hhmm(view.now)}`, 'muted')].slice(narrow ? 1 : 0);
   const sepW = 3;
   const widthOf = (l: Line): number => l.reduce((a, s) => a + [...s.text].length, 0);
   let kept = groups;
   const total = (): number => kept.reduce((a, g) => a + widthOf(g.segs), 0) + sepW * (kept.length - 1);
-  let withClock = true;
-  if (total() + widthOf([clock]) > width) withClock = false;
-  for (const d of [2, 1]) if (total() > width) kept = kept.filter((g) => g.drop < d);
+  let clock: Seg | null = null;
+  for (const d of [Infinity, 2, 1]) {
+    kept = kept.filter((g) => g.drop < d);
+    clock = clocks.find((c) => total() + widthOf([c]) <= width) ?? null;
+    if (clock) break;
+  }
   const line: Line = [];
   kept.forEach((g, i) => {
     if (i > 0) line.push(seg(` ${theme.g.sep} `, 'muted'));
     line.push(...g.segs);
   });
   const used = widthOf(line);
-  if (!withClock && used + widthOf([clock]) <= width) withClock = true;
-  if (withClock && used + widthOf([clock]) <= width) line.push(seg(' '.repeat(width - used - widthOf([clock]))), clock);
+  if (clock) line.push(seg(' '.repeat(width - used - widthOf([clock]))), clock);
   return fit(line, width);
 }
 
