@@ -15,7 +15,7 @@ import { type Line, block, fit, seg, wrapText } from './components/line.js';
 import { addFormBody, backtestBody, confirmBody, infoBody, listBody } from './components/overlays.js';
 import { money, paramsText, price, qty } from './format.js';
 import { type ActionId, type PaneId, type Scope, PANES, PANE_TITLES, keyName, lookup } from './keys/keymap.js';
-import { MIN_COLS, MIN_ROWS, computeLayout } from './layout/layout.js';
+import { MIN_COLS, MIN_ROWS, computeLayout, paneBeside } from './layout/layout.js';
 import { renderAlerts } from './panes/alerts.js';
 import { chartTitleRight, renderChart } from './panes/chart.js';
 import { renderPositions } from './panes/positions.js';
@@ -158,6 +158,12 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         case 'focus-prev':
           dispatch({ type: 'focus-step', delta: -1 });
           return;
+        case 'focus-left':
+        case 'focus-right': {
+          const beside = paneBeside(computeLayout(sizeRef.current.cols, sizeRef.current.rows, ui.focus), ui.focus, id === 'focus-left' ? -1 : 1, PANES);
+          if (beside) dispatch({ type: 'focus', pane: beside });
+          return;
+        }
         case 'focus-pane':
           dispatch({ type: 'focus', pane: PANES[Number(name) - 1]! });
           return;

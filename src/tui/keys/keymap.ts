@@ -19,6 +19,8 @@ export type ActionId =
   | 'focus-next'
   | 'focus-prev'
   | 'focus-pane'
+  | 'focus-left'
+  | 'focus-right'
   | 'pause'
   | 'resume'
   | 'up'
@@ -66,8 +68,8 @@ export interface Binding {
 export const KEYMAP: readonly Binding[] = [
   { id: 'focus-next', keys: ['tab'], label: 'next pane', description: 'focus the next pane', scope: 'global' },
   { id: 'focus-prev', keys: ['shift-tab'], label: 'prev pane', description: 'focus the previous pane', scope: 'global', footer: false },
-  { id: 'focus-prev', keys: ['left', 'h'], label: 'left', description: 'focus the pane to the left (lists)', scope: 'global', footer: false },
-  { id: 'focus-next', keys: ['right', 'l'], label: 'right', description: 'focus the pane to the right (lists)', scope: 'global', footer: false },
+  { id: 'focus-left', keys: ['left', 'h'], label: 'left', description: 'focus the pane to the left (the previous tab on small screens)', scope: 'global', footer: false },
+  { id: 'focus-right', keys: ['right', 'l'], label: 'right', description: 'focus the pane to the right (the next tab on small screens)', scope: 'global', footer: false },
   { id: 'focus-pane', keys: ['1', '2', '3', '4', '5'], label: 'pane', description: 'focus pane 1 Chart, 2 Strategies, 3 Positions, 4 Signals, 5 Alerts', scope: 'global', footer: false },
   { id: 'add-instance', keys: ['a'], label: 'add', description: 'add a strategy instance (pick strategy, symbol, timeframe, params)', scope: 'global' },
   { id: 'kill', keys: ['K'], label: 'kill', description: 'kill switch: stop every strategy and close every position (asks first)', scope: 'global' },

@@ -24,6 +24,22 @@ describe('focus', () => {
     expect(screen()).toContain('▶ 3 Positions');
   });
 
+  it('h and l move to the pane on the left or right, as help says (grid: same row; tabs: neighbouring tab)', async () => {
+    h = await mount({ cols: 120, rows: 40 });
+    await h.press('4', 'l');
+    expect(screen()).toContain('▶ 5 Alerts');
+    await h.press('h');
+    expect(screen()).toContain('▶ 4 Signals');
+    await h.press('h'); // nothing further left in that row
+    expect(screen()).toContain('▶ 4 Signals');
+    await h.press('2', 'h');
+    expect(screen()).toContain('▶ 1 Chart');
+    h.unmount();
+    h = await mount({ cols: 80, rows: 24 });
+    await h.press('2', 'l');
+    expect(screen()).toContain('▶3 Positions');
+  });
+
   it('on a small screen only the focused pane is shown, with a tab bar', async () => {
     h = await mount({ cols: 80, rows: 24 });
     expect(screen()).toContain('▶1 Chart');
