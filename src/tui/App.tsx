@@ -343,6 +343,14 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
           if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
           else if (b?.id === 'up') dispatch({ type: 'overlay', overlay: { ...o, scroll: Math.max(0, o.scroll - 1) } });
           else if (b?.id === 'down') dispatch({ type: 'overlay', overlay: { ...o, scroll: o.scroll + 1 } });
+          else if (b?.id === 'page-down' || b?.id === 'page-up') {
+            // a page is the visible help less one line of overlap; clamp to the real end so page-up works at once
+            const { cols, rows } = sizeRef.current;
+            const page = Math.max(1, rows - 1 - 2 - 2 - 1);
+            const max = Math.max(0, helpLines(theme, cols - 2).length - (rows - 1 - 2 - 2));
+            const from = Math.min(o.scroll, max);
+            dispatch({ type: 'overlay', overlay: { ...o, scroll: Math.max(0, Math.min(max, from + (b.id === 'page-down' ? page : -page))) } });
+          }
           return;
         }
         case 'confirm': {
@@ -498,7 +506,7 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
       const all = helpLines(theme, inner);
       const max = Math.max(0, all.length - innerH);
       const scroll = Math.min(o.scroll, max);
-      title = `Keys${max > 0 ? ` (${scroll + 1}-${Math.min(all.length, scroll + innerH)} of ${all.length}, j/k scroll)` : ''}`;
+      title = `Keys${max > 0 ? ` (${scroll + 1}-${Math.min(all.length, scroll + innerH)} of ${all.length}, j/k line, Space page)` : ''}`;
       body = all.slice(scroll, scroll + innerH);
       break;
     }

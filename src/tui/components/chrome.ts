@@ -5,7 +5,7 @@ import type { ViewSnapshot } from '../store/view-store.js';
 import type { Theme } from '../theme/theme.js';
 import { isReplay } from '../store/selectors.js';
 import { age, dateTime, hhmm, money, signed } from '../format.js';
-import { type Line, type Seg, fit, seg } from './line.js';
+import { type Line, type Seg, fit, lineWidth, seg, textWidth, wrapText } from './line.js';
 import { holds, holdsBadge } from '../../view/protections.js';
 
 export function statusLine(view: ViewSnapshot, theme: Theme, width: number): Line {
@@ -91,8 +91,14 @@ export function footerLine(scopes: readonly Scope[], message: Message | null, th
   // help and quit first among the global keys, so they survive truncation on narrow screens
   const rank = (b: Binding): number => (b.scope !== 'global' ? 0 : b.id === 'help' ? 1 : b.id === 'quit' ? 2 : 3);
   bindings.sort((a, b) => rank(a) - rank(b));
+  // whole key+label pairs only: a pair that does not fit is left out, never cut in the middle (help lists all)
+  let used = lineWidth(line);
   for (const b of bindings) {
-    line.push(seg(keyLabel(b, theme), 'accent', { bold: true }), seg(` ${b.label}  `));
+    const key = keyLabel(b, theme);
+    const w = textWidth(key) + textWidth(` ${b.label}`);
+    if (used + w > width) continue;
+    line.push(seg(key, 'accent', { bold: true }), seg(` ${b.label}  `));
+    used += w + 2;
   }
   return fit(line, width);
 }
@@ -127,7 +133,11 @@ export function helpLines(theme: Theme, width: number): Line[] {
     out.push(fit([seg(SCOPE_TITLES[s], 'accent', { bold: true })], width));
     for (const b of bs) {
       const keys = b.keys.map((k) => displayKey(k, theme.unicode)).join(' ');
-      out.push(fit([seg('  '), seg(keys.padEnd(14), undefined, { bold: true }), seg(' '), seg(b.description)], width));
+      // descriptions wrap under their own column instead of being cut at narrow widths
+      const indent = 17;
+      const wrapped = wrapText(b.description, Math.max(10, width - indent));
+      out.push(fit([seg('  '), seg(keys.padEnd(14), undefined, { bold: true }), seg(' '), seg(wrapped[0] ?? '')], width));
+      for (const more of wrapped.slice(1)) out.push(fit([seg(' '.repeat(indent)), seg(more)], width));
     }
   }
   return out;

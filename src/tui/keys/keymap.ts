@@ -43,6 +43,8 @@ export type ActionId =
   | 'speed-up'
   | 'speed-down'
   | 'help'
+  | 'page-up'
+  | 'page-down'
   | 'quit'
   | 'confirm-yes'
   | 'confirm-no'
@@ -123,6 +125,8 @@ export const KEYMAP: readonly Binding[] = [
 
   { id: 'up', keys: ['up', 'k'], label: 'up', description: 'scroll up', scope: 'help', footer: false },
   { id: 'down', keys: ['down', 'j'], label: 'down', description: 'scroll down', scope: 'help', footer: false },
+  { id: 'page-down', keys: ['pagedown', ' '], label: 'page down', description: 'scroll a page down', scope: 'help' },
+  { id: 'page-up', keys: ['pageup', 'b'], label: 'page up', description: 'scroll a page up', scope: 'help', footer: false },
   { id: 'close-overlay', keys: ['escape', '?', 'q'], label: 'close', description: 'close help', scope: 'help' },
 
   { id: 'close-overlay', keys: ['escape', 'q', 'enter'], label: 'close', description: 'close', scope: 'info' },
@@ -177,6 +181,12 @@ export function displayKey(k: string, unicode = true): string {
       return unicode ? '→' : 'Right';
     case 'end':
       return 'End';
+    case 'pageup':
+      return 'PgUp';
+    case 'pagedown':
+      return 'PgDn';
+    case ' ':
+      return 'Space';
     default:
       return k;
   }

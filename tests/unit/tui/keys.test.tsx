@@ -265,9 +265,36 @@ describe('overlays', () => {
   it('help scrolls when it does not fit', async () => {
     h = await mount({ cols: 80, rows: 24 });
     await h.press('?');
-    expect(screen()).toMatch(/Keys \(1-\d+ of \d+, j\/k scroll\)/);
+    expect(screen()).toMatch(/Keys \(1-\d+ of \d+, j\/k line, Space page\)/);
     await h.press('j');
     expect(screen()).toMatch(/Keys \(2-\d+ of/);
+  });
+
+  it('help pages with Space/PgDn and b/PgUp, and wraps descriptions instead of cutting them at 80 columns', async () => {
+    h = await mount({ cols: 80, rows: 24 });
+    await h.press('?');
+    const first = /Keys \(1-(\d+) of (\d+)/.exec(screen())!;
+    const shown = Number(first[1]);
+    await h.press(' ');
+    expect(screen()).toMatch(new RegExp(`Keys \\(${shown}-`));
+    await h.press('b');
+    expect(screen()).toMatch(/Keys \(1-/);
+    // every description is readable in full somewhere in the help, with words joined across wrapped lines
+    let text = '';
+    for (let page = 0; page < 12; page++) {
+      text += screen().split('\n').map((l) => l.replace(/^│|│$/g, '').trim()).join(' ') + ' ';
+      await h.press(' ');
+    }
+    const squash = (t: string): string => t.replace(/\s+/g, ' ');
+    for (const b of KEYMAP) expect(squash(text)).toContain(b.description);
+  });
+
+  it('the footer at 80 columns shows whole key+label pairs, never a cut one', async () => {
+    h = await mount({ cols: 80, rows: 24 });
+    await h.press('2');
+    const footer = screen().split('\n').at(-1)!;
+    expect(footer.trimEnd()).toMatch(/[a-z/]$/);
+    expect(footer).toContain('? help');
   });
 
   it('Enter opens details of the selected row; Esc closes', async () => {
