@@ -118,11 +118,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
       feedDownTimer.unref();
     }
   });
-  const recentAlerts: Alert[] = store.recentAlerts(200);
-  const recentSignals: SignalRecord[] = store.recentSignals(200);
+  // As many as the TUI's Signals and Alerts panes list, so a restart shows them all (not only the newest 100).
+  const RECENT_ROWS = 300;
+  const recentAlerts: Alert[] = store.recentAlerts(RECENT_ROWS);
+  const recentSignals: SignalRecord[] = store.recentSignals(RECENT_ROWS);
   const remember = (row: SignalRecord): void => {
     recentSignals.unshift(row);
-    if (recentSignals.length > 200) recentSignals.pop();
+    if (recentSignals.length > RECENT_ROWS) recentSignals.pop();
   };
   bus.on('decision', (e) => remember({ time: e.time, instanceId: e.instanceId, strategy: e.strategy, symbol: e.symbol, kind: 'decision', action: e.action, reason: e.reason }));
   bus.on('risk', (e) => {
@@ -132,7 +134,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   bus.on('alert', (e) => {
     recentAlerts.unshift(e.alert);
-    if (recentAlerts.length > 200) recentAlerts.pop();
+    if (recentAlerts.length > RECENT_ROWS) recentAlerts.pop();
   });
 
   // Instances: the stored ones after a restart, else those in the config.
@@ -363,8 +365,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
         instances: [...kernel.instances.values()].map((r) => ({ ...kernel.info(r), trades: r.trades.length, pnl: r.pnl })),
         protections: [...kernel.risk.active()],
         recentTrades: kernel.closedTrades.slice(-50).reverse(),
-        alerts: recentAlerts.slice(0, 100),
-        signals: recentSignals.slice(0, 100),
+        alerts: recentAlerts.slice(),
+        signals: recentSignals.slice(),
       };
     },
     candles(key: MarketKey, limit: number): CandleSeries {

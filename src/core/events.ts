@@ -77,7 +77,8 @@ export type Command =
   | { type: 'start'; instanceId: string; by: Actor }
   | { type: 'stop'; instanceId: string; by: Actor }
   | { type: 'add-instance'; strategy: string; symbol: string; timeframe: string; params: Record<string, number | string | boolean>; by: Actor }
-  | { type: 'close'; symbol: string; by: Actor }
+  /** Closes every position on `symbol`, or only the one with `positionId` (the TUI closes the row it shows). */
+  | { type: 'close'; symbol: string; positionId?: string; by: Actor }
   | { type: 'pause'; by: Actor }
   | { type: 'resume'; by: Actor }
   | { type: 'kill'; by: Actor }

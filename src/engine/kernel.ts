@@ -365,15 +365,16 @@ export class Kernel {
     }
   }
 
-  /** Closes every open position now at its last price (kill switch, end of a backtest, manual close). */
-  closePositions(reason: ExitReason, why: string, symbol?: string): number {
+  /** Closes open positions now at their last price (kill switch, end of a backtest, manual close): all, a symbol's, or one. */
+  closePositions(reason: ExitReason, why: string, symbol?: string, positionId?: string): number {
     let n = 0;
     const time = this.lastTime();
     for (const o of [...this.working.values()]) {
-      if ((symbol === undefined || o.symbol === symbol) && isLive(o)) this.cancelOrder(o, why, time);
+      if ((symbol === undefined || o.symbol === symbol) && (positionId === undefined || o.positionId === positionId) && isLive(o)) this.cancelOrder(o, why, time);
     }
     for (const p of [...this.d.portfolio.positions.values()]) {
       if (symbol !== undefined && p.symbol !== symbol) continue;
+      if (positionId !== undefined && p.id !== positionId) continue;
       // An exit whose cancel the broker has not confirmed may still fill: a second exit could oversell.
       if (this.hasPendingExit(p.id)) continue;
       this.exitPosition(p, 'market', p.lastPrice, reason, why, time, true);
@@ -403,6 +404,10 @@ export class Kernel {
         return { ok: true, message: `${r.id} ${run ? 'started' : 'stopped'}` };
       }
       case 'close': {
+        if (cmd.positionId !== undefined) {
+          const n = this.closePositions('manual', `closed by ${cmd.by}`, cmd.symbol, cmd.positionId);
+          return n > 0 ? { ok: true, message: `closing position ${cmd.positionId} on ${cmd.symbol}` } : { ok: false, message: `position ${cmd.positionId} on ${cmd.symbol} is no longer open` };
+        }
         const n = this.closePositions('manual', `closed by ${cmd.by}`, cmd.symbol);
         return n > 0 ? { ok: true, message: `closing ${n} position(s) on ${cmd.symbol}` } : { ok: false, message: `no open position on ${cmd.symbol}` };
       }

@@ -13,21 +13,23 @@ import { footerLine, helpLines, statusLine, tabLine } from './components/chrome.
 import { frame } from './components/frame.js';
 import { type Line, block, fit, seg, wrapText } from './components/line.js';
 import { addFormBody, backtestBody, confirmBody, infoBody, listBody } from './components/overlays.js';
-import { dateTime, money, paramsText, price, qty } from './format.js';
+import { money, paramsText, price, qty } from './format.js';
 import { type ActionId, type PaneId, type Scope, PANES, PANE_TITLES, keyName, lookup } from './keys/keymap.js';
-import { MIN_COLS, MIN_ROWS, computeLayout } from './layout/layout.js';
+import { MIN_COLS, MIN_ROWS, computeLayout, paneBeside } from './layout/layout.js';
 import { renderAlerts } from './panes/alerts.js';
 import { chartTitleRight, renderChart } from './panes/chart.js';
 import { renderPositions } from './panes/positions.js';
 import { renderSignals } from './panes/signals.js';
 import { renderStrategies } from './panes/strategies.js';
 import type { PaneProps } from './panes/types.js';
-import { type AddForm, formKey, newAddForm } from './store/add-form.js';
-import { chartMarket, isReplay, positionsOf, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
+import { type AddForm, formKey, formRefused, newAddForm } from './store/add-form.js';
+import { chartMarket, isReplay, listKeys, positionsOf, selectedIndex, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
 import { type UiAction, type UiState, initialUi, uiReducer } from './store/ui-state.js';
 import type { ViewSnapshot, ViewStore } from './store/view-store.js';
 import type { FrameSink } from './screen-writer.js';
 import type { Theme } from './theme/theme.js';
+import { holds } from '../view/protections.js';
+import { detailsOf, goneText } from './details.js';
 
 export interface AppProps {
   api: TuiApi;
@@ -66,21 +68,6 @@ function useTerminalSize(fixedCols?: number, fixedRows?: number): { cols: number
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stdout, fixedCols, fixedRows]);
   return size;
-}
-
-function listCount(view: ViewSnapshot, pane: PaneId): number {
-  switch (pane) {
-    case 'strategies':
-      return view.engine.instances.length;
-    case 'positions':
-      return view.engine.positions.length;
-    case 'signals':
-      return view.signals.length;
-    case 'alerts':
-      return view.alerts.length;
-    default:
-      return 0;
-  }
 }
 
 export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRows, onQuit }: AppProps): React.ReactElement | null {
@@ -131,6 +118,24 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
     [api, store],
   );
 
+  /** The wizard closes only when the engine accepts; a refusal goes back to the params with the input kept. */
+  const sendAdd = async (command: Command): Promise<void> => {
+    let result: { ok: boolean; message: string };
+    try {
+      result = await api.send(command);
+    } catch (err) {
+      result = { ok: false, message: `add-instance failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    store.touch();
+    const f = formRef.current;
+    if (result.ok) {
+      setFormNow(null);
+      if (uiRef.current.overlay?.kind === 'add') dispatch({ type: 'overlay', overlay: null });
+      dispatch({ type: 'message', message: { text: result.message, severity: 'info' } });
+    } else if (f) setFormNow(formRefused(f, result.message));
+    else dispatch({ type: 'message', message: { text: result.message, severity: 'error' } });
+  };
+
   const confirm = (title: string, lines: string[], commands: Command[]): void => dispatch({ type: 'overlay', overlay: { kind: 'confirm', title, lines, commands } });
   const say = (text: string, severity: 'info' | 'warn' | 'error' = 'warn'): void => dispatch({ type: 'message', message: { text, severity } });
 
@@ -153,16 +158,23 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         case 'focus-prev':
           dispatch({ type: 'focus-step', delta: -1 });
           return;
+        case 'focus-left':
+        case 'focus-right': {
+          const beside = paneBeside(computeLayout(sizeRef.current.cols, sizeRef.current.rows, ui.focus), ui.focus, id === 'focus-left' ? -1 : 1, PANES);
+          if (beside) dispatch({ type: 'focus', pane: beside });
+          return;
+        }
         case 'focus-pane':
           dispatch({ type: 'focus', pane: PANES[Number(name) - 1]! });
           return;
         case 'up':
         case 'down': {
           if (ui.focus === 'chart') return;
-          const n = listCount(view, ui.focus);
-          const cur = Math.min(ui.selected[ui.focus], Math.max(0, n - 1));
+          const keys = listKeys(view, ui.focus);
+          const n = keys.length;
+          const cur = selectedIndex(view, ui, ui.focus, keys);
           const next = Math.max(0, Math.min(n - 1, cur + (id === 'up' ? -1 : 1)));
-          dispatch({ type: 'select', pane: ui.focus, index: next });
+          dispatch({ type: 'select', pane: ui.focus, index: next, key: keys[next] ?? null });
           // the chart follows the selected instance
           if (ui.focus === 'strategies' && next !== cur) dispatch({ type: 'chart', patch: { symbol: null, timeframe: null, pan: 0 } });
           return;
@@ -222,16 +234,17 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         case 'close-position': {
           const p = selectedPosition(view, ui);
           if (!p) return say('no open position selected');
-          const same = view.engine.positions.filter((x) => x.symbol === p.symbol);
-          const pnl = same.reduce((a, x) => a + unrealisedPnl(x, x.lastPrice), 0);
+          const pnl = unrealisedPnl(p, p.lastPrice);
           const verb = p.side === 'long' ? 'Sells' : 'Buys back';
+          const others = view.engine.positions.filter((x) => x.symbol === p.symbol && x.id !== p.id).length;
           confirm(
             `Close ${p.side} ${qty(p.qty)} ${p.symbol} at market?`,
             [
-              `${verb} ${qty(p.qty)} ${p.symbol} at market, about ${price(p.lastPrice)} (last price)${same.length > 1 ? `; this closes all ${same.length} positions on ${p.symbol}` : ''}.`,
+              `${verb} ${qty(p.qty)} ${p.symbol} of ${p.instanceId} at market, about ${price(p.lastPrice)} (last price).`,
               `Unrealised P&L of ${pnl >= 0 ? '+' : '-'}${money(Math.abs(pnl))} becomes realised (before fees).`,
+              ...(others > 0 ? [`The other ${others} position${others === 1 ? '' : 's'} on ${p.symbol} stay${others === 1 ? 's' : ''} open.`] : []),
             ],
-            [{ type: 'close', symbol: p.symbol, by: 'keyboard' }],
+            [{ type: 'close', symbol: p.symbol, positionId: p.id, by: 'keyboard' }],
           );
           return;
         }
@@ -252,8 +265,13 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
           confirm('Pause new entries?', ['No strategy opens a position until you resume (r).', 'Open positions keep their stops and take-profits; strategies may still exit.'], [{ type: 'pause', by: 'keyboard' }]);
           return;
         case 'resume': {
-          const why = view.engine.state === 'running' ? 'Entries are not paused now; resuming also lifts a halt by the drawdown guard.' : `Entries are ${view.engine.state} now.`;
-          confirm('Resume entries?', [why, 'Running strategies may open positions again from the next candle.'], [{ type: 'resume', by: 'keyboard' }]);
+          const held = holds(view.engine);
+          if (held.length === 0) return say('nothing to resume: entries are not paused, halted or held by a protection', 'info');
+          confirm(
+            'Resume entries?',
+            [...held.map((x) => `Lifts ${x.badge}: ${x.reason}.`), 'Running strategies may open positions again from the next candle.'],
+            [{ type: 'resume', by: 'keyboard' }],
+          );
           return;
         }
         case 'tf-prev':
@@ -308,59 +326,13 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
     };
 
     const openDetails = (): void => {
-      const info = (title: string, lines: string[]): void => dispatch({ type: 'overlay', overlay: { kind: 'info', title, lines } });
-      switch (ui.focus) {
-        case 'strategies': {
-          const i = selectedInstance(view, ui);
-          if (!i) return;
-          info(`Instance ${i.id}`, [
-            `strategy   ${i.strategy}`,
-            `market     ${i.symbol} ${i.timeframe}`,
-            `state      ${i.running ? 'running' : 'stopped'}`,
-            `params     ${paramsText(i.params) || '(defaults)'}`,
-            `trades     ${i.trades}`,
-            `P&L        ${money(i.pnl)}`,
-          ]);
-          return;
-        }
-        case 'positions': {
-          const p = selectedPosition(view, ui);
-          if (!p) return;
-          const pnl = unrealisedPnl(p, p.lastPrice);
-          const pr = p.protection;
-          info(`Position ${p.symbol}`, [
-            `instance     ${p.instanceId}`,
-            `side         ${p.side}`,
-            `quantity     ${qty(p.qty)}`,
-            `entry        ${price(p.entryPrice)} at ${dateTime(p.entryTime)} UTC (fee ${money(p.entryFee)})`,
-            `last         ${price(p.lastPrice)}`,
-            `unrealised   ${money(pnl)}`,
-            `stop         ${pr.stop !== undefined ? price(pr.stop) : '-'}${pr.stopAtBreakEven ? ' (break-even)' : ''}`,
-            `take-profit  ${pr.takeProfit !== undefined ? price(pr.takeProfit) : '-'}`,
-            `trailing     ${pr.trailingPct !== undefined ? `${(pr.trailingPct * 100).toFixed(2)}%` : pr.trailingDistance !== undefined ? price(pr.trailingDistance) : '-'}`,
-            `held         ${p.candlesHeld} candles${pr.maxCandles !== undefined ? ` (max ${pr.maxCandles})` : ''}`,
-          ]);
-          return;
-        }
-        case 'signals': {
-          const s = view.signals[Math.min(ui.selected.signals, view.signals.length - 1)];
-          if (!s) return;
-          info(`${s.kind === 'risk' ? 'Risk verdict' : 'Decision'} ${dateTime(s.time)} UTC`, [
-            `${s.strategy} on ${s.symbol} (${s.instanceId})`,
-            `${s.kind === 'risk' ? 'verdict' : 'decision'}: ${s.action}`,
-            `why: ${s.reason}`,
-          ]);
-          return;
-        }
-        case 'alerts': {
-          const a = view.alerts[Math.min(ui.selected.alerts, view.alerts.length - 1)];
-          if (!a) return;
-          info(`Alert ${dateTime(a.time)} UTC`, [`${a.severity.toUpperCase()} ${a.category}`, a.message, ...(a.data ? [JSON.stringify(a.data)] : [])]);
-          return;
-        }
-        default:
-          return;
-      }
+      if (ui.focus === 'chart') return;
+      const keys = listKeys(view, ui.focus);
+      const key = keys[selectedIndex(view, ui, ui.focus, keys)];
+      if (key === undefined) return;
+      const subject = { pane: ui.focus, key };
+      const d = detailsOf(view, subject);
+      if (d) dispatch({ type: 'overlay', overlay: { kind: 'info', ...d, subject } });
     };
 
     const onOverlayKey = (name: string): void => {
@@ -371,6 +343,14 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
           if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
           else if (b?.id === 'up') dispatch({ type: 'overlay', overlay: { ...o, scroll: Math.max(0, o.scroll - 1) } });
           else if (b?.id === 'down') dispatch({ type: 'overlay', overlay: { ...o, scroll: o.scroll + 1 } });
+          else if (b?.id === 'page-down' || b?.id === 'page-up') {
+            // a page is the visible help less one line of overlap; clamp to the real end so page-up works at once
+            const { cols, rows } = sizeRef.current;
+            const page = Math.max(1, rows - 1 - 2 - 2 - 1);
+            const max = Math.max(0, helpLines(theme, cols - 2).length - (rows - 1 - 2 - 2));
+            const from = Math.min(o.scroll, max);
+            dispatch({ type: 'overlay', overlay: { ...o, scroll: Math.max(0, Math.min(max, from + (b.id === 'page-down' ? page : -page))) } });
+          }
           return;
         }
         case 'confirm': {
@@ -417,7 +397,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
       const r = formKey(form, name);
       setFormNow(r.form);
       if (!r.form) dispatch({ type: 'overlay', overlay: null });
-      if (r.command) void send([r.command]);
+      if (r.command) void sendAdd(r.command);
       return;
     }
     if (computeLayout(sizeRef.current.cols, sizeRef.current.rows, ui.focus).kind === 'too-small') {
@@ -526,7 +506,7 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
       const all = helpLines(theme, inner);
       const max = Math.max(0, all.length - innerH);
       const scroll = Math.min(o.scroll, max);
-      title = `Keys${max > 0 ? ` (${scroll + 1}-${Math.min(all.length, scroll + innerH)} of ${all.length}, j/k scroll)` : ''}`;
+      title = `Keys${max > 0 ? ` (${scroll + 1}-${Math.min(all.length, scroll + innerH)} of ${all.length}, j/k line, Space page)` : ''}`;
       body = all.slice(scroll, scroll + innerH);
       break;
     }
@@ -534,10 +514,14 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
       title = o.title;
       body = [[], ...confirmBody(o.lines, inner, theme)];
       break;
-    case 'info':
-      title = o.title;
-      body = [[], ...infoBody(o.lines, inner)];
+    case 'info': {
+      // a detail window follows its subject live, and says when it is gone (closed position, removed instance)
+      const live = o.subject ? detailsOf(view, o.subject) : { title: o.title, lines: o.lines };
+      title = live ? live.title : `${o.title} (gone)`;
+      const lines = live ? live.lines : [goneText(o.subject!.pane), '', ...o.lines];
+      body = [[], ...infoBody(lines, inner)];
       break;
+    }
     case 'symbol':
       title = 'Chart symbol';
       body = listBody(o.items, o.index, inner, innerH, theme, 'Enter choose  Esc cancel');
@@ -551,7 +535,6 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
       body = form ? addFormBody(form, inner, innerH, theme) : [];
       break;
   }
-  void view;
   return frame({ title, focused: true, width, height, theme, body: block(body, inner, innerH) }).map((l) => fit(l, width));
 }
 

@@ -1,7 +1,7 @@
 // What the TUI needs from the application: the EngineApi plus optional helpers the app may expose. The TUI codes
 // against the optional ones and says clearly when one is missing; it never computes trading logic itself.
 import type { EngineApi } from '../engine/ports.js';
-import type { ParamSpec } from '../strategy/contract.js';
+import type { ParamSpec, ParamValue } from '../strategy/contract.js';
 
 export interface StrategyListing {
   name: string;
@@ -10,6 +10,8 @@ export interface StrategyListing {
   params: readonly ParamSpec[];
   /** Series drawn over price; when absent the chart draws every series on the price scale. */
   overlays?: readonly string[];
+  /** Cross-parameter rules (fast < slow): a message naming what is wrong, or null. The strategy's own validate(). */
+  validate?(params: Record<string, ParamValue>): string | null;
 }
 
 export interface SymbolListing {

@@ -69,6 +69,7 @@ export const MA_CROSS: StrategyListing = {
     { name: 'short', type: 'bool', default: false, description: 'allow shorts' },
   ],
   overlays: ['fast', 'slow'],
+  validate: (p) => (Number(p.fast) < Number(p.slow) ? null : `fast (${p.fast}) must be below slow (${p.slow})`),
 };
 
 export const RSI_MACD: StrategyListing = {
@@ -76,6 +77,22 @@ export const RSI_MACD: StrategyListing = {
   description: 'MACD momentum filtered by RSI',
   timeframe: '1h',
   params: [{ name: 'rsiPeriod', type: 'int', default: 14, min: 2, max: 100, description: 'RSI period' }],
+};
+
+/** An ETH position of the rsi-macd instance, for tests with several positions. */
+export const ETH_POS: Position = {
+  id: 'p2',
+  instanceId: 'rsi-macd@binance:ETH/USDT:1h',
+  symbol: 'ETH/USDT',
+  side: 'long',
+  qty: 1,
+  entryPrice: 2_300,
+  entryTime: T0 + 100 * HOUR,
+  entryFee: 1.15,
+  protection: {},
+  bestPrice: 2_400,
+  candlesHeld: 5,
+  lastPrice: 2_400,
 };
 
 export interface FakeOptions {
@@ -86,6 +103,8 @@ export interface FakeOptions {
   backtest?: (id: string) => Promise<BacktestSummary>;
   /** Signals the engine already had (e.g. from before a restart). */
   signals?: EngineSnapshot['signals'];
+  /** Open positions besides the default BTC one. */
+  extraPositions?: Position[];
 }
 
 export class FakeEngine implements TuiApi {
@@ -127,6 +146,7 @@ export class FakeEngine implements TuiApi {
               lastPrice: last,
             },
           ];
+    positions.push(...(opts.extraPositions ?? []));
     const alerts: Alert[] = [
       { id: 'a1', time: lastTime - 10 * HOUR, severity: 'info', category: 'trade', message: 'opened long 0.05 BTC/USDT at 41,800' },
       { id: 'a2', time: lastTime - 2 * HOUR, severity: 'warn', category: 'feed', message: 'feed retrying: HTTP 502' },
@@ -267,11 +287,12 @@ export class FakeEngine implements TuiApi {
         return { ok: true, message: `${inst.id} ${cmd.type === 'start' ? 'started' : 'stopped'}` };
       }
       case 'close': {
-        const n = this.snap.positions.filter((p) => p.symbol === cmd.symbol).length;
-        if (n === 0) return { ok: false, message: `no open position on ${cmd.symbol}` };
-        this.snap.positions = this.snap.positions.filter((p) => p.symbol !== cmd.symbol);
-        this.snap.exposure = 0;
-        return { ok: true, message: `closing ${n} position(s) on ${cmd.symbol}` };
+        const hit = (p: Position): boolean => p.symbol === cmd.symbol && (cmd.positionId === undefined || p.id === cmd.positionId);
+        const n = this.snap.positions.filter(hit).length;
+        if (n === 0) return { ok: false, message: cmd.positionId ? `position ${cmd.positionId} on ${cmd.symbol} is no longer open` : `no open position on ${cmd.symbol}` };
+        this.snap.positions = this.snap.positions.filter((p) => !hit(p));
+        this.snap.exposure = this.snap.positions.reduce((a, p) => a + p.qty * p.lastPrice, 0);
+        return { ok: true, message: cmd.positionId ? `closing position ${cmd.positionId} on ${cmd.symbol}` : `closing ${n} position(s) on ${cmd.symbol}` };
       }
       case 'kill': {
         for (const i of this.snap.instances) if (i.running) this.setRunning(i.id, false);
@@ -281,6 +302,13 @@ export class FakeEngine implements TuiApi {
         this.snap.state = 'halted';
         this.bus.emit({ type: 'engine', state: 'halted', reason: 'kill switch by keyboard', by: 'keyboard' });
         return { ok: true, message: `kill switch: all strategies stopped, ${n} position(s) closed` };
+      }
+      case 'pause':
+      case 'resume': {
+        this.snap.state = cmd.type === 'pause' ? 'paused' : 'running';
+        if (cmd.type === 'resume') this.snap.protections = [];
+        this.bus.emit({ type: 'engine', state: this.snap.state, reason: `${cmd.type}d by keyboard`, by: 'keyboard' });
+        return { ok: true, message: cmd.type === 'pause' ? 'new entries paused; open positions keep their stops' : 'entries resumed' };
       }
       case 'set-speed':
         this.snap.feed = { ...this.snap.feed, speed: cmd.candlesPerSecond };
@@ -294,8 +322,6 @@ export class FakeEngine implements TuiApi {
         this.bus.emit({ type: 'instance', instance: info, change: 'added', by: 'keyboard' });
         return { ok: true, message: `added ${id}` };
       }
-      default:
-        return { ok: true, message: `${cmd.type} done` };
     }
   }
 }

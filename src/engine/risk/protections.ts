@@ -149,10 +149,13 @@ export class ProtectionSet {
     if (!this.isActive('killSwitch', this.scope('global'))) this.trigger('killSwitch', 'global', time, null, reason);
   }
 
-  /** A person resumes: halts (max drawdown, kill switch) end now; the drawdown peak restarts from here. */
+  /**
+   * A person resumes: every active protection ends now (halts, and windowed pauses such as a cooldown or the
+   * daily loss limit: the trader overrides them); the drawdown peak and the day's loss restart from here.
+   */
   resume(time: number): void {
-    for (const o of [...this.active]) if (o.until === null) this.release(o, time);
-    if (!Number.isNaN(this.lastEquity)) this.peak = this.lastEquity;
+    for (const o of [...this.active]) this.release(o, time);
+    if (!Number.isNaN(this.lastEquity)) this.peak = this.dayStartEquity = this.lastEquity;
   }
 
   /** Re-arms an occurrence stored before a restart (still active at `now`). */

@@ -4,8 +4,9 @@ import type { Message } from '../store/ui-state.js';
 import type { ViewSnapshot } from '../store/view-store.js';
 import type { Theme } from '../theme/theme.js';
 import { isReplay } from '../store/selectors.js';
-import { age, hhmm, money, shortDateTime, signed } from '../format.js';
-import { type Line, fit, seg } from './line.js';
+import { age, dateTime, hhmm, money, signed } from '../format.js';
+import { type Line, type Seg, fit, lineWidth, seg, textWidth, wrapText } from './line.js';
+import { holds, holdsBadge } from '../../view/protections.js';
 
 export function statusLine(view: ViewSnapshot, theme: Theme, width: number): Line {
   const e = view.engine;
@@ -21,7 +22,7 @@ export function statusLine(view: ViewSnapshot, theme: Theme, width: number): Lin
     f.lastCandleTime === null
       ? 'no candle yet'
       : replay
-        ? narrow ? hhmm(f.lastCandleTime) : `candle ${shortDateTime(f.lastCandleTime)}`
+        ? narrow ? dateTime(f.lastCandleTime) : `candle ${dateTime(f.lastCandleTime)}`
         : `last ${age(view.now - f.lastCandleTime)} ago`;
   // groups in order of display; when the line is too narrow the highest `drop` goes first
   const groups: Array<{ segs: Line; drop: number }> = [
@@ -39,23 +40,29 @@ export function statusLine(view: ViewSnapshot, theme: Theme, width: number): Lin
     // Compact: a connected bot is just a dot; trouble says what and how much is waiting.
     groups.push({ segs: [seg('TG '), seg(ok ? theme.g.running : `${theme.g.stopped} ${tg.state}${queued}`, role)], drop: 1 });
   }
-  if (e.state !== 'running') groups.push({ segs: [seg(e.state.toUpperCase(), e.state === 'halted' ? 'error' : 'warn', { bold: true })], drop: 0 });
-  const clock = seg(narrow ? ` ${hhmm(view.now)}` : ` ${hhmm(view.now)} UTC`, 'muted');
+  // every pause, halt and active protection is visible: the first (halts first) and how many more
+  const held = holds(e);
+  const badge = holdsBadge(held);
+  if (badge) groups.push({ segs: [seg(badge, held[0]!.halt ? 'error' : 'warn', { bold: true })], drop: 0 });
+  // The clock outranks the droppable groups (exposure, Telegram): try it long, then short, dropping those first.
+  const clocks = [seg(` ${hhmm(view.now)} UTC`, 'muted'), seg(` ${hhmm(view.now)}`, 'muted')].slice(narrow ? 1 : 0);
   const sepW = 3;
   const widthOf = (l: Line): number => l.reduce((a, s) => a + [...s.text].length, 0);
   let kept = groups;
   const total = (): number => kept.reduce((a, g) => a + widthOf(g.segs), 0) + sepW * (kept.length - 1);
-  let withClock = true;
-  if (total() + widthOf([clock]) > width) withClock = false;
-  for (const d of [2, 1]) if (total() > width) kept = kept.filter((g) => g.drop < d);
+  let clock: Seg | null = null;
+  for (const d of [Infinity, 2, 1]) {
+    kept = kept.filter((g) => g.drop < d);
+    clock = clocks.find((c) => total() + widthOf([c]) <= width) ?? null;
+    if (clock) break;
+  }
   const line: Line = [];
   kept.forEach((g, i) => {
     if (i > 0) line.push(seg(` ${theme.g.sep} `, 'muted'));
     line.push(...g.segs);
   });
   const used = widthOf(line);
-  if (!withClock && used + widthOf([clock]) <= width) withClock = true;
-  if (withClock && used + widthOf([clock]) <= width) line.push(seg(' '.repeat(width - used - widthOf([clock]))), clock);
+  if (clock) line.push(seg(' '.repeat(width - used - widthOf([clock]))), clock);
   return fit(line, width);
 }
 
@@ -84,8 +91,14 @@ export function footerLine(scopes: readonly Scope[], message: Message | null, th
   // help and quit first among the global keys, so they survive truncation on narrow screens
   const rank = (b: Binding): number => (b.scope !== 'global' ? 0 : b.id === 'help' ? 1 : b.id === 'quit' ? 2 : 3);
   bindings.sort((a, b) => rank(a) - rank(b));
+  // whole key+label pairs only: a pair that does not fit is left out, never cut in the middle (help lists all)
+  let used = lineWidth(line);
   for (const b of bindings) {
-    line.push(seg(keyLabel(b, theme), 'accent', { bold: true }), seg(` ${b.label}  `));
+    const key = keyLabel(b, theme);
+    const w = textWidth(key) + textWidth(` ${b.label}`);
+    if (used + w > width) continue;
+    line.push(seg(key, 'accent', { bold: true }), seg(` ${b.label}  `));
+    used += w + 2;
   }
   return fit(line, width);
 }
@@ -120,7 +133,11 @@ export function helpLines(theme: Theme, width: number): Line[] {
     out.push(fit([seg(SCOPE_TITLES[s], 'accent', { bold: true })], width));
     for (const b of bs) {
       const keys = b.keys.map((k) => displayKey(k, theme.unicode)).join(' ');
-      out.push(fit([seg('  '), seg(keys.padEnd(14), undefined, { bold: true }), seg(' '), seg(b.description)], width));
+      // descriptions wrap under their own column instead of being cut at narrow widths
+      const indent = 17;
+      const wrapped = wrapText(b.description, Math.max(10, width - indent));
+      out.push(fit([seg('  '), seg(keys.padEnd(14), undefined, { bold: true }), seg(' '), seg(wrapped[0] ?? '')], width));
+      for (const more of wrapped.slice(1)) out.push(fit([seg(' '.repeat(indent)), seg(more)], width));
     }
   }
   return out;

@@ -1,10 +1,10 @@
 // Overlay bodies (help, confirmation, details, pickers, backtest result) as lines; the App frames them.
 import type { BacktestSummary } from '../api.js';
 import type { AddForm } from '../store/add-form.js';
-import { formStrategy, formSymbol, formTimeframes } from '../store/add-form.js';
+import { CROSS, REFUSED, formStrategy, formSymbol, formTimeframes } from '../store/add-form.js';
 import type { Theme } from '../theme/theme.js';
 import { renderLineChart } from './chart.js';
-import { type Line, fit, seg } from './line.js';
+import { type Line, fit, seg, wrapText } from './line.js';
 import { scrollStart } from './table.js';
 import { money } from '../format.js';
 
@@ -143,6 +143,12 @@ export function addFormBody(f: AddForm, width: number, height: number, theme: Th
         );
       });
       if (s!.params.length === 0) out.push(fit([seg('   no parameters', 'muted')], width));
+      for (const k of [CROSS, REFUSED]) {
+        const e = f.errors[k];
+        if (!e) continue;
+        out.push([]);
+        for (const t of wrapText(`! ${k === REFUSED ? 'the engine refused: ' : ''}${e}`, width - 3)) out.push(fit([seg(`   ${t}`, 'error', { bold: true })], width));
+      }
       while (out.length < height - 1) out.push([]);
       out.push(fit([seg(' ↑↓ choose  type digits / ←→ change  Enter review  Esc back'.replace('↑↓', theme.unicode ? '↑↓' : 'Up/Down').replace('←→', theme.unicode ? '←→' : 'Left/Right'), 'muted')], width));
       return out;
@@ -156,6 +162,7 @@ export function addFormBody(f: AddForm, width: number, height: number, theme: Th
           [
             `Add ${s!.name} on ${sym!.symbol} ${formTimeframes(f)[f.ti]} with ${params || 'no parameters'}?`,
             'Once it runs it opens and closes positions on its signals, sized and vetted by the risk layer.',
+            ...(f.sending ? ['Adding... waiting for the engine.'] : []),
           ],
           width,
           theme,

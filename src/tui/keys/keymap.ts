@@ -19,6 +19,8 @@ export type ActionId =
   | 'focus-next'
   | 'focus-prev'
   | 'focus-pane'
+  | 'focus-left'
+  | 'focus-right'
   | 'pause'
   | 'resume'
   | 'up'
@@ -41,6 +43,8 @@ export type ActionId =
   | 'speed-up'
   | 'speed-down'
   | 'help'
+  | 'page-up'
+  | 'page-down'
   | 'quit'
   | 'confirm-yes'
   | 'confirm-no'
@@ -66,8 +70,8 @@ export interface Binding {
 export const KEYMAP: readonly Binding[] = [
   { id: 'focus-next', keys: ['tab'], label: 'next pane', description: 'focus the next pane', scope: 'global' },
   { id: 'focus-prev', keys: ['shift-tab'], label: 'prev pane', description: 'focus the previous pane', scope: 'global', footer: false },
-  { id: 'focus-prev', keys: ['left', 'h'], label: 'left', description: 'focus the pane to the left (lists)', scope: 'global', footer: false },
-  { id: 'focus-next', keys: ['right', 'l'], label: 'right', description: 'focus the pane to the right (lists)', scope: 'global', footer: false },
+  { id: 'focus-left', keys: ['left', 'h'], label: 'left', description: 'focus the pane to the left (the previous tab on small screens)', scope: 'global', footer: false },
+  { id: 'focus-right', keys: ['right', 'l'], label: 'right', description: 'focus the pane to the right (the next tab on small screens)', scope: 'global', footer: false },
   { id: 'focus-pane', keys: ['1', '2', '3', '4', '5'], label: 'pane', description: 'focus pane 1 Chart, 2 Strategies, 3 Positions, 4 Signals, 5 Alerts', scope: 'global', footer: false },
   { id: 'add-instance', keys: ['a'], label: 'add', description: 'add a strategy instance (pick strategy, symbol, timeframe, params)', scope: 'global' },
   { id: 'kill', keys: ['K'], label: 'kill', description: 'kill switch: stop every strategy and close every position (asks first)', scope: 'global' },
@@ -121,6 +125,8 @@ export const KEYMAP: readonly Binding[] = [
 
   { id: 'up', keys: ['up', 'k'], label: 'up', description: 'scroll up', scope: 'help', footer: false },
   { id: 'down', keys: ['down', 'j'], label: 'down', description: 'scroll down', scope: 'help', footer: false },
+  { id: 'page-down', keys: ['pagedown', ' '], label: 'page down', description: 'scroll a page down', scope: 'help' },
+  { id: 'page-up', keys: ['pageup', 'b'], label: 'page up', description: 'scroll a page up', scope: 'help', footer: false },
   { id: 'close-overlay', keys: ['escape', '?', 'q'], label: 'close', description: 'close help', scope: 'help' },
 
   { id: 'close-overlay', keys: ['escape', 'q', 'enter'], label: 'close', description: 'close', scope: 'info' },
@@ -175,6 +181,12 @@ export function displayKey(k: string, unicode = true): string {
       return unicode ? '→' : 'Right';
     case 'end':
       return 'End';
+    case 'pageup':
+      return 'PgUp';
+    case 'pagedown':
+      return 'PgDn';
+    case ' ':
+      return 'Space';
     default:
       return k;
   }

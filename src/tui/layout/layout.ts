@@ -47,3 +47,16 @@ export function computeLayout(cols: number, rows: number, focus: PaneId): Layout
   void focus;
   return { kind: 'tabs', width: cols, height, contentHeight: content - 1 };
 }
+
+/** The pane beside `focus` on screen (grid: same row; tabs: the neighbouring tab), or null when there is none. */
+export function paneBeside(layout: Layout, focus: PaneId, dir: -1 | 1, order: readonly PaneId[]): PaneId | null {
+  if (layout.kind === 'too-small') return null;
+  if (layout.kind === 'tabs') {
+    const i = order.indexOf(focus);
+    return order[(i + dir + order.length) % order.length]!;
+  }
+  const row = layout.rows.find((r) => r.some((rect) => rect.pane === focus));
+  if (!row) return null;
+  const i = row.findIndex((rect) => rect.pane === focus);
+  return row[i + dir]?.pane ?? null;
+}

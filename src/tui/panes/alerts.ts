@@ -5,6 +5,7 @@ import { renderTable } from '../components/table.js';
 import { type Line, type Seg, seg } from '../components/line.js';
 import { shortDateTime } from '../format.js';
 import type { Role } from '../theme/theme.js';
+import { selectedIndex } from '../store/selectors.js';
 import type { PaneProps } from './types.js';
 
 const COLUMNS: Column[] = [
@@ -38,7 +39,7 @@ export function renderAlerts(p: PaneProps): Line[] {
     rows,
     width: p.width,
     height: p.height,
-    selected: p.ui.selected.alerts,
+    selected: selectedIndex(p.view, p.ui, 'alerts'),
     focused: p.focused,
     theme: p.theme,
     empty: 'no alerts',

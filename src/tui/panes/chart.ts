@@ -5,7 +5,7 @@ import { seriesSlice } from '../../core/candle.js';
 import { type Line, fit, seg } from '../components/line.js';
 import { pickOverlays, renderCandleChart, renderLineChart } from '../components/chart.js';
 import { age, percent, price } from '../format.js';
-import { chartMarket, exchangeOf, overlayInstance, tfMs } from '../store/selectors.js';
+import { chartMarket, exchangeOf, isReplay, overlayInstance, tfMs } from '../store/selectors.js';
 import type { PaneProps } from './types.js';
 
 export function chartTitleRight(p: PaneProps): string {
@@ -61,7 +61,12 @@ export function renderChart(p: PaneProps): Line[] {
     const g = ch > 0 ? `${theme.g.up} +` : ch < 0 ? `${theme.g.down} ${theme.g.minus}` : `${theme.g.flat} `;
     header.push(seg(`${g}${percent(Math.abs(ch))}`, ch > 0 ? 'up' : ch < 0 ? 'down' : undefined), seg(` ${age(back * tms)}`, 'muted'));
   }
-  if (inst && overlays.length > 0) {
+  // During an outage the cache still holds old candles: say how old the newest is, so it is not read as the market now
+  const newest = all.time[all.length - 1]!;
+  const staleFor = view.now - (newest + tms);
+  if (!isReplay(view.engine.feed) && staleFor > 2 * tms) header.push(seg(`  STALE: newest candle ${age(staleFor)} old`, 'warn', { bold: true }));
+  // the line chart draws the close only, so it names no overlays
+  if (inst && overlays.length > 0 && ui.chart.mode !== 'line') {
     header.push(seg(`  ${inst.strategy}:`, 'muted'));
     overlays.forEach((o, k) => header.push(seg(` ${theme.g.overlay[k % theme.g.overlay.length]} ${o.name}`, (['ov1', 'ov2', 'ov3', 'ov4'] as const)[k % 4])));
   }

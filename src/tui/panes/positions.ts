@@ -1,14 +1,15 @@
-// Positions pane: symbol, side, quantity, entry, last, unrealised P&L and %, stop, take-profit.
+// Positions pane: symbol, the instance's strategy (two rows on one symbol are told apart), side, quantity, entry, last, unrealised P&L and %, stop, take-profit.
 import { unrealisedPnl } from '../../core/trading.js';
 import type { Column } from '../components/table.js';
 import { renderTable } from '../components/table.js';
 import { type Line, type Seg, seg } from '../components/line.js';
 import { percent, price, qty, signed } from '../format.js';
-import { positionsOf } from '../store/selectors.js';
+import { positionsOf, selectedIndex } from '../store/selectors.js';
 import type { PaneProps } from './types.js';
 
 const COLUMNS: Column[] = [
   { title: 'Symbol', width: 10 },
+  { title: 'Strategy', width: 9 },
   { title: 'Side', width: 7 },
   { title: 'Qty', width: 9, align: 'right', drop: 2 },
   { title: 'Entry', width: 10, align: 'right' },
@@ -27,6 +28,7 @@ export function renderPositions(p: PaneProps): Line[] {
     const pct = basis > 0 ? (pnl / basis) * 100 : 0;
     return [
       seg(pos.symbol),
+      seg(strategyOf(pos.instanceId), 'muted'),
       pos.side === 'long' ? seg(`${theme.g.up} long`, 'up') : seg(`${theme.g.down} short`, 'down'),
       seg(qty(pos.qty)),
       seg(price(pos.entryPrice)),
@@ -42,9 +44,14 @@ export function renderPositions(p: PaneProps): Line[] {
     rows,
     width: p.width,
     height: p.height,
-    selected: p.ui.selected.positions,
+    selected: selectedIndex(p.view, p.ui, 'positions'),
     focused: p.focused,
     theme,
     empty: 'no open positions',
   });
+}
+
+/** "ma-cross@binance:BTC/USDT:1h" → "ma-cross". */
+export function strategyOf(instanceId: string): string {
+  return instanceId.split('@')[0]!;
 }

@@ -6,6 +6,7 @@ import { type Line, type Seg, seg } from '../components/line.js';
 import { shortDateTime } from '../format.js';
 import type { SignalRow } from '../store/view-store.js';
 import type { Theme } from '../theme/theme.js';
+import { selectedIndex } from '../store/selectors.js';
 import type { PaneProps } from './types.js';
 
 const COLUMNS: Column[] = [
@@ -46,7 +47,7 @@ export function renderSignals(p: PaneProps): Line[] {
     rows,
     width: p.width,
     height: p.height,
-    selected: p.ui.selected.signals,
+    selected: selectedIndex(p.view, p.ui, 'signals'),
     focused: p.focused,
     theme: p.theme,
     empty: 'no signals yet',

@@ -3,11 +3,13 @@ import type { Column } from '../components/table.js';
 import { renderTable } from '../components/table.js';
 import { type Line, type Seg, fit, seg } from '../components/line.js';
 import { paramsText, signed } from '../format.js';
-import { selectedInstance } from '../store/selectors.js';
+import { selectedInstance, selectedIndex } from '../store/selectors.js';
 import type { PaneProps } from './types.js';
+import { holdsOn } from '../../view/protections.js';
+import type { InstanceRow } from '../store/selectors.js';
 
 const COLUMNS: Column[] = [
-  { title: 'State', width: 6 },
+  { title: 'State', width: 7 },
   { title: 'Strategy', width: 9 },
   { title: 'Symbol', width: 9 },
   { title: 'TF', width: 3 },
@@ -20,7 +22,7 @@ export function renderStrategies(p: PaneProps): Line[] {
   const { theme } = p;
   const list = p.view.engine.instances;
   const rows: Seg[][] = list.map((i) => [
-    i.running ? seg(`${theme.g.running} run`, 'up') : seg(`${theme.g.stopped} stop`, 'muted'),
+    stateCell(p, i),
     seg(i.strategy),
     seg(i.symbol),
     seg(i.timeframe),
@@ -35,7 +37,7 @@ export function renderStrategies(p: PaneProps): Line[] {
     rows,
     width: p.width,
     height: p.height - footer,
-    selected: p.ui.selected.strategies,
+    selected: selectedIndex(p.view, p.ui, 'strategies'),
     focused: p.focused,
     theme,
     empty: 'no strategy instances (a adds one)',
@@ -45,4 +47,13 @@ export function renderStrategies(p: PaneProps): Line[] {
     lines.push(fit([seg('params ', 'muted'), seg(paramsText(sel.params) || '(defaults)')], p.width));
   }
   return lines;
+}
+
+/** run / stop, or, for a running instance whose entries are held back, why (halt, pause, cool, loss, ...). */
+function stateCell(p: PaneProps, i: InstanceRow): Seg {
+  const { theme } = p;
+  if (!i.running) return seg(`${theme.g.stopped} stop`, 'muted');
+  const held = holdsOn(p.view.engine, i);
+  if (held.length > 0) return seg(`! ${held[0]!.word}`, held[0]!.halt ? 'error' : 'warn', { bold: true });
+  return seg(`${theme.g.running} run`, 'up');
 }

@@ -1,5 +1,7 @@
-// The add-instance wizard as a pure state machine: pick strategy → symbol → timeframe → edit params (validated
-// against each ParamSpec) → review, where only `y` sends the add-instance command.
+// The add-instance wizard as a pure state machine: pick strategy → symbol → timeframe → edit params (each key
+// validated against its ParamSpec and the strategy's cross-parameter rules) → review, where only `y` sends the
+// add-instance command. The form stays open until the engine accepts it: a refusal comes back as an error on
+// the params step with everything typed kept.
 import type { Command } from '../../core/events.js';
 import type { ParamSpec, ParamValue } from '../../strategy/contract.js';
 import type { StrategyListing, SymbolListing } from '../api.js';
@@ -15,8 +17,15 @@ export interface AddForm {
   ti: number;
   pi: number;
   values: Record<string, string>;
+  /** Per parameter, plus CROSS for the strategy's cross-parameter rule and SENT for the engine's refusal. */
   errors: Record<string, string>;
+  /** The add-instance command is with the engine; keys wait for its answer. */
+  sending?: boolean;
 }
+
+/** Error keys that are not a parameter name. */
+export const CROSS = '*cross';
+export const REFUSED = '*refused';
 
 export function newAddForm(strategies: StrategyListing[], symbols: SymbolListing[]): AddForm {
   return { step: 'strategy', strategies, symbols, si: 0, yi: 0, ti: 0, pi: 0, values: {}, errors: {} };
@@ -55,6 +64,30 @@ export function validateParam(spec: ParamSpec, raw: string): { ok: true; value: 
   }
 }
 
+/** All values parsed, or null when one is invalid (its own error says why). */
+function parsed(s: StrategyListing, values: Record<string, string>): Record<string, ParamValue> | null {
+  const out: Record<string, ParamValue> = {};
+  for (const p of s.params) {
+    const r = validateParam(p, values[p.name] ?? '');
+    if (!r.ok) return null;
+    out[p.name] = r.value;
+  }
+  return out;
+}
+
+/** Per-field errors for every value, plus the strategy's cross-parameter rule once every field is valid. */
+export function validateForm(s: StrategyListing, values: Record<string, string>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const p of s.params) {
+    const r = validateParam(p, values[p.name] ?? '');
+    if (!r.ok) errors[p.name] = r.error;
+  }
+  const all = parsed(s, values);
+  const problem = all && s.validate ? s.validate(all) : null;
+  if (problem) errors[CROSS] = problem;
+  return errors;
+}
+
 function defaults(s: StrategyListing): Record<string, string> {
   return Object.fromEntries(s.params.map((p) => [p.name, String(p.default)]));
 }
@@ -90,15 +123,14 @@ export function formKey(f: AddForm, name: string): FormResult {
     case 'params':
       return paramsKey(f, name);
     case 'review': {
+      if (f.sending) return { form: f };
       if (name === 'y' || name === 'Y') {
         const s = formStrategy(f)!;
-        const params: Record<string, ParamValue> = {};
-        for (const p of s.params) {
-          const r = validateParam(p, f.values[p.name] ?? '');
-          if (r.ok) params[p.name] = r.value;
-        }
+        const params = parsed(s, f.values);
+        const errors = validateForm(s, f.values);
+        if (!params || Object.keys(errors).length > 0) return { form: { ...f, step: 'params', errors } };
         return {
-          form: null,
+          form: { ...f, sending: true },
           command: { type: 'add-instance', strategy: s.name, symbol: formSymbol(f)!.symbol, timeframe: formTimeframes(f)[f.ti]!, params, by: 'keyboard' },
         };
       }
@@ -106,6 +138,11 @@ export function formKey(f: AddForm, name: string): FormResult {
       return { form: f };
     }
   }
+}
+
+/** The engine refused the add-instance command: back to the params with its reason and every value kept. */
+export function formRefused(f: AddForm, message: string): AddForm {
+  return { ...f, sending: false, step: 'params', errors: { ...f.errors, [REFUSED]: message } };
 }
 
 function paramsKey(f: AddForm, name: string): FormResult {
@@ -116,21 +153,15 @@ function paramsKey(f: AddForm, name: string): FormResult {
   if (name === 'up') return { form: { ...f, pi: clamp(f.pi - 1, specs.length) } };
   if (name === 'down' || name === 'tab') return { form: { ...f, pi: clamp(f.pi + 1, specs.length) } };
   if (name === 'enter') {
-    const errors: Record<string, string> = {};
-    for (const p of specs) {
-      const r = validateParam(p, f.values[p.name] ?? '');
-      if (!r.ok) errors[p.name] = r.error;
-    }
+    const errors = validateForm(s, f.values);
     return { form: { ...f, errors, step: Object.keys(errors).length ? 'params' : 'review' } };
   }
   if (!spec) return { form: f };
   const raw = f.values[spec.name] ?? '';
+  // every key re-validates the field and the cross-parameter rule, so a clash shows while typing, not after y
   const set = (v: string): FormResult => {
-    const r = validateParam(spec, v);
-    const errors = { ...f.errors };
-    if (r.ok) delete errors[spec.name];
-    else errors[spec.name] = r.error;
-    return { form: { ...f, values: { ...f.values, [spec.name]: v }, errors } };
+    const values = { ...f.values, [spec.name]: v };
+    return { form: { ...f, values, errors: validateForm(s, values) } };
   };
   if (spec.type === 'enum' || spec.type === 'bool') {
     const opts = spec.type === 'enum' ? [...spec.values] : ['true', 'false'];

@@ -3,7 +3,7 @@ import type { InstanceInfo } from '../../core/events.js';
 import type { Position } from '../../core/trading.js';
 import type { EngineSnapshot } from '../../engine/ports.js';
 import type { TuiApi } from '../api.js';
-import type { UiState } from './ui-state.js';
+import type { ListPane, UiState } from './ui-state.js';
 import type { ViewSnapshot } from './view-store.js';
 
 export type InstanceRow = EngineSnapshot['instances'][number];
@@ -12,9 +12,33 @@ export function instancesOf(view: ViewSnapshot): InstanceRow[] {
   return view.engine.instances;
 }
 
+/** The keys of a list pane's rows, in the order shown. */
+export function listKeys(view: ViewSnapshot, pane: ListPane): string[] {
+  switch (pane) {
+    case 'strategies':
+      return view.engine.instances.map((i) => i.id);
+    case 'positions':
+      return positionsOf(view).map((p) => p.id);
+    case 'signals':
+      return view.signals.map((s) => String(s.id));
+    case 'alerts':
+      return view.alerts.map((a) => a.id);
+  }
+}
+
+/** The row the selection is on: its item wherever it moved, else the last index (clamped). */
+export function selectedIndex(view: ViewSnapshot, ui: UiState, pane: ListPane, keys: readonly string[] = listKeys(view, pane)): number {
+  if (keys.length === 0) return 0;
+  const sel = ui.selected[pane];
+  if (sel.key !== null) {
+    const i = keys.indexOf(sel.key);
+    if (i >= 0) return i;
+  }
+  return Math.min(sel.index, keys.length - 1);
+}
+
 export function selectedInstance(view: ViewSnapshot, ui: UiState): InstanceRow | undefined {
-  const list = view.engine.instances;
-  return list[Math.min(ui.selected.strategies, list.length - 1)];
+  return view.engine.instances[selectedIndex(view, ui, 'strategies')];
 }
 
 export function positionsOf(view: ViewSnapshot): Position[] {
@@ -23,7 +47,7 @@ export function positionsOf(view: ViewSnapshot): Position[] {
 
 export function selectedPosition(view: ViewSnapshot, ui: UiState): Position | undefined {
   const list = positionsOf(view);
-  return list[Math.min(ui.selected.positions, list.length - 1)];
+  return list[selectedIndex(view, ui, 'positions', list.map((p) => p.id))];
 }
 
 /** Symbols the chart can show: the app's list, else the instances' symbols. */

@@ -7,7 +7,8 @@ import { PANES } from '../keys/keymap.js';
 export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'confirm'; title: string; lines: string[]; commands: Command[] }
-  | { kind: 'info'; title: string; lines: string[] }
+  /** With a subject the window re-reads it from every view (live) and says when it is gone. */
+  | { kind: 'info'; title: string; lines: string[]; subject?: { pane: ListPane; key: string } }
   | { kind: 'symbol'; items: string[]; index: number }
   | { kind: 'add' }
   | { kind: 'backtest'; instanceId: string; status: 'running' | 'done' | 'error'; result?: BacktestSummary; error?: string };
@@ -17,9 +18,20 @@ export interface Message {
   severity: 'info' | 'warn' | 'error';
 }
 
+export type ListPane = Exclude<PaneId, 'chart'>;
+
+/**
+ * A list's selection: the item's key, so the selection stays on its item when rows arrive or leave, and its last
+ * index, used while nothing was picked (key null: the top row, i.e. the newest signal or alert) or once the item is gone.
+ */
+export interface Selection {
+  key: string | null;
+  index: number;
+}
+
 export interface UiState {
   focus: PaneId;
-  selected: Record<Exclude<PaneId, 'chart'>, number>;
+  selected: Record<ListPane, Selection>;
   chart: { symbol: string | null; timeframe: string | null; mode: 'candles' | 'line'; pan: number };
   overlay: Overlay | null;
   message: Message | null;
@@ -27,7 +39,7 @@ export interface UiState {
 
 export const initialUi: UiState = {
   focus: 'chart',
-  selected: { strategies: 0, positions: 0, signals: 0, alerts: 0 },
+  selected: { strategies: { key: null, index: 0 }, positions: { key: null, index: 0 }, signals: { key: null, index: 0 }, alerts: { key: null, index: 0 } },
   chart: { symbol: null, timeframe: null, mode: 'candles', pan: 0 },
   overlay: null,
   message: null,
@@ -36,7 +48,7 @@ export const initialUi: UiState = {
 export type UiAction =
   | { type: 'focus'; pane: PaneId }
   | { type: 'focus-step'; delta: number }
-  | { type: 'select'; pane: Exclude<PaneId, 'chart'>; index: number }
+  | { type: 'select'; pane: ListPane; index: number; key: string | null }
   | { type: 'chart'; patch: Partial<UiState['chart']> }
   | { type: 'overlay'; overlay: Overlay | null }
   | { type: 'message'; message: Message | null };
@@ -50,7 +62,11 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       return { ...s, focus: PANES[(i + a.delta + PANES.length) % PANES.length]! };
     }
     case 'select':
-      return s.selected[a.pane] === a.index ? s : { ...s, selected: { ...s.selected, [a.pane]: Math.max(0, a.index) } };
+    {
+      const cur = s.selected[a.pane];
+      if (cur.index === a.index && cur.key === a.key) return s;
+      return { ...s, selected: { ...s.selected, [a.pane]: { key: a.key, index: Math.max(0, a.index) } } };
+    }
     case 'chart':
       return { ...s, chart: { ...s.chart, ...a.patch } };
     case 'overlay':

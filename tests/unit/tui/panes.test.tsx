@@ -15,11 +15,21 @@ describe('status bar', () => {
     const top = screen().split('\n')[0]!;
     expect(top).toContain('PAPER');
     expect(top).toContain('REPLAY 2/s');
-    expect(top).toContain('candle 03-13 11:00');
+    expect(top).toContain('candle 2024-03-13 11:00');
     expect(top).toContain('equity 10,123.45');
     expect(top).toContain('today ▲ +123.45');
     expect(top).toContain('exposure 2,412.42');
     expect(top).toContain('14:05 UTC');
+  });
+
+  it('keeps the clock and the candle year at 100 and 80 columns, dropping exposure first', async () => {
+    for (const cols of [100, 80]) {
+      h = await mount({ cols, rows: 24 });
+      const top = screen().split('\n')[0]!;
+      expect(top).toContain('2024-03-13 11:00');
+      expect(top).toMatch(/14:05( UTC)?$/);
+      h.unmount();
+    }
   });
 
   it('shows LIVE, an exchange feed retrying with the candle age, a loss today and a halted engine', async () => {
@@ -74,13 +84,13 @@ describe('strategies pane', () => {
 });
 
 describe('positions pane', () => {
-  it('shows symbol, side, qty, entry, last, unrealised P&L and %, stop, take-profit', async () => {
+  it('shows symbol, strategy, side, qty, entry, last, unrealised P&L and %, stop, take-profit', async () => {
     h = await mount();
     const row = screen()
       .split('\n')
       .find((l) => l.includes('▲ long'))!;
-    expect(row).toMatch(/BTC\/USDT\s+▲ long\s+0\.05\s+41,800\s+48,248\.42\s+▲ \+322\.42\s+▲ \+15\.43%\s+40,964\s+44,726/);
-    expect(screen()).toMatch(/Symbol\s+Side\s+Qty\s+Entry\s+Last\s+uP&L\s+uP&L%\s+Stop\s+Take-profit/);
+    expect(row).toMatch(/BTC\/USDT\s+ma-cross\s+▲ long\s+0\.05\s+41,800\s+48,248\.42\s+▲ \+322\.42\s+▲ \+15\.43%\s+40,964\s+44,726/);
+    expect(screen()).toMatch(/Symbol\s+Strategy\s+Side\s+Qty\s+Entry\s+Last\s+uP&L\s+uP&L%\s+Stop\s+Take-profit/);
   });
 
   it('says so when nothing is open', async () => {
@@ -187,7 +197,7 @@ describe('chart pane', () => {
     h.api.emit({ type: 'candle', instanceId: 'ma-cross@binance:BTC/USDT:1h', symbol: 'BTC/USDT', timeframe: '1h', candle: { time: next, open: 48_248, high: 52_000, low: 48_000, close: 51_234.5, volume: 1 } });
     await h.flush();
     expect(screen()).toContain('BTC/USDT 1h 51,234.5');
-    expect(screen()).toContain('candle 03-13 12:00');
+    expect(screen()).toContain('candle 2024-03-13 12:00');
   });
 
   it('says so when the market has no candles', async () => {
@@ -259,5 +269,36 @@ describe('terminal sizes and themes', () => {
     h = await mount({ cols: 80, rows: 24, theme: makeTheme({ color: false, unicode: false }) });
     // eslint-disable-next-line no-control-regex
     expect(stripAnsi(h.frame())).toMatch(/^[\x20-\x7e\n]*$/);
+  });
+});
+
+describe('chart pane: stale data and line mode', () => {
+  it('marks cached candles as stale with their age when the exchange feed is down, not on a live or replay feed', async () => {
+    h = await mount({ cols: 120, rows: 40 });
+    expect(screen()).not.toContain('STALE'); // replay: old candles are the point
+    h.api.snap.feed = { source: 'binance', status: 'down', detail: 'ECONNREFUSED', lastCandleTime: Date.UTC(2024, 2, 13, 11), speed: null };
+    h.store.touch();
+    await h.flush();
+    await h.press('c', 'c');
+    expect(screen()).toContain('STALE: newest candle 2h old');
+  });
+
+  it('a fresh candle on an exchange feed is not stale', async () => {
+    h = await mount({ cols: 120, rows: 40 });
+    h.api.snap.feed = { source: 'binance', status: 'connected', detail: '', lastCandleTime: Date.UTC(2024, 2, 13, 13), speed: null };
+    const t = h.api.markets.get('BTC/USDT|1h')!;
+    for (let k = 1; k <= 2; k++) {
+      const time = t.time[t.length - 1]! + k * HOUR;
+      h.api.emit({ type: 'candle', instanceId: 'ma-cross@binance:BTC/USDT:1h', symbol: 'BTC/USDT', timeframe: '1h', candle: { time, open: 48_248, high: 49_000, low: 48_000, close: 48_500, volume: 1 } });
+    }
+    await h.flush();
+    expect(screen()).not.toContain('STALE');
+  });
+
+  it('the line chart names no overlays it does not draw', async () => {
+    h = await mount({ cols: 160, rows: 40 });
+    expect(screen()).toContain('ma-cross: • fast ◦ slow');
+    await h.press('c');
+    expect(screen()).not.toContain('ma-cross: • fast');
   });
 });
