@@ -51,6 +51,8 @@ export interface EngineStatus {
   dataDir: string;
   startedAt: string;
   headless: boolean;
+  /** TUIs attached now. */
+  viewers: number;
   mode: EngineSnapshot['mode'];
   state: EngineSnapshot['state'];
   feed: EngineSnapshot['feed'] & { lastCandle: string | null };
@@ -72,6 +74,7 @@ export function engineStatus(engine: RemoteEngine): EngineStatus {
     dataDir: engine.info.dataDir,
     startedAt: iso(engine.info.startedAt),
     headless: engine.info.headless,
+    viewers: engine.info.viewers,
     mode: s.mode,
     state: s.state,
     feed: { ...s.feed, lastCandle: s.feed.lastCandleTime !== null ? iso(s.feed.lastCandleTime) : null },
@@ -96,7 +99,7 @@ export function engineStatus(engine: RemoteEngine): EngineStatus {
 export function formatStatus(st: EngineStatus): string {
   const n = (x: number): string => x.toFixed(2);
   const lines = [
-    `engine     pid ${st.pid}, ${st.headless ? 'foreground (--headless)' : 'background'}, since ${st.startedAt}`,
+    `engine     pid ${st.pid}, ${st.headless ? 'foreground (--headless)' : 'background'}, since ${st.startedAt}, ${st.viewers} viewer${st.viewers === 1 ? '' : 's'} attached`,
     `data dir   ${st.dataDir}`,
     `mode       ${st.mode}, ${st.state}`,
     `feed       ${st.feed.source}: ${st.feed.status}${st.feed.detail ? ` (${st.feed.detail})` : ''}, last candle ${st.feed.lastCandle ?? '-'}${st.feed.speed !== null ? `, ${st.feed.speed}/s` : ''}`,

@@ -169,7 +169,7 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
     send(v, { type: 'error', message });
   }
 
-  function welcome(): Welcome {
+  function welcome(self: Viewer): Welcome {
     const strategies: StrategyListingWire[] = (api.strategies?.() ?? []).map((s) => ({
       name: s.name,
       description: s.description,
@@ -184,6 +184,7 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
       dataDir: opts.dataDir,
       startedAt,
       headless: opts.headless,
+      viewers: [...viewers].filter((v) => v !== self && v.greeted && v.wantsEvents).length,
       exchange: api.exchange ?? '',
       strategies,
       symbols: api.symbols?.() ?? [],
@@ -217,7 +218,7 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
       v.client = hello.data.client;
       v.wantsEvents = hello.data.events !== false;
       logger.info({ client: v.client, viewers: viewers.size }, 'viewer attached');
-      send(v, welcome());
+      send(v, welcome(v));
       return;
     }
     if (!v.greeted) return bad(v, 'say hello first: {"type":"hello","version":1,"client":"..."}');

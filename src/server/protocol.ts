@@ -84,6 +84,8 @@ export interface Welcome {
   startedAt: number;
   /** The engine runs in the foreground (--headless) or was started in the background. */
   headless: boolean;
+  /** Viewers attached with a screen (TUIs), this one not counted. */
+  viewers: number;
   exchange: string;
   strategies: StrategyListingWire[];
   symbols: Array<{ symbol: string; timeframes: string[] }>;
