@@ -109,6 +109,7 @@ export async function attachTui(engine: RemoteEngine, ctx: CliContext, ascii: bo
       stopEngine: () => engine.stopEngine(),
       onUpdate: (l) => engine.onUpdate(l),
       closed: engine.closed,
+      engineStopped: () => engine.engineStopped,
       pid: engine.info.pid,
     },
   );

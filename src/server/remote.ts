@@ -64,6 +64,7 @@ export class RemoteEngine implements EngineApi {
   private readonly equityCache = new Map<number, Cached<Array<{ day: number; equity: number }>>>();
   private readonly updateListeners = new Set<() => void>();
   private closeReason: string | null = null;
+  private saidBye = false;
   private resolveClosed!: (reason: string) => void;
 
   private constructor(
@@ -141,6 +142,11 @@ export class RemoteEngine implements EngineApi {
     socket.on('error', () => undefined);
     for (const m of early) e.onMessage(m);
     return e;
+  }
+
+  /** The engine said it was stopping (tradetui stop, another viewer's q → S), as opposed to dying or a detach. */
+  get engineStopped(): boolean {
+    return this.saidBye;
   }
 
   /** Called after fresh data arrived for a read that had returned stale data: redraw. */
@@ -299,6 +305,7 @@ export class RemoteEngine implements EngineApi {
         return;
       }
       case 'bye':
+        this.saidBye = true;
         this.closeReason = msg.reason;
         return;
       case 'error':

@@ -29,6 +29,8 @@ export interface RemoteControls {
   onUpdate(listener: () => void): () => void;
   /** Resolves with the reason when the connection to the engine ends. */
   closed: Promise<string>;
+  /** Whether the engine said it was stopping before the connection ended (else it died). */
+  engineStopped(): boolean;
   pid: number;
 }
 
@@ -123,7 +125,7 @@ export async function runTui(
   /** The session is ending on its own terms: the connection closing now is the detach, not a lost engine. */
   let leaving = false;
   remote?.closed.then(() => {
-    if (!leaving && outcome === 'detached') outcome = 'engine-gone';
+    if (!leaving && outcome === 'detached') outcome = remote.engineStopped() ? 'engine-stopped' : 'engine-gone';
     quit();
   });
   const stopEngine = (): void => {
