@@ -91,6 +91,8 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
   let overflowed = false;
   let timer: NodeJS.Timeout | null = null;
   let lastFrame = 0;
+  /** Each snapshot field as last sent in a frame (every viewer in step gets the same frames). */
+  let lastSent: Record<string, string> = {};
 
   const unsubscribe = api.bus.onAny((e) => {
     if (!anyWantsEvents()) return;
@@ -125,6 +127,16 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
     overflowed = false;
     let line: string | null = null;
     let resyncLine: string | null = null;
+    // the patch is computed once per frame whether or not a viewer in step is left to receive it, so lastSent stays
+    // the state every in-step viewer has
+    const snap = api.snapshot();
+    const fields: Record<string, string> = {};
+    const changed: string[] = [];
+    for (const [k, v] of Object.entries(snap)) {
+      fields[k] = JSON.stringify(v);
+      if (fields[k] !== lastSent[k]) changed.push(k);
+    }
+    lastSent = fields;
     for (const v of viewers) {
       if (!v.greeted || !v.wantsEvents) continue;
       if (backedUp(v)) {
@@ -133,20 +145,15 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
         continue;
       }
       if (v.needsResync || resyncAll) {
-        resyncLine ??= frameLine([], true);
+        resyncLine ??= `{"type":"frame","resync":true,"events":[],"telegram":${JSON.stringify(telegram())},"snapshot":{${Object.keys(fields).map((k) => `${JSON.stringify(k)}:${fields[k]}`).join(',')}}}\n`;
         v.needsResync = false;
         write(v, resyncLine);
       } else {
-        line ??= frameLine(events, false);
+        line ??= `{"type":"frame","events":${JSON.stringify(events)},"telegram":${JSON.stringify(telegram())},"patch":{${changed.map((k) => `${JSON.stringify(k)}:${fields[k]}`).join(',')}}}\n`;
         write(v, line);
       }
       stats.framesSent++;
     }
-  }
-
-  function frameLine(events: EngineEvent[], resync: boolean): string {
-    const msg: ServerMessage = { type: 'frame', events, snapshot: api.snapshot(), telegram: telegram(), ...(resync ? { resync: true } : {}) };
-    return `${JSON.stringify(msg)}\n`;
   }
 
   function backedUp(v: Viewer): boolean {

@@ -99,10 +99,18 @@ export type ServerMessage =
   | { type: 'result'; id: number; ok: true; value: unknown }
   | { type: 'result'; id: number; ok: false; error: string }
   /**
-   * Events since the last frame, in order, then the snapshot after them. resync: events were dropped because this
-   * viewer's socket backed up; the snapshot is the whole truth and cached reads are stale.
+   * Events since the last frame, in order, then the state after them: `patch` holds the snapshot's fields that changed
+   * since the previous frame (a trader's 100 alerts are not resent every candle). resync: events were dropped because
+   * this viewer's socket backed up; `snapshot` is the whole truth and cached reads are stale.
    */
-  | { type: 'frame'; events: EngineEvent[]; snapshot: EngineSnapshot; telegram: { state: string; queue: number } | null; resync?: boolean }
+  | {
+      type: 'frame';
+      events: EngineEvent[];
+      patch?: Partial<EngineSnapshot>;
+      snapshot?: EngineSnapshot;
+      telegram: { state: string; queue: number } | null;
+      resync?: boolean;
+    }
   /** A line that could not be attributed to a call (not JSON, too long, unknown message). */
   | { type: 'error'; message: string }
   | { type: 'bye'; reason: string };

@@ -283,12 +283,13 @@ export class RemoteEngine implements EngineApi {
         return;
       }
       case 'frame': {
-        this.snap = msg.snapshot;
+        if (msg.snapshot) this.snap = msg.snapshot;
+        else if (msg.patch) this.snap = { ...this.snap, ...msg.patch };
         this.tg = msg.telegram;
         if (msg.resync) {
           for (const m of [this.candleCache, this.indicatorCache, this.tradeCache, this.equityCache] as Array<Map<unknown, Cached<unknown>>>) for (const c of m.values()) c.stale = true;
           // alerts the dropped events carried: the view keeps alerts by id, so replaying the snapshot's is safe
-          for (const alert of [...msg.snapshot.alerts].reverse()) this.bus.emit({ type: 'alert', alert });
+          for (const alert of [...this.snap.alerts].reverse()) this.bus.emit({ type: 'alert', alert });
           this.notify();
           return;
         }
