@@ -7,6 +7,7 @@ import { benchBacktest } from './backtest.js';
 import { benchTui } from './tui.js';
 import { benchTelegram } from './telegram.js';
 import { benchBacktestCommand, benchCacheCommands, benchFirstStart } from './commands.js';
+import { benchDaemon } from './daemon.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -105,6 +106,23 @@ async function main(): Promise<void> {
     console.log(`## TUI in a 120x40 pseudo-terminal (${seconds} s each)`);
     console.log(table([['scenario', 'bytes/s', 'CPU %', 'first start to first frame ms'], ...tui.map((t) => [t.scenario, f(t.bytesPerSecond, 0), f(t.cpuPct, 2), f(t.firstFrameMs, 0)])]));
     console.log('goals: replay < 2048 B/s and < 3% CPU; idle ~0 B/s and < 1% CPU; first frame of the very first start (new data dir) < 1000 ms');
+    console.log();
+  }
+
+  if (want('daemon')) {
+    const seconds = quick ? 5 : 20;
+    const d = await benchDaemon(seconds);
+    const base = d.perCandle[0]!;
+    console.log(`## Engine process and attached TUIs (replay at 1 candle/s, ${seconds} s per window)`);
+    console.log(
+      table([
+        ['what', 'figure'],
+        ['tradetui attach → first frame (3 runs)', d.attachFirstFrameMs.map((x) => `${f(x, 0)} ms`).join(', ')],
+        ['control socket → one TUI, 1 candle/s', `${f(d.bytesPerSecond.replay, 0)} B/s`],
+        ['control socket → one TUI, idle engine', `${f(d.bytesPerSecond.idle, 0)} B/s`],
+        ...d.perCandle.map((p) => [`engine time per candle, ${p.viewers} viewer${p.viewers === 1 ? '' : 's'} (${p.candles} candles)`, `mean ${f(p.meanUs, 0)} µs, p95 ${f(p.p95Us, 0)} µs, ${f(p.meanUs / base.meanUs, 2)}× no viewer`]),
+      ]),
+    );
     console.log();
   }
 }

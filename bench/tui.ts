@@ -68,6 +68,9 @@ async function measure(scenario: string, args: string[], seconds: number, config
     term.write('q');
     await new Promise((r) => setTimeout(r, 300));
     term.kill();
+    // the TUI's engine runs in the background (#11): stop it with the whole command a trader would use
+    const stop = pty.spawn(process.execPath, [BIN, 'stop', '--yes'], { cols: 120, rows: 40, cwd: ROOT, env: { ...process.env, TRADETUI_DATA_DIR: dataDir, XDG_CONFIG_HOME: cfgDir } as Record<string, string> });
+    await new Promise<void>((r) => stop.onExit(() => r()));
     return out;
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

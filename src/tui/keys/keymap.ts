@@ -13,7 +13,7 @@ export const PANE_TITLES: Record<PaneId, string> = {
 };
 
 /** Where a binding applies: everywhere (no overlay), one pane, or one overlay (overlays claim keys first). */
-export type Scope = 'global' | PaneId | 'help' | 'confirm' | 'picker' | 'form' | 'info';
+export type Scope = 'global' | PaneId | 'help' | 'confirm' | 'picker' | 'form' | 'info' | 'quit';
 
 export type ActionId =
   | 'focus-next'
@@ -46,6 +46,9 @@ export type ActionId =
   | 'page-up'
   | 'page-down'
   | 'quit'
+  | 'detach'
+  | 'quit-stop-engine'
+  | 'quit-leave-running'
   | 'confirm-yes'
   | 'confirm-no'
   | 'close-overlay'
@@ -84,6 +87,8 @@ export const KEYMAP: readonly Binding[] = [
   { id: 'speed-down', keys: ['-', '_'], label: 'slower', description: 'replay: halve the speed', scope: 'global', footer: false },
   { id: 'help', keys: ['?'], label: 'help', description: 'show every key', scope: 'global' },
   { id: 'quit', keys: ['q', 'ctrl-c'], label: 'quit', description: 'quit (the paper account and positions are saved)', scope: 'global' },
+  // daemon (#11): the engine runs in its own process; the TUI is one of its viewers
+  { id: 'detach', keys: ['d'], label: 'detach', description: 'detach: the engine keeps trading in the background; come back with tradetui attach', scope: 'global' },
 
   { id: 'chart-mode', keys: ['c'], label: 'candles/line', description: 'switch between candles and a line chart', scope: 'chart' },
   { id: 'pan-left', keys: ['left', 'h'], label: 'older', description: 'scroll the chart back in time', scope: 'chart' },
@@ -130,6 +135,10 @@ export const KEYMAP: readonly Binding[] = [
   { id: 'close-overlay', keys: ['escape', '?', 'q'], label: 'close', description: 'close help', scope: 'help' },
 
   { id: 'close-overlay', keys: ['escape', 'q', 'enter'], label: 'close', description: 'close', scope: 'info' },
+
+  { id: 'quit-leave-running', keys: ['l', 'd'], label: 'leave running', description: 'leave the engine trading in the background (tradetui attach comes back)', scope: 'quit' },
+  { id: 'quit-stop-engine', keys: ['S'], label: 'stop engine', description: 'stop the engine too (running strategies stop; the account and positions are saved)', scope: 'quit' },
+  { id: 'close-overlay', keys: ['escape', 'n'], label: 'cancel', description: 'stay attached', scope: 'quit' },
 ];
 
 /** Normalises Ink's (input, key) to one name: 'tab', 'shift-tab', 'up', 'enter', 'escape', 'ctrl-c', or the character. */

@@ -11,6 +11,8 @@ export type Overlay =
   | { kind: 'info'; title: string; lines: string[]; subject?: { pane: ListPane; key: string } }
   | { kind: 'symbol'; items: string[]; index: number }
   | { kind: 'add' }
+  /** q while attached to a background engine: leave it running or stop it too. */
+  | { kind: 'quit'; running: string[] }
   | { kind: 'backtest'; instanceId: string; status: 'running' | 'done' | 'error'; result?: BacktestSummary; error?: string };
 
 export interface Message {
