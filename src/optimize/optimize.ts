@@ -159,10 +159,11 @@ export async function optimize(
       const proposals = sampler.next(history, batch);
       if (proposals.length === 0) break;
       // Recorded as they finish (kept if the user stops); history gets them in proposal order (determinism).
+      const base = store.reserveSeqs(run.id, proposals.length);
       const outcomes = await Promise.all(
-        proposals.map(async (params) => {
+        proposals.map(async (params, k) => {
           const out = await pool.run({ params, span: spec.span });
-          const seq = store.addTrial(run, { role: 'search', params, paramsKey: paramsKey(params), score: out.score, metrics: out.metrics, daily: out.daily });
+          const seq = store.addTrial(run, { role: 'search', params, paramsKey: paramsKey(params), score: out.score, metrics: out.metrics, daily: out.daily, seq: base + k });
           done++;
           if (Number.isFinite(out.score) && (best === null || out.score > best.score || (out.score === best.score && seq < bestSeq))) {
             best = { params, score: out.score };
@@ -231,6 +232,7 @@ async function overfitReport(store: OptimizeStore, run: OptimizeRun, spec: Optim
   const around = neighbours(spec.strategy, spec.space, winner.params);
   const missing = around.filter((p) => !known.has(paramsKey(p)));
   const ran = await Promise.all(missing.map((params) => pool.run({ params, span: spec.span })));
+  // Recorded after all finish, in proposal order: the record does not depend on --jobs.
   missing.forEach((params, k) => {
     const out = ran[k]!;
     store.addTrial(run, { role: 'neighbour', params, paramsKey: paramsKey(params), score: out.score, metrics: out.metrics, daily: out.daily });

@@ -15,8 +15,8 @@ export interface SearchSpace {
   fixed: Params;
 }
 
-/** Grids larger than this are refused: a trader asking for 10 million trials meant something else. */
-export const MAX_GRID = 1_000_000;
+/** Grids larger than this are refused: at a few hundred trials a second it would run for hours. */
+export const MAX_GRID = 250_000;
 
 /** Parses `name=min:max[:step]` and `name=a,b,c` flags against the strategy's ParamSpecs. */
 export function parseSpace(strategy: Strategy, flags: readonly string[]): SearchSpace {

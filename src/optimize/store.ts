@@ -150,10 +150,12 @@ export class OptimizeStore {
    * Records one finished trial, and its configuration as tried on the run's (strategy, market) and the trial's
    * span, in one transaction. `span` defaults to the run's.
    */
-  addTrial(run: OptimizeRun | (RunHeader & { id: number }), t: { role: TrialRole; params: Params; paramsKey: string; score: number; metrics: TrialMetrics; daily: Float64Array; window?: number }, span?: { from: number; to: number }): number {
-    let seq = this.nextSeq.get(run.id);
-    if (seq === undefined) seq = ((this.db.prepare('SELECT COALESCE(MAX(seq), 0) FROM optimize_trials WHERE run_id = ?').pluck().get(run.id) as number) ?? 0) + 1;
-    this.nextSeq.set(run.id, seq + 1);
+  addTrial(
+    run: OptimizeRun | (RunHeader & { id: number }),
+    t: { role: TrialRole; params: Params; paramsKey: string; score: number; metrics: TrialMetrics; daily: Float64Array; window?: number; seq?: number },
+    span?: { from: number; to: number },
+  ): number {
+    const seq = t.seq ?? this.reserveSeqs(run.id, 1);
     const metrics = t.window !== undefined ? { ...t.metrics, window: t.window } : t.metrics;
     this.db.transaction(() => {
       this.insertTrial.run(run.id, seq, t.role, JSON.stringify(t.params), t.paramsKey, Number.isFinite(t.score) ? t.score : null, t.metrics.trades, JSON.stringify(metrics), packFloat64(t.daily));
@@ -162,6 +164,17 @@ export class OptimizeStore {
       }
     })();
     return seq;
+  }
+
+  /**
+   * Reserves `n` consecutive trial numbers and returns the first: trials are numbered in the order they were
+   * proposed, not the order workers finish them, so the record does not depend on --jobs.
+   */
+  reserveSeqs(runId: number, n: number): number {
+    let next = this.nextSeq.get(runId);
+    next ??= ((this.db.prepare('SELECT COALESCE(MAX(seq), 0) FROM optimize_trials WHERE run_id = ?').pluck().get(runId) as number) ?? 0) + 1;
+    this.nextSeq.set(runId, next + n);
+    return next;
   }
 
   /** Configurations ever tried on this strategy, market and span: the N of the Deflated Sharpe Ratio. */
