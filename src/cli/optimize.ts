@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { Argv, CommandModule } from 'yargs';
-import { parseDocument } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { applyRiskOverrides } from '../config/risk-overrides.js';
@@ -355,9 +355,7 @@ async function applyCommand(args: ApplyArgs): Promise<void> {
     if (!pick) throw new UserError(`run #${run.id} has ${list.length} trials; rank ${rank} does not exist`, '--rank');
     if (pick.score === null) throw new UserError(`rank ${rank} of run #${run.id} did not reach the objective (too few trades); pick a lower rank`, '--rank');
     const instance = { strategy: run.strategy, symbol: run.symbol, timeframe: run.timeframe, params: pick.params, autostart: false };
-    const doc = parseDocument('paper:\n  instances: []\n');
-    (doc.getIn(['paper', 'instances']) as { add(v: unknown): void }).add(doc.createNode(instance));
-    const yamlText = doc.toString();
+    const yamlText = stringify({ paper: { instances: [instance] } });
     if (!args.add) {
       output(ctx, { run: run.id, rank, instance }, () => `# rank ${rank} of optimisation #${run.id} (score ${pick.score!.toFixed(3)}); add it to config.yaml under paper.instances,\n# or run "tradetui optimize apply ${run.id} --rank ${rank} --add"\n${yamlText}`);
       return;
@@ -385,9 +383,11 @@ function addInstance(file: string, instance: Record<string, unknown>): void {
   const doc = parseDocument(existsSync(file) ? readFileSync(file, 'utf8') : '');
   if (doc.errors.length > 0) throw new UserError(`cannot update: ${doc.errors[0]!.message}`, file);
   if (!doc.hasIn(['paper', 'instances'])) doc.setIn(['paper', 'instances'], doc.createNode([]));
-  const list = doc.getIn(['paper', 'instances']) as { add?(v: unknown): void } | undefined;
+  const list = doc.getIn(['paper', 'instances']) as { add?(v: unknown): void; flow?: boolean } | undefined;
   if (!list || typeof list.add !== 'function') throw new UserError('paper.instances is not a list', file);
   list.add(doc.createNode(instance));
+  // An empty `instances: []` would keep the new entry on one line.
+  list.flow = false;
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, doc.toString());
 }
