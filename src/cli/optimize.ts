@@ -26,7 +26,10 @@ import { enumerateGrid, fullParams, gridValues, parseSpace, type SearchSpace } f
 import { OptimizeStore, type OptimizeRun } from '../optimize/store.js';
 import type { OverfitReport, Progress } from '../optimize/optimize.js';
 import { heatmap } from '../optimize/heatmap.js';
-import { overfitText, paramsText, ranked, runHeader, runListTable, topTable, trialsCsv } from '../optimize/report.js';
+import { overfitText, paramsText, ranked, runHeader, runListTable, topTable, trialsCsv, walkForwardText } from '../optimize/report.js';
+import type { WalkForwardReport } from '../optimize/walk-forward.js';
+import { createRequire } from 'node:module';
+import { downsample } from '../backtest/report.js';
 
 interface RunArgs extends GlobalArgs {
   strategy?: string;
@@ -53,6 +56,7 @@ interface RunArgs extends GlobalArgs {
   heatmap?: string;
   ascii?: boolean;
   progress: boolean;
+  walkForward?: string;
 }
 
 function columns(): number {
@@ -96,7 +100,18 @@ function heatmapAxes(flag: string | undefined, run: OptimizeRun, trials: ReturnT
   return pick.length >= 2 ? [pick[0]!, pick[1]!] : null;
 }
 
+// asciichart ships no type declarations; this is the part of its API used here.
+const asciichart = createRequire(import.meta.url)('asciichart') as { plot(series: number[], opts?: { height?: number; format?: (x: number) => string }): string };
+
+function equityPlot(values: number[], width: number): string {
+  return asciichart.plot(downsample(values, width), { height: 10, format: (x) => x.toFixed(0).padStart(10) });
+}
+
 function runText(store: OptimizeStore, run: OptimizeRun, opts: { top: number; heatmap?: string; unicode: boolean }): string {
+  if (run.kind === 'walk-forward') {
+    const r = run.report as WalkForwardReport | null;
+    return [runHeader(run), '', r ? walkForwardText(r, { columns: columns(), chart: equityPlot }) : `run ${run.status}: a walk-forward run cannot be resumed; start it again`].join('\n');
+  }
   const trials = store.trials(run.id);
   const search = trials.filter((t) => t.role === 'search');
   const parts = [runHeader(run), '', topTable(search, opts.top)];
@@ -201,6 +216,8 @@ async function runCommand(args: RunArgs): Promise<void> {
     if (spanFrom >= candles.length) throw new UserError(`no candles to optimise on: cached ${key.symbol} ${key.timeframe} candles run from ${iso(candles.time[0]!)} to ${iso(candles.time[candles.length - 1]!)}`, from !== undefined ? '--from' : '--strategy');
     if (resumed && candles.time[spanFrom] !== resumed.spanFrom) throw new UserError(`the cached candles no longer start run #${resumed.id}'s span at ${iso(resumed.spanFrom)}`, '--resume');
 
+    const plan = args.walkForward !== undefined ? (await import('../optimize/walk-forward.js')).parseWalkForward(args.walkForward) : null;
+    if (plan && resumed) throw new UserError('a walk-forward run cannot be resumed; start it again', '--resume');
     const { optimize } = await import('../optimize/optimize.js');
     let stopRequested = false;
     const onSigint = (): void => {
@@ -211,9 +228,7 @@ async function runCommand(args: RunArgs): Promise<void> {
     process.on('SIGINT', onSigint);
     const bar = !ctx.json && args.progress && process.stderr.isTTY ? await progressBar() : null;
     try {
-      const handle = await optimize(
-        db,
-        {
+      const optimizeSpec = {
           strategy,
           strategiesDir,
           key,
@@ -231,14 +246,17 @@ async function runCommand(args: RunArgs): Promise<void> {
           seed,
           jobs,
           pboBlocks,
-        },
-        { resumeRunId: resumed?.id, onProgress: (p) => bar?.update(p), stop: () => stopRequested },
-      );
+      };
+      const progress = { onProgress: (p: Progress) => bar?.update(p), stop: () => stopRequested };
+      const handle = plan
+        ? await (await import('../optimize/walk-forward.js')).walkForward(db, optimizeSpec, plan, progress)
+        : await optimize(db, optimizeSpec, { resumeRunId: resumed?.id, ...progress });
       bar?.stop();
       const run = ostore.getRun(handle.runId)!;
       output(ctx, runJson(ostore, run, top), () => runText(ostore, run, { top, heatmap: args.heatmap, unicode: useUnicode(args, ctx) }));
       if (handle.status === 'interrupted') {
-        process.stderr.write(`tradetui: run #${run.id} interrupted after ${run.trials} of ${run.trialsPlanned} trials; resume with "tradetui optimize --resume ${run.id}"\n`);
+        const next = plan ? 'a walk-forward run starts again from its first window' : `resume with "tradetui optimize --resume ${run.id}"`;
+        process.stderr.write(`tradetui: run #${run.id} interrupted after ${run.trials} of ${run.trialsPlanned} trials (kept); ${next}\n`);
         process.exitCode = 130;
       }
     } finally {
@@ -403,6 +421,10 @@ const EXAMPLES = `Examples:
   # 300 TPE trials over the strategy's own ranges, Sortino, at least 20 trades
   tradetui optimize --strategy rsi-macd --symbol ETH/USDT --timeframe 1h --sampler tpe --trials 300 --objective sortino --min-trades 20
 
+  # walk-forward: a year in-sample, a quarter out-of-sample, stepping a quarter
+  tradetui optimize --strategy ma-cross --symbol BTC/USDT --timeframe 1h --from 2021-01-01 \\
+    --space fast=5:50:5 --space slow=20:200:20 --walk-forward is=365d,oos=90d
+
   # continue an interrupted run; then read the record
   tradetui optimize --resume 3
   tradetui optimize show 3 --top 20 --heatmap fast,slow
@@ -438,6 +460,7 @@ const runModule: CommandModule<GlobalArgs, RunArgs> = {
       .option('heatmap', { type: 'string', describe: 'two parameters x,y for the heatmap (default: the first two searched)', requiresArg: true })
       .option('ascii', { type: 'boolean', describe: 'draw with ASCII only' })
       .option('progress', { type: 'boolean', default: true, describe: 'show the progress bar (--no-progress to hide)' })
+      .option('walk-forward', { type: 'string', describe: 'is=365d,oos=90d[,step=90d][,anchored]: optimise in-sample, test the winner out-of-sample, step on', requiresArg: true })
       .epilogue(EXAMPLES) as unknown as Argv<RunArgs>,
   handler: runCommand,
 };

@@ -5,6 +5,7 @@ import type { Params } from '../strategy/contract.js';
 import type { OverfitReport } from './optimize.js';
 import type { OptimizeRun, StoredTrial } from './store.js';
 import { signedPct } from './robustness.js';
+import type { WalkForwardReport } from './walk-forward.js';
 
 const f = (x: number | null | undefined, d = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
 
@@ -85,4 +86,25 @@ export function trialsCsv(trials: readonly StoredTrial[]): string {
   const lines = [['seq', 'role', ...names, 'score', ...metricKeys].join(',')];
   for (const t of trials) lines.push([t.seq, t.role, ...names.map((n) => t.params[n]), t.score, ...metricKeys.map((k) => t.metrics[k])].map(esc).join(','));
   return `${lines.join('\n')}\n`;
+}
+
+/** The walk-forward report: per-window table, stitched out-of-sample curve and metrics, drift, efficiency. */
+export function walkForwardText(r: WalkForwardReport, opts: { columns: number; chart: (values: number[], width: number) => string }): string {
+  const day = (t: number): string => iso(t).slice(0, 10);
+  const rows = [['window', 'in-sample', 'out-of-sample', 'best parameters', 'IS score', 'OOS score', 'OOS return %']];
+  for (const w of r.windows) {
+    rows.push([String(w.window), `${day(w.isFrom)}..${day(w.isTo - 1)}`, `${day(w.oosFrom)}..${day(w.oosTo - 1)}`, w.best ? paramsText(w.best) : '(no trial reached the objective)', f(w.isScore, 3), f(w.oosScore, 3), f(w.oosMetrics?.totalReturnPct)]);
+  }
+  const plan = `is=${r.plan.isMs / 86_400_000}d, oos=${r.plan.oosMs / 86_400_000}d, step=${r.plan.stepMs / 86_400_000}d${r.plan.anchored ? ', anchored' : ''}`;
+  const lines = [`Walk-forward (${plan}): ${r.windows.length} windows`, table(rows), ''];
+  lines.push('Stitched out-of-sample equity');
+  if (r.equity.length > 1) lines.push(opts.chart(r.equity, Math.max(20, opts.columns - 14)));
+  lines.push(
+    `  return ${f(r.oos.totalReturnPct)}%, CAGR ${f(r.oos.cagrPct)}%, Sharpe ${f(r.oos.sharpe)} (daily, annualised), max DD ${f(r.oos.maxDrawdownPct)}%, ${r.oos.trades} trades`,
+    `  walk-forward efficiency (OOS CAGR / mean IS CAGR): ${f(r.efficiency)}`,
+    '',
+    'Parameter drift across windows',
+    ...r.drift.map((d) => `  ${d.param.padEnd(10)} ${d.changes} changes; ${d.spread}: ${d.values.map(String).join(' → ')}`),
+  );
+  return lines.join('\n');
 }

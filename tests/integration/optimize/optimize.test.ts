@@ -11,6 +11,7 @@ import { parseSpace } from '../../../src/optimize/space.js';
 import { OptimizeStore } from '../../../src/optimize/store.js';
 import { createIndicatorCache } from '../../../src/optimize/indicator-cache.js';
 import { runTrial, type TrialSetup } from '../../../src/optimize/trial.js';
+import { parseWalkForward, walkForward } from '../../../src/optimize/walk-forward.js';
 import { loadCsvSeries } from '../../support/candles.js';
 
 const candles = loadCsvSeries('binance_BTCUSDT_1h.csv', 3000);
@@ -107,4 +108,31 @@ describe('per-worker indicator cache', () => {
     // SMA(50) of the same window serves trials 2 and 5; trial 5 reuses both its series.
     expect(cache.stats().hits).toBeGreaterThanOrEqual(3);
   });
+});
+
+describe('walk-forward on the worker pool', () => {
+  it('picks each window’s in-sample best, tests it out of sample, and gives the same report on 1 and 2 jobs', async () => {
+    const reports = [];
+    for (const jobs of [1, 2]) {
+      const db = openDb(':memory:');
+      const flags = ['fast=5:15:5', 'slow=30:40:10'];
+      const h = await walkForward(db, spec({ jobs, spaceFlags: flags, space: parseSpace(maCross, flags) }), parseWalkForward('is=40d,oos=20d'));
+      expect(h.status).toBe('done');
+      const r = h.report!;
+      // 3000 candles from candle 600: 100 days; IS 40 days, then OOS windows of 20 days: 3.
+      expect(r.windows).toHaveLength(3);
+      const trials = new OptimizeStore(db).trials(h.runId);
+      for (const w of r.windows) {
+        const is = trials.filter((t) => t.role === 'wf-is' && t.window === w.window);
+        expect(is).toHaveLength(6);
+        expect(w.isScore).toBe(Math.max(...is.map((t) => t.score ?? -Infinity)));
+        const oos = trials.find((t) => t.role === 'wf-oos' && t.window === w.window)!;
+        expect(oos.params).toEqual(w.best);
+      }
+      expect(r.oos.trades).toBe(r.windows.reduce((a, w) => a + (w.oosMetrics?.trades ?? 0), 0));
+      reports.push(r);
+      db.close();
+    }
+    expect(reports[1]).toEqual(reports[0]);
+  }, 240_000);
 });
