@@ -8,6 +8,7 @@ import { benchTui } from './tui.js';
 import { benchTelegram } from './telegram.js';
 import { benchBacktestCommand, benchCacheCommands, benchFirstStart } from './commands.js';
 import { benchDaemon } from './daemon.js';
+import { benchOptimize } from './optimize.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -97,6 +98,24 @@ async function main(): Promise<void> {
         ['burst throughput', `${f(tg.alertsPerSecond, 0)} alerts/s, ${f(tg.messagesPerSecond, 2)} messages/s`],
       ]),
     );
+    console.log();
+  }
+
+  if (want('optimize')) {
+    const o = await benchOptimize();
+    console.log(`## Optimisation: ma-cross over 5 years of BTC/USDT 1h (${o.candles.toLocaleString('en-US')} candles)`);
+    console.log(
+      table([
+        ['what', 'figure'],
+        [`trials/s on 1 job (${o.trials} trials, warmed pool)`, f(o.trialsPerSecond1, 1)],
+        [`trials/s on 2 jobs`, f(o.trialsPerSecond2, 1)],
+        ['2 jobs / 1 job (goal >= 1.7)', `${f(o.ratio, 2)}×`],
+        ['CPU per trial, all threads (1 job; load-independent)', `${f(o.cpuMsPerTrial, 1)} ms`],
+        ['one `tradetui backtest` of the span, whole command', `${f(o.backtestSeconds, 2)} s (${f(o.backtestSeconds * o.trialsPerSecond1, 0)} trials' time on 1 job)`],
+        [`full grid, ${o.gridTrials.toLocaleString('en-US')} trials + overfitting report, whole command, 2 jobs (goal < 60 s)`, `${f(o.gridSeconds, 1)} s — ${o.gridSeconds < 60 ? 'met' : 'NOT met'}`],
+      ]),
+    );
+    console.log(o.verdict);
     console.log();
   }
 

@@ -48,12 +48,12 @@ interface ListArgs extends GlobalArgs {
 }
 
 /** "a,b" and repeated flags alike → ["a", "b"]; empty entries dropped. */
-function listFlag(v: string | string[] | undefined): string[] {
+export function listFlag(v: string | string[] | undefined): string[] {
   if (v === undefined) return [];
   return (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter((s) => s !== '');
 }
 
-function numberFlag(v: unknown, name: string, ok: (x: number) => boolean, expect: string): number {
+export function numberFlag(v: unknown, name: string, ok: (x: number) => boolean, expect: string): number {
   const x = typeof v === 'number' ? v : Number(v);
   if (!Number.isFinite(x) || !ok(x)) throw new UserError(`${expect}, got ${String(v)}`, name);
   return x;
@@ -67,7 +67,7 @@ function columns(): number {
 // Candles
 
 /** The user's symbol as cached: "btcusdt" and "BTC/USDT" both find BTC/USDT. */
-function resolveSymbol(input: string, cached: readonly string[]): string {
+export function resolveSymbol(input: string, cached: readonly string[]): string {
   const up = input.trim().toUpperCase();
   if (cached.includes(up)) return up;
   const bare = up.replace(/[/_-]/g, '');
@@ -82,7 +82,7 @@ function resolveSymbol(input: string, cached: readonly string[]): string {
   return up;
 }
 
-function noCandles(key: MarketKey, store: SqliteCandleStore): UserError {
+export function noCandles(key: MarketKey, store: SqliteCandleStore): UserError {
   const markets = store.list();
   const same = markets.filter((m) => m.exchange === key.exchange && m.symbol === key.symbol).map((m) => m.timeframe);
   const known = markets.some((m) => m.symbol === key.symbol);

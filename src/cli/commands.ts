@@ -7,5 +7,6 @@ import { configCommand } from './config.js';
 import { strategiesCommand } from './strategies.js';
 import { riskCommand } from './risk.js';
 import { attachCommand, statusCommand, stopCommand } from './engine.js';
+import { optimizeCommand } from './optimize.js';
 
-export const commands: CommandModule<any, any>[] = [runCommand, backtestCommand, dataCommand, configCommand, strategiesCommand, riskCommand, attachCommand, statusCommand, stopCommand];
+export const commands: CommandModule<any, any>[] = [runCommand, backtestCommand, dataCommand, configCommand, strategiesCommand, riskCommand, attachCommand, statusCommand, stopCommand, optimizeCommand];

@@ -243,4 +243,60 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX telegram_audit_time ON telegram_audit (time);
     `,
   },
+  {
+    version: 60,
+    name: 'optimisation runs and trials',
+    // Every trial of `tradetui optimize` with its daily returns (packed Float64 blob) for PBO and DSR, and the
+    // set of configurations ever tried per (strategy, market, span): its size is the N the Deflated Sharpe
+    // Ratio needs, and it survives deleted runs.
+    sql: `
+      CREATE TABLE optimize_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        status TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        strategy TEXT NOT NULL,
+        strategy_version TEXT NOT NULL,
+        exchange TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        timeframe TEXT NOT NULL,
+        span_from INTEGER NOT NULL,
+        span_to INTEGER NOT NULL,
+        candles_hash TEXT NOT NULL,
+        sampler TEXT NOT NULL,
+        objective TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        trials_planned INTEGER NOT NULL,
+        min_trades INTEGER NOT NULL,
+        space TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        report TEXT
+      );
+      CREATE TABLE optimize_trials (
+        run_id INTEGER NOT NULL REFERENCES optimize_runs(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        params TEXT NOT NULL,
+        params_key TEXT NOT NULL,
+        score REAL,
+        trades INTEGER NOT NULL,
+        metrics TEXT NOT NULL,
+        daily BLOB NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      );
+      CREATE INDEX optimize_trials_score ON optimize_trials (run_id, role, score);
+      CREATE TABLE optimize_tried (
+        strategy TEXT NOT NULL,
+        exchange TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        timeframe TEXT NOT NULL,
+        span_from INTEGER NOT NULL,
+        span_to INTEGER NOT NULL,
+        params_key TEXT NOT NULL,
+        first_run INTEGER NOT NULL,
+        PRIMARY KEY (strategy, exchange, symbol, timeframe, span_from, span_to, params_key)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
