@@ -13,7 +13,8 @@ await build({
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
-  external: ['better-sqlite3', 'ccxt', 'node-pty', 'tsx', 'node-telegram-bot-api', 'pino'],
+  // TensorFlow.js loads lazily (only for ML models) from node_modules, with its .wasm files beside it.
+  external: ['better-sqlite3', 'ccxt', 'node-pty', 'tsx', 'node-telegram-bot-api', 'pino', '@tensorflow/*'],
   // Bundled CommonJS dependencies call require(); give them one.
   banner: { js: "import { createRequire as __tradetuiRequire } from 'node:module'; const require = __tradetuiRequire(import.meta.url);" },
   plugins: [

@@ -9,7 +9,8 @@ import { UserError } from '../core/errors.js';
 import { iso, parseDate, parseTimeframe, timeframeMs, type Timeframe } from '../core/time.js';
 import { SqliteCandleStore } from '../adapters/store/sqlite/candle-cache.js';
 import { ensureSeeded } from '../data/seed.js';
-import type { Params, Strategy } from '../strategy/contract.js';
+import { prepareStrategy, type Params, type Strategy } from '../strategy/contract.js';
+import { prepareEnv } from '../ml/env.js';
 import { parseParamFlags, resolveParams, type ParamOverrides } from '../strategy/params.js';
 import { getStrategy, loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
 import { getRun, latestRun, listRuns, type LookaheadSummary, type StoredRun } from '../backtest/runs.js';
@@ -185,8 +186,11 @@ async function runCommand(args: RunArgs): Promise<void> {
     const lookaheadCheck = args.lookaheadCheck ? (await import('../strategy/lookahead.js')).lookaheadCheck : null;
     const runs: StoredRun[] = [];
     let lookaheadFailures = 0;
+    // Strategies with a preparation step (ML models) load it once here; notes go to stderr.
+    const env = prepareEnv(db, ctx.dataDir, timeframe, (m) => !ctx.json && process.stderr.write(`tradetui: ${m}\n`));
+    const prepared = await Promise.all(strategies.map((s, k) => prepareStrategy(s, paramsByStrategy[k]!, env)));
     for (let si = 0; si < strategies.length; si++) {
-      const strategy = strategies[si]!;
+      const strategy = prepared[si]!;
       const params = paramsByStrategy[si]!;
       const warmup = Math.max(0, Math.ceil(strategy.warmup(params)));
       for (const symbol of symbols) {

@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { dbFile } from '../config/paths.js';
 import { openDb, type Db } from '../adapters/store/sqlite/db.js';
+import { useModelsDataDir } from '../ml/model-ids.js';
 
 export interface GlobalArgs {
   config?: string;
@@ -19,6 +20,8 @@ export interface CliContext extends LoadedConfig {
 
 export function createContext(args: GlobalArgs): CliContext {
   const loaded = loadConfig({ configFile: args.config, dataDir: args.dataDir });
+  // The ML strategies' `model` parameter lists the models in this data directory.
+  useModelsDataDir(loaded.dataDir);
   let db: Db | undefined;
   return {
     ...loaded,

@@ -50,9 +50,9 @@ async function userError(p: Promise<unknown>): Promise<UserError> {
 }
 
 describe('built-in strategies', () => {
-  it('are the six shipped strategies, each a valid contract with a unique name', () => {
+  it('are the eight shipped strategies, each a valid contract with a unique name', () => {
     const list = builtinStrategies();
-    expect(list.map((s) => s.name)).toEqual(['ma-cross', 'rsi-macd', 'adaptive-ema', 'enhanced', 'bollinger-reversion', 'high-risk']);
+    expect(list.map((s) => s.name)).toEqual(['ma-cross', 'rsi-macd', 'adaptive-ema', 'enhanced', 'bollinger-reversion', 'high-risk', 'ml-classifier', 'ml-forecast']);
     for (const s of list) {
       expect(checkStrategy(s, s.name)).toBe(s);
       expect(isBuiltin(s)).toBe(true);
