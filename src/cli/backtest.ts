@@ -11,6 +11,7 @@ import { SqliteCandleStore } from '../adapters/store/sqlite/candle-cache.js';
 import { ensureSeeded } from '../data/seed.js';
 import { prepareStrategy, type Params, type Strategy } from '../strategy/contract.js';
 import { prepareEnv } from '../ml/env.js';
+import { inSampleWarning } from '../ml/strategy.js';
 import { parseParamFlags, resolveParams, type ParamOverrides } from '../strategy/params.js';
 import { getStrategy, loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
 import { getRun, latestRun, listRuns, type LookaheadSummary, type StoredRun } from '../backtest/runs.js';
@@ -199,6 +200,8 @@ async function runCommand(args: RunArgs): Promise<void> {
         if (w.warmupAvailable < warmup && !ctx.json) {
           process.stderr.write(`tradetui: warning: only ${w.warmupAvailable} of ${strategy.name}'s ${warmup} warm-up candles are cached before ${iso(w.candles.time[w.tradeFrom]!)} for ${symbol}\n`);
         }
+        const inSample = inSampleWarning(params, w.candles.time[w.tradeFrom]!, w.candles.time[w.candles.length - 1]!);
+        if (inSample) process.stderr.write(`${process.stderr.isTTY && !process.env.NO_COLOR ? `\x1b[1mtradetui: ${inSample}\x1b[22m` : `tradetui: ${inSample}`}\n`);
         const account = { balance, fee, slippage, allowShort: acct.allowShort };
         let lookahead: LookaheadSummary | null = null;
         const { id } = backtestAndStore(db, { strategy, params, key, candles: w.candles, tradeFrom: w.tradeFrom, account, stakePct, risk }, {

@@ -10,7 +10,7 @@ import { ensureSeeded } from '../data/seed.js';
 import { DEFAULT_FEATURES, parseFeatureList, isExternalFeature, type ExternalSeries } from '../ml/features.js';
 import { labelText, parseLabel, type LabelSpec } from '../ml/labels.js';
 import { MODEL_KIND_LIST, MODEL_KINDS, parseModelKind } from '../ml/models.js';
-import { cleanTemporary, deleteModel, findModel, listModels, newModelId, registryDirs, type Evaluation, type Metrics, type ModelEntry, type ModelMeta } from '../ml/registry.js';
+import { checkModelId, cleanTemporary, deleteModel, findModel, listModels, newModelId, registryDirs, type Evaluation, type Metrics, type ModelEntry, type ModelMeta } from '../ml/registry.js';
 import { readSeries } from '../ml/series.js';
 import { DEFAULT_TRAIN, type TrainSettings } from '../ml/train.js';
 import { useModelsDataDir } from '../ml/model-ids.js';
@@ -33,6 +33,7 @@ interface TrainArgs extends GlobalArgs {
   valid: number;
   embargo?: number;
   patience: number;
+  id?: string;
 }
 
 interface IdArgs extends GlobalArgs {
@@ -98,6 +99,7 @@ function externalSeries(ctx: CliContext, features: readonly string[]): Map<strin
 // ---------------------------------------------------------------------------------------------------------
 // Printing
 
+const bold = (s: string): string => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${s}\x1b[22m` : s);
 const f3 = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : '—');
 const f5 = (x: number): string => (Number.isFinite(x) ? x.toFixed(5) : '—');
 
@@ -177,7 +179,8 @@ async function trainHandler(ctx: CliContext, args: TrainArgs): Promise<void> {
   const external = externalSeries(ctx, features);
   const dirs = registryDirs(ctx.dataDir);
   cleanTemporary(dirs.data);
-  const id = newModelId(dirs, kind, key);
+  const id = args.id !== undefined ? checkModelId(String(args.id), '--id') : newModelId(dirs, kind, key);
+  if (args.id !== undefined && listModels(dirs).some((e) => e.id === id)) throw new UserError(`a model "${id}" exists already; pick another id or delete it first`, '--id');
   const { trainInWorker, TrainingCancelledError } = await import('../ml/worker.js');
   const tty = !ctx.json && process.stderr.isTTY;
   if (!ctx.json) {
@@ -243,7 +246,7 @@ async function evaluateHandler(ctx: CliContext, args: EvaluateArgs): Promise<voi
   output(ctx, { id: m.id, inSample: r.inSample, evaluation: r.evaluation }, () =>
     [
       `${m.id} on ${m.market.exchange} ${m.market.symbol} ${m.market.timeframe}: ${r.evaluation.rows} candles ${r.evaluation.from} → ${r.evaluation.to}`,
-      r.inSample ? `\x1b[1mIN-SAMPLE: these candles overlap the model's training span (${m.train.from} → ${m.train.to}); the figures overstate it.\x1b[22m` : 'Out of sample: after the training span.',
+      r.inSample ? bold(`IN-SAMPLE: these candles overlap the model's training span (${m.train.from} → ${m.train.to}); the figures overstate it.`) : 'Out of sample: after the training span.',
       '',
       evaluationTable(r.evaluation),
     ].join('\n'),
@@ -274,6 +277,7 @@ const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .option('valid', { type: 'number', default: DEFAULT_TRAIN.validFraction, describe: 'fraction of rows (the latest) for validation' })
       .option('embargo', { type: 'number', describe: 'candles dropped between training and validation beyond the label horizon (default: the horizon)' })
       .option('patience', { type: 'number', default: DEFAULT_TRAIN.patience, describe: 'epochs without a better validation loss before stopping' })
+      .option('id', { type: 'string', describe: 'model id (default: KIND-SYMBOL-TIMEFRAME-DATE-TIME)' })
       .example('$0 ml train --model lstm --symbol BTC/USDT --timeframe 1h --from 2024-01-01 --epochs 10', 'an LSTM classifier on 2024 onward')
       .example('$0 ml train --model gru-forecast --symbol BTC/USDT --timeframe 1h --label return:h=4 --features ret1,ret4,vol24,volz,ext:fear_greed', 'a forecaster with sentiment') as unknown as Argv<TrainArgs>,
   handler: withContext<TrainArgs>(trainHandler),

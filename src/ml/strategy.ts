@@ -43,3 +43,23 @@ export async function prepareWithModel<P extends Params & { model: string }>(bas
     prepare: undefined,
   };
 }
+
+/**
+ * A warning when a backtest over [from, to] overlaps the training span of the model in `params.model`
+ * (its figures are then in-sample), or null.
+ */
+export function inSampleWarning(params: Params, from: number, to: number): string | null {
+  const id = params.model;
+  if (typeof id !== 'string') return null;
+  try {
+    const e = listModels(registryDirs(modelsDataDir())).find((m) => m.id === id);
+    if (!e) return null;
+    const trainFrom = Date.parse(e.meta.train.from);
+    // Validation candles chose the epoch (early stopping): they are not out of sample either.
+    const seenTo = Date.parse(e.meta.valid.to);
+    if (to < trainFrom || from > seenTo) return null;
+    return `IN-SAMPLE: these candles overlap the span model ${id} was trained and validated on (${e.meta.train.from} → ${e.meta.valid.to}); its results overstate the strategy`;
+  } catch {
+    return null;
+  }
+}
