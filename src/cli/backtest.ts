@@ -39,6 +39,7 @@ interface RunArgs extends GlobalArgs {
   tradesCsv?: string;
   lookaheadCheck?: boolean;
   charts?: boolean;
+  walkForward?: string;
 }
 
 interface ShowArgs extends GlobalArgs {
@@ -190,17 +191,29 @@ async function runCommand(args: RunArgs): Promise<void> {
     // Strategies with a preparation step (ML models) load it once here; notes go to stderr.
     const env = prepareEnv(db, ctx.dataDir, timeframe, (m) => !ctx.json && process.stderr.write(`tradetui: ${m}\n`));
     const prepared = await Promise.all(strategies.map((s, k) => prepareStrategy(s, paramsByStrategy[k]!, env)));
+    // Walk-forward (ML strategies): a model retrained before each test block on past candles only.
+    const wf = args.walkForward === undefined ? null : await import('../ml/walk-forward.js');
+    const wfSpec = wf ? wf.parseWalkForward(String(args.walkForward)) : null;
+    if (wfSpec) {
+      const plain = strategies.filter((s) => !s.prepare || !s.params.some((p) => p.name === 'model'));
+      if (plain.length > 0) throw new UserError(`--walk-forward retrains a model: ${plain.map((s) => s.name).join(', ')} has none (use ml-classifier or ml-forecast)`, '--walk-forward');
+    }
     for (let si = 0; si < strategies.length; si++) {
-      const strategy = prepared[si]!;
+      let strategy = prepared[si]!;
       const params = paramsByStrategy[si]!;
-      const warmup = Math.max(0, Math.ceil(strategy.warmup(params)));
+      const warmup = wfSpec ? wf!.walkForwardWarmup(wfSpec, timeframe, Math.ceil(strategy.warmup(params))) : Math.max(0, Math.ceil(strategy.warmup(params)));
       for (const symbol of symbols) {
         const key: MarketKey = { exchange, symbol, timeframe };
         const w = loadWindow(store, key, warmup, from, to);
+        if (wfSpec) {
+          strategy = await wf!.prepareWalkForward(strategies[si] as Strategy<Params & { model: string }>, params as Params & { model: string }, env, wfSpec, w.candles, w.tradeFrom, (p) => {
+            if (!ctx.json) process.stderr.write(`tradetui: walk-forward block ${p.block}/${p.blocks} (${iso(p.from).slice(0, 10)} → ${iso(p.to).slice(0, 10)}) trained in ${p.seconds.toFixed(1)} s\n`);
+          });
+        }
         if (w.warmupAvailable < warmup && !ctx.json) {
           process.stderr.write(`tradetui: warning: only ${w.warmupAvailable} of ${strategy.name}'s ${warmup} warm-up candles are cached before ${iso(w.candles.time[w.tradeFrom]!)} for ${symbol}\n`);
         }
-        const inSample = inSampleWarning(params, w.candles.time[w.tradeFrom]!, w.candles.time[w.candles.length - 1]!);
+        const inSample = wfSpec ? null : inSampleWarning(params, w.candles.time[w.tradeFrom]!, w.candles.time[w.candles.length - 1]!);
         if (inSample) process.stderr.write(`${process.stderr.isTTY && !process.env.NO_COLOR ? `\x1b[1mtradetui: ${inSample}\x1b[22m` : `tradetui: ${inSample}`}\n`);
         const account = { balance, fee, slippage, allowShort: acct.allowShort };
         let lookahead: LookaheadSummary | null = null;
@@ -366,7 +379,8 @@ const runModule: CommandModule<GlobalArgs, RunArgs> = {
         .option('stake-pct', { type: 'number', describe: 'percent of equity per entry, fees included (100 = all-in); default: the risk config sizing', requiresArg: true })
         .option('risk', { type: 'string', describe: 'override a risk setting for this run, key=value (repeat): sizing.mode=atr, protections.maxDrawdown.pct=15', requiresArg: true })
         .option('param', { type: 'string', describe: 'strategy parameter key=value (repeat, or comma-separate)', requiresArg: true })
-        .option('lookahead-check', { type: 'boolean', describe: 'report decisions that change on cut data (exit 1 if any)' }),
+        .option('lookahead-check', { type: 'boolean', describe: 'report decisions that change on cut data (exit 1 if any)' })
+        .option('walk-forward', { type: 'string', describe: 'ML strategies: retrain before each test block on past candles only, e.g. train=180d,test=30d[,epochs=5]' }),
     )
       .epilogue(RUN_EXAMPLES) as Argv<RunArgs>,
   handler: runCommand,
