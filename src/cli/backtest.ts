@@ -187,6 +187,7 @@ async function runCommand(args: RunArgs): Promise<void> {
     // Loaded only when asked for: the check is a separate module most runs never need.
     const lookaheadCheck = args.lookaheadCheck ? (await import('../strategy/lookahead.js')).lookaheadCheck : null;
     const runs: StoredRun[] = [];
+    const mlBaselines: { run: number; strategy: string; symbol: string; totalReturnPct: number; buyHoldReturnPct: number | null; randomSignals: import('../ml/baselines.js').RandomBaseline | null }[] = [];
     let lookaheadFailures = 0;
     // Strategies with a preparation step (ML models) load it once here; notes go to stderr.
     const env = prepareEnv(db, ctx.dataDir, timeframe, (m) => !ctx.json && process.stderr.write(`tradetui: ${m}\n`));
@@ -217,7 +218,8 @@ async function runCommand(args: RunArgs): Promise<void> {
         if (inSample) process.stderr.write(`${process.stderr.isTTY && !process.env.NO_COLOR ? `\x1b[1mtradetui: ${inSample}\x1b[22m` : `tradetui: ${inSample}`}\n`);
         const account = { balance, fee, slippage, allowShort: acct.allowShort };
         let lookahead: LookaheadSummary | null = null;
-        const { id } = backtestAndStore(db, { strategy, params, key, candles: w.candles, tradeFrom: w.tradeFrom, account, stakePct, risk }, {
+        const spec = { strategy, params, key, candles: w.candles, tradeFrom: w.tradeFrom, account, stakePct, risk };
+        const { id, result, metrics } = backtestAndStore(db, spec, {
           lookahead: (spec) => {
             if (!lookaheadCheck) return null;
             const check = lookaheadCheck(spec.strategy, spec.params, spec.candles, { cuts: LOOKAHEAD_CUTS });
@@ -231,14 +233,28 @@ async function runCommand(args: RunArgs): Promise<void> {
         });
         if (lookahead && (lookahead as LookaheadSummary).differences.length > 0) lookaheadFailures++;
         runs.push(getRun(db, id)!);
+        // ML strategies are shown beside buy-and-hold and random signals at their own trade rate.
+        if (strategy.params.some((p) => p.name === 'model') && strategies[si]!.prepare) {
+          const { randomSignalBaseline } = await import('../ml/baselines.js');
+          const rb = randomSignalBaseline(spec, result, metrics.totalReturnPct);
+          mlBaselines.push({ run: id, strategy: strategy.name, symbol, totalReturnPct: metrics.totalReturnPct, buyHoldReturnPct: metrics.buyHoldReturnPct, randomSignals: rb });
+        }
       }
     }
 
     if (args.tradesCsv) writeTradesCsv(args.tradesCsv, runs.map((r) => ({ runId: r.id, trades: r.trades })));
-    output(ctx, { runs: runs.map(runJson) }, () => {
+    output(ctx, mlBaselines.length > 0 ? { runs: runs.map(runJson), mlBaselines } : { runs: runs.map(runJson) }, () => {
       const opts = { trades: args.trades, charts: args.charts, columns: columns() };
       const text = runs.length === 1 ? runReport(runs[0]!, opts) : comparisonReport(runs, opts);
-      return args.tradesCsv ? `${text}\n\nTrades written to ${args.tradesCsv}` : text;
+      const base = mlBaselines.map((b) => {
+        const r = b.randomSignals;
+        const rnd = r
+          ? `random signals at the same trade rate (${r.seeds} seeds) median ${r.medianReturnPct.toFixed(2)}%, mean ${r.meanReturnPct.toFixed(2)}% — the model beat ${Math.round(r.beatenShare * 100)}% of them`
+          : 'random signals: no trades to match';
+        return `\nBaselines for #${b.run} ${b.strategy} ${b.symbol}, net of fees: strategy ${b.totalReturnPct.toFixed(2)}%, buy-and-hold ${b.buyHoldReturnPct === null ? '—' : `${b.buyHoldReturnPct.toFixed(2)}%`}, ${rnd}`;
+      });
+      const all = base.length > 0 ? `${text}\n${base.join('\n')}` : text;
+      return args.tradesCsv ? `${all}\n\nTrades written to ${args.tradesCsv}` : all;
     });
     if (lookaheadFailures > 0) {
       const failed = runs.filter((r) => r.lookahead && r.lookahead.differences.length > 0);

@@ -115,6 +115,22 @@ describe('the shipped model in a backtest', () => {
     expect(run.params.model).toBe('mlp-btcusdt-1h-shipped');
     expect(run.metrics.trades).toBeGreaterThan(0);
     expect(r.stderr).not.toContain('IN-SAMPLE');
+    // Beside buy-and-hold and random signals at the same trade rate, net of fees.
+    const b = JSON.parse(r.stdout).mlBaselines[0];
+    expect(b.buyHoldReturnPct).toBe(run.metrics.buyHoldReturnPct);
+    expect(b.randomSignals.seeds).toBe(20);
+    expect(b.randomSignals.entryProbability).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('walk-forward retrains on past candles before each block and passes the lookahead check', async () => {
+    const r = await cli(['backtest', '--strategy', 'ml-classifier', '--symbol', 'BTC/USDT', '--timeframe', '1h', '--from', '2024-03-01', '--to', '2024-04-01', '--walk-forward', 'train=40d,test=16d,epochs=2', '--lookahead-check']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/walk-forward block 1\/2 \(2024-03-01 → 2024-03-17\)/);
+    expect(r.stderr).toMatch(/walk-forward block 2\/2/);
+    expect(r.stdout).toMatch(/Lookahead check .*passed/);
+    const bad = await cli(['backtest', '--strategy', 'ma-cross', '--symbol', 'BTC/USDT', '--timeframe', '1h', '--walk-forward', 'train=40d,test=16d']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--walk-forward: .*ma-cross has none/);
   }, 300_000);
 
   it('a backtest over the training span says so: in-sample', async () => {
