@@ -73,7 +73,7 @@ describe('built-in strategies', () => {
     })();
     expect(e).toBeInstanceOf(UserError);
     expect(e.where).toBe('--strategy');
-    expect(e.message).toBe('unknown strategy "nope"; available: ma-cross, rsi-macd, adaptive-ema, enhanced, bollinger-reversion, high-risk');
+    expect(e.message).toBe('unknown strategy "nope"; available: ma-cross, rsi-macd, adaptive-ema, enhanced, bollinger-reversion, high-risk, ml-classifier, ml-forecast');
   });
 });
 
@@ -100,7 +100,7 @@ describe('loadStrategies from the trader\'s folder', () => {
   });
 
   it('without a folder returns the built-ins only', async () => {
-    expect((await loadStrategies({ strategiesDir: null })).length).toBe(6);
+    expect((await loadStrategies({ strategiesDir: null })).length).toBe(8);
   });
 
   it('names the file and everything missing from an invalid module', async () => {
