@@ -9,6 +9,7 @@ import { benchTelegram } from './telegram.js';
 import { benchBacktestCommand, benchCacheCommands, benchFirstStart } from './commands.js';
 import { benchDaemon } from './daemon.js';
 import { benchOptimize } from './optimize.js';
+import { benchMl } from './ml.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -116,6 +117,23 @@ async function main(): Promise<void> {
       ]),
     );
     console.log(o.verdict);
+    console.log();
+  }
+
+  if (want('ml')) {
+    const ml = await benchMl();
+    console.log('## Machine learning (TensorFlow.js)');
+    console.log(
+      table([
+        ['what', 'figure'],
+        ['LSTM(32), 2,000 windows × 30 × 5, 2 epochs, wasm', `${f(ml.lstmWasm)} s`],
+        ['the same on the pure-JS cpu backend', `${f(ml.lstmCpu)} s (${f(ml.lstmCpu / ml.lstmWasm, 1)}× wasm)`],
+        [`retrain shipped ${ml.shipped.id} (${ml.shipped.epochs} epochs, ${ml.shipped.backend})`, `${f(ml.shipped.seconds)} s`],
+        ...ml.inference.map((x) => [`paper-mode inference per candle, ${x.strategy} (${x.model})`, `${f(x.msPerCandle, 2)} ms — goal < 20 ms: ${x.msPerCandle < 20 ? 'met' : 'NOT met'}`]),
+        [`one-year walk-forward backtest, monthly retraining (${ml.walkForward.blocks} models, exit ${ml.walkForward.code})`, `${f(ml.walkForward.seconds, 1)} s`],
+      ]),
+    );
+    console.log(`walk-forward command: ${ml.walkForward.command}`);
     console.log();
   }
 

@@ -18,7 +18,8 @@ import type { EngineApi, EngineSnapshot, FeedSink, FeedStatus, MarketFeed, Signa
 import type { StrategyRunner } from '../engine/strategy-runner.js';
 import { createSimulatedKernel } from '../backtest/run.js';
 import { backtestAndStore } from '../backtest/record.js';
-import type { Params, Strategy } from '../strategy/contract.js';
+import { prepareStrategy, type Params, type Strategy } from '../strategy/contract.js';
+import { prepareEnv } from '../ml/env.js';
 import { getStrategy, loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
 import { resolveParams } from '../strategy/params.js';
 import { validateConfig } from '../config/validate.js';
@@ -148,6 +149,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     id?: string,
     risk?: InstanceConfig['risk'],
   ): Promise<StrategyRunner> {
+    // ML strategies load their model here, once per instance (the same step backtest takes).
+    strategy = await prepareStrategy(strategy, params, prepareEnv(db, opts.dataDir, key.timeframe, (m) => logger.info({ strategy: strategy.name }, m)));
     const runnerId = id ?? uniqueId(makeInstanceId(strategy.name, key));
     const runner = kernel.addInstance({ id: runnerId, strategy, params, key, running }, by);
     kernel.risk.setInstanceRisk?.(runnerId, risk);

@@ -8,5 +8,6 @@ import { strategiesCommand } from './strategies.js';
 import { riskCommand } from './risk.js';
 import { attachCommand, statusCommand, stopCommand } from './engine.js';
 import { optimizeCommand } from './optimize.js';
+import { mlCommand } from './ml.js';
 
-export const commands: CommandModule<any, any>[] = [runCommand, backtestCommand, dataCommand, configCommand, strategiesCommand, riskCommand, attachCommand, statusCommand, stopCommand, optimizeCommand];
+export const commands: CommandModule<any, any>[] = [runCommand, backtestCommand, dataCommand, configCommand, strategiesCommand, riskCommand, attachCommand, statusCommand, stopCommand, optimizeCommand, mlCommand];

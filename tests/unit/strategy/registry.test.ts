@@ -51,9 +51,9 @@ async function userError(p: Promise<unknown>): Promise<UserError> {
 }
 
 describe('built-in strategies', () => {
-  it('are the seven shipped strategies, each a valid contract with a unique name', () => {
+  it('are the nine shipped strategies, each a valid contract with a unique name', () => {
     const list = builtinStrategies();
-    expect(list.map((s) => s.name)).toEqual(['ma-cross', 'rsi-macd', 'adaptive-ema', 'enhanced', 'bollinger-reversion', 'high-risk', 'ichimoku']);
+    expect(list.map((s) => s.name)).toEqual(['ma-cross', 'rsi-macd', 'adaptive-ema', 'enhanced', 'bollinger-reversion', 'high-risk', 'ichimoku', 'ml-classifier', 'ml-forecast']);
     for (const s of list) {
       expect(checkStrategy(s, s.name)).toBe(s);
       expect(isBuiltin(s)).toBe(true);
@@ -74,7 +74,7 @@ describe('built-in strategies', () => {
     })();
     expect(e).toBeInstanceOf(UserError);
     expect(e.where).toBe('--strategy');
-    expect(e.message).toBe('unknown strategy "nope"; available: ma-cross, rsi-macd, adaptive-ema, enhanced, bollinger-reversion, high-risk, ichimoku');
+    expect(e.message).toBe('unknown strategy "nope"; available: ma-cross, rsi-macd, adaptive-ema, enhanced, bollinger-reversion, high-risk, ichimoku, ml-classifier, ml-forecast');
   });
 });
 
@@ -101,7 +101,7 @@ describe('loadStrategies from the trader\'s folder', () => {
   });
 
   it('without a folder returns the built-ins only', async () => {
-    expect((await loadStrategies({ strategiesDir: null })).length).toBe(7);
+    expect((await loadStrategies({ strategiesDir: null })).length).toBe(9);
   });
 
   it('names the file and everything missing from an invalid module', async () => {

@@ -299,4 +299,26 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 50,
+    name: 'external series (ML inputs such as sentiment)',
+    // One row per published value: `time` is the period the value belongs to, `available_from` when it was
+    // known (a daily value counts from the end of its day), which is what features join on.
+    sql: `
+      CREATE TABLE external_series (
+        name TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        available_from INTEGER NOT NULL,
+        value REAL NOT NULL,
+        PRIMARY KEY (name, time)
+      ) WITHOUT ROWID;
+      CREATE TABLE external_series_sources (
+        name TEXT PRIMARY KEY,
+        file TEXT NOT NULL,
+        period_ms INTEGER NOT NULL,
+        imported_at INTEGER NOT NULL,
+        rows INTEGER NOT NULL
+      );
+    `,
+  },
 ];
