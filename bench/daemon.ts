@@ -121,7 +121,17 @@ function stats(ms: number[]): { candles: number; meanUs: number; p95Us: number }
   return { candles: s.length, meanUs: mean * 1000, p95Us: (s[Math.floor(s.length * 0.95)] ?? NaN) * 1000 };
 }
 
+/** The machine's floor for any command: `tradetui --help` from spawn to exit (node start, bundle load, yargs). */
+async function helpMs(): Promise<number> {
+  const t0 = performance.now();
+  const term = pty.spawn(process.execPath, [BIN, '--help'], { cols: 120, rows: 40, cwd: ROOT, env: process.env as Record<string, string> });
+  await new Promise<void>((r) => term.onExit(() => r()));
+  return performance.now() - t0;
+}
+
 export interface DaemonFigures {
+  /** `tradetui --help`, measured next to each attach, for the ratio on a noisy machine. */
+  helpMs: number[];
   attachFirstFrameMs: number[];
   bytesPerSecond: { replay: number; idle: number };
   perCandle: Array<{ viewers: number; candles: number; meanUs: number; p95Us: number }>;
@@ -134,7 +144,9 @@ export async function benchDaemon(seconds = 20): Promise<DaemonFigures> {
     // Replay at 1 candle/s: attach times, bytes to one viewer, candle time with 0, 1, 4 viewers.
     const engine = await startEngine(dir, 1);
     const attachFirstFrameMs: number[] = [];
+    const help: number[] = [];
     for (let i = 0; i < 3; i++) {
+      help.push(await helpMs());
       const v = attachTui(dir);
       attachFirstFrameMs.push(await v.firstFrameMs);
       v.kill();
@@ -171,7 +183,7 @@ export async function benchDaemon(seconds = 20): Promise<DaemonFigures> {
     const idle = (idleEngine.server.stats().bytesSent - b0) / ((performance.now() - w0) / 1000);
     v.kill();
     await idleEngine.stop();
-    return { attachFirstFrameMs, bytesPerSecond: { replay, idle }, perCandle };
+    return { helpMs: help, attachFirstFrameMs, bytesPerSecond: { replay, idle }, perCandle };
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(idleDir, { recursive: true, force: true });

@@ -18,6 +18,11 @@ const want = (name: string): boolean => !only || only.includes(name);
 const f = (n: number, digits = 2): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const rate = (n: number): string => (n >= 1e6 ? `${f(n / 1e6)} M/s` : n >= 1e3 ? `${f(n / 1e3)} k/s` : `${f(n)} /s`);
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
@@ -155,6 +160,8 @@ async function main(): Promise<void> {
       table([
         ['what', 'figure'],
         ['tradetui attach → first frame (3 runs)', d.attachFirstFrameMs.map((x) => `${f(x, 0)} ms`).join(', ')],
+        ['tradetui --help, spawn to exit, next to each', d.helpMs.map((x) => `${f(x, 0)} ms`).join(', ')],
+        ['attach first frame ÷ --help (median)', `${f(median(d.attachFirstFrameMs) / median(d.helpMs), 2)}×`],
         ['control socket → one TUI, 1 candle/s', `${f(d.bytesPerSecond.replay, 0)} B/s`],
         ['control socket → one TUI, idle engine', `${f(d.bytesPerSecond.idle, 0)} B/s`],
         ...d.perCandle.map((p) => [`engine time per candle, ${p.viewers} viewer${p.viewers === 1 ? '' : 's'} (${p.candles} candles)`, `mean ${f(p.meanUs, 0)} µs, p95 ${f(p.p95Us, 0)} µs, ${f(p.meanUs / base.meanUs, 2)}× no viewer`]),

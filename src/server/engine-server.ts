@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import type { EngineEvent } from '../core/events.js';
 import { errorMessage } from '../core/errors.js';
-import type { MarketKey } from '../core/candle.js';
+import { seriesSlice, type MarketKey } from '../core/candle.js';
 import type { EngineApi } from '../engine/ports.js';
 import type { Logger } from '../app/logger.js';
 import {
@@ -264,8 +264,15 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
       }
       case 'snapshot':
         return api.snapshot();
-      case 'candles':
-        return encodeSeries(api.candles(call.args[0] as MarketKey, call.args[1]));
+      case 'candles': {
+        const s = api.candles(call.args[0] as MarketKey, call.args[1]);
+        // `since`: the viewer holds the window up to that candle; send only what is newer
+        const since = call.args[2];
+        if (since === undefined) return encodeSeries(s);
+        let from = s.length;
+        while (from > 0 && s.time[from - 1]! > since) from--;
+        return encodeSeries(seriesSlice(s, from, s.length));
+      }
       case 'indicators':
         return encodeIndicators(api.indicators(call.args[0], call.args[1]));
       case 'trades':

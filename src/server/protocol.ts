@@ -40,7 +40,7 @@ const marketKey = z.object({ exchange: name, symbol: name, timeframe: name });
 export const callSchema = z.discriminatedUnion('method', [
   z.object({ type: z.literal('call'), id: z.number().int(), method: z.literal('send'), args: z.tuple([commandSchema]) }),
   z.object({ type: z.literal('call'), id: z.number().int(), method: z.literal('snapshot'), args: z.tuple([]) }),
-  z.object({ type: z.literal('call'), id: z.number().int(), method: z.literal('candles'), args: z.tuple([marketKey, limit]) }),
+  z.object({ type: z.literal('call'), id: z.number().int(), method: z.literal('candles'), args: z.union([z.tuple([marketKey, limit]), z.tuple([marketKey, limit, z.number()])]) }),
   z.object({ type: z.literal('call'), id: z.number().int(), method: z.literal('indicators'), args: z.tuple([name, limit]) }),
   z.object({
     type: z.literal('call'),

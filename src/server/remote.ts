@@ -63,6 +63,8 @@ export class RemoteEngine implements EngineApi {
   private readonly tradeCache = new Map<string, Cached<ClosedTrade[]>>();
   private readonly equityCache = new Map<number, Cached<Array<{ day: number; equity: number }>>>();
   private readonly updateListeners = new Set<() => void>();
+  /** Candle windows to load whole again (after a resync: what was missed is unknown). */
+  private readonly fullReload = new Set<string>();
   private closeReason: string | null = null;
   private saidBye = false;
   private resolveClosed!: (reason: string) => void;
@@ -183,7 +185,15 @@ export class RemoteEngine implements EngineApi {
       c = { value: other?.value ?? emptySeries(), stale: true, loading: false, market };
       this.candleCache.set(id, c);
     }
-    this.refresh(c, () => this.call<WireSeries>('candles', key, limit).then(decodeSeries));
+    const held = c.value;
+    const full = held.length === 0 || this.fullReload.has(id);
+    this.fullReload.delete(id);
+    // a window already held only needs the candles after its last one
+    this.refresh(c, () =>
+      full
+        ? this.call<WireSeries>('candles', key, limit).then(decodeSeries)
+        : this.call<WireSeries>('candles', key, limit, held.time[held.length - 1]!).then((w) => appendWindow(held, decodeSeries(w), limit)),
+    );
     return c.value;
   }
 
@@ -288,6 +298,7 @@ export class RemoteEngine implements EngineApi {
         this.tg = msg.telegram;
         if (msg.resync) {
           for (const m of [this.candleCache, this.indicatorCache, this.tradeCache, this.equityCache] as Array<Map<unknown, Cached<unknown>>>) for (const c of m.values()) c.stale = true;
+          for (const id of this.candleCache.keys()) this.fullReload.add(id);
           // alerts the dropped events carried: the view keeps alerts by id, so replaying the snapshot's is safe
           for (const alert of [...this.snap.alerts].reverse()) this.bus.emit({ type: 'alert', alert });
           this.notify();
@@ -322,4 +333,18 @@ export class RemoteEngine implements EngineApi {
     this.calls.clear();
     this.resolveClosed(this.closeReason);
   }
+}
+
+/** The last `limit` candles of `held` followed by `newer` (all later than held's last). */
+export function appendWindow(held: CandleSeries, newer: CandleSeries, limit: number): CandleSeries {
+  if (newer.length === 0) return held;
+  const n = Math.min(limit, held.length + newer.length);
+  const keep = n - Math.min(n, newer.length);
+  const out = emptySeries(n);
+  for (const f of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) {
+    out[f].set(held[f].subarray(held.length - keep, held.length), 0);
+    out[f].set(newer[f].subarray(newer.length - (n - keep), newer.length), keep);
+  }
+  out.length = n;
+  return out;
 }

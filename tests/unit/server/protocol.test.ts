@@ -68,3 +68,24 @@ describe('call validation', () => {
     expect(callSchema.safeParse({ type: 'call', id: 3, method: 'eval', args: [] }).success).toBe(false);
   });
 });
+
+describe('appendWindow', () => {
+  it('appends newer candles and keeps the last `limit`', async () => {
+    const { appendWindow } = await import('../../../src/server/remote.js');
+    const all = makeSeries(8, 100, 60_000);
+    const slice = (a: number, b: number) => ({
+      length: b - a,
+      time: all.time.slice(a, b),
+      open: all.open.slice(a, b),
+      high: all.high.slice(a, b),
+      low: all.low.slice(a, b),
+      close: all.close.slice(a, b),
+      volume: all.volume.slice(a, b),
+    });
+    const out = appendWindow(slice(0, 5), slice(5, 7), 5);
+    expect(Array.from(out.time)).toEqual(Array.from(all.time.slice(2, 7)));
+    expect(Array.from(out.close)).toEqual(Array.from(all.close.slice(2, 7)));
+    expect(appendWindow(slice(0, 2), slice(2, 3), 5).length).toBe(3);
+    expect(Array.from(appendWindow(slice(0, 2), slice(2, 8), 4).time)).toEqual(Array.from(all.time.slice(4, 8)));
+  });
+});
