@@ -8,12 +8,13 @@ import type { Candle, MarketKey } from '../core/candle.js';
 import { marketKeyString } from '../core/candle.js';
 import type { Actor, Command, CommandResult, InstanceInfo } from '../core/events.js';
 import { DAY_MS } from '../core/time.js';
-import type { ClosedTrade, Decision, ExitReason, Fill, Order, Position } from '../core/trading.js';
+import type { ClosedTrade, Decision, ExitReason, Fill, Order, OrderRequest, Position } from '../core/trading.js';
+import { clientOrderId, newOrder } from './execution.js';
 import type { Indicators } from '../strategy/indicators.js';
 import type { EventBus } from './bus.js';
 import { checkExit, updateAfterCandle } from './exits.js';
 import type { Portfolio } from './portfolio.js';
-import type { Broker, Clock } from './ports.js';
+import type { LegacyBroker as Broker, Clock } from './ports.js';
 import type { RiskLayer } from './risk/types.js';
 import { StrategyRunner, type InstanceSpec } from './strategy-runner.js';
 
@@ -197,8 +198,7 @@ export class Kernel {
     });
     this.riskEvent(r, c.time, verdict);
     if (verdict.verdict === 'rejected') return;
-    const order: Order = {
-      id: this.d.nextId('o'),
+    const order = this.order({
       instanceId: r.id,
       symbol: r.key.symbol,
       side: side === 'long' ? 'buy' : 'sell',
@@ -209,7 +209,7 @@ export class Kernel {
       reason: decision.reason,
       protection: verdict.protection,
       createdAt: c.time,
-    };
+    });
     this.entryProtection.set(order.id, verdict.protection);
     this.submit(order);
   }
@@ -223,8 +223,7 @@ export class Kernel {
   }
 
   private exitPosition(p: Position, type: 'market' | 'stop', price: number, exitReason: ExitReason, reason: string, time: number, urgent = false): void {
-    this.submit({
-      id: this.d.nextId('o'),
+    this.submit(this.order({
       instanceId: p.instanceId,
       symbol: p.symbol,
       side: p.side === 'long' ? 'sell' : 'buy',
@@ -237,7 +236,11 @@ export class Kernel {
       positionId: p.id,
       urgent,
       createdAt: time,
-    });
+    }));
+  }
+
+  private order(req: Omit<OrderRequest, 'id' | 'clientId'>): Order {
+    return newOrder({ ...req, id: this.d.nextId('o'), clientId: clientOrderId(req) });
   }
 
   private submit(order: Order): void {

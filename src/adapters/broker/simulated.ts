@@ -3,7 +3,7 @@
 // switch, manual close) fill at the last known price. Every fill pays adverse slippage and the fee rate
 // on its notional. Entries sized in quote get qty = quote / (price × (1 + fee)).
 import type { Fill, Order } from '../../core/trading.js';
-import type { Broker } from '../../engine/ports.js';
+import type { LegacyBroker as Broker } from '../../engine/ports.js';
 
 export interface SimulatedBrokerOptions {
   fee: number;
