@@ -125,6 +125,8 @@ export class FakeBinance {
   private prices = new Map<string, number>();
   private nextOrderId = 1000;
   private nextTradeId = 5000;
+  /** Called with each order request's parameters before it is processed (e.g. to look at the journal then). */
+  onOrderRequest: ((params: Record<string, string>) => void) | null = null;
   private lostReplies: Array<{ method: string; path: string; how: LostReply }> = [];
   private hanging = new Set<ServerResponse>();
 
@@ -367,6 +369,7 @@ export class FakeBinance {
   private privateRoute(method: string, path: string, q: Record<string, string>): unknown {
     if (path === '/api/v3/account' && method === 'GET') return this.account();
     if (path === '/api/v3/order' && method === 'POST') {
+      this.onOrderRequest?.(q);
       const r = this.place(q);
       return 'code' in r ? r : this.orderJson(r, 'full');
     }
