@@ -6,5 +6,6 @@ import { runCommand } from './run.js';
 import { configCommand } from './config.js';
 import { strategiesCommand } from './strategies.js';
 import { riskCommand } from './risk.js';
+import { balanceCommand, ordersCommand } from './live.js';
 
-export const commands: CommandModule<any, any>[] = [runCommand, backtestCommand, dataCommand, configCommand, strategiesCommand, riskCommand];
+export const commands: CommandModule<any, any>[] = [runCommand, backtestCommand, dataCommand, configCommand, strategiesCommand, riskCommand, balanceCommand, ordersCommand];

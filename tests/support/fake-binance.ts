@@ -192,7 +192,7 @@ export class FakeBinance {
 
   /** Requests to private order endpoints (place, cancel, query): what an opt-in must gate. */
   orderRequests(): RecordedRequest[] {
-    return this.requests.filter((r) => r.path === '/api/v3/order' || r.path === '/api/v3/openOrders' || r.path === '/api/v3/myTrades' || r.path === '/api/v3/account');
+    return this.requests.filter((r) => PRIVATE_ROUTES.has(r.path));
   }
 
   /** Orders placed (POST /api/v3/order accepted), by client id. */
@@ -387,6 +387,11 @@ export class FakeBinance {
     if (path === '/api/v3/openOrders' && method === 'GET') {
       if (q.symbol !== undefined && !this.files.has(q.symbol)) return { status: 400, code: -1121, msg: 'Invalid symbol.' };
       return [...this.orders.values()].filter((o) => isOpen(o.status) && (q.symbol === undefined || o.symbol === q.symbol)).map((o) => this.orderJson(o, 'query'));
+    }
+    if (path === '/api/v3/allOrders' && method === 'GET') {
+      if (!q.symbol) return { status: 400, code: -1102, msg: "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed." };
+      const limit = Math.min(1000, q.limit === undefined ? 500 : Number(q.limit));
+      return [...this.orders.values()].filter((o) => o.symbol === q.symbol).slice(-limit).map((o) => this.orderJson(o, 'query'));
     }
     if (path === '/api/v3/openOrders' && method === 'DELETE') {
       const open = [...this.orders.values()].filter((o) => isOpen(o.status) && o.symbol === q.symbol);
@@ -709,7 +714,7 @@ export class FakeBinance {
   }
 }
 
-const PRIVATE_ROUTES = new Set(['/api/v3/account', '/api/v3/order', '/api/v3/openOrders', '/api/v3/myTrades']);
+const PRIVATE_ROUTES = new Set(['/api/v3/account', '/api/v3/order', '/api/v3/openOrders', '/api/v3/allOrders', '/api/v3/myTrades']);
 
 function isOpen(status: FakeOrderStatus): boolean {
   return status === 'NEW' || status === 'PARTIALLY_FILLED';
