@@ -10,6 +10,8 @@ import { createLogger } from '../app/logger.js';
 import { attachOrStart, runEngineProcess } from '../server/daemon.js';
 import type { RemoteEngine } from '../server/remote.js';
 import { createContext, type CliContext, type GlobalArgs } from './context.js';
+import { liveOptIn } from '../live/opt-in.js';
+import type { Config } from '../config/schema.js';
 
 interface RunArgs extends GlobalArgs {
   headless?: boolean;
@@ -17,6 +19,8 @@ interface RunArgs extends GlobalArgs {
   feed?: 'replay' | 'exchange';
   ascii?: boolean;
   engineProcess?: boolean;
+  live?: boolean;
+  iUnderstandTheRisks?: boolean;
 }
 
 export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
@@ -30,6 +34,8 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .option('ascii', { type: 'boolean', describe: 'draw with ASCII only' })
       // what `tradetui` runs in the background: the engine with no screen and no output but its log
       .option('engine-process', { type: 'boolean', hidden: true })
+      .option('live', { type: 'boolean', describe: 'REAL orders on exchange.name with the API keys (see "Going live" in the README)' })
+      .option('i-understand-the-risks', { type: 'boolean', describe: 'with --live --headless: confirm real orders without a screen' })
       .example('$0', 'paper trading on the replay of shipped candles, in the TUI')
       .example('$0 --speed 20', 'replay 20 candles per second')
       .example('$0 --headless --json', 'run without a screen, JSON lines on stdout')
@@ -37,6 +43,11 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
   handler: async (args) => {
     if (args.speed !== undefined && !(args.speed > 0 && args.speed <= 1000)) throw new UserError('must be between 0 and 1000 candles per second', '--speed');
     const ctx = createContext(args);
+    const optIn = liveOptIn({ live: args.live, iUnderstandTheRisks: args.iUnderstandTheRisks, headless: args.headless }, ctx.config, { configSource: ctx.source });
+    if (optIn.live) {
+      await runLive(ctx.config, ctx.dataDir, ctx.json);
+      return;
+    }
     if (args.headless || args.engineProcess) {
       await runEngine(ctx, args);
       return;
@@ -121,4 +132,23 @@ export async function attachTui(engine: RemoteEngine, ctx: CliContext, ascii: bo
     process.stderr.write(`tradetui: lost the engine (${await engine.closed}); see ${logFile(ctx.dataDir)}. Start it again with: tradetui\n`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * Live start-up: the reconciliation every live session begins with, reported. The engine's live composition
+ * (kernel on the exchange broker) comes with the execution layer; until then --live stops here, having
+ * placed no order.
+ */
+async function runLive(config: Config, dataDir: string, json: boolean): Promise<void> {
+  const { startLiveSession } = await import('../live/start.js');
+  const session = await startLiveSession(config, dataDir, { warn: (m) => process.stderr.write(`tradetui: warning: ${m}\n`) });
+  const { report } = session;
+  session.db.close();
+  if (json) process.stdout.write(`${JSON.stringify({ type: 'reconcile', differences: report.unresolved }, null, 2)}\n`);
+  else {
+    process.stdout.write(`LIVE ${config.exchange.name}${config.exchange.sandbox ? ' (testnet)' : ''}: reconciled ${report.tradesScanned} trades, ${report.ordersChecked} journaled orders\n`);
+    for (const d of report.unresolved) process.stdout.write(`  #${d.id} ${d.kind}: ${d.summary}\n`);
+    if (report.unresolved.length === 0) process.stdout.write('  no differences\n');
+  }
+  throw new UserError('the live engine is not part of this build yet: start-up reconciliation ran, no order was placed', '--live');
 }

@@ -321,4 +321,63 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 45,
+    name: 'live order journal',
+    // The live broker's journal: a row per client order id, written BEFORE the request leaves (state
+    // 'sending' with the request's timestamp), so a crash or a lost reply is resolved by looking the id up,
+    // never by sending again. Fills are keyed by the exchange's trade id (booked once). live_cursor keeps the
+    // last trade seen per symbol for reconciliation; live_differences what it found and how each was resolved.
+    sql: `
+      CREATE TABLE live_orders (
+        client_id TEXT PRIMARY KEY,
+        order_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        side TEXT NOT NULL,
+        type TEXT NOT NULL,
+        amount REAL NOT NULL,
+        price REAL,
+        stop_price REAL,
+        position_id TEXT,
+        state TEXT NOT NULL,
+        exchange_id TEXT,
+        exchange_status TEXT,
+        filled REAL NOT NULL DEFAULT 0,
+        sent_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        last_error TEXT,
+        request TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX live_orders_open ON live_orders (state) WHERE state NOT IN ('done');
+      CREATE TABLE live_fills (
+        symbol TEXT NOT NULL,
+        trade_id TEXT NOT NULL,
+        client_id TEXT,
+        exchange_order_id TEXT,
+        side TEXT NOT NULL,
+        qty REAL NOT NULL,
+        price REAL NOT NULL,
+        fee REAL NOT NULL,
+        fee_currency TEXT,
+        time INTEGER NOT NULL,
+        PRIMARY KEY (symbol, trade_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE live_cursor (
+        symbol TEXT PRIMARY KEY,
+        last_trade_id TEXT NOT NULL,
+        last_trade_time INTEGER NOT NULL
+      );
+      CREATE TABLE live_differences (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        symbol TEXT,
+        summary TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        resolved_at INTEGER,
+        resolution TEXT
+      );
+    `,
+  },
 ];
