@@ -10,7 +10,7 @@ import { ensureSeeded } from '../data/seed.js';
 import { DEFAULT_FEATURES, parseFeatureList, isExternalFeature, type ExternalSeries } from '../ml/features.js';
 import { labelText, parseLabel, type LabelSpec } from '../ml/labels.js';
 import { MODEL_KIND_LIST, MODEL_KINDS, parseModelKind } from '../ml/models.js';
-import { checkModelId, cleanTemporary, deleteModel, findModel, listModels, newModelId, registryDirs, type Evaluation, type Metrics, type ModelEntry, type ModelMeta } from '../ml/registry.js';
+import { checkModelId, cleanTemporary, deleteModel, findModel, listModels, newModelId, registryDirs, type Evaluation, type Metrics, type ModelEntry } from '../ml/registry.js';
 import { readSeries } from '../ml/series.js';
 import { DEFAULT_TRAIN, type TrainSettings } from '../ml/train.js';
 import { useModelsDataDir } from '../ml/model-ids.js';
@@ -342,4 +342,3 @@ export const mlCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   handler: () => undefined,
 };
 
-export type { ModelMeta };
