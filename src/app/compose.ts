@@ -80,7 +80,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
   }
   const session = store.nextSession();
   let alertSeq = 0;
-  const kernel = createSimulatedKernel({ account: config.account, risk: config.risk, bus, now, idPrefix: `s${session}-`, restoreProtections: store.activeProtections() });
+  const kernel = createSimulatedKernel({
+    account: config.account,
+    risk: config.risk,
+    bus,
+    now,
+    idPrefix: `s${session}-`,
+    restoreProtections: store.activeProtections(),
+    // A broker report that arrives on its own (a live exchange) is a step like a candle.
+    atomic: (step) => (db.inTransaction ? step() : guarded(step)),
+  });
 
   const feedKind = opts.feed ?? config.paper.feed;
   const feed: AnyFeed =
@@ -229,7 +238,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
         step();
         const p = kernel.portfolio;
         store.saveAccount(p.cash, p.feesPaid, p.realisedPnl, now());
-        store.syncPending(kernel.pendingOrders().map((o) => o.id));
       });
     } catch (err) {
       logger.error({ err }, 'engine step failed; halting new entries');
@@ -319,7 +327,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
           result = kernel.handle(cmd);
           const p = kernel.portfolio;
           store.saveAccount(p.cash, p.feesPaid, p.realisedPnl, now());
-          store.syncPending(kernel.pendingOrders().map((o) => o.id));
         });
         logger.info({ command: cmd, result }, 'command');
         return result;

@@ -31,6 +31,11 @@ export interface KernelDeps {
   clock: Clock;
   nextId: (prefix: string) => string;
   allowShort: boolean;
+  /**
+   * Runs a broker report (update or fill) as one step: the app makes it one SQLite transaction with its
+   * events and the account. Reports from a simulated broker arrive inside a step already.
+   */
+  atomic?: (step: () => void) => void;
 }
 
 export type KernelState = 'running' | 'paused' | 'halted' | 'stopped';
@@ -59,7 +64,8 @@ export class Kernel {
   decisions = 0;
 
   constructor(private readonly d: KernelDeps) {
-    const events: BrokerEvents = { update: (u) => this.onOrderUpdate(u), fill: (f) => this.onBrokerFill(f) };
+    const atomic = d.atomic ?? ((step: () => void) => step());
+    const events: BrokerEvents = { update: (u) => atomic(() => this.onOrderUpdate(u)), fill: (f) => atomic(() => this.onBrokerFill(f)) };
     d.broker.connect(events);
     this.dayStartEquity = d.portfolio.equity();
   }
