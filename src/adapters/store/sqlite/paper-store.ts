@@ -46,6 +46,11 @@ export class PaperStore {
     return this.db.inTransaction ? fn() : this.db.transaction(fn)();
   }
 
+  /** Whether a transaction is open (a step is being applied). */
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
   load(): StoredState | null {
     const a = this.db.prepare('SELECT * FROM account WHERE id = 1').get() as Record<string, unknown> | undefined;
     if (!a) return null;
