@@ -53,8 +53,9 @@ export interface BrokerEvents {
   /** A status change (see OrderUpdate). `filled` comes after the order's last fill. */
   update(update: OrderUpdate): void;
   /**
-   * An execution of part or all of an order. The engine books each fill once: a fill whose `id` (or
-   * `tradeId`) it has already booked is ignored, so a broker may report the same trade twice safely.
+   * An execution of part or all of an order. The engine books each exchange trade once: a fill whose
+   * `tradeId` it has already booked on that order is ignored, so a broker may report the same trade twice
+   * safely. A fill without a trade id (simulated) is booked as given.
    * The first fill moves the order to partially_filled; only update({ status: 'filled' }) ends it.
    */
   fill(fill: Fill): void;
