@@ -31,6 +31,11 @@ export interface KernelDeps {
   clock: Clock;
   nextId: (prefix: string) => string;
   allowShort: boolean;
+  /**
+   * Runs a broker report (update or fill) as one step: the app makes it one SQLite transaction with its
+   * events and the account. Reports from a simulated broker arrive inside a step already.
+   */
+  atomic?: (step: () => void) => void;
 }
 
 export type KernelState = 'running' | 'paused' | 'halted' | 'stopped';
@@ -49,7 +54,7 @@ export class Kernel {
   private readonly runnersByKey = new WeakMap<MarketKey, StrategyRunner[]>();
   /** Orders not yet terminal, by id, in submission order. The records the views and the journal see. */
   private readonly working = new Map<string, Order>();
-  /** Ids of fills booked on working orders (a broker may report a trade twice). */
+  /** Exchange trade ids booked on working orders (a broker may report a trade twice). */
   private readonly bookedFills = new Map<string, Set<string>>();
   private dayStart = NaN;
   dayStartEquity: number;
@@ -59,7 +64,8 @@ export class Kernel {
   decisions = 0;
 
   constructor(private readonly d: KernelDeps) {
-    const events: BrokerEvents = { update: (u) => this.onOrderUpdate(u), fill: (f) => this.onBrokerFill(f) };
+    const atomic = d.atomic ?? ((step: () => void) => step());
+    const events: BrokerEvents = { update: (u) => atomic(() => this.onOrderUpdate(u)), fill: (f) => atomic(() => this.onBrokerFill(f)) };
     d.broker.connect(events);
     this.dayStartEquity = d.portfolio.equity();
   }
@@ -327,11 +333,14 @@ export class Kernel {
   private onBrokerFill(fill: Fill): void {
     const order = this.working.get(fill.orderId);
     if (!order) return this.brokerProblem(`fill ${fill.tradeId ?? fill.id} for unknown or finished order ${fill.orderId}`, fill.time);
-    let seen = this.bookedFills.get(order.id);
-    if (!seen) this.bookedFills.set(order.id, (seen = new Set()));
-    const key = fill.tradeId ?? fill.id;
-    if (seen.has(key)) return;
-    seen.add(key);
+    // Exchange fills carry a trade id and may be reported twice (a poll and a lookup): book each once.
+    // Simulated fills have none and are reported once; no set per order on the backtest path.
+    if (fill.tradeId !== undefined) {
+      let seen = this.bookedFills.get(order.id);
+      if (!seen) this.bookedFills.set(order.id, (seen = new Set()));
+      if (seen.has(fill.tradeId)) return;
+      seen.add(fill.tradeId);
+    }
     bookOnOrder(order, fill, currenciesOf(order.symbol).quote);
     this.applyFill(fill, order);
     this.emitOrder(order);

@@ -58,8 +58,9 @@ export interface BrokerEvents {
   /** A status change (see OrderUpdate). `filled` comes after the order's last fill. */
   update(update: OrderUpdate): void;
   /**
-   * An execution of part or all of an order. The engine books each fill once: a fill whose `id` (or
-   * `tradeId`) it has already booked is ignored, so a broker may report the same trade twice safely.
+   * An execution of part or all of an order. The engine books each exchange trade once: a fill whose
+   * `tradeId` it has already booked on that order is ignored, so a broker may report the same trade twice
+   * safely. A fill without a trade id (simulated) is booked as given.
    * The first fill moves the order to partially_filled; only update({ status: 'filled' }) ends it.
    */
   fill(fill: Fill): void;
@@ -88,7 +89,12 @@ export interface SubmitContext {
 export interface Broker {
   /** Where to report; the kernel calls this once, before any submit. */
   connect(events: BrokerEvents): void;
-  /** Hands over an order the engine has journaled as `submitted`. */
+  /**
+   * Hands over an order the engine has journaled as `submitted`. The journal's transaction commits when
+   * the engine's current step returns: an exchange broker must send nothing before submit() has returned
+   * (start the request asynchronously, e.g. after an await), so a crash can never leave a sent order that
+   * the journal does not know.
+   */
   submit(order: Readonly<Order>, context: SubmitContext): void;
   /** Asks for an order to be cancelled (the engine has moved it to `pending_cancel`). Fills may still come. */
   cancel(order: Readonly<Order>, reason: string): void;
