@@ -18,6 +18,7 @@ import type { EngineApi, EngineSnapshot, FeedSink, FeedStatus, MarketFeed, Signa
 import type { StrategyRunner } from '../engine/strategy-runner.js';
 import { createSimulatedKernel } from '../backtest/run.js';
 import { backtestAndStore } from '../backtest/record.js';
+import type { RiskState } from '../engine/risk/types.js';
 import type { Params, Strategy } from '../strategy/contract.js';
 import { getStrategy, loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
 import { resolveParams } from '../strategy/params.js';
@@ -188,6 +189,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       trades: stored.trades,
       state: stored.account.state === 'stopped' ? 'running' : stored.account.state,
     });
+    // Cooldowns, guards, their histories, the day's start and the drawdown peak (issue #9): after instances exist.
+    const riskState = store.loadRiskState();
+    if (riskState) kernel.risk.restoreState?.(riskState as RiskState);
   } else {
     for (const [n, inst] of config.paper.instances.entries()) {
       const where = `paper.instances.${n}`;
@@ -230,6 +234,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
         const p = kernel.portfolio;
         store.saveAccount(p.cash, p.feesPaid, p.realisedPnl, now());
         store.syncPending(kernel.pendingOrders().map((o) => o.id));
+        const risk = kernel.risk.snapshot?.();
+        if (risk) store.saveRiskState(risk, now());
       });
     } catch (err) {
       logger.error({ err }, 'engine step failed; halting new entries');
@@ -320,6 +326,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
           const p = kernel.portfolio;
           store.saveAccount(p.cash, p.feesPaid, p.realisedPnl, now());
           store.syncPending(kernel.pendingOrders().map((o) => o.id));
+          const risk = kernel.risk.snapshot?.();
+          if (risk) store.saveRiskState(risk, now());
         });
         logger.info({ command: cmd, result }, 'command');
         return result;

@@ -76,6 +76,20 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 11,
+    name: 'risk state',
+    // The risk layer's whole state (protections in force with their ends, stop-out and trade histories, the
+    // day's starting equity, the drawdown peak) as one JSON document, rewritten in every engine step's
+    // transaction, so a restart makes the same trades as an uninterrupted run.
+    sql: `
+      CREATE TABLE risk_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        state TEXT NOT NULL,
+        saved_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
     version: 20,
     name: 'paper trading state',
     // The paper (and later live) account as it stands after the last committed candle. Each candle, command
