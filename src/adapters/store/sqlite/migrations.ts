@@ -90,6 +90,16 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 12,
+    name: 'backtest cash and exposure curves',
+    // Beside the equity curve, each backtest keeps cash and gross exposure per candle (packed Float64 like
+    // equity_values) so --json can return the whole curve; older runs keep NULL.
+    sql: `
+      ALTER TABLE runs ADD COLUMN equity_cash BLOB;
+      ALTER TABLE runs ADD COLUMN equity_exposure BLOB;
+    `,
+  },
+  {
     version: 20,
     name: 'paper trading state',
     // The paper (and later live) account as it stands after the last committed candle. Each candle, command
