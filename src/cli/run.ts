@@ -13,6 +13,7 @@ interface RunArgs extends GlobalArgs {
   speed?: number;
   feed?: 'replay' | 'exchange';
   ascii?: boolean;
+  exitAtEnd?: boolean;
 }
 
 export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
@@ -21,6 +22,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
   builder: (y) =>
     y
       .option('headless', { type: 'boolean', describe: 'no TUI: one line per event on stdout (--json for JSON lines)' })
+      .option('exit-at-end', { type: 'boolean', describe: 'with --headless: exit 0 when the replay ends (default: keep the engine up until stopped)' })
       .option('speed', { type: 'number', describe: 'replay speed in candles per second (default from config: 2)' })
       .option('feed', { choices: ['replay', 'exchange'] as const, describe: 'replay cached candles, or live candles from exchange.name' })
       .option('ascii', { type: 'boolean', describe: 'draw with ASCII only' })
@@ -44,7 +46,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
     };
     const app = await createApp({ config: ctx.config, configSource: ctx.source, dataDir: ctx.dataDir, logger, speed: args.speed, feed: args.feed, onSeedFile });
     if (args.headless) {
-      await runHeadless(app, { json: ctx.json });
+      await runHeadless(app, { json: ctx.json, exitAtEnd: Boolean(args.exitAtEnd) });
       return;
     }
     const { runTui } = await tuiModule!;
