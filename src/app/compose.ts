@@ -188,6 +188,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       pendingOrders: stored.pendingOrders,
       trades: stored.trades,
       state: stored.account.state === 'stopped' ? 'running' : stored.account.state,
+      dayStart: store.dailyEquity(1)[0],
     });
     // Cooldowns, guards, their histories, the day's start and the drawdown peak (issue #9): after instances exist.
     const riskState = store.loadRiskState();
@@ -212,6 +213,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     candle(key, c) {
       guarded(() => {
         kernel.onCandle(key, c);
+        // The 'position updated' event precedes the mark at the close: store the mark itself (issue #9).
+        store.markPositions(key.symbol, c.close);
         for (const r of kernel.instances.values()) if (marketKeyString(r.key) === marketKeyString(key) && r.cursor >= 0) store.saveCursor(r.id, r.candles.time[r.cursor]!);
         store.saveDayEquity(Math.floor(c.time / DAY_MS) * DAY_MS, kernel.dayStartEquity);
       });

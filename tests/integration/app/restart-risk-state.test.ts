@@ -32,6 +32,9 @@ function protections(app: App): unknown[] {
   return app.db.prepare('SELECT name, scope, triggered_at FROM protection_events ORDER BY triggered_at, name, scope').all();
 }
 
+/** "Today" as the engine reports it after each candle: the day's starting equity, by candle time. */
+let dayStarts = new Map<number, number>();
+
 /** Starts the app; resolves after `candles` candles (or the replay's end) with whether the replay ended. */
 async function runFor(app: App, candles: number): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
@@ -43,7 +46,8 @@ async function runFor(app: App, candles: number): Promise<boolean> {
       // Stop between steps, like a crash between two committed transactions.
       setImmediate(() => resolve(ended));
     };
-    app.bus.on('candle', () => {
+    app.bus.on('candle', (e) => {
+      dayStarts.set(e.candle.time, app.snapshot().dayStartEquity);
       if (++n >= candles) finish(false);
     });
     app.bus.on('feed', (e) => {
@@ -54,12 +58,14 @@ async function runFor(app: App, candles: number): Promise<boolean> {
 }
 
 describe('restart restores the whole risk state', () => {
-  it('a replay restarted every 60 candles equals the uninterrupted one trade for trade, quantities included', async () => {
+  it('a replay restarted every 60 candles equals the uninterrupted one trade for trade, quantities included, and today\'s P&L base too', async () => {
     const straightDir = tempDir();
     const straight = await createApp({ config, dataDir: straightDir, logger: createLogger(null) });
     expect(await runFor(straight, Infinity)).toBe(true);
     const expected = trades(straight);
     const expectedProtections = protections(straight);
+    const expectedDayStarts = dayStarts;
+    dayStarts = new Map();
     await straight.stop();
     // The run exercises what must survive: several protections fire, and trades close by stop-loss.
     const names = new Set(expectedProtections.map((p) => (p as { name: string }).name));
@@ -74,6 +80,9 @@ describe('restart restores the whole risk state', () => {
       if (ended) {
         expect(trades(app)).toEqual(expected);
         expect(protections(app)).toEqual(expectedProtections);
+        // "today" P&L neither resets nor shifts across restarts: the day's starting equity is restored.
+        const diff = [...expectedDayStarts].filter(([t, v]) => dayStarts.get(t) !== v).map(([t, v]) => [new Date(t).toISOString(), v, dayStarts.get(t)]);
+        expect(JSON.stringify(diff)).toBe("[]");
         await app.stop();
         break;
       }

@@ -136,6 +136,11 @@ export class PaperStore {
     this.db.prepare('UPDATE instances SET cursor_time = ? WHERE id = ?').run(time, instanceId);
   }
 
+  /** Marks the stored positions on `symbol` at a candle's close, as the kernel just did (restart sizes from it). */
+  markPositions(symbol: string, price: number): void {
+    this.db.prepare('UPDATE positions SET last_price = ? WHERE symbol = ?').run(price, symbol);
+  }
+
   /** The risk layer's state (RiskLayer.snapshot()), replaced in the current transaction. */
   saveRiskState(state: unknown, time: number): void {
     this.db.prepare('INSERT INTO risk_state (id, state, saved_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, saved_at = excluded.saved_at').run(JSON.stringify(state), time);
