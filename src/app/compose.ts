@@ -177,6 +177,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     candle(key, c) {
       persistence.guarded(() => {
         kernel.onCandle(key, c);
+        // The 'position updated' event precedes the mark at the close: store the mark itself (issue #9).
+        store.markPositions(key.symbol, c.close);
         for (const r of kernel.instances.values()) if (sameMarket(r.key, key) && r.cursor >= 0) store.saveCursor(r.id, r.candles.time[r.cursor]!);
         store.saveDayEquity(Math.floor(c.time / DAY_MS) * DAY_MS, kernel.dayStartEquity);
       });

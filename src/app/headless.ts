@@ -35,27 +35,39 @@ export function formatEventLine(e: EngineEvent): string | null {
   }
 }
 
-export async function runHeadless(app: App, opts: { json: boolean; out?: NodeJS.WritableStream }): Promise<void> {
+/**
+ * Runs the engine without a screen until SIGTERM/SIGINT. When a replay ends the engine stays up (Telegram and
+ * commands still answer) — nothing else may hold the event loop then, so a timer does: without it Node found
+ * the pending `finished` promise unsettled and exited with code 13, which a systemd unit restarted in a loop.
+ * `exitAtEnd` stops cleanly (exit 0) when the replay ends instead.
+ */
+export async function runHeadless(app: App, opts: { json: boolean; out?: NodeJS.WritableStream; exitAtEnd?: boolean }): Promise<void> {
   const out = opts.out ?? process.stdout;
-  app.bus.onAny((e) => {
-    if (opts.json) {
-      if (e.type !== 'equity' && !(e.type === 'position' && e.change === 'updated')) out.write(`${JSON.stringify(e)}\n`);
-      return;
-    }
-    const line = formatEventLine(e);
-    if (line) out.write(`${line}\n`);
-  });
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
     void app.stop();
   };
+  app.bus.onAny((e) => {
+    if (opts.json) {
+      if (e.type !== 'equity' && !(e.type === 'position' && e.change === 'updated')) out.write(`${JSON.stringify(e)}\n`);
+    } else {
+      const line = formatEventLine(e);
+      if (line) out.write(`${line}\n`);
+    }
+    if (opts.exitAtEnd && e.type === 'feed' && e.status === 'ended') setImmediate(stop);
+  });
+  const keepAlive = setInterval(() => {}, 1 << 30);
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  await app.start();
-  await app.finished;
-  await app.stop();
-  process.off('SIGTERM', stop);
-  process.off('SIGINT', stop);
+  try {
+    await app.start();
+    await app.finished;
+    await app.stop();
+  } finally {
+    clearInterval(keepAlive);
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+  }
 }

@@ -12,6 +12,7 @@ import type { PaperStore, StoredState } from '../adapters/store/sqlite/paper-sto
 import { instanceId as makeInstanceId, type Kernel } from '../engine/kernel.js';
 import type { MarketFeed } from '../engine/ports.js';
 import type { StrategyRunner } from '../engine/strategy-runner.js';
+import type { RiskState } from '../engine/risk/types.js';
 import { prepareStrategy, type Params, type Strategy } from '../strategy/contract.js';
 import { prepareEnv } from '../ml/env.js';
 import type { Db } from '../adapters/store/sqlite/db.js';
@@ -109,7 +110,11 @@ export async function restoreOrConfigure(
       pendingOrders: stored.pendingOrders,
       trades: stored.trades,
       state: stored.account.state === 'stopped' ? 'running' : stored.account.state,
+      dayStart: d.store.dailyEquity(1)[0],
     });
+    // Cooldowns, guards, their histories, the day's start and the drawdown peak (issue #9): after instances exist.
+    const riskState = d.store.loadRiskState();
+    if (riskState) kernel.risk.restoreState?.(riskState as RiskState);
     return;
   }
   for (const [n, inst] of config.paper.instances.entries()) {

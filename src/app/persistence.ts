@@ -29,8 +29,12 @@ export function createPersistence(deps: {
 }): Persistence {
   const { store, bus, logger, now } = deps;
   const saveAccount = (): void => {
-    const p = deps.kernel().portfolio;
+    const kernel = deps.kernel();
+    const p = kernel.portfolio;
     store.saveAccount(p.cash, p.feesPaid, p.realisedPnl, now());
+    // Cooldowns, guards, their histories and the drawdown peak survive a restart (issue #9).
+    const risk = kernel.risk.snapshot?.();
+    if (risk) store.saveRiskState(risk, now());
   };
   const tx = <T>(step: () => T): T =>
     store.tx(() => {

@@ -48,6 +48,8 @@ export function runPortfolioBacktest(spec: PortfolioSpec): PortfolioResult {
   const cursor = spec.markets.map(() => 0);
   const times: number[] = [];
   const equity: number[] = [];
+  const cash: number[] = [];
+  const exposure: number[] = [];
   let exposureCandles = 0;
   const c = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   const portfolio = kernel.portfolio;
@@ -78,6 +80,8 @@ export function runPortfolioBacktest(spec: PortfolioSpec): PortfolioResult {
       if (last) kernel.finish();
       times.push(t);
       equity.push(portfolio.equity());
+      cash.push(portfolio.cash);
+      exposure.push(portfolio.exposure());
       if (portfolio.positions.size > 0) exposureCandles++;
     }
   }
@@ -85,6 +89,8 @@ export function runPortfolioBacktest(spec: PortfolioSpec): PortfolioResult {
     trades: kernel.closedTrades,
     equityTimes: Float64Array.from(times),
     equity: Float64Array.from(equity),
+    cash: Float64Array.from(cash),
+    exposure: Float64Array.from(exposure),
     exposureCandles,
     feesPaid: portfolio.feesPaid,
     riskDecisions: { ...kernel.riskCounts },

@@ -425,6 +425,15 @@ export function tradeJson(t: ClosedTrade): Record<string, unknown> {
   };
 }
 
+/** One point per candle of the span: its open time, and equity, cash and gross exposure at its close. */
+export function equityCurveJson(run: Pick<StoredRun, 'equityTimes' | 'equity' | 'cash' | 'exposure'>): Array<{ time: string; equity: number; cash: number | null; exposure: number | null }> {
+  const out = new Array(run.equityTimes.length);
+  for (let i = 0; i < run.equityTimes.length; i++) {
+    out[i] = { time: iso(run.equityTimes[i]!), equity: run.equity[i]!, cash: run.cash ? run.cash[i]! : null, exposure: run.exposure ? run.exposure[i]! : null };
+  }
+  return out;
+}
+
 export function runJson(run: StoredRun): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: run.id,
@@ -440,6 +449,7 @@ export function runJson(run: StoredRun): Record<string, unknown> {
     trades: run.trades.map(tradeJson),
     protections: run.protections.map((p) => ({ ...p, triggeredAt: iso(p.triggeredAt), releasedAt: isoOrNull(p.releasedAt) })),
     riskDecisions: run.riskDecisions,
+    equityCurve: equityCurveJson(run),
   };
   if (run.lookahead) {
     out.lookahead = {

@@ -43,6 +43,9 @@ export interface BacktestResult {
   /** Candle open times from tradeFrom to the end, and equity at each candle's close. */
   equityTimes: Float64Array;
   equity: Float64Array;
+  /** Cash and gross exposure (notional of open positions at the close) at each of those candles. */
+  cash: Float64Array;
+  exposure: Float64Array;
   exposureCandles: number;
   feesPaid: number;
   riskDecisions: { accepted: number; resized: number; rejected: number };
@@ -89,6 +92,8 @@ export function runBacktest(spec: BacktestSpec): BacktestResult {
   const n = s.length - spec.tradeFrom;
   const equityTimes = new Float64Array(Math.max(0, n));
   const equity = new Float64Array(Math.max(0, n));
+  const cash = new Float64Array(Math.max(0, n));
+  const exposure = new Float64Array(Math.max(0, n));
   const portfolio = kernel.portfolio;
   let exposureCandles = 0;
   const c = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
@@ -105,6 +110,8 @@ export function runBacktest(spec: BacktestSpec): BacktestResult {
       if (i === s.length - 1) kernel.finish();
       equityTimes[j] = c.time;
       equity[j] = portfolio.equity();
+      cash[j] = portfolio.cash;
+      exposure[j] = portfolio.exposure();
       if (portfolio.positions.size > 0) exposureCandles++;
     }
   }
@@ -112,6 +119,8 @@ export function runBacktest(spec: BacktestSpec): BacktestResult {
     trades: kernel.closedTrades,
     equityTimes,
     equity,
+    cash,
+    exposure,
     exposureCandles,
     feesPaid: portfolio.feesPaid,
     riskDecisions: { ...kernel.riskCounts },

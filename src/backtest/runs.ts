@@ -50,6 +50,9 @@ export interface RunOutcome {
   trades: readonly ClosedTrade[];
   equityTimes: Float64Array;
   equity: Float64Array;
+  /** Cash and gross exposure per equity point (absent from older callers: stored as null). */
+  cash?: Float64Array;
+  exposure?: Float64Array;
   exposureCandles: number;
   feesPaid: number;
   riskDecisions: RiskDecisionCounts;
@@ -89,6 +92,9 @@ export interface StoredRun {
   trades: ClosedTrade[];
   equityTimes: Float64Array;
   equity: Float64Array;
+  /** Per equity point; null for runs stored before migration 12. */
+  cash: Float64Array | null;
+  exposure: Float64Array | null;
   exposureCandles: number;
   feesPaid: number;
   riskDecisions: RiskDecisionCounts;
@@ -123,6 +129,8 @@ interface RunRow {
   extra: string;
   equity_times: Buffer;
   equity_values: Buffer;
+  equity_cash: Buffer | null;
+  equity_exposure: Buffer | null;
 }
 
 interface TradeRow {
@@ -166,8 +174,8 @@ export function saveRun(db: Db, input: RunInput): number {
     lookahead: input.lookahead ?? null,
   };
   const insertRun = db.prepare(
-    `INSERT INTO runs (created_at, kind, strategy, exchange, symbol, timeframe, from_time, to_time, params, settings, metrics, extra, equity_times, equity_values)
-     VALUES (?, 'backtest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO runs (created_at, kind, strategy, exchange, symbol, timeframe, from_time, to_time, params, settings, metrics, extra, equity_times, equity_values, equity_cash, equity_exposure)
+     VALUES (?, 'backtest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertTrade = db.prepare(
     `INSERT INTO run_trades (run_id, seq, side, qty, entry_time, exit_time, entry_price, exit_price, pnl, pnl_pct, fees, exit_reason)
@@ -188,6 +196,8 @@ export function saveRun(db: Db, input: RunInput): number {
       JSON.stringify(extra),
       packFloat64(r.equityTimes),
       packFloat64(r.equity),
+      r.cash ? packFloat64(r.cash) : null,
+      r.exposure ? packFloat64(r.exposure) : null,
     );
     const id = Number(info.lastInsertRowid);
     r.trades.forEach((t, seq) => {
@@ -211,6 +221,8 @@ export function getRun(db: Db, id: number): StoredRun | null {
     trades: trades.map((t) => tradeOf(row, t)),
     equityTimes: unpackFloat64(row.equity_times),
     equity: unpackFloat64(row.equity_values),
+    cash: row.equity_cash ? unpackFloat64(row.equity_cash) : null,
+    exposure: row.equity_exposure ? unpackFloat64(row.equity_exposure) : null,
     exposureCandles: extra.exposureCandles ?? 0,
     feesPaid: extra.feesPaid ?? 0,
     riskDecisions: extra.riskDecisions ?? { accepted: 0, resized: 0, rejected: 0 },

@@ -21,6 +21,7 @@ interface RunArgs extends GlobalArgs {
   engineProcess?: boolean;
   live?: boolean;
   iUnderstandTheRisks?: boolean;
+  exitAtEnd?: boolean;
 }
 
 export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
@@ -29,6 +30,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
   builder: (y) =>
     y
       .option('headless', { type: 'boolean', describe: 'no TUI: the engine in the foreground, one line per event on stdout (--json for JSON lines); viewers may attach' })
+      .option('exit-at-end', { type: 'boolean', describe: 'with --headless: exit 0 when the replay ends (default: keep the engine up until stopped)' })
       .option('speed', { type: 'number', describe: 'replay speed in candles per second (default from config: 2)' })
       .option('feed', { choices: ['replay', 'exchange'] as const, describe: 'replay cached candles, or live candles from exchange.name' })
       .option('ascii', { type: 'boolean', describe: 'draw with ASCII only' })
@@ -84,7 +86,7 @@ async function runEngine(ctx: CliContext, args: RunArgs): Promise<void> {
   const outcome = await runEngineProcess({
     dataDir: ctx.dataDir,
     logger,
-    headless: args.engineProcess ? null : { json: ctx.json },
+    headless: args.engineProcess ? null : { json: ctx.json, exitAtEnd: Boolean(args.exitAtEnd) },
     createApp: () => createApp({ config: ctx.config, configSource: ctx.source, dataDir: ctx.dataDir, logger, speed: args.speed, feed: args.feed, onSeedFile }),
   });
   if (outcome === 'already-running') {

@@ -457,7 +457,7 @@ export class Kernel {
    * Puts back a stored account after a restart: cash, positions, orders still waiting for a fill and the
    * trades each instance closed. Instances must have been added first.
    */
-  restore(state: { cash: number; feesPaid: number; realisedPnl: number; positions: Position[]; pendingOrders: Order[]; trades: ClosedTrade[]; state: KernelState }): void {
+  restore(state: { cash: number; feesPaid: number; realisedPnl: number; positions: Position[]; pendingOrders: Order[]; trades: ClosedTrade[]; state: KernelState; dayStart?: { day: number; equity: number } }): void {
     const { portfolio, broker } = this.d;
     portfolio.cash = state.cash;
     portfolio.feesPaid = state.feesPaid;
@@ -477,7 +477,9 @@ export class Kernel {
       this.instances.get(t.instanceId)?.trades.push(t);
     }
     this.state = state.state;
-    this.dayStartEquity = portfolio.equity();
+    // The day's starting equity is state (issue #9): "today" must neither reset nor shift after a restart.
+    this.dayStartEquity = state.dayStart?.equity ?? portfolio.equity();
+    if (state.dayStart) this.dayStart = Math.floor(state.dayStart.day / DAY_MS);
   }
 
   /** End of a run: positions still open close at the last close with reason `end`. */

@@ -23,7 +23,7 @@ export interface EngineProcessOptions {
   logger: Logger;
   createApp(): Promise<App>;
   /** Foreground with one line per event on stdout (--headless), or null: a background engine, silent. */
-  headless: { json: boolean } | null;
+  headless: { json: boolean; exitAtEnd?: boolean } | null;
   /** Called once the socket accepts viewers (tests, benchmarks). */
   onListening?(server: EngineServer): void;
   frameMs?: number;
@@ -63,8 +63,8 @@ export async function runEngineProcess(opts: EngineProcessOptions): Promise<'sto
     process.on('SIGHUP', ignoreHangup);
     try {
       if (opts.headless) {
-        // runHeadless stops on SIGTERM/SIGINT and at the end of a replay; a viewer's stop ends its feed too
-        await runHeadless(app, { json: opts.headless.json });
+        // runHeadless stops on SIGTERM/SIGINT (and at the end of a replay with --exit-at-end); a viewer's stop ends its feed too
+        await runHeadless(app, { json: opts.headless.json, exitAtEnd: opts.headless.exitAtEnd });
       } else {
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);

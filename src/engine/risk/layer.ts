@@ -6,11 +6,11 @@ import type { CandleSeries } from '../../core/candle.js';
 import type { ProtectionEvent } from '../../core/events.js';
 import type { ClosedTrade } from '../../core/trading.js';
 import type { Indicators } from '../../strategy/indicators.js';
-import { ProtectionSet, type RuleName } from './protections.js';
+import { ProtectionSet, type ProtectionSetState, type RuleName } from './protections.js';
 import { computeRiskSeries } from './series.js';
 import { fmt, sizeEntry } from './sizing.js';
 import { planExits } from './stops.js';
-import type { EntryIntent, RiskLayer, RiskVerdict } from './types.js';
+import type { EntryIntent, RiskLayer, RiskState, RiskVerdict } from './types.js';
 
 /** What the exchange allows for a symbol (live: from ccxt's market; else the config's limits). */
 export interface MarketRules {
@@ -207,6 +207,27 @@ export class DefaultRiskLayer implements RiskLayer {
 
   halt(reason: string, time: number): void {
     this.account.halt(reason, time);
+  }
+
+  snapshot(): RiskState {
+    const instances: Record<string, ProtectionSetState> = {};
+    for (const [id, i] of this.instances) if (i.set) instances[id] = i.set.snapshot();
+    return { version: 1, account: this.account.snapshot(), instances };
+  }
+
+  /**
+   * Restores everything snapshot() saved. It supersedes the halts-only `restore` option: the history starts
+   * again from the protections in force (as after that option). An instance whose override no longer has its
+   * own protections (config changed) drops its saved set.
+   */
+  restoreState(state: RiskState): void {
+    if (state.version !== 1) throw new Error(`risk state version ${String(state.version)} is not supported`);
+    this.log.length = 0;
+    this.log.push(...this.account.restoreSnapshot(state.account));
+    for (const [id, saved] of Object.entries(state.instances)) {
+      const set = this.instances.get(id)?.set;
+      if (set) this.log.push(...set.restoreSnapshot(saved));
+    }
   }
 
   resume(time: number): void {

@@ -24,6 +24,24 @@ interface Occurrence {
 
 const MINUTE = 60_000;
 
+/**
+ * Everything a ProtectionSet knows, as plain JSON (NaN as null): stored after every engine step so a restart
+ * resumes the same cooldowns, guards, histories, day start and drawdown peak, and so makes the same trades.
+ */
+export interface ProtectionSetState {
+  active: Array<{ event: ProtectionEvent; until: number | null }>;
+  stopOuts: Array<{ time: number; symbol: string }>;
+  closed: Array<{ time: number; symbol: string; pnlPct: number }>;
+  lastTrigger: Array<[string, number]>;
+  day: number | null;
+  dayStartEquity: number | null;
+  lastEquity: number | null;
+  peak: number | null;
+}
+
+const toJson = (x: number): number | null => (Number.isNaN(x) ? null : x);
+const fromJson = (x: number | null | undefined): number => (x === null || x === undefined ? NaN : x);
+
 export interface ProtectionSink {
   /** A trigger was recorded (appended to history) or an occurrence released. */
   triggered(e: ProtectionEvent): void;
@@ -156,6 +174,34 @@ export class ProtectionSet {
   resume(time: number): void {
     for (const o of [...this.active]) this.release(o, time);
     if (!Number.isNaN(this.lastEquity)) this.peak = this.dayStartEquity = this.lastEquity;
+  }
+
+  snapshot(): ProtectionSetState {
+    return {
+      active: this.active.map((o) => ({ event: { ...o.event }, until: o.until })),
+      stopOuts: this.stopOuts.map((x) => ({ ...x })),
+      closed: this.closed.map((x) => ({ ...x })),
+      lastTrigger: [...this.lastTrigger],
+      day: toJson(this.day),
+      dayStartEquity: toJson(this.dayStartEquity),
+      lastEquity: toJson(this.lastEquity),
+      peak: toJson(this.peak),
+    };
+  }
+
+  /** Replaces the whole state with one from snapshot(); returns the active occurrences' events (now owned here). */
+  restoreSnapshot(s: ProtectionSetState): ProtectionEvent[] {
+    this.active.length = 0;
+    for (const o of s.active) this.active.push({ event: { ...o.event }, until: o.until });
+    this.stopOuts = s.stopOuts.map((x) => ({ ...x }));
+    this.closed = s.closed.map((x) => ({ ...x }));
+    this.lastTrigger.clear();
+    for (const [k, v] of s.lastTrigger) this.lastTrigger.set(k, v);
+    this.day = fromJson(s.day);
+    this.dayStartEquity = fromJson(s.dayStartEquity);
+    this.lastEquity = fromJson(s.lastEquity);
+    this.peak = fromJson(s.peak);
+    return this.active.map((o) => o.event);
   }
 
   /** Re-arms an occurrence stored before a restart (still active at `now`). */

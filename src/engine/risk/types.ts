@@ -5,6 +5,14 @@ import type { ProtectionEvent } from '../../core/events.js';
 import type { ClosedTrade, Decision, Position, PositionSide, Protection } from '../../core/trading.js';
 import type { StrategyRiskHints } from '../../strategy/contract.js';
 import type { RiskOverride } from '../../config/risk-schema.js';
+import type { ProtectionSetState } from './protections.js';
+
+/** The risk layer's whole state, plain JSON: the account's protections and each instance's own set. */
+export interface RiskState {
+  version: 1;
+  account: ProtectionSetState;
+  instances: Record<string, ProtectionSetState>;
+}
 
 export interface EntryIntent {
   instanceId: string;
@@ -66,6 +74,10 @@ export interface RiskLayer {
   resume(time: number): void;
   /** Kill switch: entries stay refused until resume (the kernel's `kill` command calls this). */
   halt?(reason: string, time: number): void;
+  /** Its whole state (protections in force with their ends, the histories behind them, day start, peak). */
+  snapshot?(): RiskState;
+  /** Restores a snapshot() taken before a restart; call after the instances' overrides are set. */
+  restoreState?(state: RiskState): void;
   /** Sets (or clears, with undefined) a strategy instance's partial override of the account's risk section. */
   setInstanceRisk?(instanceId: string, override: RiskOverride | undefined): void;
 }

@@ -143,7 +143,13 @@ describe('tradetui backtest human output and options', () => {
   it('--lookahead-check passes for a causal strategy and says so in the JSON', async () => {
     const res = await cli(['backtest', '--strategy', 'ma-cross', '--symbol', 'BTC/USDT', '--timeframe', '1d', '--from', '2022-01-01', '--to', '2023-01-01', '--lookahead-check', '--json']);
     expect(res.code, res.stderr).toBe(0);
-    const la = JSON.parse(res.stdout).runs[0].lookahead;
+    const run = JSON.parse(res.stdout).runs[0];
+    // The equity curve comes with the run: one point per candle of the span, with cash and exposure.
+    expect(run.equityCurve.length).toBe(365);
+    expect(run.equityCurve[0]).toEqual({ time: '2022-01-01T00:00:00.000Z', equity: expect.any(Number), cash: expect.any(Number), exposure: expect.any(Number) });
+    for (const p of run.equityCurve) expect(p.equity).toBeCloseTo(p.cash + p.exposure, 6);
+    expect(run.equityCurve.some((p: { exposure: number }) => p.exposure > 0)).toBe(true);
+    const la = run.lookahead;
     expect(la.passed).toBe(true);
     expect(la.checkedCuts).toBeGreaterThan(0);
     expect(la.guardedDecisions).toBeGreaterThan(365);

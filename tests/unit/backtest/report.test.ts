@@ -38,6 +38,8 @@ function run(id: number, symbol: string, equityValues: number[], trades: ClosedT
     trades,
     equityTimes,
     equity,
+    cash: Float64Array.from(equityValues, (v) => v / 2),
+    exposure: Float64Array.from(equityValues, (v) => v / 2),
     exposureCandles: 1,
     feesPaid: 2,
     riskDecisions: { accepted: 1, resized: 0, rejected: 0 },
@@ -128,7 +130,11 @@ describe('run report', () => {
 describe('run JSON', () => {
   it('carries the documented keys with ISO-8601 times and nulls for undefined ratios', () => {
     const j = runJson(run(5, 'BTC/USDT', [1000, 1000], []));
-    expect(Object.keys(j)).toEqual(['id', 'strategy', 'exchange', 'symbol', 'timeframe', 'from', 'to', 'params', 'initialBalance', 'metrics', 'trades', 'protections', 'riskDecisions']);
+    expect(Object.keys(j)).toEqual(['id', 'strategy', 'exchange', 'symbol', 'timeframe', 'from', 'to', 'params', 'initialBalance', 'metrics', 'trades', 'protections', 'riskDecisions', 'equityCurve']);
+    expect(j.equityCurve).toEqual([
+      { time: '2024-01-01T00:00:00.000Z', equity: 1000, cash: 500, exposure: 500 },
+      { time: '2024-01-01T01:00:00.000Z', equity: 1000, cash: 500, exposure: 500 },
+    ]);
     expect(j.from).toBe('2024-01-01T00:00:00.000Z');
     expect(j.to).toBe('2024-01-01T02:00:00.000Z');
     const m = j.metrics as Record<string, unknown>;

@@ -447,4 +447,28 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX order_events_order ON order_events (order_id, seq);
     `,
   },
+  {
+    version: 11,
+    name: 'risk state',
+    // The risk layer's whole state (protections in force with their ends, stop-out and trade histories, the
+    // day's starting equity, the drawdown peak) as one JSON document, rewritten in every engine step's
+    // transaction, so a restart makes the same trades as an uninterrupted run.
+    sql: `
+      CREATE TABLE risk_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        state TEXT NOT NULL,
+        saved_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 12,
+    name: 'backtest cash and exposure curves',
+    // Beside the equity curve, each backtest keeps cash and gross exposure per candle (packed Float64 like
+    // equity_values) so --json can return the whole curve; older runs keep NULL.
+    sql: `
+      ALTER TABLE runs ADD COLUMN equity_cash BLOB;
+      ALTER TABLE runs ADD COLUMN equity_exposure BLOB;
+    `,
+  },
 ];

@@ -141,6 +141,22 @@ export class PaperStore {
     this.db.prepare('UPDATE instances SET cursor_time = ? WHERE id = ?').run(time, instanceId);
   }
 
+  /** Marks the stored positions on `symbol` at a candle's close, as the kernel just did (restart sizes from it). */
+  markPositions(symbol: string, price: number): void {
+    this.db.prepare('UPDATE positions SET last_price = ? WHERE symbol = ?').run(price, symbol);
+  }
+
+  /** The risk layer's state (RiskLayer.snapshot()), replaced in the current transaction. */
+  saveRiskState(state: unknown, time: number): void {
+    this.db.prepare('INSERT INTO risk_state (id, state, saved_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, saved_at = excluded.saved_at').run(JSON.stringify(state), time);
+  }
+
+  /** The last saved risk state, or null (a fresh account, or one stored before migration 11). */
+  loadRiskState(): unknown {
+    const row = this.db.prepare('SELECT state FROM risk_state WHERE id = 1').pluck().get() as string | undefined;
+    return row === undefined ? null : JSON.parse(row);
+  }
+
   saveDayEquity(day: number, equity: number): void {
     this.db.prepare('INSERT OR IGNORE INTO equity_daily (day, equity) VALUES (?, ?)').run(day, equity);
   }
