@@ -6,5 +6,6 @@ import { runCommand } from './run.js';
 import { configCommand } from './config.js';
 import { strategiesCommand } from './strategies.js';
 import { riskCommand } from './risk.js';
+import { backupCommand } from './backup.js';
 
-export const commands: CommandModule<any, any>[] = [runCommand, backtestCommand, dataCommand, configCommand, strategiesCommand, riskCommand];
+export const commands: CommandModule<any, any>[] = [runCommand, backtestCommand, dataCommand, configCommand, strategiesCommand, riskCommand, backupCommand];
