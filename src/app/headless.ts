@@ -35,15 +35,31 @@ export function formatEventLine(e: EngineEvent): string | null {
   }
 }
 
-export async function runHeadless(app: App, opts: { json: boolean; out?: NodeJS.WritableStream }): Promise<void> {
+export async function runHeadless(app: Pick<App, 'bus' | 'db' | 'start' | 'stop' | 'finished'>, opts: { json: boolean; out?: NodeJS.WritableStream }): Promise<void> {
   const out = opts.out ?? process.stdout;
+  // Events are emitted inside the engine step's transaction: print them only once it has committed, so a
+  // kill mid-step never prints a fill that a restart then makes again under a new id.
+  let pending: string[] = [];
+  let flushScheduled = false;
+  const flush = (): void => {
+    flushScheduled = false;
+    if (app.db.open && app.db.inTransaction) return scheduleFlush();
+    if (pending.length > 0) out.write(pending.join(''));
+    pending = [];
+  };
+  const scheduleFlush = (): void => {
+    if (flushScheduled) return;
+    flushScheduled = true;
+    setImmediate(flush);
+  };
   app.bus.onAny((e) => {
-    if (opts.json) {
-      if (e.type !== 'equity' && !(e.type === 'position' && e.change === 'updated')) out.write(`${JSON.stringify(e)}\n`);
-      return;
-    }
-    const line = formatEventLine(e);
-    if (line) out.write(`${line}\n`);
+    let line: string | null;
+    if (opts.json) line = e.type !== 'equity' && !(e.type === 'position' && e.change === 'updated') ? JSON.stringify(e) : null;
+    else line = formatEventLine(e);
+    if (line === null) return;
+    pending.push(`${line}\n`);
+    if (app.db.open && app.db.inTransaction) scheduleFlush();
+    else flush();
   });
   let stopping = false;
   const stop = (): void => {
@@ -56,6 +72,7 @@ export async function runHeadless(app: App, opts: { json: boolean; out?: NodeJS.
   await app.start();
   await app.finished;
   await app.stop();
+  flush();
   process.off('SIGTERM', stop);
   process.off('SIGINT', stop);
 }
