@@ -41,8 +41,26 @@ export function formatEventLine(e: EngineEvent): string | null {
  * the pending `finished` promise unsettled and exited with code 13, which a systemd unit restarted in a loop.
  * `exitAtEnd` stops cleanly (exit 0) when the replay ends instead.
  */
-export async function runHeadless(app: App, opts: { json: boolean; out?: NodeJS.WritableStream; exitAtEnd?: boolean }): Promise<void> {
+export async function runHeadless(
+  app: Pick<App, 'bus' | 'db' | 'start' | 'stop' | 'finished'>,
+  opts: { json: boolean; out?: NodeJS.WritableStream; exitAtEnd?: boolean },
+): Promise<void> {
   const out = opts.out ?? process.stdout;
+  // Events are emitted inside the engine step's transaction: print them only once it has committed, so a
+  // kill mid-step never prints a fill that a restart then makes again under a new id.
+  let pending: string[] = [];
+  let flushScheduled = false;
+  const flush = (): void => {
+    flushScheduled = false;
+    if (app.db.open && app.db.inTransaction) return scheduleFlush();
+    if (pending.length > 0) out.write(pending.join(''));
+    pending = [];
+  };
+  const scheduleFlush = (): void => {
+    if (flushScheduled) return;
+    flushScheduled = true;
+    setImmediate(flush);
+  };
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -50,13 +68,14 @@ export async function runHeadless(app: App, opts: { json: boolean; out?: NodeJS.
     void app.stop();
   };
   app.bus.onAny((e) => {
-    if (opts.json) {
-      if (e.type !== 'equity' && !(e.type === 'position' && e.change === 'updated')) out.write(`${JSON.stringify(e)}\n`);
-    } else {
-      const line = formatEventLine(e);
-      if (line) out.write(`${line}\n`);
-    }
     if (opts.exitAtEnd && e.type === 'feed' && e.status === 'ended') setImmediate(stop);
+    let line: string | null;
+    if (opts.json) line = e.type !== 'equity' && !(e.type === 'position' && e.change === 'updated') ? JSON.stringify(e) : null;
+    else line = formatEventLine(e);
+    if (line === null) return;
+    pending.push(`${line}\n`);
+    if (app.db.open && app.db.inTransaction) scheduleFlush();
+    else flush();
   });
   const keepAlive = setInterval(() => {}, 1 << 30);
   process.once('SIGTERM', stop);
@@ -65,6 +84,7 @@ export async function runHeadless(app: App, opts: { json: boolean; out?: NodeJS.
     await app.start();
     await app.finished;
     await app.stop();
+    flush();
   } finally {
     clearInterval(keepAlive);
     process.off('SIGTERM', stop);

@@ -10,5 +10,6 @@ import { attachCommand, statusCommand, stopCommand } from './engine.js';
 import { optimizeCommand } from './optimize.js';
 import { mlCommand } from './ml.js';
 import { balanceCommand, ordersCommand } from './live.js';
+import { backupCommand } from './backup.js';
 
-export const commands: CommandModule<any, any>[] = [runCommand, backtestCommand, dataCommand, configCommand, strategiesCommand, riskCommand, attachCommand, statusCommand, stopCommand, optimizeCommand, mlCommand, balanceCommand, ordersCommand];
+export const commands: CommandModule<any, any>[] = [runCommand, backtestCommand, dataCommand, configCommand, strategiesCommand, riskCommand, attachCommand, statusCommand, stopCommand, optimizeCommand, mlCommand, balanceCommand, ordersCommand, backupCommand];

@@ -38,6 +38,11 @@ export const telegramSchema = z
     token: z.string().min(1).nullable().default(null),
     /** Only these chats get answers or may change anything. */
     allowedChatIds: z.array(z.number().int()).default([]),
+    /**
+     * Only these users may command or confirm, even inside an allowed group chat. null: the allowed private
+     * chats' ids (a private chat's id is its user's id), so in a group nobody may until users are listed.
+     */
+    allowedUserIds: z.array(z.number().int()).nullable().default(null),
     /** Bot API root; change it for a self-hosted Bot API server (tests use 127.0.0.1). */
     apiRoot: z.string().url().default('https://api.telegram.org'),
     /** IANA time zone for times in messages and the daily summary, e.g. Europe/Berlin. */
@@ -53,7 +58,7 @@ export const telegramSchema = z
         minSeverity: z.enum(SEVERITIES).default('info'),
         /** The feed must be down this long (seconds) before an alert goes out; a shorter blip is silent. */
         feedDownSeconds: z.number().min(0).max(86_400).default(60),
-        /** At most one security alert per stranger chat in this many seconds. */
+        /** At most one security alert in this many seconds over all strangers; the rest are summarised in the next. */
         securityIntervalSeconds: z.number().min(0).max(86_400).default(300),
       })
       .strict()

@@ -66,7 +66,7 @@ function asUserError(err: unknown, name: string): unknown {
   if (e?.code === 'Z_DATA_ERROR' || e?.code === 'Z_BUF_ERROR') return new UserError(`not a valid gzip file (${e.message})`, name);
   if (err instanceof CsvError) {
     const line = (err as CsvError & { lines?: number }).lines;
-    return new UserError(`invalid CSV: ${err.message}`, line ? `${name}:${line}` : name);
+    return new UserError(`invalid CSV: ${clip(err.message, 300)}`, line ? `${name}:${line}` : name);
   }
   return err;
 }
@@ -83,14 +83,14 @@ async function parseStream(input: Readable, stages: NodeJS.ReadWriteStream[], na
   const skipped: SkippedRow[] = [];
 
   const reject = (line: number, p: CandleProblem | SkippedRow): void => {
-    if (!opts.skipInvalid) throw new UserError(`${p.field} "${p.value}" ${p.reason}`, `${name}:${line}`);
-    skipped.push({ line, field: p.field, value: p.value, reason: p.reason });
+    if (!opts.skipInvalid) throw new UserError(`${p.field} "${clip(p.value)}" ${p.reason}`, `${name}:${line}`);
+    skipped.push({ line, field: p.field, value: clip(p.value), reason: p.reason });
   };
 
   const onRecord = (record: string[], line: number): void => {
     if (!header) {
       const got = record.map((f) => f.trim().toLowerCase()).join(',');
-      if (got !== CSV_HEADER) throw new UserError(`header must be "${CSV_HEADER}", found "${record.join(',')}"`, `${name}:${line}`);
+      if (got !== CSV_HEADER) throw new UserError(`header must be "${CSV_HEADER}", found "${clip(record.join(','))}"`, `${name}:${line}`);
       header = true;
       return;
     }
@@ -166,9 +166,18 @@ async function parseStream(input: Readable, stages: NodeJS.ReadWriteStream[], na
 const BLANK = /^\s*$/;
 const SPACE_DATE = /^(\d{4}-\d{2}-\d{2}) +(\d)/;
 
-/** A decimal field as a number; NaN when empty or not a number (Number('') would be 0). */
+/** A bad value as quoted in an error: at most `max` characters (a 50 MB junk field must not become the message). */
+export function clip(value: string, max = 100): string {
+  return value.length <= max ? value : `${value.slice(0, max)}… (${value.length.toLocaleString('en-US')} characters)`;
+}
+
+/** Number() also reads 0x69, 0b1 and 0o7; a price is written in decimal. */
+const NON_DECIMAL = /[xXbBoO]/;
+
+/** A finite decimal field as a number; NaN when empty, not a number, non-decimal or infinite (Number('') would be 0). */
 function num(s: string): number {
   const x = Number(s);
+  if (!Number.isFinite(x) || NON_DECIMAL.test(s)) return NaN;
   return x === 0 && BLANK.test(s) ? NaN : x;
 }
 

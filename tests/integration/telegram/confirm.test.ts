@@ -36,14 +36,15 @@ describe('telegram confirmations', () => {
     h = await harness({}, engine());
     const id = await question('/stop ma-cross');
     expect(h.engine.commands).toHaveLength(0);
-    const cq = h.tg.pushCallback(CHAT, id, buttonData(id, 'Confirm'), { id: 77, username: 'alice' });
+    // The tap comes from the user who asked (in a private chat, the chat's own user).
+    const cq = h.tg.pushCallback(CHAT, id, buttonData(id, 'Confirm'), { id: CHAT, username: 'alice' });
     await h.tg.waitFor(() => h.tg.edits.length === 1, 5_000, 'edit');
     expect(h.engine.commands).toEqual([{ type: 'stop', instanceId: 'ma-cross@binance:BTC/USDT:1h', by: 'telegram' }]);
     expect(stripTags(h.tg.edits[0]!.text)).toBe('✅ stop ma-cross@binance:BTC/USDT:1h: stop done');
     expect(h.tg.edits[0]!.messageId).toBe(id);
     expect(h.tg.callbackAnswers.map((a) => a.id)).toContain(cq);
     const [row] = new Audit(h.db).recent(1);
-    expect(row).toMatchObject({ chatId: CHAT, userId: 77, username: 'alice', command: 'stop', args: 'ma-cross', result: 'ok', message: 'stop done' });
+    expect(row).toMatchObject({ chatId: CHAT, userId: CHAT, username: 'alice', command: 'stop', args: 'ma-cross', result: 'ok', message: 'stop done' });
     expect(row!.time).toBeGreaterThan(0);
   });
 

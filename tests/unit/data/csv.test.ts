@@ -70,6 +70,9 @@ describe('candle CSV parsing', () => {
     ['negative volume', `${T0},1,2,0.5,1.5,-1`, 'volume', '-1'],
     ['infinite price', `${T0},Infinity,2,0.5,1.5,3`, 'open', 'Infinity'],
     ['zero price', `${T0},0,2,0.5,1.5,3`, 'open', '0'],
+    ['a hexadecimal price', `${T0},0x1,2,0.5,1.5,3`, 'open', '0x1'],
+    ['a binary price', `${T0},1,0b10,0.5,1.5,3`, 'high', '0b10'],
+    ['an octal volume', `${T0},1,2,0.5,1.5,0o7`, 'volume', '0o7'],
     ['a timestamp off the timeframe', `${T0 + 60_000},1,2,0.5,1.5,3`, 'timestamp', String(T0 + 60_000)],
     ['a timestamp that is not a date', `yesterday,1,2,0.5,1.5,3`, 'timestamp', 'yesterday'],
     ['a missing field', `${T0},1,2,0.5,1.5`, 'volume', `${T0},1,2,0.5,1.5`],
@@ -77,6 +80,14 @@ describe('candle CSV parsing', () => {
     const e = await failure(csv(`${T0 - H},1,2,0.5,1.5,3`, row));
     expect(e.where).toBe('c.csv:3');
     expect(e.message.startsWith(`${field} "${value}"`)).toBe(true);
+  });
+
+  it('quotes at most ~100 characters of a huge bad field', async () => {
+    const junk = 'z'.repeat(5_000_000);
+    const e = await failure(csv(`${T0 - H},1,2,0.5,1.5,3`, `${T0},${junk},2,0.5,1.5,3`));
+    expect(e.where).toBe('c.csv:3');
+    expect(e.message.length).toBeLessThan(200);
+    expect(e.message).toMatch(/^open "z{100}… \(5,000,000 characters\)" is not a number/);
   });
 
   it('rejects rows out of order', async () => {

@@ -18,6 +18,8 @@ export interface AuditEntry {
 export class Audit {
   private readonly insert;
   private readonly recentStmt;
+  private readonly pruneOld;
+  private readonly pruneExcess;
 
   constructor(db: Db) {
     this.insert = db.prepare(
@@ -26,6 +28,19 @@ export class Audit {
     this.recentStmt = db.prepare(
       'SELECT time, chat_id AS chatId, user_id AS userId, username, command, args, result, message FROM telegram_audit ORDER BY id DESC LIMIT ?',
     );
+    this.pruneOld = db.prepare("DELETE FROM telegram_audit WHERE result = 'denied' AND time < ?");
+    this.pruneExcess = db.prepare(
+      "DELETE FROM telegram_audit WHERE result = 'denied' AND id NOT IN (SELECT id FROM telegram_audit WHERE result = 'denied' ORDER BY id DESC LIMIT ?)",
+    );
+  }
+
+  /**
+   * Drops denied rows (strangers) older than `before` and beyond the newest `maxRows`; the rows of allowed
+   * users' commands are the trader's history and stay.
+   */
+  prune(before: number, maxRows: number): number {
+    const old = this.pruneOld.run(before).changes;
+    return old + this.pruneExcess.run(maxRows).changes;
   }
 
   record(e: AuditEntry): void {

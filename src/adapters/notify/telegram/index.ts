@@ -39,6 +39,68 @@ export interface StartTelegramOptions {
   now?: (() => number) | { now(): number };
 }
 
+/** Denied audit rows are kept this long and at most this many (strangers must not grow the table). */
+const AUDIT_DENIED_KEEP_MS = 30 * 86_400_000;
+const AUDIT_DENIED_MAX_ROWS = 10_000;
+/** Updates from strangers logged and audited one by one per window; the rest are counted. */
+const STRANGER_DETAILED_PER_WINDOW = 20;
+/** Distinct stranger chats remembered per window (counted beyond that as "at least"). */
+const STRANGER_CHATS_TRACKED = 10_000;
+
+/** Counts strangers' updates over one alert window, in bounded memory. */
+export class StrangerWindow {
+  private lastAlertAt = -Infinity;
+  private pendingSince: number | null = null;
+  private messages = 0;
+  private detailed = 0;
+  private readonly chats = new Set<number>();
+  private chatsOverflow = false;
+
+  constructor(private readonly intervalMs: number) {}
+
+  add(now: number, chatId: number | null): { detailed: boolean; alertFirst: boolean } {
+    if (now - this.lastAlertAt >= this.intervalMs && this.messages === 0) {
+      // Quiet since the last alert: this one is alerted at once, and opens a new window.
+      this.lastAlertAt = now;
+      this.detailed = 1;
+      return { detailed: true, alertFirst: true };
+    }
+    this.messages++;
+    this.pendingSince ??= now;
+    if (chatId !== null) {
+      if (this.chats.size < STRANGER_CHATS_TRACKED) this.chats.add(chatId);
+      else if (!this.chats.has(chatId)) this.chatsOverflow = true;
+    }
+    this.detailed++;
+    return { detailed: this.detailed <= STRANGER_DETAILED_PER_WINDOW, alertFirst: false };
+  }
+
+  /** When the counted updates are due to be summarised, or null when nothing waits. */
+  windowEnd(): number | null {
+    return this.messages > 0 ? Math.max(this.lastAlertAt + this.intervalMs, this.pendingSince ?? 0) : null;
+  }
+
+  flush(now: number): { text: string; messages: number; chats: number } | null {
+    if (this.messages === 0) return null;
+    const minutes = Math.max(1, Math.round((now - Math.min(this.lastAlertAt, this.pendingSince ?? now)) / 60_000));
+    const n = (x: number) => x.toLocaleString('en-US');
+    const chats = `${this.chatsOverflow ? 'at least ' : ''}${n(this.chats.size)} unknown chat${this.chats.size === 1 ? '' : 's'}`;
+    const out = { text: `ignored ${n(this.messages)} message${this.messages === 1 ? '' : 's'} from ${chats} in the last ${minutes} min`, messages: this.messages, chats: this.chats.size };
+    this.messages = 0;
+    this.detailed = 0;
+    this.pendingSince = null;
+    this.chats.clear();
+    this.chatsOverflow = false;
+    this.lastAlertAt = now;
+    return out;
+  }
+
+  /** Distinct chats held in memory now (for tests bounding memory). */
+  get trackedChats(): number {
+    return this.chats.size;
+  }
+}
+
 export interface TelegramHandle {
   stop(): Promise<void>;
   status(): TelegramStatus;
@@ -50,6 +112,8 @@ const KNOWN_CATEGORIES: ReadonlySet<string> = new Set(ALERT_CATEGORIES);
 interface Pending {
   token: string;
   chatId: number;
+  /** The user who asked: only they may confirm. */
+  userId: number | null;
   command: Command;
   name: string;
   args: string;
@@ -84,7 +148,8 @@ class TelegramService {
   private readonly sender: Sender;
   private readonly deriver: AlertDeriver;
   private readonly pending = new Map<string, Pending>();
-  private readonly lastSecurityAlert = new Map<number, number>();
+  private readonly allowedUsers: ReadonlySet<number>;
+  private readonly strangers: StrangerWindow;
   private unsubscribe: Array<() => void> = [];
   private feedTimer: NodeJS.Timeout | null = null;
   private summaryTimer: NodeJS.Timeout | null = null;
@@ -103,6 +168,9 @@ class TelegramService {
     const n = o.now;
     this.now = typeof n === 'function' ? n : n ? () => n.now() : Date.now;
     this.allowed = new Set(o.config.allowedChatIds);
+    // A private chat's id is its user's id (positive); groups have negative ids.
+    this.allowedUsers = new Set(o.config.allowedUserIds ?? o.config.allowedChatIds.filter((id) => id > 0));
+    this.strangers = new StrangerWindow(o.config.alerts.securityIntervalSeconds * 1000);
     this.outbox = new Outbox(o.db);
     this.audit = new Audit(o.db);
     this.health = new Health(o.config.downAfterMs, this.now);
@@ -180,6 +248,7 @@ class TelegramService {
     this.unsubscribe = [];
     if (this.feedTimer) clearTimeout(this.feedTimer);
     if (this.summaryTimer) clearTimeout(this.summaryTimer);
+    if (this.strangerTimer) clearTimeout(this.strangerTimer);
     this.pollAbort.abort();
     this.bot.stop();
     await this.polling;
@@ -298,11 +367,17 @@ class TelegramService {
   private setupBot(): void {
     const bot = this.bot;
     bot.catch((err) => this.log.error({ error: this.redact(errorMessage(err)) }, 'telegram: update handler failed'));
-    // The gate: only allowed chats reach any handler; others get no reply at all.
+    // The gate: only allowed users in allowed chats reach any handler; others get no reply at all.
     bot.use(async (ctx, next) => {
       const chatId = ctx.chatId;
-      if (chatId !== undefined && this.allowed.has(chatId)) return next();
-      this.onStranger(ctx);
+      const userId = ctx.from?.id;
+      const chatOk = chatId !== undefined && this.allowed.has(chatId);
+      if (chatOk && userId !== undefined && this.allowedUsers.has(userId)) {
+        // A command addressed to another bot in a shared chat (/pause@otherbot) is not ours.
+        if (this.addressedElsewhere(ctx.message?.text)) return;
+        return next();
+      }
+      this.onStranger(ctx, chatOk ? 'user not in telegram.allowedUserIds' : 'chat not in telegram.allowedChatIds');
     });
     bot.on('callback_query', (ctx) => this.onCallback(ctx));
     for (const name of COMMAND_NAMES) {
@@ -311,36 +386,73 @@ class TelegramService {
     bot.on('message', (ctx) => this.onText(ctx));
   }
 
-  private onStranger(ctx: Context): void {
+  /** `/cmd@name` where name is not this bot (or this bot's name is not known yet, so it cannot be ours for sure). */
+  private addressedElsewhere(text: string | undefined): boolean {
+    const m = /^\/\w+@(\w+)/.exec(text ?? '');
+    if (!m) return false;
+    const me = this.health.botUsername;
+    return !me || m[1]!.toLowerCase() !== me.toLowerCase();
+  }
+
+  /**
+   * Someone not allowed: no reply, ever. The first updates of each window are logged and audited, the rest
+   * only counted; one security alert per window over all strangers, summarising what was ignored since the
+   * last one, so a flood of distinct chats cannot flood the trader, the log, the table or memory.
+   */
+  private onStranger(ctx: Context, why: string): void {
     const chatId = ctx.chatId;
     const from = ctx.from;
     const text = ctx.message?.text ?? (ctx.callbackQuery ? `[button ${ctx.callbackQuery.data ?? ''}]` : '[update]');
-    this.log.warn(
-      { chatId: chatId ?? null, userId: from?.id ?? null, username: from?.username ?? null },
-      'telegram: ignored an update from a chat that is not allowed',
-    );
-    if (chatId === undefined) return;
     const now = this.now();
-    this.audit.record({
-      time: now,
-      chatId,
-      userId: from?.id ?? null,
-      username: from?.username ?? null,
-      command: text.split(/\s+/)[0] ?? '',
-      args: '',
-      result: 'denied',
-      message: 'chat not in telegram.allowedChatIds',
-    });
-    const last = this.lastSecurityAlert.get(chatId);
-    if (last !== undefined && now - last < this.cfg.alerts.securityIntervalSeconds * 1000) return;
-    this.lastSecurityAlert.set(chatId, now);
-    const who = from ? `${from.username ? `@${from.username}` : from.first_name} (user ${from.id})` : 'unknown user';
-    this.raise({
-      severity: 'warn',
-      category: 'security',
-      message: `Telegram: ignored a message from chat ${chatId}, ${who}, which is not in telegram.allowedChatIds`,
-      data: { chatId, userId: from?.id ?? null, username: from?.username ?? null },
-    });
+    const seen = this.strangers.add(now, chatId ?? null);
+    if (seen.detailed) {
+      this.log.warn(
+        { chatId: chatId ?? null, userId: from?.id ?? null, username: from?.username ?? null, reason: why },
+        'telegram: ignored an update from a chat or user that is not allowed',
+      );
+      if (chatId !== undefined) {
+        this.audit.record({
+          time: now,
+          chatId,
+          userId: from?.id ?? null,
+          username: from?.username ?? null,
+          command: text.split(/\s+/)[0] ?? '',
+          args: '',
+          result: 'denied',
+          message: why,
+        });
+      }
+    }
+    if (seen.alertFirst) {
+      const who = from ? `${from.username ? `@${from.username}` : from.first_name} (user ${from.id})` : 'unknown user';
+      this.raise({
+        severity: 'warn',
+        category: 'security',
+        message: `Telegram: ignored a message from chat ${chatId ?? '?'}, ${who}: ${why}`,
+        data: { chatId: chatId ?? null, userId: from?.id ?? null, username: from?.username ?? null },
+      });
+    }
+    this.scheduleStrangerSummary();
+  }
+
+  private strangerTimer: NodeJS.Timeout | null = null;
+
+  /** At the end of the window, one alert (and one log line) for everything that was only counted. */
+  private scheduleStrangerSummary(): void {
+    if (this.strangerTimer || this.stopped) return;
+    const due = this.strangers.windowEnd();
+    if (due === null) return;
+    this.strangerTimer = setTimeout(() => {
+      this.strangerTimer = null;
+      const summary = this.strangers.flush(this.now());
+      if (summary) {
+        this.log.warn({ messages: summary.messages, chats: summary.chats }, `telegram: ${summary.text}`);
+        this.raise({ severity: 'warn', category: 'security', message: `Telegram: ${summary.text}`, data: { messages: summary.messages, chats: summary.chats } });
+      }
+      this.audit.prune(this.now() - AUDIT_DENIED_KEEP_MS, AUDIT_DENIED_MAX_ROWS);
+      if (this.strangers.windowEnd() !== null) this.scheduleStrangerSummary();
+    }, Math.max(0, due - this.now()));
+    this.strangerTimer.unref();
   }
 
   private async onCommand(name: string, args: string, ctx: Context): Promise<void> {
@@ -368,6 +480,7 @@ class TelegramService {
     this.pending.set(token, {
       token,
       chatId,
+      userId: ctx.from?.id ?? null,
       command: answer.command,
       name,
       args: args.trim(),
@@ -393,6 +506,11 @@ class TelegramService {
     const messageId = cq.message && 'message_id' in cq.message ? cq.message.message_id : undefined;
     if (!m || !p || p.chatId !== chatId) {
       await this.answerCallback(cq.id, 'This confirmation expired or was already used.');
+      return;
+    }
+    if (p.userId !== cq.from.id) {
+      // Another allowed member of the chat: the question belongs to whoever asked it.
+      await this.answerCallback(cq.id, 'Only the person who sent the command can confirm it.');
       return;
     }
     this.pending.delete(p.token);
@@ -428,9 +546,9 @@ class TelegramService {
       this.reply(chatId, 'Send /help for the commands.');
       return;
     }
-    // The latest confirmation asked in this chat.
+    // The latest confirmation this user asked in this chat.
     let p: Pending | undefined;
-    for (const q of this.pending.values()) if (q.chatId === chatId) p = q;
+    for (const q of this.pending.values()) if (q.chatId === chatId && q.userId === (ctx.from?.id ?? null)) p = q;
     if (!p) {
       this.reply(chatId, 'Nothing to confirm.');
       return;
