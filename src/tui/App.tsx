@@ -28,6 +28,12 @@ import { type UiAction, type UiState, initialUi, uiReducer } from './store/ui-st
 import type { ViewSnapshot, ViewStore } from './store/view-store.js';
 import type { FrameSink } from './screen-writer.js';
 import type { Theme } from './theme/theme.js';
+import type { ClosedTrade } from '../core/trading.js';
+import { TRADE_SORTS } from '../view/trades.js';
+import { tradesBody, visibleTrades } from './components/trades.js';
+
+/** Closed trades the history window reads (newest first from the store). */
+const TRADE_HISTORY_LIMIT = 5000;
 import { holds } from '../view/protections.js';
 import { detailsOf, goneText } from './details.js';
 
@@ -134,6 +140,14 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
       dispatch({ type: 'message', message: { text: result.message, severity: 'info' } });
     } else if (f) setFormNow(formRefused(f, result.message));
     else dispatch({ type: 'message', message: { text: result.message, severity: 'error' } });
+  };
+
+  const readTrades = (): ClosedTrade[] => {
+    try {
+      return api.trades({ limit: TRADE_HISTORY_LIMIT });
+    } catch {
+      return [];
+    }
   };
 
   const confirm = (title: string, lines: string[], commands: Command[]): void => dispatch({ type: 'overlay', overlay: { kind: 'confirm', title, lines, commands } });
@@ -320,6 +334,9 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         case 'help':
           dispatch({ type: 'overlay', overlay: { kind: 'help', scroll: 0 } });
           return;
+        case 'trades':
+          dispatch({ type: 'overlay', overlay: { kind: 'trades', index: 0, sort: 'exit', desc: true, filter: '', editing: false } });
+          return;
         default:
           return;
       }
@@ -388,6 +405,26 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         }
         case 'add':
           return;
+        case 'trades': {
+          if (o.editing) {
+            if (name === 'enter') dispatch({ type: 'overlay', overlay: { ...o, editing: false } });
+            else if (name === 'escape') dispatch({ type: 'overlay', overlay: { ...o, editing: false, filter: '', index: 0 } });
+            else if (name === 'backspace') dispatch({ type: 'overlay', overlay: { ...o, filter: o.filter.slice(0, -1), index: 0 } });
+            else if ([...name].length === 1 && name >= ' ') dispatch({ type: 'overlay', overlay: { ...o, filter: o.filter + name, index: 0 } });
+            return;
+          }
+          const b = lookup(name, ['trades']);
+          const n = visibleTrades(readTrades(), o).length;
+          if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
+          else if (b?.id === 'up' || b?.id === 'down') dispatch({ type: 'overlay', overlay: { ...o, index: Math.max(0, Math.min(n - 1, o.index + (b.id === 'up' ? -1 : 1))) } });
+          else if (b?.id === 'filter') dispatch({ type: 'overlay', overlay: { ...o, editing: true } });
+          else if (b?.id === 'sort-next') {
+            const sort = TRADE_SORTS[(TRADE_SORTS.indexOf(o.sort) + 1) % TRADE_SORTS.length]!;
+            // text columns read best A→Z, numbers largest first
+            dispatch({ type: 'overlay', overlay: { ...o, sort, desc: sort !== 'symbol' && sort !== 'strategy', index: 0 } });
+          } else if (b?.id === 'sort-reverse') dispatch({ type: 'overlay', overlay: { ...o, desc: !o.desc, index: 0 } });
+          return;
+        }
       }
     };
 
@@ -446,7 +483,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
     };
     const contentHeight = layout.height - 2;
     if (ui.overlay) {
-      out.push(...overlayLines(ui, form, view, theme, width, contentHeight));
+      out.push(...overlayLines(ui, form, view, theme, width, contentHeight, readTrades));
     } else if (layout.kind === 'grid') {
       // panes of one layout row side by side, each exactly its rect's width
       for (const row of layout.rows) {
@@ -488,6 +525,8 @@ function overlayScope(kind: NonNullable<UiState['overlay']>['kind'], form: AddFo
       return 'confirm';
     case 'symbol':
       return 'picker';
+    case 'trades':
+      return 'trades';
     case 'add':
       return form?.step === 'params' ? 'form' : form?.step === 'review' ? 'confirm' : 'picker';
     default:
@@ -495,7 +534,7 @@ function overlayScope(kind: NonNullable<UiState['overlay']>['kind'], form: AddFo
   }
 }
 
-function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, theme: Theme, width: number, height: number): Line[] {
+function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, theme: Theme, width: number, height: number, trades: () => ClosedTrade[]): Line[] {
   const o = ui.overlay!;
   const inner = width - 2;
   const innerH = height - 2;
@@ -533,6 +572,10 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
     case 'add':
       title = 'Add a strategy instance';
       body = form ? addFormBody(form, inner, innerH, theme) : [];
+      break;
+    case 'trades':
+      title = 'Trade history';
+      body = tradesBody(trades(), o, inner, innerH, theme);
       break;
   }
   return frame({ title, focused: true, width, height, theme, body: block(body, inner, innerH) }).map((l) => fit(l, width));

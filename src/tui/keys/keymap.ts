@@ -13,7 +13,7 @@ export const PANE_TITLES: Record<PaneId, string> = {
 };
 
 /** Where a binding applies: everywhere (no overlay), one pane, or one overlay (overlays claim keys first). */
-export type Scope = 'global' | PaneId | 'help' | 'confirm' | 'picker' | 'form' | 'info';
+export type Scope = 'global' | PaneId | 'help' | 'confirm' | 'picker' | 'form' | 'info' | 'trades';
 
 export type ActionId =
   | 'focus-next'
@@ -44,6 +44,10 @@ export type ActionId =
   | 'speed-down'
   | 'help'
   | 'page-up'
+  | 'trades'
+  | 'sort-next'
+  | 'sort-reverse'
+  | 'filter'
   | 'page-down'
   | 'quit'
   | 'confirm-yes'
@@ -82,6 +86,7 @@ export const KEYMAP: readonly Binding[] = [
   { id: 'pick-symbol', keys: ['/'], label: 'symbol', description: 'chart: pick the symbol', scope: 'global' },
   { id: 'speed-up', keys: ['+', '='], label: 'faster', description: 'replay: double the speed', scope: 'global', footer: false },
   { id: 'speed-down', keys: ['-', '_'], label: 'slower', description: 'replay: halve the speed', scope: 'global', footer: false },
+  { id: 'trades', keys: ['t'], label: 'trades', description: 'trade history: closed trades with P&L, fees and totals; sort and filter', scope: 'global' },
   { id: 'help', keys: ['?'], label: 'help', description: 'show every key', scope: 'global' },
   { id: 'quit', keys: ['q', 'ctrl-c'], label: 'quit', description: 'quit (the paper account and positions are saved)', scope: 'global' },
 
@@ -130,6 +135,13 @@ export const KEYMAP: readonly Binding[] = [
   { id: 'close-overlay', keys: ['escape', '?', 'q'], label: 'close', description: 'close help', scope: 'help' },
 
   { id: 'close-overlay', keys: ['escape', 'q', 'enter'], label: 'close', description: 'close', scope: 'info' },
+
+  { id: 'up', keys: ['up', 'k'], label: 'up', description: 'previous trade', scope: 'trades', footer: false },
+  { id: 'down', keys: ['down', 'j'], label: 'down', description: 'next trade', scope: 'trades', footer: false },
+  { id: 'filter', keys: ['/', 'f'], label: 'filter', description: 'filter by symbol, strategy, side or exit reason (Enter keeps, Esc clears)', scope: 'trades' },
+  { id: 'sort-next', keys: ['o'], label: 'sort', description: 'sort by the next column (exit time, P&L, P&L %, symbol, strategy, fees)', scope: 'trades' },
+  { id: 'sort-reverse', keys: ['O'], label: 'reverse', description: 'reverse the sort order', scope: 'trades' },
+  { id: 'close-overlay', keys: ['escape', 'q'], label: 'close', description: 'close the trade history', scope: 'trades' },
 ];
 
 /** Normalises Ink's (input, key) to one name: 'tab', 'shift-tab', 'up', 'enter', 'escape', 'ctrl-c', or the character. */

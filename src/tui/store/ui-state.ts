@@ -1,6 +1,7 @@
 // UI-only state (focus, selections, chart choice, overlay, message) as a reducer, separate from the engine view.
 import type { Command } from '../../core/events.js';
 import type { BacktestSummary } from '../api.js';
+import type { TradeSort } from '../../view/trades.js';
 import type { PaneId } from '../keys/keymap.js';
 import { PANES } from '../keys/keymap.js';
 
@@ -11,6 +12,8 @@ export type Overlay =
   | { kind: 'info'; title: string; lines: string[]; subject?: { pane: ListPane; key: string } }
   | { kind: 'symbol'; items: string[]; index: number }
   | { kind: 'add' }
+  /** Trade history: closed trades sorted and filtered; `editing` while the filter is being typed. */
+  | { kind: 'trades'; index: number; sort: TradeSort; desc: boolean; filter: string; editing: boolean }
   | { kind: 'backtest'; instanceId: string; status: 'running' | 'done' | 'error'; result?: BacktestSummary; error?: string };
 
 export interface Message {
