@@ -23,7 +23,7 @@ import { renderSignals } from './panes/signals.js';
 import { renderStrategies } from './panes/strategies.js';
 import type { PaneProps } from './panes/types.js';
 import { type AddForm, formKey, formRefused, newAddForm } from './store/add-form.js';
-import { chartMarket, isReplay, listKeys, positionsOf, selectedIndex, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
+import { chartMarket, isReplay, listKeys, positionsOf, selectedIndex, shownCount, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
 import { type UiAction, type UiState, initialUi, uiReducer } from './store/ui-state.js';
 import type { ViewSnapshot, ViewStore } from './store/view-store.js';
 import type { FrameSink } from './screen-writer.js';
@@ -184,7 +184,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         case 'up':
         case 'down': {
           if (ui.focus === 'chart') return;
-          const keys = listKeys(view, ui.focus);
+          const keys = listKeys(view, ui.focus, ui);
           const n = keys.length;
           const cur = selectedIndex(view, ui, ui.focus, keys);
           const next = Math.max(0, Math.min(n - 1, cur + (id === 'up' ? -1 : 1)));
@@ -334,6 +334,9 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         case 'help':
           dispatch({ type: 'overlay', overlay: { kind: 'help', scroll: 0 } });
           return;
+        case 'filter':
+          if (ui.focus !== 'chart') dispatch({ type: 'filter', pane: ui.focus, text: ui.filter[ui.focus], typing: true });
+          return;
         case 'trades':
           dispatch({ type: 'overlay', overlay: { kind: 'trades', index: 0, sort: 'exit', desc: true, filter: '', editing: false } });
           return;
@@ -344,7 +347,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
 
     const openDetails = (): void => {
       if (ui.focus === 'chart') return;
-      const keys = listKeys(view, ui.focus);
+      const keys = listKeys(view, ui.focus, ui);
       const key = keys[selectedIndex(view, ui, ui.focus, keys)];
       if (key === undefined) return;
       const subject = { pane: ui.focus, key };
@@ -442,6 +445,17 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
       return;
     }
     if (ui.overlay) return onOverlayKey(name);
+    if (ui.filtering) {
+      // typing a pane's filter: every printable key is text; Enter keeps the filter, Esc clears it
+      const pane = ui.filtering;
+      const text = ui.filter[pane];
+      if (name === 'enter') dispatch({ type: 'filter', pane, text, typing: false });
+      else if (name === 'escape') dispatch({ type: 'filter', pane, text: '', typing: false });
+      else if (name === 'backspace') dispatch({ type: 'filter', pane, text: text.slice(0, -1), typing: true });
+      else if (name === 'ctrl-c') onQuit();
+      else if ([...name].length === 1 && name >= ' ') dispatch({ type: 'filter', pane, text: text + name, typing: true });
+      return;
+    }
     const b = lookup(name, [ui.focus, 'global']);
     if (b) act(b.id, name);
   };
@@ -472,13 +486,13 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         .map((t) => [seg(t)]);
     }
     const width = cols;
-    const scopes: Scope[] = ui.overlay ? [overlayScope(ui.overlay.kind, form)] : [ui.focus, 'global'];
+    const scopes: Scope[] = ui.overlay ? [overlayScope(ui.overlay.kind, form)] : ui.filtering ? ['filtering'] : [ui.focus, 'global'];
     const out: Line[] = [fit(statusLine(view, theme, width), width)];
     const paneProps = (pane: PaneId, w: number, h: number): PaneProps => ({ api, view, ui, theme, width: Math.max(0, w - 2), height: Math.max(0, h - 2), focused: ui.focus === pane });
     const paneLines = (pane: PaneId, w: number, h: number): Line[] => {
       const body = RENDERERS[pane](paneProps(pane, w, h));
       const n = PANES.indexOf(pane) + 1;
-      const right = pane === 'chart' ? chartTitleRight(paneProps(pane, w, h)) : pane === 'positions' ? `${positionsOf(view).length} open` : undefined;
+      const right = pane === 'chart' ? chartTitleRight(paneProps(pane, w, h)) : filterTitle(view, ui, pane) ?? (pane === 'positions' ? `${positionsOf(view).length} open` : undefined);
       return frame({ title: `${n} ${PANE_TITLES[pane]}`, focused: ui.focus === pane, width: w, height: h, theme, body, right });
     };
     const contentHeight = layout.height - 2;
@@ -498,6 +512,16 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
     out.push(fit(footerLine(scopes, ui.message, theme, width), width));
     return out;
   }
+}
+
+/** A filtered list's title: the filter (with a cursor while typing) and how many rows match. */
+function filterTitle(view: ViewSnapshot, ui: UiState, pane: PaneId): string | undefined {
+  if (pane === 'chart') return undefined;
+  const text = ui.filter[pane];
+  const typing = ui.filtering === pane;
+  if (!text && !typing) return undefined;
+  const { shown, total } = shownCount(view, ui, pane);
+  return `/${text}${typing ? '_' : ''} ${shown} of ${total}`;
 }
 
 function charKey(ch: string): string {

@@ -38,6 +38,9 @@ export interface UiState {
   chart: { symbol: string | null; timeframe: string | null; mode: 'candles' | 'line'; pan: number };
   overlay: Overlay | null;
   message: Message | null;
+  /** Per list, the words its rows must contain (`/` in the pane); `filtering` while one is being typed. */
+  filter: Record<ListPane, string>;
+  filtering: ListPane | null;
 }
 
 export const initialUi: UiState = {
@@ -46,6 +49,8 @@ export const initialUi: UiState = {
   chart: { symbol: null, timeframe: null, mode: 'candles', pan: 0 },
   overlay: null,
   message: null,
+  filter: { strategies: '', positions: '', signals: '', alerts: '' },
+  filtering: null,
 };
 
 export type UiAction =
@@ -54,7 +59,8 @@ export type UiAction =
   | { type: 'select'; pane: ListPane; index: number; key: string | null }
   | { type: 'chart'; patch: Partial<UiState['chart']> }
   | { type: 'overlay'; overlay: Overlay | null }
-  | { type: 'message'; message: Message | null };
+  | { type: 'message'; message: Message | null }
+  | { type: 'filter'; pane: ListPane; text: string; typing: boolean };
 
 export function uiReducer(s: UiState, a: UiAction): UiState {
   switch (a.type) {
@@ -76,5 +82,7 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       return { ...s, overlay: a.overlay };
     case 'message':
       return s.message === a.message ? s : { ...s, message: a.message };
+    case 'filter':
+      return { ...s, filter: { ...s.filter, [a.pane]: a.text }, filtering: a.typing ? a.pane : null, selected: { ...s.selected, [a.pane]: { key: s.selected[a.pane].key, index: 0 } } };
   }
 }
