@@ -334,6 +334,9 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         case 'help':
           dispatch({ type: 'overlay', overlay: { kind: 'help', scroll: 0 } });
           return;
+        case 'maximise':
+          dispatch({ type: 'maximise', on: !ui.maximised });
+          return;
         case 'filter':
           if (ui.focus !== 'chart') dispatch({ type: 'filter', pane: ui.focus, text: ui.filter[ui.focus], typing: true });
           return;
@@ -498,6 +501,9 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
     const contentHeight = layout.height - 2;
     if (ui.overlay) {
       out.push(...overlayLines(ui, form, view, theme, width, contentHeight, readTrades));
+    } else if (ui.maximised) {
+      // the focused pane alone, over the whole content area (tabs or grid alike)
+      out.push(...block(paneLines(ui.focus, width, contentHeight), width, contentHeight));
     } else if (layout.kind === 'grid') {
       // panes of one layout row side by side, each exactly its rect's width
       for (const row of layout.rows) {

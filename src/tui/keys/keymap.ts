@@ -45,6 +45,7 @@ export type ActionId =
   | 'help'
   | 'page-up'
   | 'trades'
+  | 'maximise'
   | 'sort-next'
   | 'sort-reverse'
   | 'filter'
@@ -86,6 +87,7 @@ export const KEYMAP: readonly Binding[] = [
   { id: 'pick-symbol', keys: ['m'], label: 'market', description: 'chart: pick the symbol (also / in the chart pane)', scope: 'global' },
   { id: 'speed-up', keys: ['+', '='], label: 'faster', description: 'replay: double the speed', scope: 'global', footer: false },
   { id: 'speed-down', keys: ['-', '_'], label: 'slower', description: 'replay: halve the speed', scope: 'global', footer: false },
+  { id: 'maximise', keys: ['z'], label: 'zoom', description: 'maximise the focused pane to the whole screen; z again restores the layout', scope: 'global', footer: false },
   { id: 'trades', keys: ['t'], label: 'trades', description: 'trade history: closed trades with P&L, fees and totals; sort and filter', scope: 'global' },
   { id: 'help', keys: ['?'], label: 'help', description: 'show every key', scope: 'global' },
   { id: 'quit', keys: ['q', 'ctrl-c'], label: 'quit', description: 'quit (the paper account and positions are saved)', scope: 'global' },

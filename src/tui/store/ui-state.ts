@@ -41,6 +41,8 @@ export interface UiState {
   /** Per list, the words its rows must contain (`/` in the pane); `filtering` while one is being typed. */
   filter: Record<ListPane, string>;
   filtering: ListPane | null;
+  /** The focused pane fills the screen (z). */
+  maximised: boolean;
 }
 
 export const initialUi: UiState = {
@@ -51,6 +53,7 @@ export const initialUi: UiState = {
   message: null,
   filter: { strategies: '', positions: '', signals: '', alerts: '' },
   filtering: null,
+  maximised: false,
 };
 
 export type UiAction =
@@ -60,7 +63,8 @@ export type UiAction =
   | { type: 'chart'; patch: Partial<UiState['chart']> }
   | { type: 'overlay'; overlay: Overlay | null }
   | { type: 'message'; message: Message | null }
-  | { type: 'filter'; pane: ListPane; text: string; typing: boolean };
+  | { type: 'filter'; pane: ListPane; text: string; typing: boolean }
+  | { type: 'maximise'; on: boolean };
 
 export function uiReducer(s: UiState, a: UiAction): UiState {
   switch (a.type) {
@@ -82,6 +86,8 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       return { ...s, overlay: a.overlay };
     case 'message':
       return s.message === a.message ? s : { ...s, message: a.message };
+    case 'maximise':
+      return s.maximised === a.on ? s : { ...s, maximised: a.on };
     case 'filter':
       return { ...s, filter: { ...s.filter, [a.pane]: a.text }, filtering: a.typing ? a.pane : null, selected: { ...s.selected, [a.pane]: { key: s.selected[a.pane].key, index: 0 } } };
   }

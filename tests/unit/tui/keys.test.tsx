@@ -541,3 +541,19 @@ describe('add wizard keeps and checks input', () => {
     expect(screen()).toMatch(/fast\s+12\s/);
   });
 });
+
+describe('maximise', () => {
+  it('z maximises the focused pane to the whole screen and z restores the grid', async () => {
+    h = await mount({ cols: 120, rows: 40 });
+    await h.press('4');
+    expect(screen()).toContain('1 Chart');
+    await h.press('z');
+    const s = screen().split('\n');
+    expect(screen()).not.toContain('1 Chart');
+    expect(s[1]).toMatch(/^┌─ ▶ 4 Signals ─+.*┐$/);
+    expect([...s[1]!].length).toBe(120);
+    expect(s.at(-2)).toMatch(/^└─+┘$/);
+    await h.press('z');
+    expect(screen()).toContain('1 Chart');
+  });
+});
