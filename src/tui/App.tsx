@@ -3,6 +3,8 @@
 // The whole screen is composed here as styled lines (status bar, panes side by side, footer, overlays) and handed to
 // the frame sink (the ScreenWriter) after each commit; Ink hosts the React tree, reads keys and reports resizes, but
 // renders nothing itself, so a frame costs no text measuring or ANSI re-parsing.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import React, { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useInput, useStdout } from 'ink';
 import type { Command } from '../core/events.js';
@@ -30,6 +32,7 @@ import type { FrameSink } from './screen-writer.js';
 import type { Theme } from './theme/theme.js';
 import type { ClosedTrade } from '../core/trading.js';
 import { TRADE_SORTS } from '../view/trades.js';
+import { accountTradesCsv } from '../backtest/trades-csv.js';
 import { tradesBody, visibleTrades } from './components/trades.js';
 
 /** Closed trades the history window reads (newest first from the store). */
@@ -429,6 +432,19 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
             // text columns read best A→Z, numbers largest first
             dispatch({ type: 'overlay', overlay: { ...o, sort, desc: sort !== 'symbol' && sort !== 'strategy', index: 0 } });
           } else if (b?.id === 'sort-reverse') dispatch({ type: 'overlay', overlay: { ...o, desc: !o.desc, index: 0 } });
+          else if (b?.id === 'export') {
+            const list = visibleTrades(readTrades(), o);
+            if (list.length === 0) return say('no trades to export');
+            const stamp = new Date(view.now).toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+            const file = join(api.exportDir ?? process.cwd(), `tradetui-trades-${stamp}.csv`);
+            try {
+              writeFileSync(file, accountTradesCsv(list), { flag: 'wx' });
+              say(`wrote ${list.length} trade${list.length === 1 ? '' : 's'} to ${file}`, 'info');
+            } catch (err) {
+              const code = (err as NodeJS.ErrnoException).code;
+              say(code === 'EEXIST' ? `${file} exists; not overwritten (try again in a minute)` : `cannot write ${file}: ${code ?? String(err)}`, 'error');
+            }
+          }
           return;
         }
       }

@@ -46,6 +46,7 @@ export type ActionId =
   | 'page-up'
   | 'trades'
   | 'maximise'
+  | 'export'
   | 'sort-next'
   | 'sort-reverse'
   | 'filter'
@@ -151,6 +152,7 @@ export const KEYMAP: readonly Binding[] = [
   { id: 'filter', keys: ['/', 'f'], label: 'filter', description: 'filter by symbol, strategy, side or exit reason (Enter keeps, Esc clears)', scope: 'trades' },
   { id: 'sort-next', keys: ['o'], label: 'sort', description: 'sort by the next column (exit time, P&L, P&L %, symbol, strategy, fees)', scope: 'trades' },
   { id: 'sort-reverse', keys: ['O'], label: 'reverse', description: 'reverse the sort order', scope: 'trades' },
+  { id: 'export', keys: ['e'], label: 'export CSV', description: 'write the listed trades (filter and order as shown) to a CSV file', scope: 'trades' },
   { id: 'close-overlay', keys: ['escape', 'q'], label: 'close', description: 'close the trade history', scope: 'trades' },
 ];
 

@@ -86,3 +86,24 @@ describe('trade history', () => {
     expect(stripAnsi(screen())).toContain('no trade matches the filter');
   });
 });
+
+describe('trade history export', () => {
+  it('e writes the listed trades (as filtered) to a CSV any reader parses back, and never overwrites', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { parse } = await import('csv-parse/sync');
+    const dir = mkdtempSync(join(tmpdir(), 'tui-export-'));
+    await open(120, 40);
+    Object.assign(h.api, { exportDir: dir });
+    await h.press('/', 'e', 't', 'h', KEYS.enter, 'e');
+    const file = join(dir, 'tradetui-trades-20240313-1405.csv');
+    expect(stripAnsi(screen())).toContain(`wrote 1 trade to ${file}`);
+    const rows = parse(readFileSync(file, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    expect(rows).toEqual([
+      expect.objectContaining({ instance: 'rsi-macd@binance:ETH/USDT:1h', symbol: 'ETH/USDT', exit_time: '2023-12-30T12:00:00.000Z', pnl: '-104.6', fees: '4.6', exit_reason: 'stop_loss' }),
+    ]);
+    await h.press('e');
+    expect(stripAnsi(screen())).toContain('exists; not overwritten');
+  });
+});
