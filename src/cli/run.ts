@@ -24,6 +24,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .option('speed', { type: 'number', describe: 'replay speed in candles per second (default from config: 2)' })
       .option('feed', { choices: ['replay', 'exchange'] as const, describe: 'replay cached candles, or live candles from exchange.name' })
       .option('ascii', { type: 'boolean', describe: 'draw with ASCII only' })
+      .option('readonly', { type: 'boolean', describe: 'watch only: keys that trade or change the engine are refused' })
       .example('$0', 'paper trading on the replay of shipped candles, in the TUI')
       .example('$0 --speed 20', 'replay 20 candles per second')
       .example('$0 --headless --json', 'run without a screen, JSON lines on stdout')
@@ -53,6 +54,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       ascii: Boolean(args.ascii) || ctx.config.tui.ascii,
       noColor: process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '',
       logFile: logFile(ctx.dataDir),
+      readonly: Boolean(args.readonly),
     });
     await app.stop();
   },

@@ -16,7 +16,7 @@ import { frame } from './components/frame.js';
 import { type Line, block, fit, seg, wrapText } from './components/line.js';
 import { addFormBody, backtestBody, confirmBody, infoBody, listBody } from './components/overlays.js';
 import { money, paramsText, price, qty } from './format.js';
-import { type ActionId, type PaneId, type Scope, PANES, PANE_TITLES, keyName, lookup } from './keys/keymap.js';
+import { type ActionId, type PaneId, type Scope, MUTATING, PANES, PANE_TITLES, keyName, lookup } from './keys/keymap.js';
 import { MIN_COLS, MIN_ROWS, computeLayout, paneBeside } from './layout/layout.js';
 import { renderAlerts } from './panes/alerts.js';
 import { chartTitleRight, renderChart } from './panes/chart.js';
@@ -50,6 +50,8 @@ export interface AppProps {
   cols?: number;
   rows?: number;
   onQuit: () => void;
+  /** --readonly: watch only; every key that would trade or change the engine is refused. */
+  readonly?: boolean;
 }
 
 const RENDERERS: Record<PaneId, (p: PaneProps) => Line[]> = {
@@ -79,7 +81,7 @@ function useTerminalSize(fixedCols?: number, fixedRows?: number): { cols: number
   return size;
 }
 
-export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRows, onQuit }: AppProps): React.ReactElement | null {
+export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRows, onQuit, readonly = false }: AppProps): React.ReactElement | null {
   const view = useSyncExternalStore(store.subscribe, store.get);
   const [ui, setUi] = useState<UiState>(initialUi);
   const uiRef = useRef(ui);
@@ -164,6 +166,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
     const form = formRef.current;
 
     const act = (id: ActionId, name: string): void => {
+      if (readonly && MUTATING.has(id)) return say('read-only (--readonly): this screen only watches; start tradetui without --readonly to act');
       const inst = selectedInstance(view, ui);
       switch (id) {
         case 'quit':
@@ -506,7 +509,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
     }
     const width = cols;
     const scopes: Scope[] = ui.overlay ? [overlayScope(ui.overlay.kind, form)] : ui.filtering ? ['filtering'] : [ui.focus, 'global'];
-    const out: Line[] = [fit(statusLine(view, theme, width), width)];
+    const out: Line[] = [fit(statusLine(view, theme, width, readonly), width)];
     const paneProps = (pane: PaneId, w: number, h: number): PaneProps => ({ api, view, ui, theme, width: Math.max(0, w - 2), height: Math.max(0, h - 2), focused: ui.focus === pane });
     const paneLines = (pane: PaneId, w: number, h: number): Line[] => {
       const body = RENDERERS[pane](paneProps(pane, w, h));
@@ -531,7 +534,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
       out.push(fit(tabLine(ui.focus, theme, width), width));
       out.push(...block(paneLines(ui.focus, width, layout.contentHeight), width, layout.contentHeight));
     }
-    out.push(fit(footerLine(scopes, ui.message, theme, width), width));
+    out.push(fit(footerLine(scopes, ui.message, theme, width, readonly), width));
     return out;
   }
 }

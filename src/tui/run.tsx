@@ -19,6 +19,8 @@ export interface TuiOptions {
   noColor: boolean;
   /** Where console output and errors go while the TUI owns the screen. */
   logFile: string;
+  /** Watch only: keys that trade or change the engine are refused. */
+  readonly?: boolean;
 }
 
 export interface TuiStreams {
@@ -145,7 +147,7 @@ export async function runTui(app: EngineApi & { stop(): Promise<void>; start?():
     // Ink only hosts React, reads keys and relays resizes: its own tree is empty, and in debug mode it writes its
     // (empty) output straight to the ScreenWriter, which ignores it, instead of driving log-update's cursor moves.
     // Frames come at most maxFps per second from the ViewStore, plus one per key press.
-    ink = render(<App api={app as TuiApi} store={store} theme={theme} frames={screen} onQuit={() => quit()} />, {
+    ink = render(<App api={app as TuiApi} store={store} theme={theme} frames={screen} onQuit={() => quit()} readonly={opts.readonly ?? false} />, {
       stdin,
       stdout: screen as unknown as NodeJS.WriteStream,
       stderr,

@@ -221,8 +221,11 @@ export function bindingsFor(scope: Scope): Binding[] {
 }
 
 /** Footer entries: the focused pane's keys then the global ones (or the overlay's keys only). */
-export function footerBindings(scopes: readonly Scope[]): Binding[] {
+export function footerBindings(scopes: readonly Scope[], readonly = false): Binding[] {
   const out: Binding[] = [];
-  for (const s of scopes) for (const b of bindingsFor(s)) if (b.footer !== false && !out.some((o) => o.id === b.id)) out.push(b);
+  for (const s of scopes) for (const b of bindingsFor(s)) if (b.footer !== false && !(readonly && MUTATING.has(b.id)) && !out.some((o) => o.id === b.id)) out.push(b);
   return out;
 }
+
+/** Actions that change trading state; a read-only TUI (--readonly) refuses them and leaves them out of the footer. */
+export const MUTATING: ReadonlySet<ActionId> = new Set<ActionId>(['toggle-strategy', 'add-instance', 'close-position', 'kill', 'pause', 'resume', 'speed-up', 'speed-down', 'backtest']);
