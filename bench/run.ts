@@ -6,6 +6,10 @@ import { benchIndicators } from './indicators.js';
 import { benchBacktest } from './backtest.js';
 import { benchTui } from './tui.js';
 import { benchTelegram } from './telegram.js';
+import { benchBacktestCommand, benchCacheCommands, benchFirstStart } from './commands.js';
+import { benchDaemon } from './daemon.js';
+import { benchOptimize } from './optimize.js';
+import { benchMl } from './ml.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -13,6 +17,11 @@ const want = (name: string): boolean => !only || only.includes(name);
 
 const f = (n: number, digits = 2): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const rate = (n: number): string => (n >= 1e6 ? `${f(n / 1e6)} M/s` : n >= 1e3 ? `${f(n / 1e3)} k/s` : `${f(n)} /s`);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
@@ -54,6 +63,34 @@ async function main(): Promise<void> {
     console.log();
   }
 
+  if (want('commands')) {
+    const bt = benchBacktestCommand(quick ? 1 : 3);
+    const first = benchFirstStart(quick ? 1 : 3);
+    const years = quick ? 4 : 42;
+    const cache = benchCacheCommands(years, quick ? 1 : 3);
+    const ms = (n: number): string => `${f(n, 0)} ms`;
+    console.log(`## Whole commands (new node process each, best of ${quick ? 1 : 3})`);
+    console.log(
+      table([
+        ['command', 'one year of 1m', 'one day of 1m', 'marginal for the year', 'goal'],
+        [`backtest rsi-macd --json (${bt.candles.toLocaleString('en-US')} candles)`, ms(bt.yearMs), ms(bt.dayMs), ms(bt.yearMs - bt.dayMs), bt.yearMs - bt.dayMs < 1000 ? '< 1 s: met' : '< 1 s: NOT met'],
+        ['backtest rsi-macd (human report)', ms(bt.yearHumanMs), ms(bt.dayHumanMs), ms(bt.yearHumanMs - bt.dayHumanMs), bt.yearHumanMs - bt.dayHumanMs < 1000 ? '< 1 s: met' : '< 1 s: NOT met'],
+      ]),
+    );
+    console.log();
+    const own = cache.dataListMs - cache.baselineMs;
+    console.log(
+      table([
+        ['command', 'ms', 'own work (minus tradetui --version)', 'goal'],
+        ['data list, the very first command on a new data dir', ms(first.firstMs), ms(first.firstMs - cache.baselineMs), ''],
+        ['data list, the second command on it', ms(first.againMs), ms(first.againMs - cache.baselineMs), ''],
+        [`data list on a ${f(cache.cacheBytes / 1e9, 2)} GB cache (${cache.candles.toLocaleString('en-US')} candles)`, ms(cache.dataListMs), ms(own), own < 150 ? '< 150 ms: met' : '< 150 ms: NOT met'],
+        ['tradetui --version (node + bundle load)', ms(cache.baselineMs), '', ''],
+      ]),
+    );
+    console.log();
+  }
+
   if (want('telegram')) {
     const tg = await benchTelegram();
     console.log('## Telegram, through the real client against a local Bot API server');
@@ -70,12 +107,66 @@ async function main(): Promise<void> {
     console.log();
   }
 
+  if (want('optimize')) {
+    const o = await benchOptimize();
+    console.log(`## Optimisation: ma-cross over 5 years of BTC/USDT 1h (${o.candles.toLocaleString('en-US')} candles)`);
+    console.log(
+      table([
+        ['what', 'figure'],
+        [`trials/s on 1 job (${o.trials} trials, warmed pool)`, f(o.trialsPerSecond1, 1)],
+        [`trials/s on 2 jobs`, f(o.trialsPerSecond2, 1)],
+        ['2 jobs / 1 job (goal >= 1.7)', `${f(o.ratio, 2)}×`],
+        ['CPU per trial, all threads (1 job; load-independent)', `${f(o.cpuMsPerTrial, 1)} ms`],
+        ['one `tradetui backtest` of the span, whole command', `${f(o.backtestSeconds, 2)} s (${f(o.backtestSeconds * o.trialsPerSecond1, 0)} trials' time on 1 job)`],
+        [`full grid, ${o.gridTrials.toLocaleString('en-US')} trials + overfitting report, whole command, 2 jobs (goal < 60 s)`, `${f(o.gridSeconds, 1)} s — ${o.gridSeconds < 60 ? 'met' : 'NOT met'}`],
+      ]),
+    );
+    console.log(o.verdict);
+    console.log();
+  }
+
+  if (want('ml')) {
+    const ml = await benchMl();
+    console.log('## Machine learning (TensorFlow.js)');
+    console.log(
+      table([
+        ['what', 'figure'],
+        ['LSTM(32), 2,000 windows × 30 × 5, 2 epochs, wasm', `${f(ml.lstmWasm)} s`],
+        ['the same on the pure-JS cpu backend', `${f(ml.lstmCpu)} s (${f(ml.lstmCpu / ml.lstmWasm, 1)}× wasm)`],
+        [`retrain shipped ${ml.shipped.id} (${ml.shipped.epochs} epochs, ${ml.shipped.backend})`, `${f(ml.shipped.seconds)} s`],
+        ...ml.inference.map((x) => [`paper-mode inference per candle, ${x.strategy} (${x.model})`, `${f(x.msPerCandle, 2)} ms — goal < 20 ms: ${x.msPerCandle < 20 ? 'met' : 'NOT met'}`]),
+        [`one-year walk-forward backtest, monthly retraining (${ml.walkForward.blocks} models, exit ${ml.walkForward.code})`, `${f(ml.walkForward.seconds, 1)} s`],
+      ]),
+    );
+    console.log(`walk-forward command: ${ml.walkForward.command}`);
+    console.log();
+  }
+
   if (want('tui')) {
     const seconds = quick ? 10 : 60;
     const tui = await benchTui(seconds);
     console.log(`## TUI in a 120x40 pseudo-terminal (${seconds} s each)`);
-    console.log(table([['scenario', 'bytes/s', 'CPU %', 'start to first frame ms'], ...tui.map((t) => [t.scenario, f(t.bytesPerSecond, 0), f(t.cpuPct, 2), f(t.firstFrameMs, 0)])]));
-    console.log(`goals: replay < 2048 B/s and < 3% CPU; idle ~0 B/s and < 1% CPU; first frame < 1000 ms (first start on a new data dir imports the shipped candles once: ${f(tui[0]!.seedMs, 0)} ms)`);
+    console.log(table([['scenario', 'bytes/s', 'CPU %', 'first start to first frame ms'], ...tui.map((t) => [t.scenario, f(t.bytesPerSecond, 0), f(t.cpuPct, 2), f(t.firstFrameMs, 0)])]));
+    console.log('goals: replay < 2048 B/s and < 3% CPU; idle ~0 B/s and < 1% CPU; first frame of the very first start (new data dir) < 1000 ms');
+    console.log();
+  }
+
+  if (want('daemon')) {
+    const seconds = quick ? 5 : 20;
+    const d = await benchDaemon(seconds);
+    const base = d.perCandle[0]!;
+    console.log(`## Engine process and attached TUIs (replay at 1 candle/s, ${seconds} s per window)`);
+    console.log(
+      table([
+        ['what', 'figure'],
+        ['tradetui attach → first frame (3 runs)', d.attachFirstFrameMs.map((x) => `${f(x, 0)} ms`).join(', ')],
+        ['tradetui --help, spawn to exit, next to each', d.helpMs.map((x) => `${f(x, 0)} ms`).join(', ')],
+        ['attach first frame ÷ --help (median)', `${f(median(d.attachFirstFrameMs) / median(d.helpMs), 2)}×`],
+        ['control socket → one TUI, 1 candle/s', `${f(d.bytesPerSecond.replay, 0)} B/s`],
+        ['control socket → one TUI, idle engine', `${f(d.bytesPerSecond.idle, 0)} B/s`],
+        ...d.perCandle.map((p) => [`engine time per candle, ${p.viewers} viewer${p.viewers === 1 ? '' : 's'} (${p.candles} candles)`, `mean ${f(p.meanUs, 0)} µs, p95 ${f(p.p95Us, 0)} µs, ${f(p.meanUs / base.meanUs, 2)}× no viewer`]),
+      ]),
+    );
     console.log();
   }
 }

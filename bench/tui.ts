@@ -1,6 +1,7 @@
 // What the TUI costs over a slow link: bytes written per second and CPU % of the real `tradetui` binary in
 // a 120x40 pseudo-terminal, replaying at one candle per second and then on an idle screen, plus the time
-// from start to the first frame.
+// from start to the first frame. Each scenario starts on a new data directory: that is the very first start a
+// newcomer meets (the data dir is created from the seeded template).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,9 +23,8 @@ export interface TuiFigures {
   seconds: number;
   bytesPerSecond: number;
   cpuPct: number;
+  /** From spawning `tradetui` on a new data directory to its first frame. */
   firstFrameMs: number;
-  /** The one-time import of the shipped candles on a fresh data dir (not part of startup). */
-  seedMs: number;
 }
 
 async function measure(scenario: string, args: string[], seconds: number, config?: string): Promise<TuiFigures> {
@@ -37,11 +37,6 @@ async function measure(scenario: string, args: string[], seconds: number, config
     extra.push('--config', file);
   }
   try {
-    // Seed the candle cache first: the first start ever imports the shipped candles (a few seconds, once).
-    const seedStart = performance.now();
-    const seed = pty.spawn(process.execPath, [BIN, 'data', 'list', ...extra], { cols: 120, rows: 40, cwd: ROOT, env: { ...process.env, TRADETUI_DATA_DIR: dataDir, XDG_CONFIG_HOME: cfgDir } as Record<string, string> });
-    await new Promise<void>((r) => seed.onExit(() => r()));
-    const seedMs = performance.now() - seedStart;
     const t0 = performance.now();
     const term = pty.spawn(process.execPath, [BIN, ...args, ...extra], {
       name: 'xterm-256color',
@@ -60,7 +55,7 @@ async function measure(scenario: string, args: string[], seconds: number, config
         if (/PAPER/.test(text)) firstFrameMs = performance.now() - t0;
       }
     });
-    // Let startup (seeding the cache, first frame) finish before measuring.
+    // Let startup finish before measuring.
     const ready = Date.now() + 30_000;
     while (Number.isNaN(firstFrameMs) && Date.now() < ready) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 3000));
@@ -69,10 +64,13 @@ async function measure(scenario: string, args: string[], seconds: number, config
     const w0 = performance.now();
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const wall = (performance.now() - w0) / 1000;
-    const out = { scenario, seconds: wall, bytesPerSecond: (bytes - b0) / wall, cpuPct: ((cpuSeconds(term.pid) - c0) / wall) * 100, firstFrameMs, seedMs };
+    const out = { scenario, seconds: wall, bytesPerSecond: (bytes - b0) / wall, cpuPct: ((cpuSeconds(term.pid) - c0) / wall) * 100, firstFrameMs };
     term.write('q');
     await new Promise((r) => setTimeout(r, 300));
     term.kill();
+    // the TUI's engine runs in the background (#11): stop it with the whole command a trader would use
+    const stop = pty.spawn(process.execPath, [BIN, 'stop', '--yes'], { cols: 120, rows: 40, cwd: ROOT, env: { ...process.env, TRADETUI_DATA_DIR: dataDir, XDG_CONFIG_HOME: cfgDir } as Record<string, string> });
+    await new Promise<void>((r) => stop.onExit(() => r()));
     return out;
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,19 +1,26 @@
 // Bundles the compiled CLI (dist/bin/tradetui.js) into one ESM file, dist/tradetui.mjs: loading hundreds
 // of small ES modules (Ink, React, yargs, zod, ours) cost ~0.5 s of a ~1 s start; one file starts the TUI
 // in about half the time (`npm run bench`: TUI start to first frame).
-// Native, huge or lazily loaded packages stay external and load from node_modules as usual.
+// Native, huge or lazily loaded packages stay external and load from node_modules as usual (tinypool too: it
+// starts workers from its own files).
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: ['dist/bin/tradetui.js'],
-  outfile: 'dist/tradetui.mjs',
+// The optimisation pool's worker is a second entry: worker threads load a file, so it must exist beside the CLI.
+const entries = [
+  ['dist/bin/tradetui.js', 'dist/tradetui.mjs'],
+  ['dist/src/optimize/worker.js', 'dist/optimize-worker.mjs'],
+];
+for (const [entry, outfile] of entries) await build({
+  entryPoints: [entry],
+  outfile,
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
-  external: ['better-sqlite3', 'ccxt', 'node-pty', 'tsx', 'node-telegram-bot-api', 'pino'],
+  // TensorFlow.js loads lazily (only for ML models) from node_modules, with its .wasm files beside it.
+  external: ['better-sqlite3', 'ccxt', 'node-pty', 'tsx', 'node-telegram-bot-api', 'pino', 'tinypool', '@tensorflow/*'],
   // Bundled CommonJS dependencies call require(); give them one.
   banner: { js: "import { createRequire as __tradetuiRequire } from 'node:module'; const require = __tradetuiRequire(import.meta.url);" },
   plugins: [

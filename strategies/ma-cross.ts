@@ -5,7 +5,8 @@
  * - bullish cross: fast[i-1] < slow[i-1] and fast[i] > slow[i] → enter long when flat, exit when short;
  * - bearish cross: fast[i-1] > slow[i-1] and fast[i] < slow[i] → exit when long; enter short when flat only
  *   if `short` is true (spot accounts also need account.allowShort).
- * Strict inequalities on both candles: a touch (fast == slow) is not a cross.
+ * Strict inequalities on both candles: a touch (fast == slow) is not a cross. Equality is judged with a tolerance
+ * relative to price (TIE_TOLERANCE in src/strategy/signals.ts), so an exact tie is never decided by rounding noise.
  *
  * Parameters: fast (int, 10, 2..200), slow (int, 30, 3..400; must exceed fast), type (sma|ema|wma, sma),
  * short (bool, false). Warm-up: `slow` candles (the slow MA is first defined at slow-1 and the cross reads i-1).

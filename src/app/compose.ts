@@ -1,7 +1,7 @@
 // Composition root: config → {clock, feed, broker, store, notifiers} → kernel, exposed as the EngineApi
 // that the TUI, headless mode and Telegram share. The only module that imports every layer.
 import type { CandleSeries, MarketKey } from '../core/candle.js';
-import { marketKeyString, seriesSlice } from '../core/candle.js';
+import { marketKeyString, seriesFromCandles, seriesSlice } from '../core/candle.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { Actor, Alert, Command, CommandResult } from '../core/events.js';
 import { DAY_MS, isTimeframe, parseDate, timeframeMs } from '../core/time.js';
@@ -11,16 +11,18 @@ import { openDb, type Db } from '../adapters/store/sqlite/db.js';
 import { SqliteCandleStore } from '../adapters/store/sqlite/candle-cache.js';
 import { PaperStore } from '../adapters/store/sqlite/paper-store.js';
 import { ReplayFeed } from '../adapters/feed/replay.js';
-import { ensureSeeded } from '../data/seed.js';
+import { createFromTemplate, ensureSeeded } from '../data/seed.js';
 import { EventBus } from '../engine/bus.js';
 import { instanceId as makeInstanceId, type Kernel } from '../engine/kernel.js';
 import type { EngineApi, EngineSnapshot, FeedSink, FeedStatus, MarketFeed, SignalRecord } from '../engine/ports.js';
 import type { StrategyRunner } from '../engine/strategy-runner.js';
 import { createSimulatedKernel } from '../backtest/run.js';
 import { backtestAndStore } from '../backtest/record.js';
-import type { Params, Strategy } from '../strategy/contract.js';
+import { prepareStrategy, type Params, type Strategy } from '../strategy/contract.js';
+import { prepareEnv } from '../ml/env.js';
 import { getStrategy, loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
 import { resolveParams } from '../strategy/params.js';
+import { validateConfig } from '../config/validate.js';
 import { AlertDeriver } from '../alerts/derive.js';
 import type { TelegramStatus } from '../adapters/notify/telegram/index.js';
 import type { Logger } from './logger.js';
@@ -64,11 +66,18 @@ type AnyFeed = NonNullable<AppOptions['feedOverride']>;
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config, logger } = opts;
   const now = opts.now ?? Date.now;
+  createFromTemplate(dbFile(opts.dataDir));
   const db = openDb(dbFile(opts.dataDir));
   const candleStore = new SqliteCandleStore(db);
+  const strategies = await loadStrategies({ strategiesDir: config.strategiesDir ? resolveStrategiesDir(config.strategiesDir, opts.configSource) : null });
+  const feedKind = opts.feed ?? config.paper.feed;
+  // The same checks as `tradetui config check`, before anything is written: the config's own first (no
+  // wait for seeding), then the cached markets once the shipped candles are in.
+  const checked = { ...config, paper: { ...config.paper, feed: feedKind } };
+  validateConfig(checked, { strategies, now: now() });
   const seeded = await ensureSeeded(candleStore, { onFile: opts.onSeedFile });
   for (const f of seeded.failed) logger.warn({ file: f.file }, `shipped candles not seeded: ${f.error}`);
-  const strategies = await loadStrategies({ strategiesDir: config.strategiesDir ? resolveStrategiesDir(config.strategiesDir, opts.configSource) : null });
+  if (!opts.feedOverride) validateConfig(checked, { strategies, lastCached: (k) => candleStore.last(k), replayExchange: 'binance', now: now() });
   const store = new PaperStore(db);
   const bus = new EventBus();
   bus.setErrorHandler((err, event) => logger.error({ err, event: event.type }, 'event listener failed'));
@@ -82,7 +91,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
   let alertSeq = 0;
   const kernel = createSimulatedKernel({ account: config.account, risk: config.risk, bus, now, idPrefix: `s${session}-`, restoreProtections: store.activeProtections() });
 
-  const feedKind = opts.feed ?? config.paper.feed;
   const feed: AnyFeed =
     opts.feedOverride ??
     (feedKind === 'replay'
@@ -141,6 +149,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     id?: string,
     risk?: InstanceConfig['risk'],
   ): Promise<StrategyRunner> {
+    // ML strategies load their model here, once per instance (the same step backtest takes).
+    strategy = await prepareStrategy(strategy, params, prepareEnv(db, opts.dataDir, key.timeframe, (m) => logger.info({ strategy: strategy.name }, m)));
     const runnerId = id ?? uniqueId(makeInstanceId(strategy.name, key));
     const runner = kernel.addInstance({ id: runnerId, strategy, params, key, running }, by);
     kernel.risk.setInstanceRisk?.(runnerId, risk);
@@ -196,9 +206,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
       const strategy = getStrategy(inst.strategy, strategies, `${where}.strategy`);
       const params = resolveParams(strategy, inst.params, `${where}.params`);
       const key: MarketKey = { exchange: exchangeName, symbol: inst.symbol, timeframe: inst.timeframe as MarketKey['timeframe'] };
-      if (!opts.feedOverride && feedKind === 'replay' && candleStore.last(key) === null) {
-        throw new UserError(`no cached candles for ${marketKeyString(key)}; import or download them first (tradetui data --help)`, `${where}.symbol`);
-      }
       await addRunner(strategy, params, key, inst.autostart, 'config', undefined, undefined, inst.risk);
     }
   }
@@ -214,6 +221,20 @@ export async function createApp(opts: AppOptions): Promise<App> {
         store.saveDayEquity(Math.floor(c.time / DAY_MS) * DAY_MS, kernel.dayStartEquity);
       });
       feedStatus = { ...feedStatus, lastCandleTime: c.time };
+    },
+    warmup(key, candles) {
+      if (candles.length === 0) return;
+      const series = seriesFromCandles(candles);
+      const last = candles[candles.length - 1]!.time;
+      guarded(() => {
+        for (const r of kernel.instances.values()) {
+          if (marketKeyString(r.key) !== marketKeyString(key)) continue;
+          r.preload(series);
+          r.skipTo(last + 1);
+          if (r.cursor >= 0) store.saveCursor(r.id, r.candles.time[r.cursor]!);
+        }
+      });
+      feedStatus = { ...feedStatus, lastCandleTime: last };
     },
     status(s) {
       feedStatus = s;
@@ -401,5 +422,7 @@ const TELEGRAM_DISABLED: TelegramStatus = { state: 'disabled', queue: 0, lastErr
 
 async function createExchangeFeedLazily(config: Config, opts: AppOptions): Promise<AnyFeed> {
   const { ExchangeFeed } = await import('../adapters/feed/exchange.js');
-  return new ExchangeFeed(config.exchange, { pollSeconds: config.paper.pollSeconds, logger: opts.logger, now: opts.now });
+  const feed = new ExchangeFeed(config.exchange, { pollSeconds: config.paper.pollSeconds, logger: opts.logger, now: opts.now });
+  await feed.open(); // an unknown exchange.name is a config error now, not a feed retrying for ever
+  return feed;
 }

@@ -12,7 +12,7 @@ export interface RecordedRun {
 }
 
 /** Runs `spec`, computes its metrics over the span (from tradeFrom) and stores the run. */
-export function backtestAndStore(db: Db, spec: BacktestSpec, opts: { lookahead?: (spec: BacktestSpec) => LookaheadSummary | null } = {}): RecordedRun {
+export function backtestAndStore(db: Db, spec: BacktestSpec, opts: { lookahead?: LookaheadSummary | null } = {}): RecordedRun {
   const { candles: c, tradeFrom, key, account } = spec;
   const result = runBacktest(spec);
   const last = c.length - 1;
@@ -46,7 +46,7 @@ export function backtestAndStore(db: Db, spec: BacktestSpec, opts: { lookahead?:
     },
     result,
     metrics,
-    lookahead: opts.lookahead?.(spec) ?? null,
+    lookahead: opts.lookahead ?? null,
   });
   return { id, result, metrics };
 }

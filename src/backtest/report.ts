@@ -346,14 +346,17 @@ export function lookaheadText(runs: readonly Pick<StoredRun, 'id' | 'strategy' |
   for (const r of runs) {
     const la = r.lookahead;
     if (!la) continue;
+    const scope = la.guardedDecisions === undefined ? `${la.checkedCuts} cuts` : `${la.guardedDecisions} guarded decisions, ${la.checkedCuts} cut runs${la.isolated ? ' on a fresh module copy' : ''}`;
+    const took = la.ms === undefined ? '' : `, ${Math.round(la.ms)} ms`;
     if (la.differences.length === 0) {
-      lines.push(`Lookahead check #${r.id} ${r.strategy} ${r.symbol}: passed (${la.checkedCuts} cuts, no decision changed)`);
+      lines.push(`Lookahead check #${r.id} ${r.strategy} ${r.symbol}: passed (${scope}${took}; nothing read after its candle, no series or decision changed)`);
       continue;
     }
     const more = la.truncated ? ' (list cut short)' : '';
-    lines.push(`Lookahead check #${r.id} ${r.strategy} ${r.symbol}: FAILED — ${la.differences.length} decision(s) differ on cut data (${la.checkedCuts} cuts)${more}:`);
+    lines.push(`Lookahead check #${r.id} ${r.strategy} ${r.symbol}: FAILED — ${la.differences.length} finding(s) (${scope}${took})${more}:`);
     for (const d of la.differences) {
-      lines.push(`  candle ${d.index} ${fmtTime(d.time)}, data cut after ${d.cutAt} candles: full data ${describeDecision(d.full)}, cut data ${describeDecision(d.cut)}`);
+      if (d.message) lines.push(`  ${d.message}`);
+      else lines.push(`  candle ${d.index} ${fmtTime(d.time)}, data cut after ${d.cutAt} candles: full data ${describeDecision(d.full)}, cut data ${describeDecision(d.cut)}`);
     }
   }
   return lines.join('\n');
@@ -441,6 +444,9 @@ export function runJson(run: StoredRun): Record<string, unknown> {
   if (run.lookahead) {
     out.lookahead = {
       checkedCuts: run.lookahead.checkedCuts,
+      guardedDecisions: run.lookahead.guardedDecisions ?? null,
+      isolated: run.lookahead.isolated ?? null,
+      ms: run.lookahead.ms ?? null,
       passed: run.lookahead.differences.length === 0,
       truncated: run.lookahead.truncated,
       differences: run.lookahead.differences.map((d) => ({ ...d, time: iso(d.time) })),

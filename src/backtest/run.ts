@@ -11,7 +11,7 @@ import { Kernel, instanceId } from '../engine/kernel.js';
 import { Portfolio } from '../engine/portfolio.js';
 import { createRiskLayer } from '../engine/risk/index.js';
 import type { Params, Strategy } from '../strategy/contract.js';
-import { ta } from '../strategy/indicators.js';
+import { ta, type Indicators } from '../strategy/indicators.js';
 
 export interface AccountSettings {
   balance: number;
@@ -33,6 +33,8 @@ export interface BacktestSpec {
   risk: RiskConfig;
   /** Listen to every event of the run (tests, parity checks); slows the loop. */
   bus?: EventBus;
+  /** Indicator implementation; optimisation trials pass one that caches series shared between trials. */
+  ta?: Indicators;
 }
 
 export interface BacktestResult {
@@ -56,6 +58,7 @@ export function createSimulatedKernel(opts: {
   idPrefix?: string;
   /** Protection events stored before a restart; halts still in force are re-armed. */
   restoreProtections?: readonly ProtectionEvent[];
+  ta?: Indicators;
 }): Kernel {
   const bus = opts.bus ?? new EventBus();
   const portfolio = new Portfolio(opts.account.balance);
@@ -64,12 +67,12 @@ export function createSimulatedKernel(opts: {
   const nextId = (p: string): string => `${prefix}${p}${++seq}`;
   const broker = new SimulatedBroker({ fee: opts.account.fee, slippage: opts.account.slippage, cash: () => portfolio.cash, nextId });
   const risk = createRiskLayer(opts.risk, { stakePct: opts.stakePct, emit: (e) => bus.emit(e), restore: opts.restoreProtections });
-  return new Kernel({ bus, broker, portfolio, risk, ta, clock: { now: opts.now ?? Date.now }, nextId, allowShort: opts.account.allowShort });
+  return new Kernel({ bus, broker, portfolio, risk, ta: opts.ta ?? ta, clock: { now: opts.now ?? Date.now }, nextId, allowShort: opts.account.allowShort });
 }
 
 export function runBacktest(spec: BacktestSpec): BacktestResult {
   const { candles: s, key } = spec;
-  const kernel = createSimulatedKernel({ account: spec.account, risk: spec.risk, stakePct: spec.stakePct, bus: spec.bus, now: () => 0 });
+  const kernel = createSimulatedKernel({ account: spec.account, risk: spec.risk, stakePct: spec.stakePct, bus: spec.bus, now: () => 0, ta: spec.ta });
   const runner = kernel.addInstance({
     id: instanceId(spec.strategy.name, key),
     strategy: spec.strategy,

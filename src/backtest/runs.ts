@@ -30,11 +30,17 @@ export interface RiskDecisionCounts {
 
 /** Lookahead check outcome, when the run was checked. */
 export interface LookaheadSummary {
-  /** How many cut points were checked. */
+  /** How many candles were re-run on cut data (every entry and exit plus random ones). */
   checkedCuts: number;
-  /** Candle index (within the candles given, warm-up included), its open time, the prefix length that
-   *  changed it, and the decision on full and on cut data. */
-  differences: Array<{ index: number; time: number; cutAt: number; full: unknown; cut: unknown }>;
+  /** Decisions made under the read guard (every candle); absent in runs stored before the exact check. */
+  guardedDecisions?: number;
+  /** Whether the cut runs used a fresh copy of the strategy module. */
+  isolated?: boolean;
+  /** Wall time of the check (ms). */
+  ms?: number;
+  /** Candle index (within the candles given, warm-up included), its open time, the candles the strategy saw,
+   *  the decision on full and on cut data, and (exact check) what kind, what was read or changed, a message. */
+  differences: Array<{ index: number; time: number; cutAt: number; full: unknown; cut: unknown; kind?: string; what?: string; message?: string }>;
   /** More differences existed than were kept. */
   truncated: boolean;
 }

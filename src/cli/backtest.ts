@@ -9,16 +9,15 @@ import { UserError } from '../core/errors.js';
 import { iso, parseDate, parseTimeframe, timeframeMs, type Timeframe } from '../core/time.js';
 import { SqliteCandleStore } from '../adapters/store/sqlite/candle-cache.js';
 import { ensureSeeded } from '../data/seed.js';
-import type { Params, Strategy } from '../strategy/contract.js';
+import { prepareStrategy, type Params, type Strategy } from '../strategy/contract.js';
+import { prepareEnv } from '../ml/env.js';
+import { inSampleWarning } from '../ml/strategy.js';
 import { parseParamFlags, resolveParams, type ParamOverrides } from '../strategy/params.js';
 import { getStrategy, loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
 import { getRun, latestRun, listRuns, type LookaheadSummary, type StoredRun } from '../backtest/runs.js';
 import { comparisonReport, lookaheadText, runJson, runListTable, runReport, runSummaryJson } from '../backtest/report.js';
 import { writeTradesCsv } from '../backtest/trades-csv.js';
 import { createContext, output, type CliContext, type GlobalArgs } from './context.js';
-
-/** Cut points the lookahead check re-runs the strategy on. */
-const LOOKAHEAD_CUTS = 20;
 
 interface RunArgs extends GlobalArgs {
   strategy?: string | string[];
@@ -37,6 +36,7 @@ interface RunArgs extends GlobalArgs {
   tradesCsv?: string;
   lookaheadCheck?: boolean;
   charts?: boolean;
+  walkForward?: string;
 }
 
 interface ShowArgs extends GlobalArgs {
@@ -51,12 +51,12 @@ interface ListArgs extends GlobalArgs {
 }
 
 /** "a,b" and repeated flags alike → ["a", "b"]; empty entries dropped. */
-function listFlag(v: string | string[] | undefined): string[] {
+export function listFlag(v: string | string[] | undefined): string[] {
   if (v === undefined) return [];
   return (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter((s) => s !== '');
 }
 
-function numberFlag(v: unknown, name: string, ok: (x: number) => boolean, expect: string): number {
+export function numberFlag(v: unknown, name: string, ok: (x: number) => boolean, expect: string): number {
   const x = typeof v === 'number' ? v : Number(v);
   if (!Number.isFinite(x) || !ok(x)) throw new UserError(`${expect}, got ${String(v)}`, name);
   return x;
@@ -70,7 +70,7 @@ function columns(): number {
 // Candles
 
 /** The user's symbol as cached: "btcusdt" and "BTC/USDT" both find BTC/USDT. */
-function resolveSymbol(input: string, cached: readonly string[]): string {
+export function resolveSymbol(input: string, cached: readonly string[]): string {
   const up = input.trim().toUpperCase();
   if (cached.includes(up)) return up;
   const bare = up.replace(/[/_-]/g, '');
@@ -85,7 +85,7 @@ function resolveSymbol(input: string, cached: readonly string[]): string {
   return up;
 }
 
-function noCandles(key: MarketKey, store: SqliteCandleStore): UserError {
+export function noCandles(key: MarketKey, store: SqliteCandleStore): UserError {
   const markets = store.list();
   const same = markets.filter((m) => m.exchange === key.exchange && m.symbol === key.symbol).map((m) => m.timeframe);
   const known = markets.some((m) => m.symbol === key.symbol);
@@ -182,43 +182,69 @@ async function runCommand(args: RunArgs): Promise<void> {
     // The engine is loaded by the command that runs it, so `show`, `list` and other commands start faster.
     const { backtestAndStore } = await import('../backtest/record.js');
     // Loaded only when asked for: the check is a separate module most runs never need.
-    const lookaheadCheck = args.lookaheadCheck ? (await import('../strategy/lookahead.js')).lookaheadCheck : null;
+    const lookahead = args.lookaheadCheck ? await import('../strategy/lookahead.js') : null;
     const runs: StoredRun[] = [];
+    const mlBaselines: { run: number; strategy: string; symbol: string; totalReturnPct: number; buyHoldReturnPct: number | null; randomSignals: import('../ml/baselines.js').RandomBaseline | null }[] = [];
     let lookaheadFailures = 0;
+    // Strategies with a preparation step (ML models) load it once here; notes go to stderr.
+    const env = prepareEnv(db, ctx.dataDir, timeframe, (m) => !ctx.json && process.stderr.write(`tradetui: ${m}\n`));
+    const prepared = await Promise.all(strategies.map((s, k) => prepareStrategy(s, paramsByStrategy[k]!, env)));
+    // Walk-forward (ML strategies): a model retrained before each test block on past candles only.
+    const wf = args.walkForward === undefined ? null : await import('../ml/walk-forward.js');
+    const wfSpec = wf ? wf.parseWalkForward(String(args.walkForward)) : null;
+    if (wfSpec) {
+      const plain = strategies.filter((s) => !s.prepare || !s.params.some((p) => p.name === 'model'));
+      if (plain.length > 0) throw new UserError(`--walk-forward retrains a model: ${plain.map((s) => s.name).join(', ')} has none (use ml-classifier or ml-forecast)`, '--walk-forward');
+    }
     for (let si = 0; si < strategies.length; si++) {
-      const strategy = strategies[si]!;
+      let strategy = prepared[si]!;
       const params = paramsByStrategy[si]!;
-      const warmup = Math.max(0, Math.ceil(strategy.warmup(params)));
+      const warmup = wfSpec ? wf!.walkForwardWarmup(wfSpec, timeframe, Math.ceil(strategy.warmup(params))) : Math.max(0, Math.ceil(strategy.warmup(params)));
       for (const symbol of symbols) {
         const key: MarketKey = { exchange, symbol, timeframe };
         const w = loadWindow(store, key, warmup, from, to);
+        if (wfSpec) {
+          strategy = await wf!.prepareWalkForward(strategies[si] as Strategy<Params & { model: string }>, params as Params & { model: string }, env, wfSpec, w.candles, w.tradeFrom, (p) => {
+            if (!ctx.json) process.stderr.write(`tradetui: walk-forward block ${p.block}/${p.blocks} (${iso(p.from).slice(0, 10)} → ${iso(p.to).slice(0, 10)}) trained in ${p.seconds.toFixed(1)} s\n`);
+          });
+        }
         if (w.warmupAvailable < warmup && !ctx.json) {
           process.stderr.write(`tradetui: warning: only ${w.warmupAvailable} of ${strategy.name}'s ${warmup} warm-up candles are cached before ${iso(w.candles.time[w.tradeFrom]!)} for ${symbol}\n`);
         }
+        const inSample = wfSpec ? null : inSampleWarning(params, w.candles.time[w.tradeFrom]!, w.candles.time[w.candles.length - 1]!);
+        if (inSample) process.stderr.write(`${process.stderr.isTTY && !process.env.NO_COLOR ? `\x1b[1mtradetui: ${inSample}\x1b[22m` : `tradetui: ${inSample}`}\n`);
         const account = { balance, fee, slippage, allowShort: acct.allowShort };
-        let lookahead: LookaheadSummary | null = null;
-        const { id } = backtestAndStore(db, { strategy, params, key, candles: w.candles, tradeFrom: w.tradeFrom, account, stakePct, risk }, {
-          lookahead: (spec) => {
-            if (!lookaheadCheck) return null;
-            const check = lookaheadCheck(spec.strategy, spec.params, spec.candles, { cuts: LOOKAHEAD_CUTS });
-            lookahead = {
-              checkedCuts: check.checkedCuts.length,
-              differences: check.differences.map((d) => ({ index: d.index, time: d.time, cutAt: d.cutAt, full: d.full, cut: d.cut })),
-              truncated: check.truncated,
-            };
-            return lookahead;
-          },
-        });
-        if (lookahead && (lookahead as LookaheadSummary).differences.length > 0) lookaheadFailures++;
+        let check: LookaheadSummary | null = null;
+        if (lookahead) {
+          const result = await lookahead.lookaheadCheck(strategy, params, w.candles, { load: lookahead.freshLoader(strategy) });
+          check = { ...result, checkedCuts: result.checkedCuts.length };
+          if (result.differences.length > 0) lookaheadFailures++;
+        }
+        const spec = { strategy, params, key, candles: w.candles, tradeFrom: w.tradeFrom, account, stakePct, risk };
+        const { id, result, metrics } = backtestAndStore(db, spec, { lookahead: check });
         runs.push(getRun(db, id)!);
+        // ML strategies are shown beside buy-and-hold and random signals at their own trade rate.
+        if (strategy.params.some((p) => p.name === 'model') && strategies[si]!.prepare) {
+          const { randomSignalBaseline } = await import('../ml/baselines.js');
+          const rb = randomSignalBaseline(spec, result, metrics.totalReturnPct);
+          mlBaselines.push({ run: id, strategy: strategy.name, symbol, totalReturnPct: metrics.totalReturnPct, buyHoldReturnPct: metrics.buyHoldReturnPct, randomSignals: rb });
+        }
       }
     }
 
     if (args.tradesCsv) writeTradesCsv(args.tradesCsv, runs.map((r) => ({ runId: r.id, trades: r.trades })));
-    output(ctx, { runs: runs.map(runJson) }, () => {
+    output(ctx, mlBaselines.length > 0 ? { runs: runs.map(runJson), mlBaselines } : { runs: runs.map(runJson) }, () => {
       const opts = { trades: args.trades, charts: args.charts, columns: columns() };
       const text = runs.length === 1 ? runReport(runs[0]!, opts) : comparisonReport(runs, opts);
-      return args.tradesCsv ? `${text}\n\nTrades written to ${args.tradesCsv}` : text;
+      const base = mlBaselines.map((b) => {
+        const r = b.randomSignals;
+        const rnd = r
+          ? `random signals at the same trade rate (${r.seeds} seeds) median ${r.medianReturnPct.toFixed(2)}%, mean ${r.meanReturnPct.toFixed(2)}% — the model beat ${Math.round(r.beatenShare * 100)}% of them`
+          : 'random signals: no trades to match';
+        return `\nBaselines for #${b.run} ${b.strategy} ${b.symbol}, net of fees: strategy ${b.totalReturnPct.toFixed(2)}%, buy-and-hold ${b.buyHoldReturnPct === null ? '—' : `${b.buyHoldReturnPct.toFixed(2)}%`}, ${rnd}`;
+      });
+      const all = base.length > 0 ? `${text}\n${base.join('\n')}` : text;
+      return args.tradesCsv ? `${all}\n\nTrades written to ${args.tradesCsv}` : all;
     });
     if (lookaheadFailures > 0) {
       const failed = runs.filter((r) => r.lookahead && r.lookahead.differences.length > 0);
@@ -359,7 +385,8 @@ const runModule: CommandModule<GlobalArgs, RunArgs> = {
         .option('stake-pct', { type: 'number', describe: 'percent of equity per entry, fees included (100 = all-in); default: the risk config sizing', requiresArg: true })
         .option('risk', { type: 'string', describe: 'override a risk setting for this run, key=value (repeat): sizing.mode=atr, protections.maxDrawdown.pct=15', requiresArg: true })
         .option('param', { type: 'string', describe: 'strategy parameter key=value (repeat, or comma-separate)', requiresArg: true })
-        .option('lookahead-check', { type: 'boolean', describe: 'report decisions that change on cut data (exit 1 if any)' }),
+        .option('lookahead-check', { type: 'boolean', describe: 'report decisions that change on cut data (exit 1 if any)' })
+        .option('walk-forward', { type: 'string', describe: 'ML strategies: retrain before each test block on past candles only, e.g. train=180d,test=30d[,epochs=5]' }),
     )
       .epilogue(RUN_EXAMPLES) as Argv<RunArgs>,
   handler: runCommand,

@@ -6,5 +6,9 @@ import { runCommand } from './run.js';
 import { configCommand } from './config.js';
 import { strategiesCommand } from './strategies.js';
 import { riskCommand } from './risk.js';
+import { attachCommand, statusCommand, stopCommand } from './engine.js';
+import { optimizeCommand } from './optimize.js';
+import { mlCommand } from './ml.js';
+import { balanceCommand, ordersCommand } from './live.js';
 
-export const commands: CommandModule<any, any>[] = [runCommand, backtestCommand, dataCommand, configCommand, strategiesCommand, riskCommand];
+export const commands: CommandModule<any, any>[] = [runCommand, backtestCommand, dataCommand, configCommand, strategiesCommand, riskCommand, attachCommand, statusCommand, stopCommand, optimizeCommand, mlCommand, balanceCommand, ordersCommand];

@@ -3,6 +3,8 @@ import type { Argv } from 'yargs';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { dbFile } from '../config/paths.js';
 import { openDb, type Db } from '../adapters/store/sqlite/db.js';
+import { createFromTemplate } from '../data/seed.js';
+import { useModelsDataDir } from '../ml/model-ids.js';
 
 export interface GlobalArgs {
   config?: string;
@@ -19,12 +21,18 @@ export interface CliContext extends LoadedConfig {
 
 export function createContext(args: GlobalArgs): CliContext {
   const loaded = loadConfig({ configFile: args.config, dataDir: args.dataDir });
+  for (const w of loaded.warnings) process.stderr.write(`tradetui: warning: ${w}\n`);
+  // The ML strategies' `model` parameter lists the models in this data directory.
+  useModelsDataDir(loaded.dataDir);
   let db: Db | undefined;
   return {
     ...loaded,
     json: Boolean(args.json),
     db() {
-      db ??= openDb(dbFile(loaded.dataDir));
+      if (!db) {
+        createFromTemplate(dbFile(loaded.dataDir));
+        db = openDb(dbFile(loaded.dataDir));
+      }
       return db;
     },
     close() {

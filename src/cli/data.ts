@@ -10,6 +10,7 @@ import { importCsv, type ImportReport } from '../data/import.js';
 import { downloadCandles, type DownloadProgress } from '../data/download.js';
 import { ensureSeeded } from '../data/seed.js';
 import { createContext, output, type CliContext, type GlobalArgs } from './context.js';
+import { importSeriesCommand } from './series.js';
 
 interface ImportArgs extends GlobalArgs {
   file: string;
@@ -238,7 +239,8 @@ export const dataCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       .command(importCommand)
       .command(downloadCommand)
       .command(listCommand)
-      .demandCommand(1, 'name a data command: import, download or list')
+      .command(importSeriesCommand)
+      .demandCommand(1, 'name a data command: import, download, list or import-series')
       .example('$0 data list', 'what candles are cached')
       .example('$0 data import btc.csv --symbol BTC/USDT --timeframe 1h', 'import a CSV file')
       .example('$0 data download --symbol BTC/USDT --timeframe 1h --from 2024-01-01', 'download from the exchange'),

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { configSchema, type Config } from './schema.js';
 import { defaultConfigFile, defaultDataDir } from './paths.js';
+import { readableByOthers } from './private-files.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -13,6 +14,8 @@ export interface LoadedConfig {
   source: string;
   /** Resolved data directory (flag > env > config > default). */
   dataDir: string;
+  /** Things the trader should know that do not stop the program (printed on stderr by the CLI). */
+  warnings: string[];
 }
 
 export interface LoadOptions {
@@ -28,19 +31,34 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   const file = opts.configFile ?? (existsSync(defaultConfigFile()) ? defaultConfigFile() : undefined);
   if (file) {
     if (!existsSync(file)) throw new UserError('config file not found', file);
-    const doc = parseDocument(readFileSync(file, 'utf8'), { prettyErrors: true });
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UserError(`cannot read the config file: ${(err as Error).message}`, file);
+    }
+    const doc = parseDocument(text, { prettyErrors: true });
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
       const line = e.linePos?.[0];
       throw new UserError(`invalid YAML: ${e.message.split('\n')[0]}`, line ? `${file}:${line.line}:${line.col}` : file);
     }
-    raw = doc.toJS() ?? {};
+    try {
+      // yaml refuses documents whose aliases expand without bound ("billion laughs"): a config error, not a crash.
+      raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+    } catch (err) {
+      throw new UserError(`invalid YAML: ${(err as Error).message.split('\n')[0]}`, file);
+    }
     source = file;
   }
   const config = parseConfig(raw, source);
+  const warnings: string[] = [];
+  if (file && JSON.stringify(maskSecrets(raw)) !== JSON.stringify(raw) && readableByOthers(file)) {
+    warnings.push(`${file} holds credentials and other users can read it: chmod 600 ${file} (or move the secrets to TRADETUI_* environment variables)`);
+  }
   applyEnv(config, env);
   const dataDir = opts.dataDir ?? env.TRADETUI_DATA_DIR ?? config.dataDir ?? defaultDataDir();
-  return { config, source, dataDir };
+  return { config, source, dataDir, warnings };
 }
 
 export function parseConfig(raw: unknown, source = 'config'): Config {
@@ -64,7 +82,21 @@ function applyEnv(config: Config, env: NodeJS.ProcessEnv): void {
   if (env.TRADETUI_TELEGRAM_TOKEN) config.telegram.token = env.TRADETUI_TELEGRAM_TOKEN;
 }
 
-const SECRET_KEYS = new Set(['apiKey', 'secret', 'token', 'password']);
+/**
+ * Keys whose values are credentials: ccxt's requiredCredentials (apiKey, secret, uid, login, password, twofa,
+ * privateKey, walletAddress, token, accountId) plus HTTP headers, which often carry keys.
+ */
+const SECRET_KEYS = new Set(['apikey', 'secret', 'token', 'password', 'passphrase', 'uid', 'login', 'twofa', 'privatekey', 'walletaddress', 'accountid', 'headers']);
+
+function isSecretKey(key: string): boolean {
+  const k = key.toLowerCase().replace(/[-_]/g, '');
+  return SECRET_KEYS.has(k) || /secret|token|password|apikey|privatekey/.test(k);
+}
+
+/** user:pass@ (or user@) inside a URL is a credential too: keep the URL, hide the userinfo. */
+function maskUrlCredentials(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1***@');
+}
 
 /** A deep copy with every secret replaced by "***" (or left null when unset). */
 export function maskSecrets<T>(value: T): T {
@@ -72,9 +104,10 @@ export function maskSecrets<T>(value: T): T {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = SECRET_KEYS.has(k) && v != null && v !== '' ? '***' : maskSecrets(v);
+      out[k] = isSecretKey(k) && v != null && v !== '' ? '***' : maskSecrets(v);
     }
     return out as T;
   }
+  if (typeof value === 'string') return maskUrlCredentials(value) as T;
   return value;
 }

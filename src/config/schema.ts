@@ -51,6 +51,8 @@ export const configSchema = z
         secret: z.string().nullable().default(null),
         /** Retries for a failed request before giving up (with backoff). */
         retries: z.number().int().min(0).max(20).default(5),
+        /** The exchange's testnet (ccxt setSandboxMode): where live trading is tried first. */
+        sandbox: z.boolean().default(false),
       })
       .strict()
       .prefault({}),
@@ -67,6 +69,15 @@ export const configSchema = z
         instances: z
           .array(instanceSchema)
           .default([{ strategy: 'ma-cross', symbol: 'BTC/USDT', timeframe: '1h', params: {}, autostart: true }]),
+      })
+      .strict()
+      .prefault({}),
+    live: z
+      .object({
+        /** The most quote currency the bot may have in positions, whatever the account holds; null: no cap. */
+        maxCapital: z.number().positive().nullable().default(null),
+        /** Seconds between checks of balances and trades against the exchange while running. */
+        reconcileSeconds: z.number().min(10).max(3600).default(60),
       })
       .strict()
       .prefault({}),

@@ -20,12 +20,55 @@ export interface Decision {
 export type OrderPurpose = 'entry' | 'exit';
 export type ExitReason = 'signal' | 'stop_loss' | 'take_profit' | 'trailing_stop' | 'break_even' | 'time' | 'end' | 'manual' | 'kill';
 
-/** An order as the engine hands it to a broker. Market orders fill at the next candle's open. */
-export interface Order {
+/**
+ * Life of an order. The engine owns the record (engine/execution.ts); brokers move it with evidence.
+ *
+ *   intent ──journal──▶ submitted ──ack──▶ open ──fill──▶ partially_filled ──fill──▶ filled
+ *                         │  (in flight:       │                 │
+ *                         │   sent, no answer) ├──cancel──▶ pending_cancel ──▶ cancelled (or filled)
+ *                         └──────────────────▶ rejected | expired | cancelled | filled
+ *
+ * - `intent`: decided and vetted by risk, not yet journaled; nothing has left the process.
+ * - `submitted`: journaled (client id in SQLite) and handed to the broker; the exchange may or may not have it.
+ *   A timeout or a 5xx leaves the order here: it is resolved by looking it up by client id, never by resending.
+ * - `open` / `partially_filled`: the exchange acknowledged it; `filledQty` grows with each fill.
+ * - `pending_cancel`: a cancel was requested; fills may still arrive until the exchange confirms.
+ * - Terminal states (`filled`, `cancelled`, `rejected`, `expired`) are reached only from broker evidence
+ *   (an exchange answer, or the simulator's own decision) — never assumed by the engine.
+ */
+export type OrderStatus =
+  | 'intent'
+  | 'submitted'
+  | 'open'
+  | 'partially_filled'
+  | 'pending_cancel'
+  | 'filled'
+  | 'cancelled'
+  | 'rejected'
+  | 'expired';
+
+export const TERMINAL_ORDER_STATUSES: readonly OrderStatus[] = ['filled', 'cancelled', 'rejected', 'expired'];
+
+export function isTerminalStatus(s: OrderStatus): boolean {
+  return s === 'filled' || s === 'cancelled' || s === 'rejected' || s === 'expired';
+}
+
+/**
+ * What the engine asks a broker to do: the order as decided, before any exchange evidence.
+ * Market orders fill at the next candle's open in simulation, at market on an exchange.
+ */
+export interface OrderRequest {
+  /** tradetui's id for the order, unique per account (also the journal's primary key). */
   id: string;
+  /**
+   * The client order id sent to the exchange: deterministic per intent (a retry after a crash sends the same
+   * one), at most 36 characters of [.A-Za-z0-9:/_-] (Binance's rule). Never one invented by ccxt.
+   */
+  clientId: string;
   instanceId: string;
   symbol: string;
   side: Side;
+  /** `stop`: an exit whose level the engine saw touched (simulated: fills at `price`). */
   type: 'market' | 'stop';
   purpose: OrderPurpose;
   /** Base quantity; for entries sized in quote, the broker derives it at fill time from `quote`. */
@@ -36,13 +79,32 @@ export interface Order {
   price?: number;
   reason: string;
   exitReason?: ExitReason;
-  /** The position this exit closes. */
+  /** The position this exit closes (entries: the position they open, which takes the entry's id). */
   positionId?: string;
   /** Fill at the last known price now (kill switch, manual close) instead of the next open. */
   urgent?: boolean;
   /** Entry protection carried to the position when it fills. */
   protection?: Protection;
   createdAt: number;
+}
+
+/** An order record: the request plus what is known of it so far. Plain data, journaled on every change. */
+export interface Order extends OrderRequest {
+  status: OrderStatus;
+  /** Base quantity filled so far (sum of the fills booked for this order). */
+  filledQty: number;
+  /** Volume-weighted average fill price so far; 0 before the first fill. */
+  avgPrice: number;
+  /** Fees paid so far valued in quote currency (what P&L uses). */
+  fees: number;
+  /** Fees as charged, per currency ("USDT", "BTC", "BNB"), for the balances. */
+  feesByCurrency: Record<string, number>;
+  /** The exchange's own order id once known (live); absent for simulated orders. */
+  exchangeId?: string;
+  /** Time of the last change (broker or engine clock). */
+  updatedAt: number;
+  /** Why the order ended as it did (rejection message, cancel reason) or why it is in doubt. */
+  statusReason?: string;
 }
 
 /** Exit levels attached to a position; prices, not percentages. */
@@ -61,6 +123,12 @@ export interface Protection {
   stopAtBreakEven?: boolean;
 }
 
+/**
+ * One execution of (part of) an order. An order may have several; the portfolio books each one.
+ * `fee` is valued in quote currency for P&L. When the exchange charged it in another currency,
+ * `feeCurrency`/`feeAmount` say what was actually taken: a fee in the base currency reduces the
+ * quantity received (and so what can be sold); in a third currency (BNB) it touches neither.
+ */
 export interface Fill {
   id: string;
   orderId: string;
@@ -70,11 +138,24 @@ export interface Fill {
   purpose: OrderPurpose;
   qty: number;
   price: number;
+  /** Fee valued in quote currency. */
   fee: number;
+  /** Currency the fee was charged in; absent = the quote currency. */
+  feeCurrency?: string;
+  /** Fee amount in `feeCurrency` (absent when it is the quote currency: then it equals `fee`). */
+  feeAmount?: number;
+  /** The exchange's trade id: fills are de-duplicated by it (live); absent for simulated fills. */
+  tradeId?: string;
   time: number;
   reason: string;
   exitReason?: ExitReason;
   positionId: string;
+}
+
+/** Base and quote currencies of a unified ccxt symbol ("BTC/USDT" → BTC, USDT; "BTC/USDT:USDT" too). */
+export function currenciesOf(symbol: string): { base: string; quote: string } {
+  const [base = symbol, rest = ''] = symbol.split('/');
+  return { base, quote: rest.split(':')[0] ?? rest };
 }
 
 export interface Position {

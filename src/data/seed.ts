@@ -1,7 +1,9 @@
 // The real candles shipped in data/ (gzip CSVs, see data/PROVENANCE.md), seeded into the cache on first use
 // so a fresh install has history to backtest and replay. Seeding is recorded in candle_sources: once done,
 // ensureSeeded is one query and a directory listing, no parsing.
-import { existsSync, readdirSync } from 'node:fs';
+// Parsing them takes seconds, so the build imports them once into a template database (scripts/build-seed.mjs)
+// and a new data directory starts as a copy of it: the first start then imports nothing.
+import { chmodSync, constants, copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { MarketKey } from '../core/candle.js';
 import { UserError } from '../core/errors.js';
@@ -21,9 +23,13 @@ export const SHIPPED_SOURCE_PREFIX = 'shipped:';
  * it works from src/data/seed.ts (tsx) and from dist/src/data/seed.js (tsc output mirrors the repo).
  */
 export function shippedDataDir(): string {
+  return join(packageRoot(), 'data');
+}
+
+function packageRoot(): string {
   let dir = import.meta.dirname;
   for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'data'))) return join(dir, 'data');
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'data'))) return dir;
     const up = dirname(dir);
     if (up === dir) throw new Error(`shipped candle directory data/ not found above ${import.meta.dirname}`);
     dir = up;
@@ -87,4 +93,31 @@ export async function ensureSeeded(store: CandleCache, opts: SeedOptions = {}): 
     }
   }
   return report;
+}
+
+/**
+ * The template database the build writes: the candle cache (core migrations 1-9 only, so it fits any later schema)
+ * holding every shipped file, recorded in candle_sources as ensureSeeded would.
+ */
+export function seedTemplateFile(): string {
+  return join(packageRoot(), 'dist', 'seed', 'tradetui.db');
+}
+
+/**
+ * Gives a new data directory its first database as a copy of the seeded template. Only when there is no
+ * database at all (nor a WAL that could hold one); an existing file, however small, is never replaced.
+ * Returns whether it copied. Without a template (sources run before a build) seeding imports the CSVs.
+ */
+export function createFromTemplate(dbFile: string, template = seedTemplateFile()): boolean {
+  if (existsSync(dbFile) || existsSync(`${dbFile}-wal`) || !existsSync(template)) return false;
+  mkdirSync(dirname(dbFile), { recursive: true });
+  try {
+    // COPYFILE_EXCL: of two processes starting at once, one copies and the other opens the copy.
+    copyFileSync(template, dbFile, constants.COPYFILE_EXCL);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+  chmodSync(dbFile, 0o600);
+  return true;
 }

@@ -2,7 +2,7 @@
 // asks which mode it runs in (backtest, paper, live differ only in feed, broker and clock).
 import type { Candle, CandleSeries, MarketKey } from '../core/candle.js';
 import type { Actor, Alert, Command, CommandResult, EngineEvent, InstanceInfo, ProtectionEvent } from '../core/events.js';
-import type { ClosedTrade, Fill, Order, Position } from '../core/trading.js';
+import type { ClosedTrade, Fill, Order, OrderStatus, Position } from '../core/trading.js';
 import type { EventBus } from './bus.js';
 
 export interface Clock {
@@ -16,6 +16,11 @@ export interface FeedSink {
   /** A new candle has opened at `price` (feeds that see forming candles call this; others need not). */
   open?(key: MarketKey, time: number, price: number): void;
   candle(key: MarketKey, candle: Candle): void;
+  /**
+   * Closed candles too old to trade on (caught up after an outage): they extend the strategies' history
+   * without decisions, fills or exits. Feeds that never fall behind need not call it.
+   */
+  warmup?(key: MarketKey, candles: Candle[]): void;
   status(status: FeedStatus): void;
 }
 
@@ -30,19 +35,73 @@ export interface MarketFeed {
   history(key: MarketKey, limit: number): Promise<CandleSeries>;
 }
 
+/**
+ * What a broker reports about an order besides fills: the exchange acknowledged it, refused it, cancelled or
+ * expired it, or confirmed it fully filled. The execution layer applies it to the order record, journals it
+ * and emits an `order` event. A report that does not follow the state machine (engine/execution.ts) is
+ * ignored with an alert, never applied.
+ */
+export interface OrderUpdate {
+  /** tradetui's order id (Order.id). */
+  orderId: string;
+  status: Exclude<OrderStatus, 'intent'>;
+  /** When the broker learned it (exchange time when known). */
+  time: number;
+  /** The exchange's message for a rejection, why a cancel or an expiry happened, or why an order is in doubt. */
+  reason?: string;
+  /** The exchange's order id, once known. */
+  exchangeId?: string;
+}
+
+/** The engine's side of a broker: where it reports. Calls may come synchronously from inside submit(). */
+export interface BrokerEvents {
+  /** A status change (see OrderUpdate). `filled` comes after the order's last fill. */
+  update(update: OrderUpdate): void;
+  /**
+   * An execution of part or all of an order. The engine books each fill once: a fill whose `id` (or
+   * `tradeId`) it has already booked is ignored, so a broker may report the same trade twice safely.
+   * The first fill moves the order to partially_filled; only update({ status: 'filled' }) ends it.
+   */
+  fill(fill: Fill): void;
+}
+
+/** Context a broker may use to price an order now (simulated urgent orders); a live broker ignores it. */
+export interface SubmitContext {
+  /** Last known price of the order's symbol (last closed candle's close). */
+  lastPrice?: number;
+}
+
+/**
+ * Places orders and reports what became of them. The same port for the simulated broker (backtest, paper:
+ * it answers synchronously, inside submit/marketOpened) and an exchange broker (live: it answers later,
+ * partially, or after a lookup when a request timed out).
+ *
+ * Contract:
+ * - The engine journals an order (status `submitted`, client id in SQLite) before it calls submit(); a
+ *   broker must never resend an order on its own after an ambiguous outcome (timeout, 5xx, network error):
+ *   it resolves it by looking the order up by `clientId` and reports what it finds.
+ * - submit() and cancel() never throw for exchange outcomes (refusal, insufficient funds, rate limit): they
+ *   are reported as updates with a reason. They throw only for programming errors.
+ * - Every submitted order ends with evidence: fills and then `filled`, or `cancelled` / `rejected` /
+ *   `expired` with a reason. Nothing is dropped silently.
+ */
 export interface Broker {
-  /** Fills are reported through the handler: synchronously by the simulated broker, later by a live one. */
-  onFill(handler: (fill: Fill) => void): void;
-  /** `lastPrice` lets urgent orders fill now at the last known price. */
-  submit(order: Order, lastPrice?: number): void;
-  /** A new candle opened: pending market orders of this symbol fill at `price` (simulated broker). */
-  candleOpened(symbol: string, time: number, price: number): void;
-  /** Orders submitted and not yet filled. */
-  pending(): Order[];
-  /** Whether a waiting order matches (no copy of the queue: asked on every decision). */
-  hasPending(match: (o: Order) => boolean): boolean;
-  /** Cancels waiting orders of `symbol` (all when absent), or only those of one position when `positionId` is given. */
-  cancelAll(symbol?: string, positionId?: string): Order[];
+  /** Where to report; the kernel calls this once, before any submit. */
+  connect(events: BrokerEvents): void;
+  /** Hands over an order the engine has journaled as `submitted`. */
+  submit(order: Readonly<Order>, context: SubmitContext): void;
+  /** Asks for an order to be cancelled (the engine has moved it to `pending_cancel`). Fills may still come. */
+  cancel(order: Readonly<Order>, reason: string): void;
+  /**
+   * Orders journaled and not yet terminal when the engine last stopped, handed back at restart before any
+   * new order: the simulated broker queues them again; a live broker looks each up by client id.
+   */
+  resume(orders: readonly Order[]): void;
+  /**
+   * A new candle opened on `symbol` at `price` (market data for brokers that simulate fills: queued market
+   * orders fill at this price). A live broker does not implement it.
+   */
+  marketOpened?(symbol: string, time: number, price: number): void;
 }
 
 /** Everything a view needs to draw the current state; the TUI and Telegram read this and events. */

@@ -113,7 +113,11 @@ export class StrategyRunner {
     const n = this.buffer.length;
     if (this.computedLength === n) return;
     this.view = seriesPrefix(this.buffer.series, n);
-    this.ind = this.strategy.compute(this.view, this.params, this.ta);
+    // Strategies with an incremental step (ML models) extend their series instead of recomputing history.
+    const grown = this.strategy.update && this.computedLength > 0 && n > this.computedLength;
+    this.ind = grown
+      ? this.strategy.update!(this.view, this.params, this.ta, this.ind, this.computedLength)
+      : this.strategy.compute(this.view, this.params, this.ta);
     this.riskInd = this.risk.compute(this.view);
     this.computedLength = n;
   }

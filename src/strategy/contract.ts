@@ -34,6 +34,26 @@ export interface StrategyInput<P extends Params = Params> {
   params: P;
 }
 
+/** A (publication time, value) series imported with `tradetui data import-series`, ascending by time. */
+export interface ExternalSeriesData {
+  name: string;
+  /** When each value became known (UTC ms). */
+  availableFrom: Float64Array;
+  value: Float64Array;
+}
+
+/** What prepare() may use: where models live and the imported external series. */
+export interface PrepareEnv {
+  /** The data directory (the trader's own models are in its models/). */
+  dataDir: string;
+  /** An imported external series by name, or null when none was imported. */
+  externalSeries(name: string): ExternalSeriesData | null;
+  /** Timeframe of the market the instance runs on. */
+  timeframe: Timeframe;
+  /** Where prepare() reports what it did (e.g. "no external series: price features only"). */
+  note?(message: string): void;
+}
+
 export interface Strategy<P extends Params = Params> {
   name: string;
   description: string;
@@ -54,8 +74,25 @@ export interface Strategy<P extends Params = Params> {
   /** Names of computed series drawn over price on the chart. */
   overlays?: readonly string[];
   risk?: StrategyRiskHints;
+  /**
+   * Optional asynchronous preparation before the first compute (e.g. loading a model). Returns the strategy
+   * that runs for this instance (the same object, or one bound to what was loaded). Called once per instance
+   * by backtest, paper and live alike (prepareStrategy).
+   */
+  prepare?(params: P, env: PrepareEnv): Promise<Strategy<P>>;
+  /**
+   * Optional incremental compute for paper/live: the series over `candles` given `previous`, the series
+   * computed over its first `previousLength` candles. Must return exactly what compute() returns on the same
+   * candles; it exists so a costly series (a model's predictions) is extended, not recomputed, on each candle.
+   */
+  update?(candles: CandleSeries, params: P, ta: Indicators, previous: Record<string, Float64Array>, previousLength: number): Record<string, Float64Array>;
 }
 
 export function defineStrategy<P extends Params>(s: Strategy<P>): Strategy<P> {
   return s;
+}
+
+/** The strategy to run for one instance: prepared when it has a prepare step, else itself. */
+export async function prepareStrategy<P extends Params>(s: Strategy<P>, params: P, env: PrepareEnv): Promise<Strategy<P>> {
+  return s.prepare ? s.prepare(params, env) : s;
 }

@@ -14,7 +14,9 @@
 // Warm-up (first non-NaN index) per indicator, identical to the library's:
 //   sma/ema/wma/bollinger: period-1 · rsi: period · atr: period (true range needs a previous close)
 //   macd line: slow-1 · macd signal and histogram: slow+signal-2 · adx: 2·period-1.
-import { ADX, ATR, BollingerBands, EMA, MACD, RSI, SMA, WMA } from 'technicalindicators';
+//   stochastic k: period-1, d: period+signal-2 · ichimoku conversion: conversion-1, base and spanA:
+//   max(conversion, base)-1, spanB: span-1, cloudA/cloudB: those plus displacement.
+import { ADX, ATR, BollingerBands, EMA, IchimokuCloud, MACD, RSI, SMA, Stochastic, WMA } from 'technicalindicators';
 
 export interface MacdSeries {
   macd: Float64Array;
@@ -28,6 +30,43 @@ export interface BandsSeries {
   lower: Float64Array;
 }
 
+export interface StochasticSeries {
+  /** %K = 100 × (close − lowest low) ÷ (highest high − lowest low) over `period` candles; 50 when that range is 0. */
+  k: Float64Array;
+  /** %D = SMA(%K, signal). */
+  d: Float64Array;
+}
+
+/**
+ * Ichimoku Kinko Hyo, causal: every value at i uses candles 0..i only. The classic chart draws the spans
+ * `displacement` candles ahead; here `spanA`/`spanB` are the leading spans as computed at i (the cloud that
+ * will stand at i + displacement) and `cloudA`/`cloudB` the cloud standing at i (the spans computed at
+ * i − displacement). The lagging span (close drawn displacement candles back) is close[i] against
+ * close[i − displacement], which needs no series.
+ */
+export interface IchimokuSeries {
+  /** Tenkan-sen: midpoint of the highest high and lowest low over `conversion` candles. */
+  conversion: Float64Array;
+  /** Kijun-sen: the same midpoint over `base` candles. */
+  base: Float64Array;
+  /** Senkou span A as computed at i: (conversion + base) ÷ 2. */
+  spanA: Float64Array;
+  /** Senkou span B as computed at i: midpoint over `span` candles. */
+  spanB: Float64Array;
+  /** The cloud at i: spanA[i − displacement], spanB[i − displacement]. */
+  cloudA: Float64Array;
+  cloudB: Float64Array;
+}
+
+export interface IchimokuPeriods {
+  conversion: number;
+  base: number;
+  span: number;
+  displacement: number;
+}
+
+export const ICHIMOKU_CLASSIC: IchimokuPeriods = { conversion: 9, base: 26, span: 52, displacement: 26 };
+
 export interface Indicators {
   sma(values: Float64Array, period: number): Float64Array;
   ema(values: Float64Array, period: number): Float64Array;
@@ -37,6 +76,8 @@ export interface Indicators {
   atr(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array;
   adx(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array;
   bollinger(values: Float64Array, period: number, stdDev: number): BandsSeries;
+  stochastic(high: Float64Array, low: Float64Array, close: Float64Array, period: number, signal: number): StochasticSeries;
+  ichimoku(high: Float64Array, low: Float64Array, periods?: IchimokuPeriods): IchimokuSeries;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -280,6 +321,77 @@ function pick<T>(n: number, rows: readonly T[], f: (row: T) => number | undefine
 
 const arr = (v: Float64Array): number[] => Array.from(v);
 
+/**
+ * Highest high and lowest low over the `period` candles ending at each i (NaN before period-1), by monotonic
+ * deques: O(n) whatever the period (the lookahead check recomputes it hundreds of times).
+ */
+function rollingExtremes(high: Float64Array, low: Float64Array, period: number): { hh: Float64Array; ll: Float64Array } {
+  const n = high.length;
+  const hh = withWarmup(n, period - 1);
+  const ll = withWarmup(n, period - 1);
+  const maxQ = new Int32Array(n);
+  const minQ = new Int32Array(n);
+  let maxHead = 0;
+  let maxTail = 0;
+  let minHead = 0;
+  let minTail = 0;
+  for (let i = 0; i < n; i++) {
+    while (maxTail > maxHead && high[maxQ[maxTail - 1]!]! <= high[i]!) maxTail--;
+    maxQ[maxTail++] = i;
+    while (minTail > minHead && low[minQ[minTail - 1]!]! >= low[i]!) minTail--;
+    minQ[minTail++] = i;
+    if (maxQ[maxHead]! <= i - period) maxHead++;
+    if (minQ[minHead]! <= i - period) minHead++;
+    if (i >= period - 1) {
+      hh[i] = high[maxQ[maxHead]!]!;
+      ll[i] = low[minQ[minHead]!]!;
+    }
+  }
+  return { hh, ll };
+}
+
+/** Midpoint of the highest high and lowest low over the `period` candles ending at i (NaN before period-1). */
+function midpointKernel(high: Float64Array, low: Float64Array, period: number): Float64Array {
+  const { hh, ll } = rollingExtremes(high, low, period);
+  for (let i = period - 1; i < hh.length; i++) hh[i] = (hh[i]! + ll[i]!) / 2;
+  return hh;
+}
+
+/** Slow-free stochastic oscillator; the library rounds to 2 decimals and says 0 on a flat range, we say 50. */
+function stochasticKernel(high: Float64Array, low: Float64Array, close: Float64Array, period: number, signal: number): StochasticSeries {
+  checkPeriod(period, 'stochastic');
+  checkPeriod(signal, 'stochastic signal');
+  const n = close.length;
+  const { hh, ll } = rollingExtremes(high, low, period);
+  const k = withWarmup(n, period - 1);
+  for (let i = period - 1; i < n; i++) {
+    // A flat window has no position within its range: neutral, not "at the low" (which would read oversold).
+    k[i] = hh[i]! > ll[i]! ? ((close[i]! - ll[i]!) / (hh[i]! - ll[i]!)) * 100 : 50;
+  }
+  return { k, d: fromFirstFinite(k, (v) => smaKernel(v, signal)) };
+}
+
+function ichimokuKernel(high: Float64Array, low: Float64Array, periods: IchimokuPeriods = ICHIMOKU_CLASSIC): IchimokuSeries {
+  const { conversion: cp, base: bp, span: sp, displacement: dp } = periods;
+  checkPeriod(cp, 'ichimoku conversion');
+  checkPeriod(bp, 'ichimoku base');
+  checkPeriod(sp, 'ichimoku span');
+  if (!Number.isInteger(dp) || dp < 0) throw new RangeError(`ichimoku: displacement must be an integer >= 0, got ${dp}`);
+  const n = high.length;
+  const conversion = midpointKernel(high, low, cp);
+  const base = midpointKernel(high, low, bp);
+  const spanA = new Float64Array(n);
+  for (let i = 0; i < n; i++) spanA[i] = (conversion[i]! + base[i]!) / 2;
+  const spanB = midpointKernel(high, low, sp);
+  const cloudA = nanArray(n);
+  const cloudB = nanArray(n);
+  if (n > dp) {
+    cloudA.set(spanA.subarray(0, n - dp), dp);
+    cloudB.set(spanB.subarray(0, n - dp), dp);
+  }
+  return { conversion, base, spanA, spanB, cloudA, cloudB };
+}
+
 /** technicalindicators itself, aligned with the candles. The reference for the kernels; slow. */
 export const indicatorsLibrary: Indicators = {
   sma: (values, period) => rightAligned(values.length, SMA.calculate({ period, values: arr(values) })),
@@ -319,6 +431,31 @@ export const indicatorsLibrary: Indicators = {
       lower: pick(n, rows, (r) => r.lower),
     };
   },
+  stochastic: (high, low, close, period, signal) => {
+    const rows = Stochastic.calculate({ high: arr(high), low: arr(low), close: arr(close), period, signalPeriod: signal });
+    const n = close.length;
+    return { k: pick(n, rows, (r) => r.k), d: pick(n, rows, (r) => r.d) };
+  },
+  ichimoku: (high, low, periods = ICHIMOKU_CLASSIC) => {
+    // The library starts every line at max(periods, displacement)-1 and returns the spans undisplaced.
+    const rows = IchimokuCloud.calculate({
+      high: arr(high),
+      low: arr(low),
+      conversionPeriod: periods.conversion,
+      basePeriod: periods.base,
+      spanPeriod: periods.span,
+      displacement: periods.displacement,
+    });
+    const n = high.length;
+    const spanA = pick(n, rows, (r) => r.spanA);
+    const spanB = pick(n, rows, (r) => r.spanB);
+    const shift = (v: Float64Array): Float64Array => {
+      const out = nanArray(n);
+      if (n > periods.displacement) out.set(v.subarray(0, n - periods.displacement), periods.displacement);
+      return out;
+    };
+    return { conversion: pick(n, rows, (r) => r.conversion), base: pick(n, rows, (r) => r.base), spanA, spanB, cloudA: shift(spanA), cloudB: shift(spanB) };
+  },
 };
 
 /** The indicators strategies get: fast kernels, library ADX. */
@@ -334,4 +471,6 @@ export const ta: Indicators = {
     return indicatorsLibrary.adx(high, low, close, period);
   },
   bollinger: bollingerKernel,
+  stochastic: stochasticKernel,
+  ichimoku: ichimokuKernel,
 };

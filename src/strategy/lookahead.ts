@@ -1,37 +1,82 @@
-// Look-ahead check: proves a strategy's decisions at candle i do not depend on candles after i. It runs
-// compute + decide over the whole series, then again over prefixes cut at many points, and reports every
-// decision before a cut that differs from the full run. A strategy that normalises over the whole series,
-// centres a window, or reads close[i+1] changes its decisions near the cut and is caught.
-import { seriesPrefix, type CandleSeries } from '../core/candle.js';
+// Look-ahead check: proves a strategy's decisions at candle i depend on nothing after i. Exact, not sampled:
+// 1. Guarded run: compute over all candles, then decide at EVERY candle with candles and series wrapped so
+//    that any read of an index after i (or of `.length`/`.buffer`, which reveal later candles) is recorded
+//    with what was read. Array methods (slice, at, subarray…) only see candles up to i, and a decision that
+//    changes because of it is reported too (the backtest lets them see the whole series).
+// 2. Cut runs, on a FRESH copy of the strategy module (a strategy that stashes data in module state during
+//    the full run cannot reuse it): at every entry and exit the full run made, plus seeded random candles,
+//    compute runs again over a copy of candles 0..k only; every series must equal the full run's at 0..k and
+//    decide(k) must return the same decision.
+// Each finding names the candle, the series or decision that changed, and what the strategy read.
+import type { CandleSeries } from '../core/candle.js';
+import { mulberry32 } from '../core/random.js';
 import type { Decision, PositionSide } from '../core/trading.js';
-import type { Params, Strategy } from './contract.js';
+import type { Params, Strategy, StrategyInput } from './contract.js';
 import { ta as defaultIndicators, type Indicators } from './indicators.js';
+import { loadStrategyFile, strategyFile } from './registry.js';
+
+export type LookaheadKind = 'read-ahead' | 'series' | 'decision';
 
 export interface LookaheadDifference {
-  /** Candle index of the differing decision. */
+  kind: LookaheadKind;
+  /** Candle index (within the candles given) where the strategy looked ahead or its output changed. */
   index: number;
   /** Its open time (UTC ms). */
   time: number;
-  /** Length of the prefix that produced `cut`. */
+  /** Candles the strategy saw when the difference showed (index + 1 for reads; the cut length otherwise). */
   cutAt: number;
-  /** The decision on the full series and on the prefix (null = no decision). */
+  /** The decision on the full series and on cut or guarded data (null = no decision). */
   full: Decision | null;
   cut: Decision | null;
+  /** What was read ('candles.close[1235]') for read-ahead; the series name for series differences. */
+  what: string;
+  /** One actionable sentence: candle, what changed, what the strategy read. */
+  message: string;
 }
 
 export interface LookaheadResult {
-  /** The prefix lengths that were checked, ascending. */
+  /** Decisions made under the guard (every candle of the series). */
+  guardedDecisions: number;
+  /** Candle indexes where compute and decide were re-run on cut data, ascending. */
   checkedCuts: number[];
   differences: LookaheadDifference[];
   /** True when more than `maxDifferences` were found and the rest were dropped. */
   truncated: boolean;
+  /** True when the cut runs used a freshly loaded copy of the strategy module. */
+  isolated: boolean;
+  /** Wall time of the check in milliseconds, and of its guarded decide pass alone (the cost of the guard). */
+  ms: number;
+  guardMs: number;
 }
 
 export interface LookaheadOptions {
-  /** Evenly spaced cuts between the warm-up and the end (default 50); a few cuts next to the end are added. */
-  cuts?: number;
+  /**
+   * Loads a fresh copy of the strategy's module (no state shared with any other copy). Used once for the full
+   * run and once for the cut runs; without it the given object is used for both (fine for stateless built-ins).
+   */
+  load?: () => Promise<Strategy>;
+  /** Random candles checked on cut data besides every entry and exit (default 50). */
+  randomCuts?: number;
+  /** Seed of the random candles (default 1), so a rerun checks the same ones. */
+  seed?: number;
   maxDifferences?: number;
   indicators?: Indicators;
+}
+
+const NONE = 0;
+const LONG = 1;
+const SHORT = 2;
+const SIDE: readonly (PositionSide | null)[] = [null, 'long', 'short'];
+
+function nextPosition(pos: number, d: Decision | null): number {
+  if (!d) return pos;
+  return d.action === 'enter-long' ? LONG : d.action === 'enter-short' ? SHORT : NONE;
+}
+
+function checkLengths(strategy: Strategy, ind: Record<string, Float64Array>, n: number): void {
+  for (const [key, series] of Object.entries(ind)) {
+    if (series.length !== n) throw new Error(`${strategy.name}: compute() returned "${key}" of length ${series.length}, expected ${n}`);
+  }
 }
 
 /**
@@ -46,57 +91,214 @@ export function runDecisions<P extends Params>(
 ): (Decision | null)[] {
   const n = candles.length;
   const ind = strategy.compute(candles, params, indicators);
-  for (const [key, series] of Object.entries(ind)) {
-    if (series.length !== n) throw new Error(`${strategy.name}: compute() returned "${key}" of length ${series.length}, expected ${n}`);
-  }
+  checkLengths(strategy as Strategy, ind, n);
   const input = { candles, ind, params };
   const out: (Decision | null)[] = new Array(n);
-  let position: PositionSide | null = null;
+  let pos = NONE;
   for (let i = 0; i < n; i++) {
-    const d: Decision | null = strategy.decide(i, input, position) ?? null;
+    const d: Decision | null = strategy.decide(i, input, SIDE[pos]!) ?? null;
     out[i] = d;
-    if (d) position = d.action === 'enter-long' ? 'long' : d.action === 'enter-short' ? 'short' : null;
+    pos = nextPosition(pos, d);
   }
   return out;
 }
 
-export function lookaheadCheck<P extends Params>(
+/**
+ * Wraps candles and series so that decide(i) reading past i is recorded. Index reads return the real value
+ * (the decision stays the backtest's) and note the first read past i; methods run on a view cut at i + 1.
+ */
+class Guard {
+  cursor = 0;
+  /** First read past the cursor during the current decide call. */
+  read: string | null = null;
+  readonly input: StrategyInput;
+
+  constructor(candles: CandleSeries, ind: Record<string, Float64Array>, params: Params) {
+    const n = candles.length;
+    const guardedCandles = {
+      time: this.wrap(candles.time, 'candles.time'),
+      open: this.wrap(candles.open, 'candles.open'),
+      high: this.wrap(candles.high, 'candles.high'),
+      low: this.wrap(candles.low, 'candles.low'),
+      close: this.wrap(candles.close, 'candles.close'),
+      volume: this.wrap(candles.volume, 'candles.volume'),
+    } as unknown as CandleSeries;
+    const self = this;
+    Object.defineProperty(guardedCandles, 'length', {
+      enumerable: true,
+      get() {
+        if (n > self.cursor + 1) self.note(`candles.length (${n}, counting candles after ${self.cursor})`);
+        return n;
+      },
+    });
+    const guardedInd: Record<string, Float64Array> = {};
+    for (const [k, v] of Object.entries(ind)) guardedInd[k] = this.wrap(v, `ind.${k}`);
+    this.input = { candles: guardedCandles, ind: guardedInd, params };
+  }
+
+  private note(what: string): void {
+    if (this.read === null) this.read = what;
+  }
+
+  private wrap(arr: Float64Array, name: string): Float64Array {
+    const length = arr.length;
+    return new Proxy(arr, {
+      get: (target, prop) => {
+        if (typeof prop === 'string') {
+          const c = prop.charCodeAt(0);
+          if (c >= 48 && c <= 57) {
+            const idx = Number(prop);
+            if (idx > this.cursor) this.note(`${name}[${idx}]`);
+            return target[idx];
+          }
+          if (prop === 'length') {
+            if (length > this.cursor + 1) this.note(`${name}.length (${length}, counting candles after ${this.cursor})`);
+            return length;
+          }
+          if (prop === 'buffer') {
+            this.note(`${name}.buffer (the memory of every candle)`);
+            return target.buffer;
+          }
+        }
+        const v: unknown = Reflect.get(target, prop, target);
+        if (typeof v === 'function') return (v as (...a: unknown[]) => unknown).bind(target.subarray(0, this.cursor + 1));
+        return v;
+      },
+      set: (_target, prop) => {
+        throw new Error(`decide() wrote ${name}[${String(prop)}]: candles and series are read-only`);
+      },
+    });
+  }
+}
+
+function sameNumber(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
+}
+
+function describe(d: Decision | null): string {
+  return d ? `${d.action} (${d.reason})` : 'no decision';
+}
+
+/** A private copy of candles 0..len-1: its memory holds nothing after them (a view would share the buffer). */
+function prefixCopy(s: CandleSeries, len: number): CandleSeries {
+  return {
+    length: len,
+    time: s.time.slice(0, len),
+    open: s.open.slice(0, len),
+    high: s.high.slice(0, len),
+    low: s.low.slice(0, len),
+    close: s.close.slice(0, len),
+    volume: s.volume.slice(0, len),
+  };
+}
+
+export async function lookaheadCheck<P extends Params>(
   strategy: Strategy<P>,
   params: P,
   candles: CandleSeries,
   opts: LookaheadOptions = {},
-): LookaheadResult {
+): Promise<LookaheadResult> {
+  const started = performance.now();
   const n = candles.length;
   const maxDifferences = opts.maxDifferences ?? 1000;
   const indicators = opts.indicators ?? defaultIndicators;
-  const cuts = cutPoints(n, Math.max(1, strategy.warmup(params)), opts.cuts ?? 50);
-  const full = runDecisions(strategy, params, candles, indicators);
   const differences: LookaheadDifference[] = [];
   let truncated = false;
-  for (const c of cuts) {
-    const part = runDecisions(strategy, params, seriesPrefix(candles, c), indicators);
-    for (let i = 0; i < c; i++) {
-      if (sameDecision(full[i]!, part[i]!)) continue;
-      if (differences.length >= maxDifferences) {
-        truncated = true;
-        break;
-      }
-      differences.push({ index: i, time: candles.time[i]!, cutAt: c, full: full[i]!, cut: part[i]! });
+  const seen = new Set<string>();
+  const add = (d: Omit<LookaheadDifference, 'time' | 'message'>, message: string): void => {
+    const key = `${d.kind}:${d.what}:${d.index}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    if (differences.length >= maxDifferences) {
+      truncated = true;
+      return;
+    }
+    differences.push({ ...d, time: candles.time[d.index]!, message });
+  };
+  const when = (i: number): string => `candle ${i} (${new Date(candles.time[i]!).toISOString()})`;
+
+  // 1. Full run, plain (as the backtest calls it) and guarded, on its own copy of the strategy module.
+  const full = ((await opts.load?.()) ?? strategy) as Strategy;
+  const ind = full.compute(candles, params, indicators);
+  checkLengths(full, ind, n);
+  const plainInput: StrategyInput = { candles, ind, params };
+  const decisions: (Decision | null)[] = new Array(n);
+  const posBefore = new Uint8Array(n);
+  let pos = NONE;
+  for (let i = 0; i < n; i++) {
+    posBefore[i] = pos;
+    decisions[i] = full.decide(i, plainInput, SIDE[pos]!) ?? null;
+    pos = nextPosition(pos, decisions[i]!);
+  }
+  const guardStarted = performance.now();
+  const guard = new Guard(candles, ind, params);
+  for (let i = 0; i < n; i++) {
+    guard.cursor = i;
+    guard.read = null;
+    const d = full.decide(i, guard.input, SIDE[posBefore[i]!]!) ?? null;
+    if (guard.read !== null) {
+      add(
+        { kind: 'read-ahead', index: i, cutAt: i + 1, full: decisions[i]!, cut: d, what: guard.read },
+        `${when(i)}: decide() read ${guard.read}, after the candle it decides on (decision: ${describe(decisions[i]!)})`,
+      );
+    } else if (!sameDecision(decisions[i]!, d)) {
+      add(
+        { kind: 'decision', index: i, cutAt: i + 1, full: decisions[i]!, cut: d, what: 'decide' },
+        `${when(i)}: decide() returned ${describe(decisions[i]!)} over the whole series but ${describe(d)} when its arrays ended at candle ${i} (it reads later candles through an array method or its length)`,
+      );
     }
   }
-  return { checkedCuts: cuts, differences, truncated };
+
+  const guardMs = performance.now() - guardStarted;
+
+  // 2. Cut runs on a fresh module copy: every entry and exit, plus seeded random candles, ascending.
+  const points = new Set<number>();
+  for (let i = 0; i < n; i++) if (decisions[i]) points.add(i);
+  const random = mulberry32(opts.seed ?? 1);
+  const warmup = Math.min(n - 1, Math.max(0, Math.ceil(full.warmup(params))));
+  for (let r = 0; r < (opts.randomCuts ?? 50) && n > 0; r++) points.add(warmup + Math.floor(random() * (n - warmup)));
+  const cuts = [...points].filter((k) => k < n - 1).sort((a, b) => a - b);
+  const cutStrategy = ((await opts.load?.()) ?? strategy) as Strategy;
+  const keys = Object.keys(ind);
+  for (const k of cuts) {
+    const part = prefixCopy(candles, k + 1);
+    const partInd = cutStrategy.compute(part, params, indicators);
+    checkLengths(cutStrategy, partInd, k + 1);
+    for (const key of keys) {
+      const a = ind[key]!;
+      const b = partInd[key];
+      if (!b) {
+        add({ kind: 'series', index: k, cutAt: k + 1, full: decisions[k]!, cut: null, what: key }, `${when(k)}: compute() returned no "${key}" when the candles ended there`);
+        continue;
+      }
+      for (let j = 0; j <= k; j++) {
+        if (sameNumber(a[j]!, b[j]!)) continue;
+        add(
+          { kind: 'series', index: j, cutAt: k + 1, full: decisions[j]!, cut: null, what: key },
+          `${when(j)}: series "${key}" is ${a[j]} over the whole series but ${b[j]} when the candles end at candle ${k} (compute() reads later candles)`,
+        );
+        break;
+      }
+    }
+    const d = cutStrategy.decide(k, { candles: part, ind: partInd, params }, SIDE[posBefore[k]!]!) ?? null;
+    if (!sameDecision(decisions[k]!, d)) {
+      add(
+        { kind: 'decision', index: k, cutAt: k + 1, full: decisions[k]!, cut: d, what: 'decide' },
+        `${when(k)}: decide() returned ${describe(decisions[k]!)} over the whole series but ${describe(d)} when the candles end there, on a fresh copy of the strategy (it reads later candles or keeps state between calls)`,
+      );
+    }
+  }
+  differences.sort((a, b) => a.index - b.index);
+  return { guardedDecisions: n, checkedCuts: cuts, differences, truncated, isolated: opts.load !== undefined, ms: performance.now() - started, guardMs };
 }
 
-/** `count` prefix lengths spread evenly over (warmup, n), plus the last few lengths before n. */
-export function cutPoints(n: number, warmup: number, count: number): number[] {
-  const set = new Set<number>();
-  const lo = Math.min(n - 1, warmup + 1);
-  if (lo >= 1) {
-    const span = n - 1 - lo;
-    for (let k = 0; k < count; k++) set.add(lo + Math.round((span * k) / Math.max(1, count - 1)));
-    for (const back of [1, 2, 3, 5, 8, 13, 21]) if (n - back >= lo) set.add(n - back);
-  }
-  return [...set].filter((c) => c >= 1 && c < n).sort((a, b) => a - b);
+/**
+ * A loader of fresh copies for a strategy loaded from a file (the trader's own); undefined for built-ins,
+ * which are bundled into the app and keep no module state.
+ */
+export function freshLoader(strategy: Strategy): (() => Promise<Strategy>) | undefined {
+  const file = strategyFile(strategy);
+  return file === undefined ? undefined : () => loadStrategyFile(file, { fresh: true });
 }
 
 function sameDecision(a: Decision | null, b: Decision | null): boolean {

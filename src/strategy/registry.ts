@@ -12,10 +12,13 @@ import adaptiveEma from '../../strategies/adaptive-ema.js';
 import bollingerReversion from '../../strategies/bollinger-reversion.js';
 import enhanced from '../../strategies/enhanced.js';
 import highRisk from '../../strategies/high-risk.js';
+import ichimoku from '../../strategies/ichimoku.js';
 import maCross from '../../strategies/ma-cross.js';
 import rsiMacd from '../../strategies/rsi-macd.js';
+import mlClassifier from '../../strategies/ml-classifier.js';
+import mlForecast from '../../strategies/ml-forecast.js';
 
-const BUILTINS: readonly Strategy[] = [maCross, rsiMacd, adaptiveEma, enhanced, bollingerReversion, highRisk];
+const BUILTINS: readonly Strategy[] = [maCross, rsiMacd, adaptiveEma, enhanced, bollingerReversion, highRisk, ichimoku, mlClassifier as Strategy, mlForecast as Strategy];
 
 /** The strategies shipped with tradetui, in display order. */
 export function builtinStrategies(): Strategy[] {
@@ -34,6 +37,28 @@ export function strategyFile(s: Strategy): string | undefined {
 
 const EXTENSIONS = new Set(['.js', '.mjs', '.ts', '.mts']);
 
+/** A strategy file's name: a strategy-like stem (letters, digits, - and _; no further dots) and a code extension. */
+export function looksLikeStrategyFile(name: string): boolean {
+  const ext = extname(name);
+  return EXTENSIONS.has(ext) && /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(name.slice(0, -ext.length));
+}
+
+/**
+ * World-writable, group-writable for a group other than the trader's own (a private group, as Debian gives
+ * each user, is the trader), or owned by another user (root excepted): someone else could put code there.
+ */
+function refuseWritableByOthers(path: string, what: string): void {
+  if (process.platform === 'win32') return;
+  const st = statSync(path);
+  const uid = process.getuid?.();
+  if ((st.mode & 0o002) !== 0 || ((st.mode & 0o020) !== 0 && st.gid !== process.getgid?.())) {
+    throw new UserError(`${what} is writable by other users (mode ${(st.mode & 0o777).toString(8)}); strategies run as code with your privileges: chmod go-w it`, path);
+  }
+  if (uid !== undefined && st.uid !== uid && st.uid !== 0) {
+    throw new UserError(`${what} belongs to another user (uid ${st.uid}); strategies run as code with your privileges: use a folder you own`, path);
+  }
+}
+
 /**
  * Expands `~` and resolves a relative strategiesDir against the config file's folder (so a config can say
  * `strategiesDir: ./strategies`), or the working directory when the config is the defaults.
@@ -51,11 +76,14 @@ export async function loadStrategies(opts: { strategiesDir?: string | null } = {
   if (!opts.strategiesDir) return list;
   const dir = opts.strategiesDir;
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError('strategies folder not found', dir);
-  const files = readdirSync(dir)
-    .filter((f) => EXTENSIONS.has(extname(f)) && !f.endsWith('.d.ts') && !f.startsWith('.'))
-    .sort();
+  // Strategy files run as code with the trader's privileges (and the exchange keys in the environment) as
+  // soon as they load: refuse a folder or file someone else could have written, and import only files named
+  // like strategies (my-strategy.ts), never tests, configs or helpers (foo.test.ts, vite.config.ts, .hidden).
+  refuseWritableByOthers(dir, 'strategies folder');
+  const files = readdirSync(dir).filter(looksLikeStrategyFile).sort();
   for (const f of files) {
     const file = join(dir, f);
+    refuseWritableByOthers(file, 'strategy file');
     const s = await loadStrategyFile(file);
     const clash = list.find((x) => x.name === s.name);
     if (clash) {
@@ -67,8 +95,14 @@ export async function loadStrategies(opts: { strategiesDir?: string | null } = {
   return list;
 }
 
-/** Loads and checks one strategy file (its default export). */
-export async function loadStrategyFile(file: string): Promise<Strategy> {
+let freshCopies = 0;
+
+/**
+ * Loads and checks one strategy file (its default export). `fresh` loads a new copy of the module, sharing no
+ * module state with earlier loads (the lookahead check runs its full and cut runs on separate copies); .ts
+ * files load fresh on every call anyway (tsx imports each call in its own namespace, imports included).
+ */
+export async function loadStrategyFile(file: string, opts: { fresh?: boolean } = {}): Promise<Strategy> {
   const path = resolve(file);
   let mod: Record<string, unknown>;
   try {
@@ -77,7 +111,8 @@ export async function loadStrategyFile(file: string): Promise<Strategy> {
       const { tsImport } = await import('tsx/esm/api');
       mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
     } else {
-      mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+      const query = opts.fresh ? `?fresh=${++freshCopies}` : '';
+      mod = (await import(pathToFileURL(path).href + query)) as Record<string, unknown>;
     }
   } catch (err) {
     // A syntax error or a failing import in the trader's own file is their mistake, reported with the file.

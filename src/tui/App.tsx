@@ -52,6 +52,9 @@ export interface AppProps {
   onQuit: () => void;
   /** --readonly: watch only; every key that would trade or change the engine is refused. */
   readonly?: boolean;
+  /** Attached to a background engine: d detaches, and q asks whether to stop the engine too. */
+  onDetach?: () => void;
+  onStopEngine?: () => void;
 }
 
 const RENDERERS: Record<PaneId, (p: PaneProps) => Line[]> = {
@@ -81,7 +84,7 @@ function useTerminalSize(fixedCols?: number, fixedRows?: number): { cols: number
   return size;
 }
 
-export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRows, onQuit, readonly = false }: AppProps): React.ReactElement | null {
+export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRows, onQuit, onDetach, onStopEngine, readonly = false }: AppProps): React.ReactElement | null {
   const view = useSyncExternalStore(store.subscribe, store.get);
   const [ui, setUi] = useState<UiState>(initialUi);
   const uiRef = useRef(ui);
@@ -170,7 +173,12 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
       const inst = selectedInstance(view, ui);
       switch (id) {
         case 'quit':
-          onQuit();
+          if (!onDetach) return onQuit();
+          dispatch({ type: 'overlay', overlay: { kind: 'quit', running: view.engine.instances.filter((i) => i.running).map((i) => i.id) } });
+          return;
+        case 'detach':
+          if (!onDetach) return say('this TUI runs its own engine: there is nothing to detach from');
+          onDetach();
           return;
         case 'focus-next':
           dispatch({ type: 'focus-step', delta: 1 });
@@ -450,6 +458,15 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
           }
           return;
         }
+        case 'quit': {
+          const b = lookup(name, ['quit']);
+          if (b?.id === 'quit-leave-running') onDetach?.();
+          else if (b?.id === 'quit-stop-engine') {
+            dispatch({ type: 'overlay', overlay: null });
+            onStopEngine?.();
+          } else if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
+          return;
+        }
       }
     };
 
@@ -576,6 +593,8 @@ function overlayScope(kind: NonNullable<UiState['overlay']>['kind'], form: AddFo
       return 'picker';
     case 'trades':
       return 'trades';
+    case 'quit':
+      return 'quit';
     case 'add':
       return form?.step === 'params' ? 'form' : form?.step === 'review' ? 'confirm' : 'picker';
     default:
@@ -625,6 +644,21 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
     case 'trades':
       title = 'Trade history';
       body = tradesBody(trades(), o, inner, innerH, theme);
+      break;
+    case 'quit':
+      title = 'Quit: leave the engine running?';
+      body = [
+        [],
+        ...infoBody(
+          [
+            o.running.length > 0 ? `Running strategies: ${o.running.join(', ')}.` : 'No strategy is running.',
+            'l (or d): leave the engine trading in the background; come back with tradetui attach.',
+            'S: stop the engine too; the account and positions are saved, running strategies stop until the next start.',
+            'Esc: stay.',
+          ],
+          inner,
+        ),
+      ];
       break;
   }
   return frame({ title, focused: true, width, height, theme, body: block(body, inner, innerH) }).map((l) => fit(l, width));

@@ -23,6 +23,22 @@ export interface TuiOptions {
   readonly?: boolean;
 }
 
+/** When the TUI is a viewer of an engine in another process (tradetui, tradetui attach). */
+export interface RemoteControls {
+  /** Stops the engine process itself (q → stop the engine too). */
+  stopEngine(): Promise<void>;
+  /** Fresh data for a read that had returned cached data: redraw. */
+  onUpdate(listener: () => void): () => void;
+  /** Resolves with the reason when the connection to the engine ends. */
+  closed: Promise<string>;
+  /** Whether the engine said it was stopping before the connection ended (else it died). */
+  engineStopped(): boolean;
+  pid: number;
+}
+
+/** How the session ended: quit (in-process engine stopped), detached (engine keeps running), or the engine ended. */
+export type TuiOutcome = 'quit' | 'detached' | 'engine-stopped' | 'engine-gone';
+
 export interface TuiStreams {
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
@@ -33,7 +49,12 @@ export interface TuiStreams {
 const ENTER_ALT = '\x1b[?1049h\x1b[?25l\x1b[H\x1b[2J';
 const LEAVE_ALT = '\x1b[?25h\x1b[?1049l';
 
-export async function runTui(app: EngineApi & { stop(): Promise<void>; start?(): Promise<void> }, opts: TuiOptions, io: Partial<TuiStreams> = {}): Promise<void> {
+export async function runTui(
+  app: EngineApi & { stop(): Promise<void>; start?(): Promise<void> },
+  opts: TuiOptions,
+  io: Partial<TuiStreams> = {},
+  remote?: RemoteControls,
+): Promise<TuiOutcome> {
   const stdin = io.stdin ?? process.stdin;
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
@@ -84,6 +105,7 @@ export async function runTui(app: EngineApi & { stop(): Promise<void>; start?():
     } catch {
       // unmounting a crashed tree may throw; the terminal restore below still runs
     }
+    untouch?.();
     store.dispose();
     screen.close();
     if (stdin.isTTY) {
@@ -97,8 +119,24 @@ export async function runTui(app: EngineApi & { stop(): Promise<void>; start?():
     consoleMethods.forEach((m, i) => (console[m] = savedConsole[i]!));
   };
 
+  // A remote engine's viewer detaches on q, Ctrl-C, SIGTERM and a hang-up; only the quit dialog stops the engine.
+  let outcome: TuiOutcome = remote ? 'detached' : 'quit';
   let quit!: () => void;
   const quitting = new Promise<void>((resolve) => (quit = resolve));
+  const untouch = remote?.onUpdate(() => store.touch());
+  /** The session is ending on its own terms: the connection closing now is the detach, not a lost engine. */
+  let leaving = false;
+  remote?.closed.then(() => {
+    if (!leaving && outcome === 'detached') outcome = remote.engineStopped() ? 'engine-stopped' : 'engine-gone';
+    quit();
+  });
+  const stopEngine = (): void => {
+    outcome = 'engine-stopped';
+    remote!.stopEngine().then(quit, (err: unknown) => {
+      log(`[engine] stop failed: ${err instanceof Error ? err.message : String(err)}`);
+      quit();
+    });
+  };
   let dying = false;
   const fatal = (err: unknown): void => {
     // once only: a failing write to a vanished terminal must not feed back into this handler
@@ -147,7 +185,17 @@ export async function runTui(app: EngineApi & { stop(): Promise<void>; start?():
     // Ink only hosts React, reads keys and relays resizes: its own tree is empty, and in debug mode it writes its
     // (empty) output straight to the ScreenWriter, which ignores it, instead of driving log-update's cursor moves.
     // Frames come at most maxFps per second from the ViewStore, plus one per key press.
-    ink = render(<App api={app as TuiApi} store={store} theme={theme} frames={screen} onQuit={() => quit()} readonly={opts.readonly ?? false} />, {
+    ink = render(
+      <App
+        api={app as TuiApi}
+        store={store}
+        theme={theme}
+        frames={screen}
+        onQuit={() => quit()}
+        readonly={opts.readonly ?? false}
+        {...(remote ? { onDetach: () => quit(), onStopEngine: stopEngine } : {})}
+      />,
+      {
       stdin,
       stdout: screen as unknown as NodeJS.WriteStream,
       stderr,
@@ -161,6 +209,7 @@ export async function runTui(app: EngineApi & { stop(): Promise<void>; start?():
     // a render error ends the Ink app: treat it like quitting, then rethrow after the terminal is back
     let renderError: unknown = null;
     await Promise.race([quitting, ink.waitUntilExit().catch((err: unknown) => (renderError = err ?? new Error('the TUI exited'))) ]);
+    leaving = true;
     restore();
     if (renderError) {
       const text = renderError instanceof Error ? (renderError.stack ?? renderError.message) : String(renderError);
@@ -170,6 +219,7 @@ export async function runTui(app: EngineApi & { stop(): Promise<void>; start?():
       throw renderError;
     }
     await app.stop();
+    return outcome;
   } catch (err) {
     restore();
     throw err;

@@ -26,6 +26,12 @@ beforeAll(() => {
 });
 afterAll(() => {
   tmux('kill-server');
+  // the background engine the TUI started (when a test failed before stopping it)
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, 'dist/tradetui.mjs'), 'stop', '--yes'], { env: { ...process.env, TRADETUI_DATA_DIR: dataDir }, stdio: 'ignore' });
+  } catch {
+    // none running
+  }
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -145,7 +151,10 @@ describe.skipIf(!hasTmux)('tradetui TUI in tmux', () => {
     expect(query<{ state: string }>('SELECT state FROM account')[0]!.state).toBe('halted');
     expect(query<{ n: number }>('SELECT count(*) AS n FROM positions')[0]!.n).toBe(0);
 
+    // q asks whether to leave the background engine running; S stops it too
     t.keys('q');
+    await t.waitFor('leave the engine running?');
+    t.keys('S');
     const end = await t.waitFor('EXITED 0');
     // the alternate screen is gone: the shell's screen shows no TUI frame
     expect(end).not.toContain('PAPER');
@@ -175,7 +184,7 @@ describe.skipIf(!hasTmux)('tradetui TUI in tmux', () => {
     await t.waitFor(/Keys \(1-\d+ of \d+, j\/k scroll\)/);
     t.keys('j');
     await t.waitFor(/Keys \(2-\d+ of/);
-    t.keys('Escape', 'q');
+    t.keys('Escape', 'q', 'S');
     await t.waitFor('EXITED 0');
   }, 240_000);
 
@@ -187,7 +196,7 @@ describe.skipIf(!hasTmux)('tradetui TUI in tmux', () => {
     expect(raw).not.toMatch(/\x1b\[[0-9;]*(3[0-7]|9[0-7]|4[0-7]|38;5;\d+|38;2;[\d;]+)m/);
     // eslint-disable-next-line no-control-regex
     expect(t.screen()).toMatch(/^[\x20-\x7e\n]*$/);
-    t.keys('C-c');
+    t.keys('C-c', 'S');
     await t.waitFor('EXITED 0');
   }, 240_000);
 });

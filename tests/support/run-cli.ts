@@ -1,4 +1,5 @@
-// Runs the real tradetui CLI (TypeScript sources through tsx) in a child process with its own data dir.
+// Runs the real tradetui CLI (the built bundle, as a trader runs it; tests/support/global-setup.ts keeps it
+// fresh) in a child process with its own data dir.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ export function tempDir(prefix = 'tradetui-test-'): string {
 
 export function runCli(args: string[], opts: { dataDir?: string; env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin/tradetui.ts'), ...args], {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/tradetui.mjs'), ...args], {
       cwd: ROOT,
       env: {
         ...process.env,

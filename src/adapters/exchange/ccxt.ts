@@ -8,12 +8,18 @@ export interface ExchangeConfig {
   name: string;
   /** Passed straight to the ccxt constructor, which deep-merges it (e.g. { urls: { api: { public: … } } }). */
   options?: Record<string, unknown>;
+  /** Ignored here: public clients never carry keys (see createExchange). */
   apiKey?: string | null;
   secret?: string | null;
 }
 
 export type { Exchange };
 
+/**
+ * A ccxt client for public work (candles, markets): it never carries an API key, even when the config has
+ * one, so a key the exchange rejects cannot break paper trading or downloads (ccxt's Binance signs some
+ * market-loading requests when a key is set). Live orders use createPrivateExchange (adapters/broker).
+ */
 export async function createExchange(cfg: ExchangeConfig): Promise<Exchange> {
   const ccxt = await import('ccxt');
   const exchanges = ccxt.exchanges as Record<string, new (config?: Record<string, unknown>) => Exchange>;
@@ -22,8 +28,7 @@ export async function createExchange(cfg: ExchangeConfig): Promise<Exchange> {
     throw new UserError(`unknown exchange "${cfg.name}" (ccxt ids such as binance, kraken, coinbase, bybit, okx)`, 'exchange.name');
   }
   const config: Record<string, unknown> = { enableRateLimit: true, ...(cfg.options ?? {}) };
-  if (cfg.apiKey) config.apiKey = cfg.apiKey;
-  if (cfg.secret) config.secret = cfg.secret;
+  for (const secret of ['apiKey', 'secret', 'password', 'uid', 'privateKey']) delete config[secret];
   return new Ctor(config);
 }
 

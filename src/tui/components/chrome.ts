@@ -122,12 +122,13 @@ const SCOPE_TITLES: Record<Scope, string> = {
   info: 'Detail windows',
   trades: 'Trade history (t)',
   filtering: 'Typing a filter (/ in a list)',
+  quit: 'Quit (attached to a background engine)',
 };
 
 /** Every binding, grouped by where it works; generated from KEYMAP. */
 export function helpLines(theme: Theme, width: number): Line[] {
   const out: Line[] = [];
-  const scopes: Scope[] = ['global', 'chart', 'strategies', 'positions', 'signals', 'alerts', 'filtering', 'trades', 'confirm', 'picker', 'form', 'help', 'info'];
+  const scopes: Scope[] = ['global', 'chart', 'strategies', 'positions', 'signals', 'alerts', 'filtering', 'trades', 'confirm', 'picker', 'form', 'help', 'info', 'quit'];
   for (const s of scopes) {
     const bs = KEYMAP.filter((b) => b.scope === s);
     if (bs.length === 0) continue;

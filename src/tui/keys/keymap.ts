@@ -13,7 +13,7 @@ export const PANE_TITLES: Record<PaneId, string> = {
 };
 
 /** Where a binding applies: everywhere (no overlay), one pane, or one overlay (overlays claim keys first). */
-export type Scope = 'global' | PaneId | 'help' | 'confirm' | 'picker' | 'form' | 'info' | 'trades' | 'filtering';
+export type Scope = 'global' | PaneId | 'help' | 'confirm' | 'picker' | 'form' | 'info' | 'trades' | 'filtering' | 'quit';
 
 export type ActionId =
   | 'focus-next'
@@ -52,6 +52,9 @@ export type ActionId =
   | 'filter'
   | 'page-down'
   | 'quit'
+  | 'detach'
+  | 'quit-stop-engine'
+  | 'quit-leave-running'
   | 'confirm-yes'
   | 'confirm-no'
   | 'close-overlay'
@@ -92,6 +95,8 @@ export const KEYMAP: readonly Binding[] = [
   { id: 'trades', keys: ['t'], label: 'trades', description: 'trade history: closed trades with P&L, fees and totals; sort and filter', scope: 'global' },
   { id: 'help', keys: ['?'], label: 'help', description: 'show every key', scope: 'global' },
   { id: 'quit', keys: ['q', 'ctrl-c'], label: 'quit', description: 'quit (the paper account and positions are saved)', scope: 'global' },
+  // daemon (#11): the engine runs in its own process; the TUI is one of its viewers
+  { id: 'detach', keys: ['d'], label: 'detach', description: 'detach: the engine keeps trading in the background; come back with tradetui attach', scope: 'global' },
 
   { id: 'chart-mode', keys: ['c'], label: 'candles/line', description: 'switch between candles and a line chart', scope: 'chart' },
   { id: 'pick-symbol', keys: ['/'], label: 'symbol', description: 'search the symbol to chart', scope: 'chart', footer: false },
@@ -154,6 +159,10 @@ export const KEYMAP: readonly Binding[] = [
   { id: 'sort-reverse', keys: ['O'], label: 'reverse', description: 'reverse the sort order', scope: 'trades' },
   { id: 'export', keys: ['e'], label: 'export CSV', description: 'write the listed trades (filter and order as shown) to a CSV file', scope: 'trades' },
   { id: 'close-overlay', keys: ['escape', 'q'], label: 'close', description: 'close the trade history', scope: 'trades' },
+
+  { id: 'quit-leave-running', keys: ['l', 'd'], label: 'leave running', description: 'leave the engine trading in the background (tradetui attach comes back)', scope: 'quit' },
+  { id: 'quit-stop-engine', keys: ['S'], label: 'stop engine', description: 'stop the engine too (running strategies stop; the account and positions are saved)', scope: 'quit' },
+  { id: 'close-overlay', keys: ['escape', 'n'], label: 'cancel', description: 'stay attached', scope: 'quit' },
 ];
 
 /** Normalises Ink's (input, key) to one name: 'tab', 'shift-tab', 'up', 'enter', 'escape', 'ctrl-c', or the character. */

@@ -14,6 +14,8 @@ export type Overlay =
   | { kind: 'add' }
   /** Trade history: closed trades sorted and filtered; `editing` while the filter is being typed. */
   | { kind: 'trades'; index: number; sort: TradeSort; desc: boolean; filter: string; editing: boolean }
+  /** q while attached to a background engine: leave it running or stop it too. */
+  | { kind: 'quit'; running: string[] }
   | { kind: 'backtest'; instanceId: string; status: 'running' | 'done' | 'error'; result?: BacktestSummary; error?: string };
 
 export interface Message {

@@ -40,14 +40,17 @@ describe('paper trading on the exchange feed', () => {
     const events: EngineEvent[] = [];
     app.bus.onAny((e) => events.push(e));
     await app.start();
-    await until(() => events.some((e) => e.type === 'feed' && e.status === 'connected')).catch((err) => { console.log(JSON.stringify(events.slice(0,5)), fake!.requests.slice(0,5)); throw err; });
+    await until(() => events.some((e) => e.type === 'feed' && e.status === 'connected'));
     // Nothing new has closed yet: the warm-up history ends at 09:00, and 10:00 is still open.
     const candles = () => events.filter((e): e is Extract<EngineEvent, { type: 'candle' }> => e.type === 'candle');
     expect(candles()).toHaveLength(0);
 
-    fake.now = t0 + 3 * HOUR; // 13:30: 10:00, 11:00 and 12:00 have closed
-    await until(() => candles().length === 3);
-    expect(candles().map((e) => e.candle.time)).toEqual([Date.UTC(2026, 2, 10, 10), Date.UTC(2026, 2, 10, 11), Date.UTC(2026, 2, 10, 12)]);
+    fake.now = t0 + HOUR; // 11:30: 10:00 has closed
+    await until(() => candles().length === 1);
+    fake.now = t0 + 3 * HOUR; // 13:30: 11:00 and 12:00 have closed; only the newest is traded, 11:00 is warm-up
+    await until(() => candles().length === 2);
+    expect(candles().map((e) => e.candle.time)).toEqual([Date.UTC(2026, 2, 10, 10), Date.UTC(2026, 2, 10, 12)]);
+    expect([...app.kernel.instances.values()][0]!.candles.time).toContain(Date.UTC(2026, 2, 10, 11));
     expect(app.snapshot().feed.status).toBe('connected');
 
     fake.setDown(true);
@@ -59,7 +62,7 @@ describe('paper trading on the exchange feed', () => {
     });
     fake.setDown(false);
     fake.now += HOUR;
-    await until(() => candles().length === 4);
+    await until(() => candles().length === 3);
     await until(() => app!.snapshot().alerts.some((a) => a.category === 'feed' && /back/.test(a.message)));
     expect(app.snapshot().feed.status).toBe('connected');
     // The still-open candle was never delivered.

@@ -37,7 +37,7 @@ async function waitFor(check: () => boolean, ms: number): Promise<void> {
 describe('restart after SIGKILL', () => {
   it('resumes cash, positions and the replay where the last committed candle left them', async () => {
     const dataDir = tempDir();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin/tradetui.ts'), '--headless', '--speed', '200'], {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/tradetui.mjs'), '--headless', '--speed', '200'], {
       cwd: ROOT,
       env: { ...process.env, TRADETUI_DATA_DIR: dataDir, XDG_CONFIG_HOME: tempDir() },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -146,6 +146,8 @@ describe('tradetui backtest human output and options', () => {
     const la = JSON.parse(res.stdout).runs[0].lookahead;
     expect(la.passed).toBe(true);
     expect(la.checkedCuts).toBeGreaterThan(0);
+    expect(la.guardedDecisions).toBeGreaterThan(365);
+    expect(la.ms).toBeGreaterThan(0);
     expect(la.differences).toEqual([]);
   });
 
@@ -173,13 +175,16 @@ describe('tradetui backtest human output and options', () => {
     expect(human.code).toBe(1);
     expect(human.stderr).toMatch(/lookahead check failed: peek on BTC\/USDT/);
     expect(human.stdout).toMatch(/Lookahead check #\d+ peek BTC\/USDT: FAILED/);
-    expect(human.stdout).toMatch(/candle \d+ 2022-\d\d-\d\d 00:00, data cut after \d+ candles: full data enter-long \(next close higher\), cut data no decision/);
+    expect(human.stdout).toMatch(/candle (\d+) \(2022-\d\d-\d\dT00:00:00.000Z\): decide\(\) read candles\.close\[\d+\], after the candle it decides on \(decision: enter-long \(next close higher\)\)/);
+    expect(human.stdout).toMatch(/guarded decisions, \d+ cut runs on a fresh module copy, \d+ ms/);
     const json = await cli([...args, '--json']);
     expect(json.code).toBe(1);
     const la = JSON.parse(json.stdout).runs[0].lookahead;
     expect(la.passed).toBe(false);
     expect(la.differences.length).toBeGreaterThan(0);
     expect(la.differences[0].time).toMatch(ISO);
+    expect(la.differences[0]).toMatchObject({ kind: 'read-ahead', what: `candles.close[${la.differences[0].index + 1}]` });
+    expect(la.isolated).toBe(true);
   });
 });
 

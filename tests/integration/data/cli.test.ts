@@ -1,10 +1,11 @@
-// `tradetui data …` through the real binary (tsx), each with its own data dir; download talks to a local
+// `tradetui data …` through the real binary (the built bundle), each with its own data dir; download talks to a local
 // Binance server through the real ccxt client.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../../support/run-cli.js';
 import { FakeBinance } from '../../support/fake-binance.js';
+import { DATA_DIR } from '../../support/candles.js';
 
 const HEADER = 'timestamp,open,high,low,close,volume';
 const T0 = 1_704_067_200_000;
@@ -18,7 +19,7 @@ function csvFile(dir: string, name: string, rows: string[]): string {
 
 const good = (i: number) => `${T0 + i * H},1,2,0.5,1.5,3`;
 
-// Each test spawns the CLI (tsx) one to three times; on a loaded 2-core machine that can take a while.
+// Each test spawns the CLI one to three times; on a loaded 2-core machine that can take a while.
 const SLOW = { timeout: 120_000 };
 
 describe('tradetui data (seeded cache)', SLOW, () => {
@@ -122,7 +123,9 @@ describe('tradetui data download (local Binance through ccxt)', SLOW, () => {
   let configFile: string;
 
   beforeAll(async () => {
-    fake = await FakeBinance.start({ now: Date.parse('2026-11-20T00:00:00Z') });
+    // The shared candles include a market tradetui does not ship (BNB/USDT), so a new data dir, which starts
+    // with the shipped candles, has something to download.
+    fake = await FakeBinance.start({ now: Date.parse('2026-11-20T00:00:00Z'), dataDir: DATA_DIR });
     const dir = tempDir('tradetui-cfg-');
     configFile = join(dir, 'config.yaml');
     // JSON is YAML: the exchange options go to ccxt untouched.
@@ -135,23 +138,23 @@ describe('tradetui data download (local Binance through ccxt)', SLOW, () => {
 
   it('downloads into the cache and reports it as JSON (no progress bar off a terminal)', async () => {
     const dataDir = tempDir();
-    const args = ['data', 'download', '--config', configFile, '--exchange', 'binance', '--symbol', 'BTC/USDT', '--timeframe', '1h', '--from', '2026-03-01', '--to', '2026-03-02'];
+    const args = ['data', 'download', '--config', configFile, '--exchange', 'binance', '--symbol', 'BNB/USDT', '--timeframe', '1h', '--from', '2023-03-01', '--to', '2023-03-02'];
     const r = await runCli([...args, '--json'], { dataDir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({
       exchange: 'binance',
-      symbol: 'BTC/USDT',
+      symbol: 'BNB/USDT',
       timeframe: '1h',
       fetched: 25,
       inserted: 25,
-      first: '2026-03-01T00:00:00.000Z',
-      last: '2026-03-02T00:00:00.000Z',
+      first: '2023-03-01T00:00:00.000Z',
+      last: '2023-03-02T00:00:00.000Z',
       gaps: 0,
     });
     const again = await runCli(args, { dataDir });
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('nothing new to download (cached up to 2026-03-02T00:00:00Z)');
+    expect(again.stdout).toContain('nothing new to download (cached up to 2023-03-02T00:00:00Z)');
   });
 
   it('bad dates exit 2 naming the flag', async () => {

@@ -250,3 +250,27 @@ describe('SqliteCandleStore chunks', () => {
     expect([...f.subarray(0, 12)]).toEqual([...rows]);
   });
 });
+
+describe('SQLite cache listing reads no candles', () => {
+  it('counts a gap that spans a chunk boundary once, with its full length', () => {
+    const store = new SqliteCandleStore(openDb(':memory:'));
+    const boundary = chunkStart(T0, '1m') + CHUNK_CANDLES * 60_000;
+    const before = range(boundary - 5 * 60_000, 3); // ends 3 slots before the boundary
+    const after = range(boundary + 4 * 60_000, 3); // starts 4 slots after it
+    store.write(BTC_1M, candles([...before, ...after]));
+    expect(store.list()).toEqual([{ ...BTC_1M, first: before[0], last: after[2], count: 6, gaps: 1, largestGap: 6 }]);
+  });
+
+  it('summarises chunks written before the gap columns existed, once, with the same result', () => {
+    const db = openDb(':memory:');
+    const store = new SqliteCandleStore(db);
+    const missing = (i: number) => (i >= 10 && i <= 12) || (i >= 9000 && i <= 9006);
+    store.write(BTC_1M, candles(range(T0, 10_000, '1m', missing)));
+    const expected = store.list();
+    // What migration 3 leaves on chunks an older version wrote: no summary yet.
+    db.prepare('UPDATE candle_chunks SET gaps = NULL, largest_gap = NULL').run();
+    expect(store.list()).toEqual(expected);
+    expect(db.prepare('SELECT COUNT(*) FROM candle_chunks WHERE gaps IS NULL').pluck().get()).toBe(0);
+    expect(expected[0]).toMatchObject({ gaps: 2, largestGap: 7 });
+  });
+});

@@ -7,6 +7,7 @@ import {
   checkStrategy,
   getStrategy,
   isBuiltin,
+  looksLikeStrategyFile,
   loadStrategies,
   resolveStrategiesDir,
   strategyFile,
@@ -50,9 +51,9 @@ async function userError(p: Promise<unknown>): Promise<UserError> {
 }
 
 describe('built-in strategies', () => {
-  it('are the six shipped strategies, each a valid contract with a unique name', () => {
+  it('are the nine shipped strategies, each a valid contract with a unique name', () => {
     const list = builtinStrategies();
-    expect(list.map((s) => s.name)).toEqual(['ma-cross', 'rsi-macd', 'adaptive-ema', 'enhanced', 'bollinger-reversion', 'high-risk']);
+    expect(list.map((s) => s.name)).toEqual(['ma-cross', 'rsi-macd', 'adaptive-ema', 'enhanced', 'bollinger-reversion', 'high-risk', 'ichimoku', 'ml-classifier', 'ml-forecast']);
     for (const s of list) {
       expect(checkStrategy(s, s.name)).toBe(s);
       expect(isBuiltin(s)).toBe(true);
@@ -73,7 +74,7 @@ describe('built-in strategies', () => {
     })();
     expect(e).toBeInstanceOf(UserError);
     expect(e.where).toBe('--strategy');
-    expect(e.message).toBe('unknown strategy "nope"; available: ma-cross, rsi-macd, adaptive-ema, enhanced, bollinger-reversion, high-risk');
+    expect(e.message).toBe('unknown strategy "nope"; available: ma-cross, rsi-macd, adaptive-ema, enhanced, bollinger-reversion, high-risk, ichimoku, ml-classifier, ml-forecast');
   });
 });
 
@@ -100,7 +101,7 @@ describe('loadStrategies from the trader\'s folder', () => {
   });
 
   it('without a folder returns the built-ins only', async () => {
-    expect((await loadStrategies({ strategiesDir: null })).length).toBe(6);
+    expect((await loadStrategies({ strategiesDir: null })).length).toBe(9);
   });
 
   it('names the file and everything missing from an invalid module', async () => {
@@ -167,5 +168,34 @@ describe('resolveStrategiesDir', () => {
     expect(resolveStrategiesDir('/abs/path', join(dir, 'config.yaml'))).toBe('/abs/path');
     expect(resolveStrategiesDir('~/s')).toMatch(/\/s$/);
     expect(resolveStrategiesDir('~/s').startsWith('~')).toBe(false);
+  });
+});
+
+describe('user strategy files are code: what is imported', () => {
+  it('refuses a strategies folder or a strategy file other users can write', async () => {
+    const { chmodSync } = await import('node:fs');
+    const dir = tempDir();
+    writeFileSync(join(dir, 'ok.mjs'), `throw new Error('must not run');`);
+    chmodSync(dir, 0o777);
+    const e = await loadStrategies({ strategiesDir: dir }).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).where).toBe(dir);
+    expect((e as UserError).message).toMatch(/writable by other users/);
+    chmodSync(dir, 0o700);
+    chmodSync(join(dir, 'ok.mjs'), 0o666);
+    const e2 = await loadStrategies({ strategiesDir: dir }).catch((err: unknown) => err);
+    expect((e2 as UserError).where).toBe(join(dir, 'ok.mjs'));
+  });
+
+  it('imports only files named like strategies, never tests, configs or hidden files', async () => {
+    const dir = tempDir();
+    // Each of these would throw when imported: loading must not even import them.
+    for (const name of ['helpers.test.ts', 'vite.config.js', '.hidden.mjs', 'types.d.ts', 'x.spec.mjs']) writeFileSync(join(dir, name), `throw new Error('imported ${name}');`);
+    const list = await loadStrategies({ strategiesDir: dir });
+    expect(list.length).toBe((await loadStrategies()).length);
+    expect(looksLikeStrategyFile('my-strategy.ts')).toBe(true);
+    expect(looksLikeStrategyFile('breakout_2.mjs')).toBe(true);
+    expect(looksLikeStrategyFile('helpers.test.ts')).toBe(false);
+    expect(looksLikeStrategyFile('notes.md')).toBe(false);
   });
 });

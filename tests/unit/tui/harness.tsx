@@ -17,6 +17,9 @@ export interface Harness {
   api: FakeEngine;
   store: ViewStore;
   quits: number;
+  /** With `attached`: d / "leave running" detaches, S in the quit dialog stops the engine. */
+  detaches: number;
+  engineStops: number;
   frame: () => string;
   press: (...keys: string[]) => Promise<void>;
   flush: () => Promise<void>;
@@ -33,7 +36,7 @@ export async function settle(): Promise<void> {
   }
 }
 
-export async function mount(opts: { cols?: number; rows?: number; theme?: Theme; fake?: FakeOptions; api?: FakeEngine; readonly?: boolean } = {}): Promise<Harness> {
+export async function mount(opts: { cols?: number; rows?: number; theme?: Theme; fake?: FakeOptions; api?: FakeEngine; attached?: boolean; readonly?: boolean } = {}): Promise<Harness> {
   const api = opts.api ?? new FakeEngine(opts.fake);
   const store = new ViewStore(api, { maxFps: 30, manual: true, now: () => NOW });
   const theme = opts.theme ?? makeTheme({ color: true, unicode: true });
@@ -45,13 +48,15 @@ export async function mount(opts: { cols?: number; rows?: number; theme?: Theme;
     },
   };
   const el = (cols: number, rows: number): React.ReactElement => (
-    <App api={api} store={store} theme={theme} frames={frames} cols={cols} rows={rows} onQuit={() => (h.quits = ++quits)} readonly={opts.readonly} />
+    <App api={api} store={store} theme={theme} frames={frames} cols={cols} rows={rows} onQuit={() => (h.quits = ++quits)} readonly={opts.readonly} {...(opts.attached ? { onDetach: () => h.detaches++, onStopEngine: () => h.engineStops++ } : {})} />
   );
   const r = render(el(opts.cols ?? 120, opts.rows ?? 40));
   const h: Harness = {
     api,
     store,
     quits: 0,
+    detaches: 0,
+    engineStops: 0,
     frame: () => (last ? linesToAnsi(last.lines, last.theme) : ''),
     press: async (...keys) => {
       for (const k of keys) {

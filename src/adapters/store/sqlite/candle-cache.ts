@@ -2,6 +2,7 @@
 // consecutive timeframe slots of one market as a packed little-endian Float64 blob of rows
 // [time, open, high, low, close, volume], ascending. A read is one query whose blobs are decoded straight
 // into a preallocated CandleSeries: a year of 1m candles is ~130 blobs, not 525,600 SQLite rows.
+// Each chunk also carries its internal gaps (migration 3), so listing the cache reads no blobs.
 import { endianness } from 'node:os';
 import { emptySeries, marketKeyString, seriesPrefix, type CandleSeries, type MarketKey } from '../../../core/candle.js';
 import { UserError } from '../../../core/errors.js';
@@ -12,7 +13,6 @@ import type { Db } from './db.js';
 /** Timeframe slots per chunk row. */
 export const CHUNK_CANDLES = 4096;
 const FIELDS = 6;
-const ROW_BYTES = FIELDS * 8;
 /** Weekly candles open on Monday 00:00 UTC, four days after the epoch (see core/time.ts isAligned). */
 const WEEK_OFFSET = 4 * 86_400_000;
 /** Beyond any Date: stands for an open range in SQL. */
@@ -77,6 +77,8 @@ export class SqliteCandleStore implements CandleCache {
   private readonly lastStmt;
   private readonly firstStmt;
   private readonly listStmt;
+  private readonly unsummarisedStmt;
+  private readonly summariseStmt;
   private readonly marketsStmt;
   private readonly recordStmt;
   private readonly sourcesStmt;
@@ -97,14 +99,23 @@ export class SqliteCandleStore implements CandleCache {
       .prepare('SELECT data, count FROM candle_chunks WHERE exchange = ? AND symbol = ? AND timeframe = ? AND chunk_start = ?')
       .raw(true);
     this.upsertStmt = db.prepare(
-      `INSERT OR REPLACE INTO candle_chunks (exchange, symbol, timeframe, chunk_start, first_time, last_time, count, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO candle_chunks (exchange, symbol, timeframe, chunk_start, first_time, last_time, count, data, gaps, largest_gap)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.lastStmt = db.prepare('SELECT MAX(last_time) FROM candle_chunks WHERE exchange = ? AND symbol = ? AND timeframe = ?').pluck();
     this.firstStmt = db.prepare('SELECT MIN(first_time) FROM candle_chunks WHERE exchange = ? AND symbol = ? AND timeframe = ?').pluck();
     this.listStmt = db
-      .prepare('SELECT exchange, symbol, timeframe, count, data FROM candle_chunks ORDER BY exchange, symbol, timeframe, chunk_start')
+      .prepare(
+        `SELECT exchange, symbol, timeframe, count, first_time, last_time, gaps, largest_gap FROM candle_chunks
+         ORDER BY exchange, symbol, timeframe, chunk_start`,
+      )
       .raw(true);
+    this.unsummarisedStmt = db
+      .prepare('SELECT exchange, symbol, timeframe, chunk_start, count, data FROM candle_chunks WHERE gaps IS NULL')
+      .raw(true);
+    this.summariseStmt = db.prepare(
+      'UPDATE candle_chunks SET gaps = ?, largest_gap = ? WHERE exchange = ? AND symbol = ? AND timeframe = ? AND chunk_start = ?',
+    );
     this.marketsStmt = db.prepare('SELECT DISTINCT exchange, symbol, timeframe FROM candle_chunks ORDER BY exchange, symbol, timeframe').raw();
     this.recordStmt = db.prepare(
       'INSERT OR REPLACE INTO candle_sources (exchange, symbol, timeframe, source, imported_at, rows) VALUES (?, ?, ?, ?, ?, ?)',
@@ -206,7 +217,8 @@ export class SqliteCandleStore implements CandleCache {
         }
         if (added > 0) {
           const rows = merged.subarray(0, m * FIELDS);
-          this.upsertStmt.run(key.exchange, key.symbol, key.timeframe, cs, rows[0], rows[(m - 1) * FIELDS], m, toBlob(rows));
+          const g = chunkGaps(rows, m, timeframeMs(key.timeframe));
+          this.upsertStmt.run(key.exchange, key.symbol, key.timeframe, cs, rows[0], rows[(m - 1) * FIELDS], m, toBlob(rows), g.gaps, g.largest);
           inserted += added;
         }
         i = j;
@@ -223,32 +235,42 @@ export class SqliteCandleStore implements CandleCache {
     return (this.firstStmt.get(key.exchange, key.symbol, key.timeframe) as number | null) ?? null;
   }
 
+  /** One row per market from the chunks' summaries: gaps inside chunks are stored, gaps between them derived. */
   list(): MarketSummary[] {
+    this.summariseOldChunks();
     const out: MarketSummary[] = [];
     let cur: MarketSummary | undefined;
     let tfMs = 0;
-    let prev = 0;
-    for (const [exchange, symbol, timeframe, count, data] of this.listStmt.iterate() as IterableIterator<[string, string, Timeframe, number, Buffer]>) {
+    type Row = [string, string, Timeframe, number, number, number, number, number];
+    for (const [exchange, symbol, timeframe, count, firstTime, lastTime, gaps, largest] of this.listStmt.iterate() as IterableIterator<Row>) {
       if (!cur || cur.exchange !== exchange || cur.symbol !== symbol || cur.timeframe !== timeframe) {
-        cur = { exchange, symbol, timeframe, first: data.readDoubleLE(0), last: 0, count: 0, gaps: 0, largestGap: 0 };
+        cur = { exchange, symbol, timeframe, first: firstTime, last: firstTime, count: 0, gaps: 0, largestGap: 0 };
         out.push(cur);
         tfMs = timeframeMs(timeframe);
-        prev = cur.first;
       }
-      // Only the time column is needed; readDoubleLE copes with unaligned Buffers without a copy.
-      for (let i = 0; i < count; i++) {
-        const t = data.readDoubleLE(i * ROW_BYTES);
-        const missing = Math.round((t - prev) / tfMs) - 1;
-        if (missing > 0) {
-          cur.gaps++;
-          if (missing > cur.largestGap) cur.largestGap = missing;
-        }
-        prev = t;
+      const between = Math.round((firstTime - cur.last) / tfMs) - 1;
+      if (between > 0) {
+        cur.gaps++;
+        cur.largestGap = Math.max(cur.largestGap, between);
       }
+      cur.gaps += gaps;
+      cur.largestGap = Math.max(cur.largestGap, largest);
       cur.count += count;
-      cur.last = prev;
+      cur.last = lastTime;
     }
     return out;
+  }
+
+  /** Chunks written before migration 3 get their gap summary once, in one transaction. */
+  private summariseOldChunks(): void {
+    const old = this.unsummarisedStmt.all() as Array<[string, string, Timeframe, number, number, Buffer]>;
+    if (old.length === 0) return;
+    this.transaction(() => {
+      for (const [exchange, symbol, timeframe, start, count, data] of old) {
+        const g = chunkGaps(this.floats(data, count), count, timeframeMs(timeframe));
+        this.summariseStmt.run(g.gaps, g.largest, exchange, symbol, timeframe, start);
+      }
+    });
   }
 
   markets(): MarketKey[] {
@@ -281,6 +303,20 @@ export class SqliteCandleStore implements CandleCache {
     new Uint8Array(this.scratch.buffer, 0, len * 8).set(data);
     return this.scratch;
   }
+}
+
+/** Runs of missing slots between the rows of one chunk, and the longest run in slots. */
+function chunkGaps(rows: Float64Array, count: number, tfMs: number): { gaps: number; largest: number } {
+  let gaps = 0;
+  let largest = 0;
+  for (let i = 1; i < count; i++) {
+    const missing = Math.round((rows[i * FIELDS]! - rows[(i - 1) * FIELDS]!) / tfMs) - 1;
+    if (missing > 0) {
+      gaps++;
+      if (missing > largest) largest = missing;
+    }
+  }
+  return { gaps, largest };
 }
 
 /** Index of the first row with time >= t. */

@@ -1,14 +1,20 @@
 // Opens tradetui.db: WAL, foreign keys, and numbered migrations recorded in schema_migrations.
 // Each area of the product owns its migrations (migrations.ts lists them in version order).
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensurePrivateDir, ensurePrivateFile, tightenIfExists } from '../../../config/private-files.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
 export type Db = Database.Database;
 
 export function openDb(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    // Owner-only before SQLite touches it: the -wal and -shm files inherit the database file's mode.
+    ensurePrivateDir(dirname(file));
+    ensurePrivateFile(file);
+    tightenIfExists(`${file}-wal`);
+    tightenIfExists(`${file}-shm`);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -76,6 +76,16 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 3,
+    name: 'candle chunk gap summary',
+    // Missing slots inside each chunk, kept with the chunk so listing the cache reads no candles. NULL for
+    // chunks written before this migration: the store computes and stores them on first listing.
+    sql: `
+      ALTER TABLE candle_chunks ADD COLUMN gaps INTEGER;
+      ALTER TABLE candle_chunks ADD COLUMN largest_gap INTEGER;
+    `,
+  },
+  {
     version: 20,
     name: 'paper trading state',
     // The paper (and later live) account as it stands after the last committed candle. Each candle, command
@@ -231,6 +241,143 @@ export const MIGRATIONS: readonly Migration[] = [
         message TEXT NOT NULL
       );
       CREATE INDEX telegram_audit_time ON telegram_audit (time);
+    `,
+  },
+  {
+    version: 60,
+    name: 'optimisation runs and trials',
+    // Every trial of `tradetui optimize` with its daily returns (packed Float64 blob) for PBO and DSR, and the
+    // set of configurations ever tried per (strategy, market, span): its size is the N the Deflated Sharpe
+    // Ratio needs, and it survives deleted runs.
+    sql: `
+      CREATE TABLE optimize_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        status TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        strategy TEXT NOT NULL,
+        strategy_version TEXT NOT NULL,
+        exchange TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        timeframe TEXT NOT NULL,
+        span_from INTEGER NOT NULL,
+        span_to INTEGER NOT NULL,
+        candles_hash TEXT NOT NULL,
+        sampler TEXT NOT NULL,
+        objective TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        trials_planned INTEGER NOT NULL,
+        min_trades INTEGER NOT NULL,
+        space TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        report TEXT
+      );
+      CREATE TABLE optimize_trials (
+        run_id INTEGER NOT NULL REFERENCES optimize_runs(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        params TEXT NOT NULL,
+        params_key TEXT NOT NULL,
+        score REAL,
+        trades INTEGER NOT NULL,
+        metrics TEXT NOT NULL,
+        daily BLOB NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      );
+      CREATE INDEX optimize_trials_score ON optimize_trials (run_id, role, score);
+      CREATE TABLE optimize_tried (
+        strategy TEXT NOT NULL,
+        exchange TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        timeframe TEXT NOT NULL,
+        span_from INTEGER NOT NULL,
+        span_to INTEGER NOT NULL,
+        params_key TEXT NOT NULL,
+        first_run INTEGER NOT NULL,
+        PRIMARY KEY (strategy, exchange, symbol, timeframe, span_from, span_to, params_key)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 50,
+    name: 'external series (ML inputs such as sentiment)',
+    // One row per published value: `time` is the period the value belongs to, `available_from` when it was
+    // known (a daily value counts from the end of its day), which is what features join on.
+    sql: `
+      CREATE TABLE external_series (
+        name TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        available_from INTEGER NOT NULL,
+        value REAL NOT NULL,
+        PRIMARY KEY (name, time)
+      ) WITHOUT ROWID;
+      CREATE TABLE external_series_sources (
+        name TEXT PRIMARY KEY,
+        file TEXT NOT NULL,
+        period_ms INTEGER NOT NULL,
+        imported_at INTEGER NOT NULL,
+        rows INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 45,
+    name: 'live order journal',
+    // The live broker's journal: a row per client order id, written BEFORE the request leaves (state
+    // 'sending' with the request's timestamp), so a crash or a lost reply is resolved by looking the id up,
+    // never by sending again. Fills are keyed by the exchange's trade id (booked once). live_cursor keeps the
+    // last trade seen per symbol for reconciliation; live_differences what it found and how each was resolved.
+    sql: `
+      CREATE TABLE live_orders (
+        client_id TEXT PRIMARY KEY,
+        order_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        side TEXT NOT NULL,
+        type TEXT NOT NULL,
+        amount REAL NOT NULL,
+        price REAL,
+        stop_price REAL,
+        position_id TEXT,
+        state TEXT NOT NULL,
+        exchange_id TEXT,
+        exchange_status TEXT,
+        filled REAL NOT NULL DEFAULT 0,
+        sent_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        last_error TEXT,
+        request TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX live_orders_open ON live_orders (state) WHERE state NOT IN ('done');
+      CREATE TABLE live_fills (
+        symbol TEXT NOT NULL,
+        trade_id TEXT NOT NULL,
+        client_id TEXT,
+        exchange_order_id TEXT,
+        side TEXT NOT NULL,
+        qty REAL NOT NULL,
+        price REAL NOT NULL,
+        fee REAL NOT NULL,
+        fee_currency TEXT,
+        time INTEGER NOT NULL,
+        PRIMARY KEY (symbol, trade_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE live_cursor (
+        symbol TEXT PRIMARY KEY,
+        last_trade_id TEXT NOT NULL,
+        last_trade_time INTEGER NOT NULL
+      );
+      CREATE TABLE live_differences (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        symbol TEXT,
+        summary TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        resolved_at INTEGER,
+        resolution TEXT
+      );
     `,
   },
 ];

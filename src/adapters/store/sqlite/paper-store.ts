@@ -2,7 +2,7 @@
 // candle and command, and loads it back on start. SQLite is the source of truth: what the views showed as
 // done was committed first.
 import type { Alert, EngineEvent, ProtectionEvent } from '../../../core/events.js';
-import type { ClosedTrade, Order, Position } from '../../../core/trading.js';
+import type { ClosedTrade, Order, OrderRequest, Position } from '../../../core/trading.js';
 import type { EventBus } from '../../../engine/bus.js';
 import type { SignalRecord } from '../../../engine/ports.js';
 import type { Db } from './db.js';
@@ -75,7 +75,7 @@ export class PaperStore {
       lastPrice: r.last_price as number,
     }));
     const pendingOrders = (this.db.prepare("SELECT body FROM orders WHERE status = 'pending' ORDER BY created_at, rowid").pluck().all() as string[]).map(
-      (b) => JSON.parse(b) as Order,
+      (b) => asOrderRecord(JSON.parse(b) as Partial<Order> & OrderRequest),
     );
     const trades = this.trades({});
     trades.reverse();
@@ -300,4 +300,18 @@ export class PaperStore {
       }
     });
   }
+}
+
+/** An order body as stored; bodies written before orders had a status are orders in flight with no fill. */
+function asOrderRecord(o: Partial<Order> & OrderRequest): Order {
+  return {
+    ...o,
+    clientId: o.clientId ?? o.id,
+    status: o.status ?? 'submitted',
+    filledQty: o.filledQty ?? 0,
+    avgPrice: o.avgPrice ?? 0,
+    fees: o.fees ?? 0,
+    feesByCurrency: o.feesByCurrency ?? {},
+    updatedAt: o.updatedAt ?? o.createdAt,
+  };
 }

@@ -1,0 +1,137 @@
+// Whole commands as the trader runs them (a new node process each, the built bundle): the one-year 1m
+// rsi-macd backtest against the same command on one day, the very first command on a new data directory,
+// and cache questions (`data list`) on a large cache. Best of N runs; ratios within one run.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { emptySeries, type CandleSeries, type MarketKey } from '../src/core/candle.js';
+import { iso } from '../src/core/time.js';
+import { openDb } from '../src/adapters/store/sqlite/db.js';
+import { SqliteCandleStore } from '../src/adapters/store/sqlite/candle-cache.js';
+import { createFromTemplate } from '../src/data/seed.js';
+import { dbFile } from '../src/config/paths.js';
+import { yearOf1m } from './year-1m.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'dist/tradetui.mjs');
+const DAY = 86_400_000;
+
+/** Milliseconds of the fastest of `repeats` runs of `tradetui args` on `dataDir` (stdout discarded). */
+export function timeCommand(args: string[], dataDir: string, repeats = 3): number {
+  let best = Infinity;
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    execFileSync(process.execPath, [BIN, ...args], {
+      env: { ...process.env, TRADETUI_DATA_DIR: dataDir, XDG_CONFIG_HOME: join(dataDir, 'cfg'), NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+function dataDirWith(key: MarketKey, candles: CandleSeries): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tradetui-bench-cmd-'));
+  createFromTemplate(dbFile(dir));
+  const db = openDb(dbFile(dir));
+  new SqliteCandleStore(db).write(key, candles);
+  db.close();
+  return dir;
+}
+
+export interface BacktestCommandFigures {
+  yearMs: number;
+  dayMs: number;
+  yearHumanMs: number;
+  dayHumanMs: number;
+  candles: number;
+}
+
+/** `tradetui backtest --strategy rsi-macd` over one year of 1m candles and over its first day, --json and human. */
+export function benchBacktestCommand(repeats = 3): BacktestCommandFigures {
+  const year = yearOf1m();
+  const key: MarketKey = { exchange: 'bench', symbol: 'BTC/USDT', timeframe: '1m' };
+  const dir = dataDirWith(key, year);
+  try {
+    const from = iso(year.time[0]!);
+    const args = (to: number, json: boolean) => [
+      'backtest', '--strategy', 'rsi-macd', '--exchange', 'bench', '--symbol', 'BTC/USDT', '--timeframe', '1m', '--from', from, '--to', iso(to),
+      ...(json ? ['--json'] : []),
+    ];
+    const lastTime = year.time[year.length - 1]!;
+    const dayEnd = year.time[0]! + DAY - 60_000;
+    return {
+      candles: year.length,
+      yearMs: timeCommand(args(lastTime, true), dir, repeats),
+      dayMs: timeCommand(args(dayEnd, true), dir, repeats),
+      yearHumanMs: timeCommand(args(lastTime, false), dir, repeats),
+      dayHumanMs: timeCommand(args(dayEnd, false), dir, repeats),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface CacheCommandFigures {
+  cacheBytes: number;
+  candles: number;
+  dataListMs: number;
+  /** `tradetui --version`: node start and the bundle load, the floor under every command. */
+  baselineMs: number;
+}
+
+/**
+ * `tradetui data list` on a cache of `years` one-year 1m markets (about 25 MB of candles each), against
+ * `tradetui --version` on the same machine: the difference is the command's own work.
+ */
+export function benchCacheCommands(years: number, repeats = 3): CacheCommandFigures {
+  const year = yearOf1m();
+  const dir = mkdtempSync(join(tmpdir(), 'tradetui-bench-big-'));
+  try {
+    createFromTemplate(dbFile(dir));
+    const db = openDb(dbFile(dir));
+    const store = new SqliteCandleStore(db);
+    const shifted = emptySeries(year.length);
+    for (let y = 0; y < years; y++) {
+      // Consecutive years of the same market, so the cache is one long history with no overlap.
+      const offset = y * year.length * 60_000;
+      for (let i = 0; i < year.length; i++) shifted.time[i] = year.time[i]! + offset;
+      shifted.open.set(year.open);
+      shifted.high.set(year.high);
+      shifted.low.set(year.low);
+      shifted.close.set(year.close);
+      shifted.volume.set(year.volume);
+      shifted.length = year.length;
+      store.write({ exchange: 'bench', symbol: `Y${y % 8}/USDT`, timeframe: '1m' }, shifted);
+    }
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    return {
+      cacheBytes: statSync(dbFile(dir)).size,
+      candles: years * year.length,
+      dataListMs: timeCommand(['data', 'list'], dir, repeats),
+      baselineMs: timeCommand(['--version'], dir, repeats),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The very first command on a new data directory (the template copy included), against a second one. */
+export function benchFirstStart(repeats = 3): { firstMs: number; againMs: number } {
+  let first = Infinity;
+  let again = Infinity;
+  for (let i = 0; i < repeats; i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'tradetui-bench-new-'));
+    try {
+      first = Math.min(first, timeCommand(['data', 'list'], dir, 1));
+      again = Math.min(again, timeCommand(['data', 'list'], dir, 1));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return { firstMs: first, againMs: again };
+}

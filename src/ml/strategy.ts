@@ -1,0 +1,65 @@
+// What the ML built-ins (strategies/ml-*.ts) share: the model's warm-up read from meta.json without loading
+// TensorFlow.js, and prepare(), which loads the model (TensorFlow.js is imported only here, lazily) and
+// returns the strategy bound to it, with compute() and an incremental update() over the model's predictions.
+import { UserError } from '../core/errors.js';
+import type { Params, PrepareEnv, Strategy } from '../strategy/contract.js';
+import { featureWarmup } from './features.js';
+import { modelsDataDir } from './model-ids.js';
+import { listModels, registryDirs } from './registry.js';
+
+/** Candles before the model's first prediction, from its meta.json; `fallback` when it is not found yet. */
+export function modelWarmup(id: string, fallback = 200): number {
+  try {
+    const e = listModels(registryDirs(modelsDataDir())).find((m) => m.id === id);
+    return e ? featureWarmup(e.meta.featureSpec.features) + e.meta.featureSpec.lookback : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** The series an unprepared ML strategy cannot compute. */
+export function unprepared(name: string): never {
+  throw new UserError(`${name} needs its model loaded first (prepareStrategy); this caller skipped the preparation step`, name);
+}
+
+/**
+ * Loads `params.model` and returns `base` bound to it. `task` is what the strategy needs from the model:
+ * a classifier's probabilities or a forecaster's return.
+ */
+export async function prepareWithModel<P extends Params & { model: string }>(base: Strategy<P>, params: P, env: PrepareEnv, task: 'classify' | 'forecast'): Promise<Strategy<P>> {
+  const { loadPredictor } = await import('./predictor.js');
+  const predictor = await loadPredictor(params.model, env, env.timeframe);
+  if (predictor.meta.task !== task) {
+    throw new UserError(
+      `model ${params.model} is a ${predictor.meta.task === 'classify' ? 'classifier' : 'forecaster'}; ${base.name} needs a ${task === 'classify' ? 'classifier (mlp, lstm, gru, cnn-lstm)' : 'forecaster (lstm-forecast, gru-forecast, transformer)'}`,
+      '--param model',
+    );
+  }
+  return {
+    ...base,
+    warmup: () => predictor.warmup,
+    compute: (candles) => predictor.compute(candles),
+    update: (candles, _p, _ta, previous, previousLength) => predictor.extend(candles, previous, previousLength),
+    prepare: undefined,
+  };
+}
+
+/**
+ * A warning when a backtest over [from, to] overlaps the training span of the model in `params.model`
+ * (its figures are then in-sample), or null.
+ */
+export function inSampleWarning(params: Params, from: number, to: number): string | null {
+  const id = params.model;
+  if (typeof id !== 'string') return null;
+  try {
+    const e = listModels(registryDirs(modelsDataDir())).find((m) => m.id === id);
+    if (!e) return null;
+    const trainFrom = Date.parse(e.meta.train.from);
+    // Validation candles chose the epoch (early stopping): they are not out of sample either.
+    const seenTo = Date.parse(e.meta.valid.to);
+    if (to < trainFrom || from > seenTo) return null;
+    return `IN-SAMPLE: these candles overlap the span model ${id} was trained and validated on (${e.meta.train.from} → ${e.meta.valid.to}); its results overstate the strategy`;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,50 @@
+// A new data directory starts as a copy of the seeded template built by `npm run build`; nothing else is
+// ever replaced by it.
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDb } from '../../../src/adapters/store/sqlite/db.js';
+import { SqliteCandleStore } from '../../../src/adapters/store/sqlite/candle-cache.js';
+import { createFromTemplate, ensureSeeded, seedTemplateFile, shippedFiles } from '../../../src/data/seed.js';
+
+const dir = (): string => mkdtempSync(join(tmpdir(), 'tradetui-template-'));
+
+describe('seeded template database', () => {
+  it('is built by npm run build and holds every shipped file, so seeding a copy imports nothing', async () => {
+    expect(existsSync(seedTemplateFile()), 'dist/seed/tradetui.db is missing: run npm run build').toBe(true);
+    const file = join(dir(), 'sub', 'tradetui.db');
+    expect(createFromTemplate(file)).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const db = openDb(file);
+    const store = new SqliteCandleStore(db);
+    const report = await ensureSeeded(store);
+    expect(report).toEqual({ imported: [], failed: [] });
+    const markets = store.markets().map((k) => `${k.exchange} ${k.symbol} ${k.timeframe}`).sort();
+    expect(markets).toEqual([...new Set(shippedFiles().map((f) => `${f.key.exchange} ${f.key.symbol} ${f.key.timeframe}`))].sort());
+    db.close();
+  });
+
+  it('never replaces an existing database, even an empty one, nor one whose WAL remains', () => {
+    const template = join(dir(), 'template.db');
+    writeFileSync(template, 'TEMPLATE');
+    const empty = join(dir(), 'tradetui.db');
+    writeFileSync(empty, '');
+    expect(createFromTemplate(empty, template)).toBe(false);
+    expect(readFileSync(empty, 'utf8')).toBe('');
+
+    const walOnly = join(dir(), 'tradetui.db');
+    writeFileSync(`${walOnly}-wal`, 'pages');
+    expect(createFromTemplate(walOnly, template)).toBe(false);
+    expect(existsSync(walOnly)).toBe(false);
+  });
+
+  it('copies once when two starts race, and does nothing without a template', () => {
+    const template = join(dir(), 'template.db');
+    writeFileSync(template, 'TEMPLATE');
+    const file = join(dir(), 'tradetui.db');
+    expect([createFromTemplate(file, template), createFromTemplate(file, template)]).toEqual([true, false]);
+    expect(readFileSync(file, 'utf8')).toBe('TEMPLATE');
+    expect(createFromTemplate(join(dir(), 'tradetui.db'), join(dir(), 'absent.db'))).toBe(false);
+  });
+});
