@@ -77,3 +77,11 @@ export function writeTradesCsv(file: string, runs: readonly RunTrades[]): void {
     throw new UserError(`cannot write ${file}: ${code ?? (err as Error).message}`, '--trades-csv');
   }
 }
+
+/** Closed trades of the paper/live account (the TUI's trade history export): one row per trade with its instance. */
+export function accountTradesCsv(trades: readonly ClosedTrade[]): string {
+  const lines = [csvRow(['instance', ...TRADE_CSV_COLUMNS.slice(1)])];
+  for (const t of trades)
+    lines.push(csvRow([t.instanceId, t.strategy, t.symbol, t.side, iso(t.entryTime), iso(t.exitTime), t.entryPrice, t.exitPrice, t.qty, t.pnl, t.pnlPct, t.fees, t.exitReason]));
+  return `${lines.join('\n')}\n`;
+}

@@ -34,6 +34,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .option('speed', { type: 'number', describe: 'replay speed in candles per second (default from config: 2)' })
       .option('feed', { choices: ['replay', 'exchange'] as const, describe: 'replay cached candles, or live candles from exchange.name' })
       .option('ascii', { type: 'boolean', describe: 'draw with ASCII only' })
+      .option('readonly', { type: 'boolean', describe: 'watch only: keys that trade or change the engine are refused' })
       // what `tradetui` runs in the background: the engine with no screen and no output but its log
       .option('engine-process', { type: 'boolean', hidden: true })
       .option('live', { type: 'boolean', describe: 'REAL orders on exchange.name with the API keys (see "Going live" in the README)' })
@@ -70,7 +71,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
     if (!started && (args.speed !== undefined || args.feed !== undefined)) {
       process.stderr.write('tradetui: an engine already runs on this data directory: --speed and --feed apply when it starts (use + and - for the replay speed)\n');
     }
-    await attachTui(engine, ctx, Boolean(args.ascii));
+    await attachTui(engine, ctx, Boolean(args.ascii), Boolean(args.readonly));
   },
 };
 
@@ -106,7 +107,7 @@ function engineArgs(dataDir: string, args: RunArgs): string[] {
 }
 
 /** The TUI over a running engine; says on leaving how to come back or that the engine stopped. */
-export async function attachTui(engine: RemoteEngine, ctx: CliContext, ascii: boolean): Promise<void> {
+export async function attachTui(engine: RemoteEngine, ctx: CliContext, ascii: boolean, readonly = false): Promise<void> {
   const { runTui } = await import('../tui/run.js');
   await engine.prefetch();
   const outcome = await runTui(
@@ -116,6 +117,7 @@ export async function attachTui(engine: RemoteEngine, ctx: CliContext, ascii: bo
       ascii: ascii || ctx.config.tui.ascii,
       noColor: process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '',
       logFile: logFile(ctx.dataDir),
+      readonly,
     },
     {},
     {

@@ -3,6 +3,8 @@
 // The whole screen is composed here as styled lines (status bar, panes side by side, footer, overlays) and handed to
 // the frame sink (the ScreenWriter) after each commit; Ink hosts the React tree, reads keys and reports resizes, but
 // renders nothing itself, so a frame costs no text measuring or ANSI re-parsing.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import React, { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useInput, useStdout } from 'ink';
 import type { Command } from '../core/events.js';
@@ -14,7 +16,7 @@ import { frame } from './components/frame.js';
 import { type Line, block, fit, seg, wrapText } from './components/line.js';
 import { addFormBody, backtestBody, confirmBody, infoBody, listBody } from './components/overlays.js';
 import { money, paramsText, price, qty } from './format.js';
-import { type ActionId, type PaneId, type Scope, PANES, PANE_TITLES, keyName, lookup } from './keys/keymap.js';
+import { type ActionId, type PaneId, type Scope, MUTATING, PANES, PANE_TITLES, keyName, lookup } from './keys/keymap.js';
 import { MIN_COLS, MIN_ROWS, computeLayout, paneBeside } from './layout/layout.js';
 import { renderAlerts } from './panes/alerts.js';
 import { chartTitleRight, renderChart } from './panes/chart.js';
@@ -23,11 +25,18 @@ import { renderSignals } from './panes/signals.js';
 import { renderStrategies } from './panes/strategies.js';
 import type { PaneProps } from './panes/types.js';
 import { type AddForm, formKey, formRefused, newAddForm } from './store/add-form.js';
-import { chartMarket, isReplay, listKeys, positionsOf, selectedIndex, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
+import { chartMarket, isReplay, listKeys, positionsOf, selectedIndex, shownCount, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
 import { type UiAction, type UiState, initialUi, uiReducer } from './store/ui-state.js';
 import type { ViewSnapshot, ViewStore } from './store/view-store.js';
 import type { FrameSink } from './screen-writer.js';
 import type { Theme } from './theme/theme.js';
+import type { ClosedTrade } from '../core/trading.js';
+import { TRADE_SORTS } from '../view/trades.js';
+import { accountTradesCsv } from '../backtest/trades-csv.js';
+import { tradesBody, visibleTrades } from './components/trades.js';
+
+/** Closed trades the history window reads (newest first from the store). */
+const TRADE_HISTORY_LIMIT = 5000;
 import { holds } from '../view/protections.js';
 import { detailsOf, goneText } from './details.js';
 
@@ -41,6 +50,8 @@ export interface AppProps {
   cols?: number;
   rows?: number;
   onQuit: () => void;
+  /** --readonly: watch only; every key that would trade or change the engine is refused. */
+  readonly?: boolean;
   /** Attached to a background engine: d detaches, and q asks whether to stop the engine too. */
   onDetach?: () => void;
   onStopEngine?: () => void;
@@ -73,7 +84,7 @@ function useTerminalSize(fixedCols?: number, fixedRows?: number): { cols: number
   return size;
 }
 
-export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRows, onQuit, onDetach, onStopEngine }: AppProps): React.ReactElement | null {
+export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRows, onQuit, onDetach, onStopEngine, readonly = false }: AppProps): React.ReactElement | null {
   const view = useSyncExternalStore(store.subscribe, store.get);
   const [ui, setUi] = useState<UiState>(initialUi);
   const uiRef = useRef(ui);
@@ -139,6 +150,14 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
     else dispatch({ type: 'message', message: { text: result.message, severity: 'error' } });
   };
 
+  const readTrades = (): ClosedTrade[] => {
+    try {
+      return api.trades({ limit: TRADE_HISTORY_LIMIT });
+    } catch {
+      return [];
+    }
+  };
+
   const confirm = (title: string, lines: string[], commands: Command[]): void => dispatch({ type: 'overlay', overlay: { kind: 'confirm', title, lines, commands } });
   const say = (text: string, severity: 'info' | 'warn' | 'error' = 'warn'): void => dispatch({ type: 'message', message: { text, severity } });
 
@@ -150,6 +169,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
     const form = formRef.current;
 
     const act = (id: ActionId, name: string): void => {
+      if (readonly && MUTATING.has(id)) return say('read-only (--readonly): this screen only watches; start tradetui without --readonly to act');
       const inst = selectedInstance(view, ui);
       switch (id) {
         case 'quit':
@@ -178,7 +198,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         case 'up':
         case 'down': {
           if (ui.focus === 'chart') return;
-          const keys = listKeys(view, ui.focus);
+          const keys = listKeys(view, ui.focus, ui);
           const n = keys.length;
           const cur = selectedIndex(view, ui, ui.focus, keys);
           const next = Math.max(0, Math.min(n - 1, cur + (id === 'up' ? -1 : 1)));
@@ -328,6 +348,15 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         case 'help':
           dispatch({ type: 'overlay', overlay: { kind: 'help', scroll: 0 } });
           return;
+        case 'maximise':
+          dispatch({ type: 'maximise', on: !ui.maximised });
+          return;
+        case 'filter':
+          if (ui.focus !== 'chart') dispatch({ type: 'filter', pane: ui.focus, text: ui.filter[ui.focus], typing: true });
+          return;
+        case 'trades':
+          dispatch({ type: 'overlay', overlay: { kind: 'trades', index: 0, sort: 'exit', desc: true, filter: '', editing: false } });
+          return;
         default:
           return;
       }
@@ -335,7 +364,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
 
     const openDetails = (): void => {
       if (ui.focus === 'chart') return;
-      const keys = listKeys(view, ui.focus);
+      const keys = listKeys(view, ui.focus, ui);
       const key = keys[selectedIndex(view, ui, ui.focus, keys)];
       if (key === undefined) return;
       const subject = { pane: ui.focus, key };
@@ -396,6 +425,39 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         }
         case 'add':
           return;
+        case 'trades': {
+          if (o.editing) {
+            if (name === 'enter') dispatch({ type: 'overlay', overlay: { ...o, editing: false } });
+            else if (name === 'escape') dispatch({ type: 'overlay', overlay: { ...o, editing: false, filter: '', index: 0 } });
+            else if (name === 'backspace') dispatch({ type: 'overlay', overlay: { ...o, filter: o.filter.slice(0, -1), index: 0 } });
+            else if ([...name].length === 1 && name >= ' ') dispatch({ type: 'overlay', overlay: { ...o, filter: o.filter + name, index: 0 } });
+            return;
+          }
+          const b = lookup(name, ['trades']);
+          const n = visibleTrades(readTrades(), o).length;
+          if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
+          else if (b?.id === 'up' || b?.id === 'down') dispatch({ type: 'overlay', overlay: { ...o, index: Math.max(0, Math.min(n - 1, o.index + (b.id === 'up' ? -1 : 1))) } });
+          else if (b?.id === 'filter') dispatch({ type: 'overlay', overlay: { ...o, editing: true } });
+          else if (b?.id === 'sort-next') {
+            const sort = TRADE_SORTS[(TRADE_SORTS.indexOf(o.sort) + 1) % TRADE_SORTS.length]!;
+            // text columns read best A→Z, numbers largest first
+            dispatch({ type: 'overlay', overlay: { ...o, sort, desc: sort !== 'symbol' && sort !== 'strategy', index: 0 } });
+          } else if (b?.id === 'sort-reverse') dispatch({ type: 'overlay', overlay: { ...o, desc: !o.desc, index: 0 } });
+          else if (b?.id === 'export') {
+            const list = visibleTrades(readTrades(), o);
+            if (list.length === 0) return say('no trades to export');
+            const stamp = new Date(view.now).toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+            const file = join(api.exportDir ?? process.cwd(), `tradetui-trades-${stamp}.csv`);
+            try {
+              writeFileSync(file, accountTradesCsv(list), { flag: 'wx' });
+              say(`wrote ${list.length} trade${list.length === 1 ? '' : 's'} to ${file}`, 'info');
+            } catch (err) {
+              const code = (err as NodeJS.ErrnoException).code;
+              say(code === 'EEXIST' ? `${file} exists; not overwritten (try again in a minute)` : `cannot write ${file}: ${code ?? String(err)}`, 'error');
+            }
+          }
+          return;
+        }
         case 'quit': {
           const b = lookup(name, ['quit']);
           if (b?.id === 'quit-leave-running') onDetach?.();
@@ -422,6 +484,17 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
       return;
     }
     if (ui.overlay) return onOverlayKey(name);
+    if (ui.filtering) {
+      // typing a pane's filter: every printable key is text; Enter keeps the filter, Esc clears it
+      const pane = ui.filtering;
+      const text = ui.filter[pane];
+      if (name === 'enter') dispatch({ type: 'filter', pane, text, typing: false });
+      else if (name === 'escape') dispatch({ type: 'filter', pane, text: '', typing: false });
+      else if (name === 'backspace') dispatch({ type: 'filter', pane, text: text.slice(0, -1), typing: true });
+      else if (name === 'ctrl-c') onQuit();
+      else if ([...name].length === 1 && name >= ' ') dispatch({ type: 'filter', pane, text: text + name, typing: true });
+      return;
+    }
     const b = lookup(name, [ui.focus, 'global']);
     if (b) act(b.id, name);
   };
@@ -452,18 +525,21 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         .map((t) => [seg(t)]);
     }
     const width = cols;
-    const scopes: Scope[] = ui.overlay ? [overlayScope(ui.overlay.kind, form)] : [ui.focus, 'global'];
-    const out: Line[] = [fit(statusLine(view, theme, width), width)];
+    const scopes: Scope[] = ui.overlay ? [overlayScope(ui.overlay.kind, form)] : ui.filtering ? ['filtering'] : [ui.focus, 'global'];
+    const out: Line[] = [fit(statusLine(view, theme, width, readonly), width)];
     const paneProps = (pane: PaneId, w: number, h: number): PaneProps => ({ api, view, ui, theme, width: Math.max(0, w - 2), height: Math.max(0, h - 2), focused: ui.focus === pane });
     const paneLines = (pane: PaneId, w: number, h: number): Line[] => {
       const body = RENDERERS[pane](paneProps(pane, w, h));
       const n = PANES.indexOf(pane) + 1;
-      const right = pane === 'chart' ? chartTitleRight(paneProps(pane, w, h)) : pane === 'positions' ? `${positionsOf(view).length} open` : undefined;
+      const right = pane === 'chart' ? chartTitleRight(paneProps(pane, w, h)) : filterTitle(view, ui, pane) ?? (pane === 'positions' ? `${positionsOf(view).length} open` : undefined);
       return frame({ title: `${n} ${PANE_TITLES[pane]}`, focused: ui.focus === pane, width: w, height: h, theme, body, right });
     };
     const contentHeight = layout.height - 2;
     if (ui.overlay) {
-      out.push(...overlayLines(ui, form, view, theme, width, contentHeight));
+      out.push(...overlayLines(ui, form, view, theme, width, contentHeight, readTrades));
+    } else if (ui.maximised) {
+      // the focused pane alone, over the whole content area (tabs or grid alike)
+      out.push(...block(paneLines(ui.focus, width, contentHeight), width, contentHeight));
     } else if (layout.kind === 'grid') {
       // panes of one layout row side by side, each exactly its rect's width
       for (const row of layout.rows) {
@@ -475,9 +551,19 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
       out.push(fit(tabLine(ui.focus, theme, width), width));
       out.push(...block(paneLines(ui.focus, width, layout.contentHeight), width, layout.contentHeight));
     }
-    out.push(fit(footerLine(scopes, ui.message, theme, width), width));
+    out.push(fit(footerLine(scopes, ui.message, theme, width, readonly), width));
     return out;
   }
+}
+
+/** A filtered list's title: the filter (with a cursor while typing) and how many rows match. */
+function filterTitle(view: ViewSnapshot, ui: UiState, pane: PaneId): string | undefined {
+  if (pane === 'chart') return undefined;
+  const text = ui.filter[pane];
+  const typing = ui.filtering === pane;
+  if (!text && !typing) return undefined;
+  const { shown, total } = shownCount(view, ui, pane);
+  return `/${text}${typing ? '_' : ''} ${shown} of ${total}`;
 }
 
 function charKey(ch: string): string {
@@ -505,6 +591,8 @@ function overlayScope(kind: NonNullable<UiState['overlay']>['kind'], form: AddFo
       return 'confirm';
     case 'symbol':
       return 'picker';
+    case 'trades':
+      return 'trades';
     case 'quit':
       return 'quit';
     case 'add':
@@ -514,7 +602,7 @@ function overlayScope(kind: NonNullable<UiState['overlay']>['kind'], form: AddFo
   }
 }
 
-function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, theme: Theme, width: number, height: number): Line[] {
+function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, theme: Theme, width: number, height: number, trades: () => ClosedTrade[]): Line[] {
   const o = ui.overlay!;
   const inner = width - 2;
   const innerH = height - 2;
@@ -552,6 +640,10 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
     case 'add':
       title = 'Add a strategy instance';
       body = form ? addFormBody(form, inner, innerH, theme) : [];
+      break;
+    case 'trades':
+      title = 'Trade history';
+      body = tradesBody(trades(), o, inner, innerH, theme);
       break;
     case 'quit':
       title = 'Quit: leave the engine running?';

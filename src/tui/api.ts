@@ -31,6 +31,8 @@ export type TuiApi = EngineApi & {
   backtest?(instanceId: string): Promise<BacktestSummary>;
   /** The Telegram bot's state; absent or 'disabled' shows nothing. */
   telegramStatus?(): { state: string; queue: number };
+  /** Where exports (trade history CSV) are written; the working directory when absent. */
+  exportDir?: string;
   /** Exchange name used in MarketKeys for candles(); derived from instance ids when absent. */
   exchange?: string;
 };

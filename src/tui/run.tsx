@@ -19,6 +19,8 @@ export interface TuiOptions {
   noColor: boolean;
   /** Where console output and errors go while the TUI owns the screen. */
   logFile: string;
+  /** Watch only: keys that trade or change the engine are refused. */
+  readonly?: boolean;
 }
 
 /** When the TUI is a viewer of an engine in another process (tradetui, tradetui attach). */
@@ -190,6 +192,7 @@ export async function runTui(
         theme={theme}
         frames={screen}
         onQuit={() => quit()}
+        readonly={opts.readonly ?? false}
         {...(remote ? { onDetach: () => quit(), onStopEngine: stopEngine } : {})}
       />,
       {

@@ -55,9 +55,12 @@ export interface ChartInput {
   paged?: boolean;
 }
 
-/** How many of the latest candles a paged chart shows: the left edge moves in steps of `step` candles. */
+/**
+ * How many of the latest candles a paged chart shows: the left edge moves in steps of `step` candles (an eighth of
+ * the width: the chart repaints whole only once a step, and leaves at most an eighth of its width empty).
+ */
 export function pagedCount(lastTime: number, timeframeMs: number, cols: number, available: number): number {
-  const step = Math.max(1, Math.floor(cols / 4));
+  const step = Math.max(1, Math.floor(cols / 8));
   const last = Math.round(lastTime / timeframeMs);
   const start = Math.floor((last - cols + step) / step) * step;
   return Math.max(1, Math.min(available, cols, last - start + 1));

@@ -8,7 +8,7 @@ import { age, dateTime, hhmm, money, signed } from '../format.js';
 import { type Line, type Seg, fit, lineWidth, seg, textWidth, wrapText } from './line.js';
 import { holds, holdsBadge } from '../../view/protections.js';
 
-export function statusLine(view: ViewSnapshot, theme: Theme, width: number): Line {
+export function statusLine(view: ViewSnapshot, theme: Theme, width: number, readonly = false): Line {
   const e = view.engine;
   const f = e.feed;
   const narrow = width < 100;
@@ -26,7 +26,7 @@ export function statusLine(view: ViewSnapshot, theme: Theme, width: number): Lin
         : `last ${age(view.now - f.lastCandleTime)} ago`;
   // groups in order of display; when the line is too narrow the highest `drop` goes first
   const groups: Array<{ segs: Line; drop: number }> = [
-    { segs: [mode], drop: 0 },
+    { segs: readonly ? [mode, seg(' READ-ONLY', 'muted', { bold: true })] : [mode], drop: 0 },
     { segs: [seg(src, undefined, { bold: true }), seg(' '), seg(narrow ? feedGlyph : `${feedGlyph} ${feedWord}`, feedRole), seg(` ${last}`, 'muted')], drop: 0 },
     { segs: [seg(narrow ? 'eq ' : 'equity '), seg(money(e.equity), undefined, { bold: true })], drop: 0 },
     { segs: [seg('today '), signed(theme, e.equity - e.dayStartEquity)], drop: 0 },
@@ -80,14 +80,14 @@ export function tabLine(focus: PaneId, theme: Theme, width: number): Line {
   return fit(line, width);
 }
 
-export function footerLine(scopes: readonly Scope[], message: Message | null, theme: Theme, width: number): Line {
+export function footerLine(scopes: readonly Scope[], message: Message | null, theme: Theme, width: number, readonly = false): Line {
   const line: Line = [];
   if (message) {
     const role = message.severity === 'error' ? 'error' : message.severity === 'warn' ? 'warn' : 'accent';
     const tag = message.severity === 'error' ? '! ' : message.severity === 'warn' ? '! ' : '';
     line.push(seg(`${tag}${message.text}`, role, { bold: true }), seg(` ${theme.g.sep} `, 'muted'));
   }
-  const bindings = footerBindings(scopes);
+  const bindings = footerBindings(scopes, readonly);
   // help and quit first among the global keys, so they survive truncation on narrow screens
   const rank = (b: Binding): number => (b.scope !== 'global' ? 0 : b.id === 'help' ? 1 : b.id === 'quit' ? 2 : 3);
   bindings.sort((a, b) => rank(a) - rank(b));
@@ -120,13 +120,15 @@ const SCOPE_TITLES: Record<Scope, string> = {
   form: 'Parameter form (type digits to edit numbers, Backspace deletes)',
   help: 'This help',
   info: 'Detail windows',
+  trades: 'Trade history (t)',
+  filtering: 'Typing a filter (/ in a list)',
   quit: 'Quit (attached to a background engine)',
 };
 
 /** Every binding, grouped by where it works; generated from KEYMAP. */
 export function helpLines(theme: Theme, width: number): Line[] {
   const out: Line[] = [];
-  const scopes: Scope[] = ['global', 'chart', 'strategies', 'positions', 'signals', 'alerts', 'confirm', 'picker', 'form', 'help', 'info', 'quit'];
+  const scopes: Scope[] = ['global', 'chart', 'strategies', 'positions', 'signals', 'alerts', 'filtering', 'trades', 'confirm', 'picker', 'form', 'help', 'info', 'quit'];
   for (const s of scopes) {
     const bs = KEYMAP.filter((b) => b.scope === s);
     if (bs.length === 0) continue;

@@ -13,7 +13,7 @@ export const PANE_TITLES: Record<PaneId, string> = {
 };
 
 /** Where a binding applies: everywhere (no overlay), one pane, or one overlay (overlays claim keys first). */
-export type Scope = 'global' | PaneId | 'help' | 'confirm' | 'picker' | 'form' | 'info' | 'quit';
+export type Scope = 'global' | PaneId | 'help' | 'confirm' | 'picker' | 'form' | 'info' | 'trades' | 'filtering' | 'quit';
 
 export type ActionId =
   | 'focus-next'
@@ -44,6 +44,12 @@ export type ActionId =
   | 'speed-down'
   | 'help'
   | 'page-up'
+  | 'trades'
+  | 'maximise'
+  | 'export'
+  | 'sort-next'
+  | 'sort-reverse'
+  | 'filter'
   | 'page-down'
   | 'quit'
   | 'detach'
@@ -82,15 +88,18 @@ export const KEYMAP: readonly Binding[] = [
   { id: 'resume', keys: ['r'], label: 'resume', description: 'resume entries after a pause, a halt or the kill switch (asks first)', scope: 'global', footer: false },
   { id: 'tf-prev', keys: ['['], label: 'tf', description: 'chart: previous timeframe', scope: 'global', footer: false },
   { id: 'tf-next', keys: [']'], label: 'timeframe', description: 'chart: next timeframe', scope: 'global' },
-  { id: 'pick-symbol', keys: ['/'], label: 'symbol', description: 'chart: pick the symbol', scope: 'global' },
+  { id: 'pick-symbol', keys: ['m'], label: 'market', description: 'chart: pick the symbol (also / in the chart pane)', scope: 'global' },
   { id: 'speed-up', keys: ['+', '='], label: 'faster', description: 'replay: double the speed', scope: 'global', footer: false },
   { id: 'speed-down', keys: ['-', '_'], label: 'slower', description: 'replay: halve the speed', scope: 'global', footer: false },
+  { id: 'maximise', keys: ['z'], label: 'zoom', description: 'maximise the focused pane to the whole screen; z again restores the layout', scope: 'global', footer: false },
+  { id: 'trades', keys: ['t'], label: 'trades', description: 'trade history: closed trades with P&L, fees and totals; sort and filter', scope: 'global' },
   { id: 'help', keys: ['?'], label: 'help', description: 'show every key', scope: 'global' },
   { id: 'quit', keys: ['q', 'ctrl-c'], label: 'quit', description: 'quit (the paper account and positions are saved)', scope: 'global' },
   // daemon (#11): the engine runs in its own process; the TUI is one of its viewers
   { id: 'detach', keys: ['d'], label: 'detach', description: 'detach: the engine keeps trading in the background; come back with tradetui attach', scope: 'global' },
 
   { id: 'chart-mode', keys: ['c'], label: 'candles/line', description: 'switch between candles and a line chart', scope: 'chart' },
+  { id: 'pick-symbol', keys: ['/'], label: 'symbol', description: 'search the symbol to chart', scope: 'chart', footer: false },
   { id: 'pan-left', keys: ['left', 'h'], label: 'older', description: 'scroll the chart back in time', scope: 'chart' },
   { id: 'pan-right', keys: ['right', 'l'], label: 'newer', description: 'scroll the chart forward in time', scope: 'chart' },
   { id: 'pan-reset', keys: ['end', '0'], label: 'latest', description: 'back to the latest candle', scope: 'chart', footer: false },
@@ -98,21 +107,25 @@ export const KEYMAP: readonly Binding[] = [
   { id: 'up', keys: ['up', 'k'], label: 'up', description: 'select the previous row', scope: 'strategies', footer: false },
   { id: 'down', keys: ['down', 'j'], label: 'down', description: 'select the next row', scope: 'strategies', footer: false },
   { id: 'toggle-strategy', keys: ['s'], label: 'start/stop', description: 'start or stop the selected strategy instance (asks first)', scope: 'strategies' },
+  { id: 'filter', keys: ['/'], label: 'filter', description: 'filter the instances by words (Enter keeps, Esc clears)', scope: 'strategies' },
   { id: 'backtest', keys: ['b'], label: 'backtest', description: 'backtest the selected instance on the cached candles', scope: 'strategies' },
   { id: 'details', keys: ['enter'], label: 'details', description: 'details of the selected instance', scope: 'strategies' },
 
   { id: 'up', keys: ['up', 'k'], label: 'up', description: 'select the previous position', scope: 'positions', footer: false },
   { id: 'down', keys: ['down', 'j'], label: 'down', description: 'select the next position', scope: 'positions', footer: false },
   { id: 'close-position', keys: ['x'], label: 'close', description: 'close the selected position at market (asks first)', scope: 'positions' },
+  { id: 'filter', keys: ['/'], label: 'filter', description: 'filter the positions by words (Enter keeps, Esc clears)', scope: 'positions' },
   { id: 'details', keys: ['enter'], label: 'details', description: 'details of the selected position', scope: 'positions' },
 
   { id: 'up', keys: ['up', 'k'], label: 'up', description: 'select the previous signal', scope: 'signals', footer: false },
   { id: 'down', keys: ['down', 'j'], label: 'down', description: 'select the next signal', scope: 'signals', footer: false },
   { id: 'details', keys: ['enter'], label: 'details', description: 'the full reason of the selected signal', scope: 'signals' },
+  { id: 'filter', keys: ['/'], label: 'filter', description: 'filter the signals by words (Enter keeps, Esc clears)', scope: 'signals' },
 
   { id: 'up', keys: ['up', 'k'], label: 'up', description: 'select the previous alert', scope: 'alerts', footer: false },
   { id: 'down', keys: ['down', 'j'], label: 'down', description: 'select the next alert', scope: 'alerts', footer: false },
   { id: 'details', keys: ['enter'], label: 'details', description: 'the full text of the selected alert', scope: 'alerts' },
+  { id: 'filter', keys: ['/'], label: 'filter', description: 'filter the alerts by words (Enter keeps, Esc clears)', scope: 'alerts' },
 
   { id: 'confirm-yes', keys: ['y', 'Y'], label: 'yes, do it', description: 'accept (Enter alone never accepts)', scope: 'confirm' },
   { id: 'confirm-no', keys: ['n', 'escape', 'q'], label: 'cancel', description: 'cancel', scope: 'confirm' },
@@ -135,6 +148,17 @@ export const KEYMAP: readonly Binding[] = [
   { id: 'close-overlay', keys: ['escape', '?', 'q'], label: 'close', description: 'close help', scope: 'help' },
 
   { id: 'close-overlay', keys: ['escape', 'q', 'enter'], label: 'close', description: 'close', scope: 'info' },
+
+  { id: 'form-next', keys: ['enter'], label: 'keep filter', description: 'keep the filter and go back to the list', scope: 'filtering' },
+  { id: 'close-overlay', keys: ['escape'], label: 'clear', description: 'clear the filter', scope: 'filtering' },
+
+  { id: 'up', keys: ['up', 'k'], label: 'up', description: 'previous trade', scope: 'trades', footer: false },
+  { id: 'down', keys: ['down', 'j'], label: 'down', description: 'next trade', scope: 'trades', footer: false },
+  { id: 'filter', keys: ['/', 'f'], label: 'filter', description: 'filter by symbol, strategy, side or exit reason (Enter keeps, Esc clears)', scope: 'trades' },
+  { id: 'sort-next', keys: ['o'], label: 'sort', description: 'sort by the next column (exit time, P&L, P&L %, symbol, strategy, fees)', scope: 'trades' },
+  { id: 'sort-reverse', keys: ['O'], label: 'reverse', description: 'reverse the sort order', scope: 'trades' },
+  { id: 'export', keys: ['e'], label: 'export CSV', description: 'write the listed trades (filter and order as shown) to a CSV file', scope: 'trades' },
+  { id: 'close-overlay', keys: ['escape', 'q'], label: 'close', description: 'close the trade history', scope: 'trades' },
 
   { id: 'quit-leave-running', keys: ['l', 'd'], label: 'leave running', description: 'leave the engine trading in the background (tradetui attach comes back)', scope: 'quit' },
   { id: 'quit-stop-engine', keys: ['S'], label: 'stop engine', description: 'stop the engine too (running strategies stop; the account and positions are saved)', scope: 'quit' },
@@ -206,8 +230,11 @@ export function bindingsFor(scope: Scope): Binding[] {
 }
 
 /** Footer entries: the focused pane's keys then the global ones (or the overlay's keys only). */
-export function footerBindings(scopes: readonly Scope[]): Binding[] {
+export function footerBindings(scopes: readonly Scope[], readonly = false): Binding[] {
   const out: Binding[] = [];
-  for (const s of scopes) for (const b of bindingsFor(s)) if (b.footer !== false && !out.some((o) => o.id === b.id)) out.push(b);
+  for (const s of scopes) for (const b of bindingsFor(s)) if (b.footer !== false && !(readonly && MUTATING.has(b.id)) && !out.some((o) => o.id === b.id)) out.push(b);
   return out;
 }
+
+/** Actions that change trading state; a read-only TUI (--readonly) refuses them and leaves them out of the footer. */
+export const MUTATING: ReadonlySet<ActionId> = new Set<ActionId>(['toggle-strategy', 'add-instance', 'close-position', 'kill', 'pause', 'resume', 'speed-up', 'speed-down', 'backtest']);

@@ -5,7 +5,7 @@ import { renderTable } from '../components/table.js';
 import { type Line, type Seg, seg } from '../components/line.js';
 import { shortDateTime } from '../format.js';
 import type { Role } from '../theme/theme.js';
-import { selectedIndex } from '../store/selectors.js';
+import { selectedIndex, shownAlerts } from '../store/selectors.js';
 import type { PaneProps } from './types.js';
 
 const COLUMNS: Column[] = [
@@ -28,7 +28,7 @@ export function severitySeg(s: Severity): Seg {
 }
 
 export function renderAlerts(p: PaneProps): Line[] {
-  const rows: Seg[][] = p.view.alerts.map((a) => [
+  const rows: Seg[][] = shownAlerts(p.view, p.ui).map((a) => [
     seg(shortDateTime(a.time), 'muted'),
     severitySeg(a.severity),
     seg(a.category),

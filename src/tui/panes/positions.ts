@@ -4,7 +4,7 @@ import type { Column } from '../components/table.js';
 import { renderTable } from '../components/table.js';
 import { type Line, type Seg, seg } from '../components/line.js';
 import { percent, price, qty, signed } from '../format.js';
-import { positionsOf, selectedIndex } from '../store/selectors.js';
+import { selectedIndex, shownPositions } from '../store/selectors.js';
 import type { PaneProps } from './types.js';
 
 const COLUMNS: Column[] = [
@@ -22,7 +22,7 @@ const COLUMNS: Column[] = [
 
 export function renderPositions(p: PaneProps): Line[] {
   const { theme } = p;
-  const rows: Seg[][] = positionsOf(p.view).map((pos) => {
+  const rows: Seg[][] = shownPositions(p.view, p.ui).map((pos) => {
     const pnl = unrealisedPnl(pos, pos.lastPrice);
     const basis = pos.entryPrice * pos.qty;
     const pct = basis > 0 ? (pnl / basis) * 100 : 0;

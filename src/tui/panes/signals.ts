@@ -6,7 +6,7 @@ import { type Line, type Seg, seg } from '../components/line.js';
 import { shortDateTime } from '../format.js';
 import type { SignalRow } from '../store/view-store.js';
 import type { Theme } from '../theme/theme.js';
-import { selectedIndex } from '../store/selectors.js';
+import { selectedIndex, shownSignals } from '../store/selectors.js';
 import type { PaneProps } from './types.js';
 
 const COLUMNS: Column[] = [
@@ -35,7 +35,7 @@ export function decisionSeg(r: SignalRow, theme: Theme): Seg {
 }
 
 export function renderSignals(p: PaneProps): Line[] {
-  const rows: Seg[][] = p.view.signals.map((r) => [
+  const rows: Seg[][] = shownSignals(p.view, p.ui).map((r) => [
     seg(shortDateTime(r.time), 'muted'),
     seg(r.strategy),
     seg(r.symbol),

@@ -3,7 +3,7 @@ import type { Column } from '../components/table.js';
 import { renderTable } from '../components/table.js';
 import { type Line, type Seg, fit, seg } from '../components/line.js';
 import { paramsText, signed } from '../format.js';
-import { selectedInstance, selectedIndex } from '../store/selectors.js';
+import { selectedInstance, selectedIndex, shownInstances } from '../store/selectors.js';
 import type { PaneProps } from './types.js';
 import { holdsOn } from '../../view/protections.js';
 import type { InstanceRow } from '../store/selectors.js';
@@ -20,7 +20,7 @@ const COLUMNS: Column[] = [
 
 export function renderStrategies(p: PaneProps): Line[] {
   const { theme } = p;
-  const list = p.view.engine.instances;
+  const list = shownInstances(p.view, p.ui);
   const rows: Seg[][] = list.map((i) => [
     stateCell(p, i),
     seg(i.strategy),

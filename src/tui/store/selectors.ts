@@ -12,22 +12,67 @@ export function instancesOf(view: ViewSnapshot): InstanceRow[] {
   return view.engine.instances;
 }
 
-/** The keys of a list pane's rows, in the order shown. */
-export function listKeys(view: ViewSnapshot, pane: ListPane): string[] {
+/** Whether a row's text holds every word of the pane's filter (case-insensitive). */
+function matches(text: string, filter: string): boolean {
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const t = text.toLowerCase();
+  return words.every((w) => t.includes(w));
+}
+
+/** Rows each list pane shows, after its `/` filter. */
+export function shownInstances(view: ViewSnapshot, ui: UiState): InstanceRow[] {
+  const f = ui.filter.strategies;
+  const all = view.engine.instances;
+  return f ? all.filter((i) => matches(`${i.id} ${i.strategy} ${i.symbol} ${i.timeframe} ${i.running ? 'run' : 'stop'} ${Object.entries(i.params).map(([k, v]) => `${k}=${v}`).join(' ')}`, f)) : all;
+}
+export function shownPositions(view: ViewSnapshot, ui: UiState): Position[] {
+  const f = ui.filter.positions;
+  const all = positionsOf(view);
+  return f ? all.filter((p) => matches(`${p.symbol} ${p.instanceId} ${p.side}`, f)) : all;
+}
+export function shownSignals(view: ViewSnapshot, ui: UiState): ViewSnapshot['signals'] {
+  const f = ui.filter.signals;
+  return f ? view.signals.filter((s) => matches(`${s.strategy} ${s.symbol} ${s.instanceId} ${s.kind} ${s.action} ${s.reason}`, f)) : view.signals;
+}
+export function shownAlerts(view: ViewSnapshot, ui: UiState): ViewSnapshot['alerts'] {
+  const f = ui.filter.alerts;
+  return f ? view.alerts.filter((a) => matches(`${a.severity} ${a.category} ${a.message}`, f)) : view.alerts;
+}
+
+/** How many rows a pane shows and holds in all. */
+export function shownCount(view: ViewSnapshot, ui: UiState, pane: ListPane): { shown: number; total: number } {
   switch (pane) {
     case 'strategies':
-      return view.engine.instances.map((i) => i.id);
+      return { shown: shownInstances(view, ui).length, total: view.engine.instances.length };
     case 'positions':
-      return positionsOf(view).map((p) => p.id);
+      return { shown: shownPositions(view, ui).length, total: view.engine.positions.length };
     case 'signals':
-      return view.signals.map((s) => String(s.id));
+      return { shown: shownSignals(view, ui).length, total: view.signals.length };
     case 'alerts':
-      return view.alerts.map((a) => a.id);
+      return { shown: shownAlerts(view, ui).length, total: view.alerts.length };
   }
 }
 
+/** The keys of a list pane's rows, in the order shown (after its filter). */
+export function listKeys(view: ViewSnapshot, pane: ListPane, ui?: UiState): string[] {
+  const u = ui ?? NO_FILTER;
+  switch (pane) {
+    case 'strategies':
+      return shownInstances(view, u).map((i) => i.id);
+    case 'positions':
+      return shownPositions(view, u).map((p) => p.id);
+    case 'signals':
+      return shownSignals(view, u).map((s) => String(s.id));
+    case 'alerts':
+      return shownAlerts(view, u).map((a) => a.id);
+  }
+}
+
+const NO_FILTER = { filter: { strategies: '', positions: '', signals: '', alerts: '' } } as UiState;
+
 /** The row the selection is on: its item wherever it moved, else the last index (clamped). */
-export function selectedIndex(view: ViewSnapshot, ui: UiState, pane: ListPane, keys: readonly string[] = listKeys(view, pane)): number {
+export function selectedIndex(view: ViewSnapshot, ui: UiState, pane: ListPane, keys: readonly string[] = listKeys(view, pane, ui)): number {
   if (keys.length === 0) return 0;
   const sel = ui.selected[pane];
   if (sel.key !== null) {
@@ -38,7 +83,8 @@ export function selectedIndex(view: ViewSnapshot, ui: UiState, pane: ListPane, k
 }
 
 export function selectedInstance(view: ViewSnapshot, ui: UiState): InstanceRow | undefined {
-  return view.engine.instances[selectedIndex(view, ui, 'strategies')];
+  const list = shownInstances(view, ui);
+  return list[selectedIndex(view, ui, 'strategies', list.map((i) => i.id))];
 }
 
 export function positionsOf(view: ViewSnapshot): Position[] {
@@ -46,7 +92,7 @@ export function positionsOf(view: ViewSnapshot): Position[] {
 }
 
 export function selectedPosition(view: ViewSnapshot, ui: UiState): Position | undefined {
-  const list = positionsOf(view);
+  const list = shownPositions(view, ui);
   return list[selectedIndex(view, ui, 'positions', list.map((p) => p.id))];
 }
 

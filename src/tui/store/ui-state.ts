@@ -1,6 +1,7 @@
 // UI-only state (focus, selections, chart choice, overlay, message) as a reducer, separate from the engine view.
 import type { Command } from '../../core/events.js';
 import type { BacktestSummary } from '../api.js';
+import type { TradeSort } from '../../view/trades.js';
 import type { PaneId } from '../keys/keymap.js';
 import { PANES } from '../keys/keymap.js';
 
@@ -11,6 +12,8 @@ export type Overlay =
   | { kind: 'info'; title: string; lines: string[]; subject?: { pane: ListPane; key: string } }
   | { kind: 'symbol'; items: string[]; index: number }
   | { kind: 'add' }
+  /** Trade history: closed trades sorted and filtered; `editing` while the filter is being typed. */
+  | { kind: 'trades'; index: number; sort: TradeSort; desc: boolean; filter: string; editing: boolean }
   /** q while attached to a background engine: leave it running or stop it too. */
   | { kind: 'quit'; running: string[] }
   | { kind: 'backtest'; instanceId: string; status: 'running' | 'done' | 'error'; result?: BacktestSummary; error?: string };
@@ -37,6 +40,11 @@ export interface UiState {
   chart: { symbol: string | null; timeframe: string | null; mode: 'candles' | 'line'; pan: number };
   overlay: Overlay | null;
   message: Message | null;
+  /** Per list, the words its rows must contain (`/` in the pane); `filtering` while one is being typed. */
+  filter: Record<ListPane, string>;
+  filtering: ListPane | null;
+  /** The focused pane fills the screen (z). */
+  maximised: boolean;
 }
 
 export const initialUi: UiState = {
@@ -45,6 +53,9 @@ export const initialUi: UiState = {
   chart: { symbol: null, timeframe: null, mode: 'candles', pan: 0 },
   overlay: null,
   message: null,
+  filter: { strategies: '', positions: '', signals: '', alerts: '' },
+  filtering: null,
+  maximised: false,
 };
 
 export type UiAction =
@@ -53,7 +64,9 @@ export type UiAction =
   | { type: 'select'; pane: ListPane; index: number; key: string | null }
   | { type: 'chart'; patch: Partial<UiState['chart']> }
   | { type: 'overlay'; overlay: Overlay | null }
-  | { type: 'message'; message: Message | null };
+  | { type: 'message'; message: Message | null }
+  | { type: 'filter'; pane: ListPane; text: string; typing: boolean }
+  | { type: 'maximise'; on: boolean };
 
 export function uiReducer(s: UiState, a: UiAction): UiState {
   switch (a.type) {
@@ -75,5 +88,9 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       return { ...s, overlay: a.overlay };
     case 'message':
       return s.message === a.message ? s : { ...s, message: a.message };
+    case 'maximise':
+      return s.maximised === a.on ? s : { ...s, maximised: a.on };
+    case 'filter':
+      return { ...s, filter: { ...s.filter, [a.pane]: a.text }, filtering: a.typing ? a.pane : null, selected: { ...s.selected, [a.pane]: { key: s.selected[a.pane].key, index: 0 } } };
   }
 }

@@ -36,7 +36,7 @@ export async function settle(): Promise<void> {
   }
 }
 
-export async function mount(opts: { cols?: number; rows?: number; theme?: Theme; fake?: FakeOptions; api?: FakeEngine; attached?: boolean } = {}): Promise<Harness> {
+export async function mount(opts: { cols?: number; rows?: number; theme?: Theme; fake?: FakeOptions; api?: FakeEngine; attached?: boolean; readonly?: boolean } = {}): Promise<Harness> {
   const api = opts.api ?? new FakeEngine(opts.fake);
   const store = new ViewStore(api, { maxFps: 30, manual: true, now: () => NOW });
   const theme = opts.theme ?? makeTheme({ color: true, unicode: true });
@@ -48,7 +48,7 @@ export async function mount(opts: { cols?: number; rows?: number; theme?: Theme;
     },
   };
   const el = (cols: number, rows: number): React.ReactElement => (
-    <App api={api} store={store} theme={theme} frames={frames} cols={cols} rows={rows} onQuit={() => (h.quits = ++quits)} {...(opts.attached ? { onDetach: () => h.detaches++, onStopEngine: () => h.engineStops++ } : {})} />
+    <App api={api} store={store} theme={theme} frames={frames} cols={cols} rows={rows} onQuit={() => (h.quits = ++quits)} readonly={opts.readonly} {...(opts.attached ? { onDetach: () => h.detaches++, onStopEngine: () => h.engineStops++ } : {})} />
   );
   const r = render(el(opts.cols ?? 120, opts.rows ?? 40));
   const h: Harness = {

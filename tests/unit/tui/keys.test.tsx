@@ -541,3 +541,37 @@ describe('add wizard keeps and checks input', () => {
     expect(screen()).toMatch(/fast\s+12\s/);
   });
 });
+
+describe('maximise', () => {
+  it('z maximises the focused pane to the whole screen and z restores the grid', async () => {
+    h = await mount({ cols: 120, rows: 40 });
+    await h.press('4');
+    expect(screen()).toContain('1 Chart');
+    await h.press('z');
+    const s = screen().split('\n');
+    expect(screen()).not.toContain('1 Chart');
+    expect(s[1]).toMatch(/^┌─ ▶ 4 Signals ─+.*┐$/);
+    expect([...s[1]!].length).toBe(120);
+    expect(s.at(-2)).toMatch(/^└─+┘$/);
+    await h.press('z');
+    expect(screen()).toContain('1 Chart');
+  });
+});
+
+describe('read-only', () => {
+  it('--readonly shows READ-ONLY, refuses every key that would act, and still navigates and shows details', async () => {
+    h = await mount({ readonly: true, cols: 120, rows: 40 });
+    expect(screen().split('\n')[0]).toContain('READ-ONLY');
+    await h.press('K', 'p', 'a', '+', '2', 's', 'b', '3', 'x');
+    expect(h.api.sent).toEqual([]);
+    expect(screen()).not.toContain('KILL SWITCH');
+    expect(screen()).not.toContain('Close long');
+    expect(screen()).toContain('read-only (--readonly)');
+    await h.press(KEYS.enter);
+    expect(screen()).toContain('Position BTC/USDT');
+    await h.press(KEYS.escape);
+    const footer = screen().split('\n').at(-1)!;
+    expect(footer).not.toContain('close');
+    expect(footer).not.toContain('kill');
+  });
+});

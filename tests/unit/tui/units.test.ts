@@ -184,17 +184,17 @@ describe('candle chart', () => {
     expect(text).toMatch(/^[\x20-\x7e\n]+$/);
   });
 
-  it('a paged chart moves its left edge in quarter-width steps', () => {
+  it('a paged chart moves its left edge in eighth-width steps, leaving at most an eighth empty', () => {
     const tf = 60_000;
     const counts = Array.from({ length: 12 }, (_, i) => pagedCount((1000 + i) * tf, tf, 40, 500));
     for (const c of counts) {
-      expect(c).toBeGreaterThanOrEqual(30);
+      expect(c).toBeGreaterThanOrEqual(35);
       expect(c).toBeLessThanOrEqual(40);
     }
     // grows one per candle, then jumps back by a step
     const diffs = counts.slice(1).map((c, i) => c - counts[i]!);
-    expect(diffs.filter((d) => d === 1).length).toBeGreaterThan(8);
-    expect(diffs.filter((d) => d === -9)).toHaveLength(1);
+    expect(diffs.filter((d) => d === 1).length).toBeGreaterThan(7);
+    expect(diffs.filter((d) => d === -4).length).toBeGreaterThanOrEqual(2);
   });
 
   it('overlays: declared names win; otherwise only series on the price scale', () => {
