@@ -13,7 +13,7 @@ export function formatEventLine(e: EngineEvent): string | null {
     case 'risk':
       return `risk ${iso(e.time)} ${e.instanceId} ${e.verdict}: ${e.reason}`;
     case 'order':
-      return `order ${e.order.id} ${e.order.side} ${e.order.symbol} ${e.order.type} ${e.order.purpose}: ${e.order.reason}`;
+      return `order ${e.order.id} ${e.order.status} ${e.order.side} ${e.order.symbol} ${e.order.type} ${e.order.purpose}: ${e.order.statusReason ?? e.order.reason}`;
     case 'fill':
       return `fill ${iso(e.fill.time)} ${e.fill.side} ${e.fill.symbol} qty=${e.fill.qty} price=${e.fill.price} fee=${e.fill.fee}`;
     case 'position':

@@ -7,7 +7,8 @@ import type { ClosedTrade } from '../core/trading.js';
 import type { RiskConfig } from '../config/risk-schema.js';
 import { SimulatedBroker } from '../adapters/broker/simulated.js';
 import { EventBus } from '../engine/bus.js';
-import { Kernel, instanceId } from '../engine/kernel.js';
+import { Kernel, instanceId, type KernelDeps } from '../engine/kernel.js';
+import type { Broker } from '../engine/ports.js';
 import { Portfolio } from '../engine/portfolio.js';
 import { createRiskLayer } from '../engine/risk/index.js';
 import type { Params, Strategy } from '../strategy/contract.js';
@@ -56,15 +57,18 @@ export function createSimulatedKernel(opts: {
   idPrefix?: string;
   /** Protection events stored before a restart; halts still in force are re-armed. */
   restoreProtections?: readonly ProtectionEvent[];
+  atomic?: KernelDeps['atomic'];
+  /** The broker (live trading); the simulated one by default. */
+  broker?: (ctx: { portfolio: Portfolio; nextId: (prefix: string) => string }) => Broker;
 }): Kernel {
   const bus = opts.bus ?? new EventBus();
   const portfolio = new Portfolio(opts.account.balance);
   let seq = 0;
   const prefix = opts.idPrefix ?? '';
   const nextId = (p: string): string => `${prefix}${p}${++seq}`;
-  const broker = new SimulatedBroker({ fee: opts.account.fee, slippage: opts.account.slippage, cash: () => portfolio.cash, nextId });
+  const broker = opts.broker?.({ portfolio, nextId }) ?? new SimulatedBroker({ fee: opts.account.fee, slippage: opts.account.slippage, cash: () => portfolio.cash, nextId });
   const risk = createRiskLayer(opts.risk, { stakePct: opts.stakePct, emit: (e) => bus.emit(e), restore: opts.restoreProtections });
-  return new Kernel({ bus, broker, portfolio, risk, ta, clock: { now: opts.now ?? Date.now }, nextId, allowShort: opts.account.allowShort });
+  return new Kernel({ bus, broker, portfolio, risk, ta, clock: { now: opts.now ?? Date.now }, nextId, allowShort: opts.account.allowShort, atomic: opts.atomic });
 }
 
 export function runBacktest(spec: BacktestSpec): BacktestResult {

@@ -1,7 +1,6 @@
 // The execution layer's rules: how an order record may move (the state machine in core/trading.ts), how a
 // new record and its deterministic client id are made, and how a broker's report changes a record. Pure
 // functions over plain data, so the kernel, the journal and a live broker's reconciliation agree on them.
-import { createHash } from 'node:crypto';
 import type { Fill, Order, OrderRequest, OrderStatus } from '../core/trading.js';
 import { isTerminalStatus } from '../core/trading.js';
 import type { OrderUpdate } from './ports.js';
@@ -48,9 +47,19 @@ export const CLIENT_ID_PATTERN = /^[.A-Za-z0-9:/_-]{1,36}$/;
 export function clientOrderId(req: Omit<OrderRequest, 'id' | 'clientId'>, prefix = 'tt'): string {
   if (!/^[A-Za-z0-9]{1,6}$/.test(prefix)) throw new Error(`client id prefix "${prefix}" must be 1-6 letters or digits`);
   const identity = [req.instanceId, req.purpose, req.side, req.positionId ?? '', req.exitReason ?? '', req.createdAt].join('|');
-  const digest = createHash('sha256').update(identity).digest('base64url').replace(/[^A-Za-z0-9]/g, '').slice(0, 16);
-  // prefix(≤6) + '-' + time base36 (≤9 until year 5188) + '-' + 16 = ≤ 33 characters
+  const digest = fnv1a(identity, 0x811c9dc5) + fnv1a(identity, 0x01000193 ^ 0x5bd1e995);
+  // prefix(≤6) + '-' + time base36 (≤9 until year 5188) + '-' + 16 hex = ≤ 33 characters
   return `${prefix}-${Math.max(0, Math.floor(req.createdAt)).toString(36)}-${digest}`;
+}
+
+/** 32-bit FNV-1a as 8 hex digits; two seeds give 64 bits, plenty to tell apart one account's intents. */
+function fnv1a(text: string, seed: number): string {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
 }
 
 /** A new order record in state `intent`. */

@@ -1,21 +1,25 @@
 // The engine kernel, identical for backtest, paper and live. For each closed candle of a market:
-//   1. orders waiting for this candle's open fill (broker),
+//   1. the broker hears the candle opened (a simulated broker fills waiting market orders at that price),
 //   2. protective exits are checked on the candle's high/low, survivors' trailing/break-even advance,
 //   3. positions are marked at the close and the risk layer updates its protections,
 //   4. each running instance on the market decides; entries pass the risk layer, then go to the broker.
 // Every step is an event on the bus. The kernel never asks which mode it is in.
+// It owns the execution layer: every order is a record it keeps until the broker reports a terminal state
+// (engine/execution.ts); each change is an `order` event (the journal), each fill is booked once. Working
+// entries hold a risk reservation until they are done, so pending orders count in exposure and cash.
 import type { Candle, MarketKey } from '../core/candle.js';
 import { marketKeyString } from '../core/candle.js';
 import type { Actor, Command, CommandResult, InstanceInfo } from '../core/events.js';
 import { DAY_MS } from '../core/time.js';
 import type { ClosedTrade, Decision, ExitReason, Fill, Order, OrderRequest, Position } from '../core/trading.js';
-import { clientOrderId, newOrder } from './execution.js';
+import { applyFill as bookOnOrder, applyUpdate, clientOrderId, isLive, newOrder, transition } from './execution.js';
+import { currenciesOf, isTerminalStatus } from '../core/trading.js';
 import type { Indicators } from '../strategy/indicators.js';
 import type { EventBus } from './bus.js';
 import { checkExit, updateAfterCandle } from './exits.js';
 import type { Portfolio } from './portfolio.js';
-import type { LegacyBroker as Broker, Clock } from './ports.js';
-import type { RiskLayer } from './risk/types.js';
+import type { Broker, BrokerEvents, Clock, OrderUpdate } from './ports.js';
+import type { Reservation, RiskLayer } from './risk/types.js';
 import { StrategyRunner, type InstanceSpec } from './strategy-runner.js';
 
 export interface KernelDeps {
@@ -27,6 +31,11 @@ export interface KernelDeps {
   clock: Clock;
   nextId: (prefix: string) => string;
   allowShort: boolean;
+  /**
+   * Runs a broker report (update or fill) as one step: the app makes it one SQLite transaction with its
+   * events and the account. Reports from a simulated broker arrive inside a step already.
+   */
+  atomic?: (step: () => void) => void;
 }
 
 export type KernelState = 'running' | 'paused' | 'halted' | 'stopped';
@@ -43,8 +52,10 @@ export class Kernel {
   private readonly symbols = new Map<string, SymbolState>();
   /** Instances per market, resolved once per key object (feeds pass the same key object every candle). */
   private readonly runnersByKey = new WeakMap<MarketKey, StrategyRunner[]>();
-  /** Protection (stops) decided with an entry, kept until the entry fills. */
-  private readonly entryProtection = new Map<string, Order['protection']>();
+  /** Orders not yet terminal, by id, in submission order. The records the views and the journal see. */
+  private readonly working = new Map<string, Order>();
+  /** Ids of fills booked on working orders (a broker may report a trade twice). */
+  private readonly bookedFills = new Map<string, Set<string>>();
   private dayStart = NaN;
   dayStartEquity: number;
   readonly closedTrades: ClosedTrade[] = [];
@@ -53,7 +64,9 @@ export class Kernel {
   decisions = 0;
 
   constructor(private readonly d: KernelDeps) {
-    d.broker.onFill((fill) => this.applyFill(fill));
+    const atomic = d.atomic ?? ((step: () => void) => step());
+    const events: BrokerEvents = { update: (u) => atomic(() => this.onOrderUpdate(u)), fill: (f) => atomic(() => this.onBrokerFill(f)) };
+    d.broker.connect(events);
     this.dayStartEquity = d.portfolio.equity();
   }
 
@@ -100,7 +113,7 @@ export class Kernel {
     const st = this.symbolState(key.symbol);
     if (st.lastOpened === time) return;
     st.lastOpened = time;
-    this.d.broker.candleOpened(key.symbol, time, price);
+    this.d.broker.marketOpened?.(key.symbol, time, price);
   }
 
   /** One closed candle of one market. The candle object is not retained. */
@@ -110,7 +123,7 @@ export class Kernel {
     const st = this.symbolState(symbol);
     if (st.lastOpened !== c.time) {
       st.lastOpened = c.time;
-      this.d.broker.candleOpened(symbol, c.time, c.open);
+      this.d.broker.marketOpened?.(symbol, c.time, c.open);
     }
     this.rollDay(c.time);
 
@@ -180,6 +193,9 @@ export class Kernel {
     if (side === 'short' && !this.d.allowShort) return this.riskEvent(r, c.time, { verdict: 'rejected', reason: 'short selling is off for this account (account.allowShort)' });
     if (this.state !== 'running') return this.riskEvent(r, c.time, { verdict: 'rejected', reason: `entries are ${this.state}` });
     const { risk: riskSeries } = r.series();
+    const reserved = this.reservations();
+    let reservedCash = 0;
+    for (let k = 0; k < reserved.length; k++) if (reserved[k]!.side === 'long') reservedCash += reserved[k]!.quote;
     const verdict = risk.vetEntry({
       instanceId: r.id,
       strategy: r.strategy.name,
@@ -191,8 +207,10 @@ export class Kernel {
       series: riskSeries,
       index: i,
       equity: portfolio.equity(),
-      cash: portfolio.cash,
+      // Cash promised to entries still working is not available to this one.
+      cash: Math.max(0, portfolio.cash - reservedCash),
       positions: [...portfolio.positions.values()],
+      reserved,
       hints: r.strategy.risk,
       instanceTrades: r.trades,
     });
@@ -210,7 +228,6 @@ export class Kernel {
       protection: verdict.protection,
       createdAt: c.time,
     });
-    this.entryProtection.set(order.id, verdict.protection);
     this.submit(order);
   }
 
@@ -243,28 +260,101 @@ export class Kernel {
     return newOrder({ ...req, id: this.d.nextId('o'), clientId: clientOrderId(req) });
   }
 
+  /**
+   * Journals the order as in flight (the `order` event is written to SQLite before this returns), then
+   * hands it to the broker, which may answer at once (simulated) or later (exchange).
+   */
   private submit(order: Order): void {
-    if (this.d.bus.wants('order')) this.d.bus.emit({ type: 'order', order });
+    transition(order, 'submitted', order.createdAt);
+    this.working.set(order.id, order);
+    this.emitOrder(order);
     const last = this.symbols.get(order.symbol)?.lastPrice;
-    this.d.broker.submit(order, last !== undefined && !Number.isNaN(last) ? last : undefined);
+    this.d.broker.submit(order, { lastPrice: last !== undefined && !Number.isNaN(last) ? last : undefined });
+  }
+
+  private emitOrder(order: Order): void {
+    if (this.d.bus.wants('order')) this.d.bus.emit({ type: 'order', order: { ...order, feesByCurrency: { ...order.feesByCurrency } } });
+  }
+
+  /** Asks the broker to cancel a working order; the broker's report ends it (or a fill does). */
+  private cancelOrder(order: Order, reason: string, time: number): void {
+    if (order.status === 'pending_cancel') return;
+    transition(order, 'pending_cancel', time, reason);
+    this.emitOrder(order);
+    this.d.broker.cancel(order, reason);
   }
 
   private hasPendingExit(positionId: string): boolean {
-    return this.d.broker.hasPending((o) => o.positionId === positionId);
+    for (const o of this.working.values()) if (o.purpose === 'exit' && o.positionId === positionId) return true;
+    return false;
   }
 
   private hasPendingEntry(instanceId: string): boolean {
-    return this.d.broker.hasPending((o) => o.instanceId === instanceId && o.purpose === 'entry');
+    for (const o of this.working.values()) if (o.purpose === 'entry' && o.instanceId === instanceId) return true;
+    return false;
   }
 
-  private applyFill(fill: Fill): void {
+  /**
+   * What working entries still hold: the quote not yet spent (entries sized in quote) or the quantity not
+   * yet filled at the symbol's last price. Held from submission until the order is terminal.
+   */
+  reservations(): Reservation[] {
+    const out: Reservation[] = [];
+    if (this.working.size === 0) return out;
+    for (const o of this.working.values()) {
+      if (o.purpose !== 'entry') continue;
+      let quote: number;
+      if (o.quote !== undefined) quote = o.quote - (o.filledQty * o.avgPrice + o.fees);
+      else quote = ((o.qty ?? 0) - o.filledQty) * (this.lastPriceOf(o.symbol) ?? o.avgPrice);
+      if (quote > 0) out.push({ instanceId: o.instanceId, symbol: o.symbol, side: o.side === 'buy' ? 'long' : 'short', quote });
+    }
+    return out;
+  }
+
+  private onOrderUpdate(u: OrderUpdate): void {
+    const order = this.working.get(u.orderId);
+    if (!order) return this.brokerProblem(`order update for unknown or finished order ${u.orderId} (${u.status})`, u.time);
+    try {
+      if (!applyUpdate(order, u)) return;
+    } catch (err) {
+      return this.brokerProblem((err as Error).message, u.time);
+    }
+    this.emitOrder(order);
+    if (!isTerminalStatus(order.status)) return;
+    this.working.delete(order.id);
+    this.bookedFills.delete(order.id);
+    if (order.purpose === 'entry' && order.filledQty === 0 && order.status !== 'filled') {
+      // An accepted entry that ends without a fill says so where the trader looks for entries.
+      const r = this.instances.get(order.instanceId);
+      if (r) this.riskEvent(r, u.time, { verdict: 'rejected', reason: `entry ${order.status}${order.statusReason ? `: ${order.statusReason}` : ''}` });
+    }
+  }
+
+  private onBrokerFill(fill: Fill): void {
+    const order = this.working.get(fill.orderId);
+    if (!order) return this.brokerProblem(`fill ${fill.tradeId ?? fill.id} for unknown or finished order ${fill.orderId}`, fill.time);
+    let seen = this.bookedFills.get(order.id);
+    if (!seen) this.bookedFills.set(order.id, (seen = new Set()));
+    const key = fill.tradeId ?? fill.id;
+    if (seen.has(key)) return;
+    seen.add(key);
+    bookOnOrder(order, fill, currenciesOf(order.symbol).quote);
+    this.applyFill(fill, order);
+    this.emitOrder(order);
+  }
+
+  /** A broker report the engine cannot apply: alerted, never applied or guessed at. */
+  private brokerProblem(message: string, time: number): void {
+    this.d.bus.emit({ type: 'alert', alert: { id: this.d.nextId('a'), time, severity: 'error', category: 'error', message: `broker: ${message}` } });
+  }
+
+  private applyFill(fill: Fill, order: Order): void {
     const { bus, portfolio, risk } = this.d;
     const r = this.instances.get(fill.instanceId);
-    const protection = this.entryProtection.get(fill.orderId);
-    this.entryProtection.delete(fill.orderId);
-    const out = portfolio.apply(fill, r?.strategy.name ?? fill.instanceId, protection ?? {});
+    const out = portfolio.apply(fill, r?.strategy.name ?? fill.instanceId, order.protection ?? {});
     if (bus.wants('fill')) bus.emit({ type: 'fill', fill });
-    if (bus.wants('position')) bus.emit({ type: 'position', change: out.change, position: { ...out.position, protection: { ...out.position.protection } } });
+    const change = out.change === 'increased' || out.change === 'reduced' ? 'updated' : out.change;
+    if (bus.wants('position')) bus.emit({ type: 'position', change, position: { ...out.position, protection: { ...out.position.protection } } });
     if (out.trade) {
       r?.trades.push(out.trade);
       this.closedTrades.push(out.trade);
@@ -284,10 +374,15 @@ export class Kernel {
   /** Closes every open position now at its last price (kill switch, end of a backtest, manual close). */
   closePositions(reason: ExitReason, why: string, symbol?: string): number {
     let n = 0;
-    this.d.broker.cancelAll(symbol);
+    const time = this.lastTime();
+    for (const o of [...this.working.values()]) {
+      if ((symbol === undefined || o.symbol === symbol) && isLive(o)) this.cancelOrder(o, why, time);
+    }
     for (const p of [...this.d.portfolio.positions.values()]) {
       if (symbol !== undefined && p.symbol !== symbol) continue;
-      this.exitPosition(p, 'market', p.lastPrice, reason, why, this.lastTime(), true);
+      // An exit whose cancel the broker has not confirmed may still fill: a second exit could oversell.
+      if (this.hasPendingExit(p.id)) continue;
+      this.exitPosition(p, 'market', p.lastPrice, reason, why, time, true);
       n++;
     }
     return n;
@@ -363,10 +458,10 @@ export class Kernel {
       portfolio.restorePosition({ ...p, protection: { ...p.protection } });
       this.symbolState(p.symbol).lastPrice = p.lastPrice;
     }
-    for (const o of state.pendingOrders) {
-      if (o.purpose === 'entry' && o.protection) this.entryProtection.set(o.id, o.protection);
-      broker.submit(o);
-    }
+    // Orders still working when the engine stopped go back to the broker as they were: a simulated broker
+    // queues them again, a live one looks each up by client id. They are never sent again from here.
+    for (const o of state.pendingOrders) this.working.set(o.id, o);
+    if (state.pendingOrders.length > 0) broker.resume(state.pendingOrders);
     // Not replayed into the risk layer: that would fire (and store, and alert) old protections again.
     // Halts still in force come back through the risk layer's own restore; Kelly reads instance trades.
     for (const t of state.trades) {
@@ -382,9 +477,9 @@ export class Kernel {
     this.closePositions('end', 'end of data');
   }
 
-  /** Orders waiting at the broker. */
+  /** Orders not yet terminal (copies of the records). */
   pendingOrders(): Order[] {
-    return this.d.broker.pending();
+    return [...this.working.values()].map((o) => ({ ...o, feesByCurrency: { ...o.feesByCurrency } }));
   }
 
   lastPriceOf(symbol: string): number | undefined {

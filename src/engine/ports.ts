@@ -83,7 +83,12 @@ export interface SubmitContext {
 export interface Broker {
   /** Where to report; the kernel calls this once, before any submit. */
   connect(events: BrokerEvents): void;
-  /** Hands over an order the engine has journaled as `submitted`. */
+  /**
+   * Hands over an order the engine has journaled as `submitted`. The journal's transaction commits when
+   * the engine's current step returns: an exchange broker must send nothing before submit() has returned
+   * (start the request asynchronously, e.g. after an await), so a crash can never leave a sent order that
+   * the journal does not know.
+   */
   submit(order: Readonly<Order>, context: SubmitContext): void;
   /** Asks for an order to be cancelled (the engine has moved it to `pending_cancel`). Fills may still come. */
   cancel(order: Readonly<Order>, reason: string): void;
@@ -97,19 +102,6 @@ export interface Broker {
    * orders fill at this price). A live broker does not implement it.
    */
   marketOpened?(symbol: string, time: number, price: number): void;
-}
-
-/**
- * @deprecated The simulator's old synchronous interface, kept only until the kernel drives the Broker port
- * above (next commit). Do not implement it.
- */
-export interface LegacyBroker {
-  onFill(handler: (fill: Fill) => void): void;
-  submit(order: Order, lastPrice?: number): void;
-  candleOpened(symbol: string, time: number, price: number): void;
-  pending(): Order[];
-  hasPending(match: (o: Order) => boolean): boolean;
-  cancelAll(symbol?: string): Order[];
 }
 
 /** Everything a view needs to draw the current state; the TUI and Telegram read this and events. */

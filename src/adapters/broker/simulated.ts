@@ -1,9 +1,12 @@
-// The fill model shared by backtest and paper trading. Market orders wait for the next candle's open;
-// stop orders (the engine has already seen the level touched) fill at their price; urgent orders (kill
-// switch, manual close) fill at the last known price. Every fill pays adverse slippage and the fee rate
-// on its notional. Entries sized in quote get qty = quote / (price × (1 + fee)).
-import type { Fill, Order } from '../../core/trading.js';
-import type { LegacyBroker as Broker } from '../../engine/ports.js';
+// The fill model shared by backtest and paper trading, behind the same Broker port as a live exchange: it
+// answers synchronously (inside submit / marketOpened) with the events an exchange would send later.
+// Market orders wait for the next candle's open (status open meanwhile); stop orders (the engine has already
+// seen the level touched) fill at their price; urgent orders (kill switch, manual close) fill at the last
+// known price. Every fill pays adverse slippage and the fee rate on its notional, in quote currency.
+// Entries sized in quote get qty = quote / (price × (1 + fee)). An order that cannot fill ends rejected with
+// the reason: nothing is dropped silently.
+import type { Order } from '../../core/trading.js';
+import type { Broker, BrokerEvents, SubmitContext } from '../../engine/ports.js';
 
 export interface SimulatedBrokerOptions {
   fee: number;
@@ -14,26 +17,39 @@ export interface SimulatedBrokerOptions {
 }
 
 export class SimulatedBroker implements Broker {
-  private readonly queue: Order[] = [];
-  private handler: (fill: Fill) => void = () => {};
+  /** Market orders waiting for their symbol's next open, in submission order. */
+  private readonly queue: Array<Readonly<Order>> = [];
+  private events: BrokerEvents | null = null;
 
   constructor(private readonly opts: SimulatedBrokerOptions) {}
 
-  onFill(handler: (fill: Fill) => void): void {
-    this.handler = handler;
+  connect(events: BrokerEvents): void {
+    this.events = events;
   }
 
-  submit(order: Order, lastPrice?: number): void {
+  submit(order: Readonly<Order>, context: SubmitContext): void {
     if (order.type === 'stop') {
       this.fill(order, order.price!, order.createdAt);
-    } else if (order.urgent && lastPrice !== undefined) {
-      this.fill(order, lastPrice, order.createdAt);
+    } else if (order.urgent && context.lastPrice !== undefined) {
+      this.fill(order, context.lastPrice, order.createdAt);
     } else {
       this.queue.push(order);
+      this.out.update({ orderId: order.id, status: 'open', time: order.createdAt });
     }
   }
 
-  candleOpened(symbol: string, time: number, price: number): void {
+  cancel(order: Readonly<Order>, reason: string): void {
+    const i = this.queue.findIndex((o) => o.id === order.id);
+    if (i >= 0) this.queue.splice(i, 1);
+    // Simulated orders are either queued or already done: a cancel of a queued one always succeeds.
+    if (i >= 0) this.out.update({ orderId: order.id, status: 'cancelled', time: order.updatedAt, reason });
+  }
+
+  resume(orders: readonly Order[]): void {
+    for (const o of orders) if (!this.queue.some((q) => q.id === o.id)) this.queue.push(o);
+  }
+
+  marketOpened(symbol: string, time: number, price: number): void {
     if (this.queue.length === 0) return;
     const due = this.queue.filter((o) => o.symbol === symbol);
     if (due.length === 0) return;
@@ -41,30 +57,28 @@ export class SimulatedBroker implements Broker {
     for (const o of due) this.fill(o, price, time);
   }
 
-  pending(): Order[] {
-    return [...this.queue];
+  private get out(): BrokerEvents {
+    if (!this.events) throw new Error('SimulatedBroker: connect() must be called before orders are sent');
+    return this.events;
   }
 
-  hasPending(match: (o: Order) => boolean): boolean {
-    return this.queue.some(match);
-  }
-
-  cancelAll(symbol?: string): Order[] {
-    const cancelled = this.queue.filter((o) => symbol === undefined || o.symbol === symbol);
-    for (const o of cancelled) this.queue.splice(this.queue.indexOf(o), 1);
-    return cancelled;
-  }
-
-  private fill(order: Order, reference: number, time: number): void {
+  private fill(order: Readonly<Order>, reference: number, time: number): void {
     const { fee, slippage } = this.opts;
     const price = order.side === 'buy' ? reference * (1 + slippage) : reference * (1 - slippage);
     let qty = order.qty ?? 0;
+    let cashNote = '';
     if (order.quote !== undefined) {
-      const quote = order.side === 'buy' ? Math.min(order.quote, this.opts.cash()) : order.quote;
+      const cash = this.opts.cash();
+      const quote = order.side === 'buy' ? Math.min(order.quote, cash) : order.quote;
+      if (quote < order.quote) cashNote = ` (cash ${fmt(cash)} < quote ${fmt(order.quote)})`;
       qty = quote / (price * (1 + fee));
     }
-    if (!(qty > 0)) return;
-    this.handler({
+    if (!(qty > 0)) {
+      const why = order.quote !== undefined ? `no cash left to buy at ${fmt(price)}${cashNote}` : `nothing to fill (quantity ${fmt(qty)})`;
+      this.out.update({ orderId: order.id, status: 'rejected', time, reason: why });
+      return;
+    }
+    this.out.fill({
       id: this.opts.nextId('f'),
       orderId: order.id,
       instanceId: order.instanceId,
@@ -79,5 +93,10 @@ export class SimulatedBroker implements Broker {
       exitReason: order.exitReason,
       positionId: order.positionId ?? order.id,
     });
+    this.out.update({ orderId: order.id, status: 'filled', time, reason: cashNote ? `filled with the cash left${cashNote}` : undefined });
   }
+}
+
+function fmt(n: number): string {
+  return Number(n.toPrecision(8)).toString();
 }

@@ -43,8 +43,6 @@ export class DefaultRiskLayer implements RiskLayer {
   private readonly log: ProtectionEvent[] = [];
   private readonly account: ProtectionSet;
   private readonly instances = new Map<string, InstanceRisk>();
-  /** Entries granted at a candle and not yet filled, so entries decided on the same candle share the limits. */
-  private reserved: Array<{ instanceId: string; symbol: string; quote: number; time: number }> = [];
 
   constructor(
     private readonly base: RiskConfig,
@@ -101,9 +99,10 @@ export class DefaultRiskLayer implements RiskLayer {
     if (blocked) return reject(`${blocked.name}${blocked.scope === 'global' ? '' : ` (${blocked.scope})`}: ${blocked.reason}`);
     if (!(intent.equity > 0)) return reject('no equity to size an entry');
 
-    this.reserved = this.reserved.filter((r) => r.time === intent.time && !intent.positions.some((p) => p.instanceId === r.instanceId));
+    // Entries still working hold their share until they are done (the kernel's execution layer says which).
+    const reserved = intent.reserved ?? [];
     const L = cfg.limits;
-    const open = intent.positions.length + this.reserved.length;
+    const open = intent.positions.length + reserved.length;
     if (L.maxOpenPositions !== null && open >= L.maxOpenPositions) return reject(`max open positions ${L.maxOpenPositions} reached`);
 
     const sized = sizeEntry(cfg, intent, this.opts.stakePct);
@@ -120,7 +119,7 @@ export class DefaultRiskLayer implements RiskLayer {
       totalExposure += v;
       if (p.symbol === intent.symbol) symbolExposure += v;
     }
-    for (const r of this.reserved) {
+    for (const r of reserved) {
       totalExposure += r.quote;
       if (r.symbol === intent.symbol) symbolExposure += r.quote;
     }
@@ -156,7 +155,6 @@ export class DefaultRiskLayer implements RiskLayer {
       granted = value;
     }
 
-    this.reserved.push({ instanceId: intent.instanceId, symbol: intent.symbol, quote: granted, time: intent.time });
     const resized = clippedBy !== null;
     const parts = [sized.reason];
     if (resized) parts.push(`${fmt(requested)} clipped to ${fmt(granted)} by ${clippedBy}`);

@@ -21,9 +21,22 @@ export interface EntryIntent {
   equity: number;
   cash: number;
   positions: readonly Position[];
+  /**
+   * Entries submitted and not yet done (kernel's execution layer): they count in the exposure limits and
+   * the open-positions count until they fill or end. Cash already excludes what the long ones hold.
+   */
+  reserved?: readonly Reservation[];
   hints: StrategyRiskHints | undefined;
   /** Closed trades of this instance so far (Kelly sizing). */
   instanceTrades: readonly ClosedTrade[];
+}
+
+/** What a working entry order still holds: the quote it has not spent yet. */
+export interface Reservation {
+  instanceId: string;
+  symbol: string;
+  side: PositionSide;
+  quote: number;
 }
 
 export interface RiskVerdict {

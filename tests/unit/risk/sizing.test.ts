@@ -150,12 +150,26 @@ describe('clips every size', () => {
     expect(v.reason).toContain('max 15% of equity on BTC/USDT');
   });
 
-  it('entries granted on the same candle share the limits before they fill', () => {
+  it('entries still working (reserved by the execution layer) share the limits until they are done, not one candle', () => {
     const layer = createRiskLayer(cfg({ limits: { maxOpenPositions: 1 } }));
     expect(layer.vetEntry(intent({ instanceId: 'a' })).verdict).toBe('accepted');
-    expect(layer.vetEntry(intent({ instanceId: 'b', symbol: 'ETH/USDT' })).verdict).toBe('rejected');
-    // next candle: the first entry filled (it is in positions now), the reservation is gone
-    expect(layer.vetEntry(intent({ instanceId: 'b', symbol: 'ETH/USDT', time: intent().time + 3_600_000, positions: [position('BTC/USDT', 1000, 'a')] })).verdict).toBe('rejected');
+    const working = [{ instanceId: 'a', symbol: 'BTC/USDT', side: 'long' as const, quote: 1000 }];
+    expect(layer.vetEntry(intent({ instanceId: 'b', symbol: 'ETH/USDT', reserved: working })).verdict).toBe('rejected');
+    // a candle later the entry is still working: it still counts
+    const later = intent().time + 3_600_000;
+    expect(layer.vetEntry(intent({ instanceId: 'b', symbol: 'ETH/USDT', time: later, reserved: working })).verdict).toBe('rejected');
+    // filled: it is a position now
+    expect(layer.vetEntry(intent({ instanceId: 'b', symbol: 'ETH/USDT', time: later, positions: [position('BTC/USDT', 1000, 'a')] })).verdict).toBe('rejected');
+    // ended without a fill: nothing held any more
+    expect(layer.vetEntry(intent({ instanceId: 'b', symbol: 'ETH/USDT', time: later })).verdict).toBe('accepted');
+  });
+
+  it('a working entry counts in the total exposure limit', () => {
+    const layer = createRiskLayer(cfg({ limits: { maxTotalExposurePct: 50, maxPositionPct: 40 } }));
+    const v = layer.vetEntry(intent({ instanceId: 'b', symbol: 'ETH/USDT', reserved: [{ instanceId: 'a', symbol: 'BTC/USDT', side: 'long', quote: 4500 }] }));
+    expect(v.verdict).toBe('resized');
+    expect(v.granted).toBeCloseTo(500, 9);
+    expect(v.reason).toContain('max total exposure 50%');
   });
 
   it('a long never spends more than the cash there is', () => {

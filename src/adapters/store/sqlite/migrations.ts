@@ -1,5 +1,6 @@
 // Numbered schema migrations, applied in order, each once, each in a transaction. Never edit a
-// migration that has shipped: add a new one. Versions: 1-9 core, 10-19 risk, 20-29 paper/TUI, 30-39 Telegram.
+// migration that has shipped: add a new one. Versions: 1-9 core, 10-19 risk, 20-29 paper/TUI, 30-39 Telegram,
+// 40-44 order journal.
 
 export interface Migration {
   version: number;
@@ -231,6 +232,73 @@ export const MIGRATIONS: readonly Migration[] = [
         message TEXT NOT NULL
       );
       CREATE INDEX telegram_audit_time ON telegram_audit (time);
+    `,
+  },
+  {
+    version: 40,
+    name: 'order journal',
+    // Orders become records on a state machine (engine/execution.ts): every change is a row in
+    // order_events and the order's current state in orders, written in the transaction of the step that
+    // made it, before a live broker sends anything. An order may have several fills (partial fills), each
+    // booked once: fills are unique by id and, when the exchange gives one, by (symbol, trade id).
+    // Rows of the old 'pending' status were orders waiting for a fill: they are in flight ('submitted').
+    sql: `
+      CREATE TABLE orders_v2 (
+        id TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL UNIQUE,
+        instance_id TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('intent', 'submitted', 'open', 'partially_filled', 'pending_cancel', 'filled', 'cancelled', 'rejected', 'expired')),
+        filled_qty REAL NOT NULL DEFAULT 0,
+        avg_price REAL NOT NULL DEFAULT 0,
+        fees REAL NOT NULL DEFAULT 0,
+        exchange_id TEXT,
+        status_reason TEXT,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      INSERT INTO orders_v2 (id, client_id, instance_id, symbol, purpose, status, body, created_at, updated_at)
+        SELECT id, COALESCE(json_extract(body, '$.clientId'), id), instance_id, symbol, COALESCE(json_extract(body, '$.purpose'), 'entry'),
+               CASE status WHEN 'pending' THEN 'submitted' ELSE status END, body, created_at, created_at FROM orders;
+      UPDATE orders_v2 SET filled_qty = (SELECT COALESCE(SUM(qty), 0) FROM fills WHERE fills.order_id = orders_v2.id),
+        avg_price = COALESCE((SELECT SUM(qty * price) / SUM(qty) FROM fills WHERE fills.order_id = orders_v2.id), 0),
+        fees = (SELECT COALESCE(SUM(fee), 0) FROM fills WHERE fills.order_id = orders_v2.id);
+      DROP TABLE orders;
+      ALTER TABLE orders_v2 RENAME TO orders;
+      CREATE INDEX orders_working ON orders (status) WHERE status NOT IN ('filled', 'cancelled', 'rejected', 'expired');
+      CREATE TABLE fills_v2 (
+        id TEXT PRIMARY KEY,
+        order_id TEXT NOT NULL,
+        trade_id TEXT,
+        instance_id TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        side TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        qty REAL NOT NULL,
+        price REAL NOT NULL,
+        fee REAL NOT NULL,
+        fee_currency TEXT,
+        fee_amount REAL,
+        time INTEGER NOT NULL,
+        reason TEXT NOT NULL
+      );
+      INSERT INTO fills_v2 (id, order_id, instance_id, symbol, side, purpose, qty, price, fee, time, reason)
+        SELECT id, order_id, instance_id, symbol, side, purpose, qty, price, fee, time, reason FROM fills;
+      DROP TABLE fills;
+      ALTER TABLE fills_v2 RENAME TO fills;
+      CREATE INDEX fills_order ON fills (order_id);
+      CREATE UNIQUE INDEX fills_trade ON fills (symbol, trade_id) WHERE trade_id IS NOT NULL;
+      CREATE TABLE order_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        order_id TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        filled_qty REAL NOT NULL,
+        reason TEXT
+      );
+      CREATE INDEX order_events_order ON order_events (order_id, seq);
     `,
   },
   {

@@ -2,7 +2,7 @@
 // candle and command, and loads it back on start. SQLite is the source of truth: what the views showed as
 // done was committed first.
 import type { Alert, EngineEvent, ProtectionEvent } from '../../../core/events.js';
-import type { ClosedTrade, Order, Position } from '../../../core/trading.js';
+import type { ClosedTrade, Order, OrderRequest, Position } from '../../../core/trading.js';
 import type { EventBus } from '../../../engine/bus.js';
 import type { SignalRecord } from '../../../engine/ports.js';
 import type { Db } from './db.js';
@@ -46,6 +46,11 @@ export class PaperStore {
     return this.db.inTransaction ? fn() : this.db.transaction(fn)();
   }
 
+  /** Whether a transaction is open (a step is being applied). */
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
   load(): StoredState | null {
     const a = this.db.prepare('SELECT * FROM account WHERE id = 1').get() as Record<string, unknown> | undefined;
     if (!a) return null;
@@ -74,9 +79,9 @@ export class PaperStore {
       candlesHeld: r.candles_held as number,
       lastPrice: r.last_price as number,
     }));
-    const pendingOrders = (this.db.prepare("SELECT body FROM orders WHERE status = 'pending' ORDER BY created_at, rowid").pluck().all() as string[]).map(
-      (b) => JSON.parse(b) as Order,
-    );
+    const pendingOrders = (
+      this.db.prepare("SELECT body FROM orders WHERE status NOT IN ('filled', 'cancelled', 'rejected', 'expired') ORDER BY created_at, rowid").pluck().all() as string[]
+    ).map((b) => asOrderRecord(JSON.parse(b) as Partial<Order> & OrderRequest));
     const trades = this.trades({});
     trades.reverse();
     const protections = (this.db.prepare('SELECT * FROM protection_events ORDER BY seq').all() as Record<string, unknown>[]).map((r) => ({
@@ -140,12 +145,20 @@ export class PaperStore {
     this.db.prepare('INSERT OR IGNORE INTO equity_daily (day, equity) VALUES (?, ?)').run(day, equity);
   }
 
-  /** Orders the broker no longer holds and that never filled were cancelled. */
-  syncPending(pendingIds: readonly string[]): void {
-    const placeholders = pendingIds.map(() => '?').join(',');
-    this.db
-      .prepare(`UPDATE orders SET status = 'cancelled' WHERE status = 'pending'${pendingIds.length ? ` AND id NOT IN (${placeholders})` : ''}`)
-      .run(...pendingIds);
+  /** An order's journal: each state it went through, oldest first. */
+  orderHistory(orderId: string): Array<{ time: number; status: Order['status']; filledQty: number; reason: string | null }> {
+    return (this.db.prepare('SELECT time, status, filled_qty, reason FROM order_events WHERE order_id = ? ORDER BY seq').all(orderId) as Record<string, unknown>[]).map((r) => ({
+      time: r.time as number,
+      status: r.status as Order['status'],
+      filledQty: r.filled_qty as number,
+      reason: (r.reason as string | null) ?? null,
+    }));
+  }
+
+  /** Orders by id (the current record), or every order not yet terminal. */
+  orders(opts: { working?: boolean } = {}): Order[] {
+    const where = opts.working ? "WHERE status NOT IN ('filled', 'cancelled', 'rejected', 'expired')" : '';
+    return (this.db.prepare(`SELECT body FROM orders ${where} ORDER BY created_at, rowid`).pluck().all() as string[]).map((b) => asOrderRecord(JSON.parse(b)));
   }
 
   /** Protections triggered and not released: what a restart must keep in force. */
@@ -227,15 +240,22 @@ export class PaperStore {
 
   /** Writes each event that changes money, orders or history. Called synchronously inside the transaction. */
   attach(bus: EventBus): () => void {
-    const insertOrder = this.db.prepare("INSERT OR IGNORE INTO orders (id, instance_id, symbol, status, body, created_at) VALUES (?, ?, ?, 'pending', ?, ?)");
-    const insertFill = this.db.prepare(
-      'INSERT INTO fills (id, order_id, instance_id, symbol, side, purpose, qty, price, fee, time, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    const upsertOrder = this.db.prepare(
+      `INSERT INTO orders (id, client_id, instance_id, symbol, purpose, status, filled_qty, avg_price, fees, exchange_id, status_reason, body, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET status = excluded.status, filled_qty = excluded.filled_qty, avg_price = excluded.avg_price,
+         fees = excluded.fees, exchange_id = excluded.exchange_id, status_reason = excluded.status_reason, body = excluded.body, updated_at = excluded.updated_at`,
     );
-    const filled = this.db.prepare("UPDATE orders SET status = 'filled' WHERE id = ?");
+    const insertOrderEvent = this.db.prepare('INSERT INTO order_events (order_id, time, status, filled_qty, reason) VALUES (?, ?, ?, ?, ?)');
+    const insertFill = this.db.prepare(
+      `INSERT INTO fills (id, order_id, trade_id, instance_id, symbol, side, purpose, qty, price, fee, fee_currency, fee_amount, time, reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
     const upsertPosition = this.db.prepare(
       `INSERT INTO positions (id, instance_id, symbol, side, qty, entry_price, entry_time, entry_fee, protection, best_price, candles_held, last_price)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET protection = excluded.protection, best_price = excluded.best_price,
+       ON CONFLICT(id) DO UPDATE SET qty = excluded.qty, entry_price = excluded.entry_price, entry_fee = excluded.entry_fee,
+         protection = excluded.protection, best_price = excluded.best_price,
          candles_held = excluded.candles_held, last_price = excluded.last_price`,
     );
     const deletePosition = this.db.prepare('DELETE FROM positions WHERE id = ?');
@@ -256,13 +276,15 @@ export class PaperStore {
     };
     return bus.onAny((e: EngineEvent) => {
       switch (e.type) {
-        case 'order':
-          insertOrder.run(e.order.id, e.order.instanceId, e.order.symbol, JSON.stringify(e.order), e.order.createdAt);
+        case 'order': {
+          const o = e.order;
+          upsertOrder.run(o.id, o.clientId, o.instanceId, o.symbol, o.purpose, o.status, o.filledQty, o.avgPrice, o.fees, o.exchangeId ?? null, o.statusReason ?? null, JSON.stringify(o), o.createdAt, o.updatedAt);
+          insertOrderEvent.run(o.id, o.updatedAt, o.status, o.filledQty, o.statusReason ?? null);
           break;
+        }
         case 'fill': {
           const f = e.fill;
-          insertFill.run(f.id, f.orderId, f.instanceId, f.symbol, f.side, f.purpose, f.qty, f.price, f.fee, f.time, f.reason);
-          filled.run(f.orderId);
+          insertFill.run(f.id, f.orderId, f.tradeId ?? null, f.instanceId, f.symbol, f.side, f.purpose, f.qty, f.price, f.fee, f.feeCurrency ?? null, f.feeAmount ?? null, f.time, f.reason);
           break;
         }
         case 'position':
@@ -300,4 +322,18 @@ export class PaperStore {
       }
     });
   }
+}
+
+/** An order body as stored; bodies written before orders had a status are orders in flight with no fill. */
+function asOrderRecord(o: Partial<Order> & OrderRequest): Order {
+  return {
+    ...o,
+    clientId: o.clientId ?? o.id,
+    status: o.status ?? 'submitted',
+    filledQty: o.filledQty ?? 0,
+    avgPrice: o.avgPrice ?? 0,
+    fees: o.fees ?? 0,
+    feesByCurrency: o.feesByCurrency ?? {},
+    updatedAt: o.updatedAt ?? o.createdAt,
+  };
 }

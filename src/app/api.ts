@@ -1,0 +1,167 @@
+// The EngineApi of a running engine: commands (the same checks whoever sends them: TUI, Telegram, CLI),
+// the snapshot views draw from, candles and indicator series for charts, trades and daily equity. Reads
+// the kernel and the stores; every command that changes state runs as one persisted step.
+import type { CandleSeries, MarketKey } from '../core/candle.js';
+import { marketKeyString, seriesSlice } from '../core/candle.js';
+import { UserError, errorMessage } from '../core/errors.js';
+import type { Alert, Command, CommandResult } from '../core/events.js';
+import { isTimeframe, timeframeMs } from '../core/time.js';
+import type { Config } from '../config/schema.js';
+import type { Db } from '../adapters/store/sqlite/db.js';
+import type { SqliteCandleStore } from '../adapters/store/sqlite/candle-cache.js';
+import type { PaperStore } from '../adapters/store/sqlite/paper-store.js';
+import type { EventBus } from '../engine/bus.js';
+import type { Kernel } from '../engine/kernel.js';
+import type { EngineApi, EngineSnapshot, FeedStatus, MarketFeed, SignalRecord } from '../engine/ports.js';
+import { backtestAndStore } from '../backtest/record.js';
+import type { Strategy } from '../strategy/contract.js';
+import { getStrategy } from '../strategy/registry.js';
+import { resolveParams } from '../strategy/params.js';
+import type { Instances } from './instances.js';
+import type { Persistence } from './persistence.js';
+import type { Logger } from './logger.js';
+
+export type EngineMode = EngineSnapshot['mode'];
+
+/** A feed as the app drives it: replay feeds also have a speed. */
+export type AppFeed = MarketFeed & { label?: string; speed?: number; setSpeed?(n: number): void; resumeAfter?(k: MarketKey, t: number): void };
+
+export interface ApiDeps {
+  mode: EngineMode;
+  exchange: string;
+  bus: EventBus;
+  db: Db;
+  kernel: Kernel;
+  store: PaperStore;
+  candleStore: SqliteCandleStore;
+  feed: AppFeed;
+  feedKind: string;
+  feedStatus: () => FeedStatus;
+  /** Announces a feed status (speed change). */
+  setFeedStatus: (s: FeedStatus) => void;
+  persistence: Persistence;
+  instances: Instances;
+  strategies: Strategy[];
+  config: Config;
+  logger: Logger;
+  now: () => number;
+  needsCachedCandles: boolean;
+  recentAlerts: Alert[];
+  recentSignals: SignalRecord[];
+}
+
+export interface AppApi extends EngineApi {
+  strategies(): Strategy[];
+  symbols(): Array<{ symbol: string; timeframes: string[] }>;
+  backtest(instanceId: string): Promise<{ runId: number; metrics: Record<string, number | null>; equity: number[] }>;
+}
+
+export function createApi(d: ApiDeps): AppApi {
+  const { kernel, store, candleStore, feed, config, logger } = d;
+  let symbolsCache: Array<{ symbol: string; timeframes: string[] }> | null = null;
+  return {
+    bus: d.bus,
+    async backtest(id: string) {
+      const r = kernel.instances.get(id);
+      if (!r) throw new UserError(`no strategy instance "${id}"`, 'backtest');
+      const candles = candleStore.read(r.key);
+      const tradeFrom = Math.min(Math.max(0, Math.ceil(r.strategy.warmup(r.params))), candles.length);
+      if (candles.length - tradeFrom < 2) throw new UserError(`not enough cached candles for ${marketKeyString(r.key)}`, 'backtest');
+      const { id: runId, result, metrics } = backtestAndStore(d.db, { strategy: r.strategy, params: r.params, key: r.key, candles, tradeFrom, account: config.account, risk: config.risk });
+      // The summary a trader reads first; `tradetui backtest show RUN_ID` has the rest.
+      const keys = ['totalReturnPct', 'buyHoldReturnPct', 'cagrPct', 'maxDrawdownPct', 'sharpe', 'sortino', 'calmar', 'trades', 'winRatePct', 'profitFactor', 'expectancy', 'exposurePct', 'feesPaid', 'finalEquity'] as const;
+      const numeric: Record<string, number | null> = {};
+      for (const k of keys) numeric[k] = metrics[k] as number | null;
+      // A chart needs a few hundred points, not every candle.
+      const step = Math.max(1, Math.floor(result.equity.length / 400));
+      const equity: number[] = [];
+      for (let i = 0; i < result.equity.length; i += step) equity.push(result.equity[i]!);
+      equity.push(result.equity[result.equity.length - 1]!);
+      return { runId, metrics: numeric, equity };
+    },
+    async send(cmd: Command): Promise<CommandResult> {
+      try {
+        if (cmd.type === 'set-speed') {
+          if (!feed.setSpeed) return { ok: false, message: 'the live feed has no speed' };
+          const speed = Math.min(1000, Math.max(0.25, cmd.candlesPerSecond));
+          feed.setSpeed(speed);
+          d.setFeedStatus({ type: 'feed', status: 'replay', detail: feed.label ?? `REPLAY ${speed}/s`, lastCandleTime: d.feedStatus().lastCandleTime });
+          return { ok: true, message: `replay speed ${speed} candles/s` };
+        }
+        if (cmd.type === 'add-instance') {
+          const strategy = getStrategy(cmd.strategy, d.strategies, 'strategy');
+          const params = resolveParams(strategy, cmd.params, 'params');
+          if (!isTimeframe(cmd.timeframe)) return { ok: false, message: `unknown timeframe ${cmd.timeframe}` };
+          const key: MarketKey = { exchange: d.exchange, symbol: cmd.symbol, timeframe: cmd.timeframe };
+          if (d.needsCachedCandles && candleStore.last(key) === null) return { ok: false, message: `no cached candles for ${marketKeyString(key)}` };
+          const runner = await d.instances.add(strategy, params, key, false, cmd.by);
+          return { ok: true, message: `added ${runner.id} (stopped; press s to start)` };
+        }
+        const result = d.persistence.tx(() => kernel.handle(cmd));
+        logger.info({ command: cmd, result }, 'command');
+        return result;
+      } catch (err) {
+        if (err instanceof UserError) return { ok: false, message: err.toString() };
+        logger.error({ err, command: cmd }, 'command failed');
+        return { ok: false, message: `failed: ${errorMessage(err)}` };
+      }
+    },
+    snapshot(): EngineSnapshot {
+      const p = kernel.portfolio;
+      const fs = d.feedStatus();
+      return {
+        mode: d.mode,
+        feed: { source: feed.label ?? d.feedKind, status: fs.status, detail: fs.detail, lastCandleTime: fs.lastCandleTime, speed: feed.speed ?? null },
+        state: kernel.state,
+        time: fs.lastCandleTime ?? d.now(),
+        cash: p.cash,
+        equity: p.equity(),
+        dayStartEquity: kernel.dayStartEquity,
+        exposure: p.exposure(),
+        positions: [...p.positions.values()].map((x) => ({ ...x, protection: { ...x.protection } })),
+        instances: [...kernel.instances.values()].map((r) => ({ ...kernel.info(r), trades: r.trades.length, pnl: r.pnl })),
+        protections: [...kernel.risk.active()],
+        recentTrades: kernel.closedTrades.slice(-50).reverse(),
+        alerts: d.recentAlerts.slice(0, 100),
+        signals: d.recentSignals.slice(0, 100),
+      };
+    },
+    candles(key: MarketKey, limit: number): CandleSeries {
+      // The chart shows the cache up to the newest candle the engine has processed for this market.
+      let end = d.feedStatus().lastCandleTime;
+      for (const r of kernel.instances.values()) if (marketKeyString(r.key) === marketKeyString(key) && r.cursor >= 0) end = r.candles.time[r.cursor]!;
+      // Read only a window ending at `end` (twice the span asked for covers gaps), not the whole market.
+      const span = (limit + 64) * 2 * timeframeMs(key.timeframe);
+      const all = end !== null ? candleStore.read(key, end - span, end) : candleStore.read(key);
+      return seriesSlice(all, Math.max(0, all.length - limit), all.length);
+    },
+    indicators(id: string, limit: number): Record<string, Float64Array> {
+      const r = kernel.instances.get(id);
+      if (!r) return {};
+      const n = r.cursor + 1;
+      const out: Record<string, Float64Array> = {};
+      for (const [name, values] of Object.entries(r.series().ind)) out[name] = values.subarray(Math.max(0, n - limit), n);
+      return out;
+    },
+    trades(o = {}) {
+      return store.trades(o);
+    },
+    dailyEquity(days: number) {
+      const rows = store.dailyEquity(days);
+      return [...rows, { day: d.feedStatus().lastCandleTime ?? d.now(), equity: kernel.portfolio.equity() }];
+    },
+    strategies: () => d.strategies,
+    symbols() {
+      // The cached markets change only by import (another process): read them once.
+      if (symbolsCache) return symbolsCache;
+      const by = new Map<string, Set<string>>();
+      for (const m of candleStore.markets()) {
+        if (m.exchange !== d.exchange) continue;
+        if (!by.has(m.symbol)) by.set(m.symbol, new Set());
+        by.get(m.symbol)!.add(m.timeframe);
+      }
+      symbolsCache = [...by].map(([symbol, tfs]) => ({ symbol, timeframes: [...tfs] }));
+      return symbolsCache;
+    },
+  };
+}
