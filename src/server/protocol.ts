@@ -26,7 +26,7 @@ export const commandSchema: z.ZodType<Command> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start'), instanceId: name, by: actor }),
   z.object({ type: z.literal('stop'), instanceId: name, by: actor }),
   z.object({ type: z.literal('add-instance'), strategy: name, symbol: name, timeframe: name, params: z.record(z.string().max(200), param), by: actor }),
-  z.object({ type: z.literal('close'), symbol: name, by: actor }),
+  z.object({ type: z.literal('close'), symbol: name, positionId: name.optional(), by: actor }),
   z.object({ type: z.literal('pause'), by: actor }),
   z.object({ type: z.literal('resume'), by: actor }),
   z.object({ type: z.literal('kill'), by: actor }),

@@ -89,7 +89,7 @@ export function footerLine(scopes: readonly Scope[], message: Message | null, th
   }
   const bindings = footerBindings(scopes, readonly);
   // help and quit first among the global keys, so they survive truncation on narrow screens
-  const rank = (b: Binding): number => (b.scope !== 'global' ? 0 : b.id === 'help' ? 1 : b.id === 'quit' ? 2 : 3);
+  const rank = (b: Binding): number => (b.scope !== 'global' ? 0 : b.id === 'help' ? 1 : b.id === 'quit' || b.id === 'detach' ? 2 : 3);
   bindings.sort((a, b) => rank(a) - rank(b));
   // whole key+label pairs only: a pair that does not fit is left out, never cut in the middle (help lists all)
   let used = lineWidth(line);

@@ -47,3 +47,11 @@ describe('close command', () => {
     expect(kernel.portfolio.positions.size).toBe(0);
   });
 });
+
+describe('close command over the control socket', () => {
+  it('keeps the positionId (a viewer attached to the background engine closes one position too)', async () => {
+    const { commandSchema } = await import('../../../src/server/protocol.js');
+    expect(commandSchema.parse({ type: 'close', symbol: 'ETH/USDT', positionId: 'pb', by: 'keyboard' })).toEqual({ type: 'close', symbol: 'ETH/USDT', positionId: 'pb', by: 'keyboard' });
+    expect(commandSchema.parse({ type: 'close', symbol: 'ETH/USDT', by: 'telegram' })).toEqual({ type: 'close', symbol: 'ETH/USDT', by: 'telegram' });
+  });
+});
