@@ -6,6 +6,7 @@ import { benchIndicators } from './indicators.js';
 import { benchBacktest } from './backtest.js';
 import { benchTui } from './tui.js';
 import { benchTelegram } from './telegram.js';
+import { benchLive } from './live.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -50,6 +51,19 @@ async function main(): Promise<void> {
     console.log(
       `\nrsi-macd end to end (cache load ${f(e.load, 3)} s + indicators and loop ${f(e.backtest, 3)} s + metrics ${f(e.metrics, 3)} s + store ${f(e.store, 3)} s): ` +
         `${f(e.seconds, 3)} s — goal < 1 s: ${e.seconds < 1 ? 'met' : 'NOT met'}; ${f(e.ratioToMinimal, 1)}× the minimal loop`,
+    );
+    console.log();
+  }
+
+  if (want('live')) {
+    const l = await benchLive(quick ? 30 : 100);
+    console.log('## Live broker, through real ccxt against the local Binance');
+    console.log(
+      table([
+        ['what', 'count', 'p50 ms', 'p95 ms'],
+        ['decision → signed order request received (market orders)', String(l.orders), f(l.p50Ms), f(l.p95Ms)],
+        ['start-up reconciliation, trades since the last known', String(l.reconcileTrades), f(l.reconcileMs), '-'],
+      ]),
     );
     console.log();
   }
