@@ -10,6 +10,7 @@ import { benchBacktestCommand, benchCacheCommands, benchFirstStart } from './com
 import { benchDaemon } from './daemon.js';
 import { benchOptimize } from './optimize.js';
 import { benchMl } from './ml.js';
+import { benchLive } from './live.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -86,6 +87,19 @@ async function main(): Promise<void> {
         ['data list, the second command on it', ms(first.againMs), ms(first.againMs - cache.baselineMs), ''],
         [`data list on a ${f(cache.cacheBytes / 1e9, 2)} GB cache (${cache.candles.toLocaleString('en-US')} candles)`, ms(cache.dataListMs), ms(own), own < 150 ? '< 150 ms: met' : '< 150 ms: NOT met'],
         ['tradetui --version (node + bundle load)', ms(cache.baselineMs), '', ''],
+      ]),
+    );
+    console.log();
+  }
+
+  if (want('live')) {
+    const l = await benchLive(quick ? 30 : 100);
+    console.log('## Live broker, through real ccxt against the local Binance');
+    console.log(
+      table([
+        ['what', 'count', 'p50 ms', 'p95 ms'],
+        ['decision → signed order request received (market orders)', String(l.orders), f(l.p50Ms), f(l.p95Ms)],
+        ['start-up reconciliation, trades since the last known', String(l.reconcileTrades), f(l.reconcileMs), '-'],
       ]),
     );
     console.log();

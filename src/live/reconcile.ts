@@ -73,7 +73,11 @@ export class Reconciler {
     return this.unresolved().length > 0;
   }
 
-  async run(believed: Believed): Promise<ReconcileReport> {
+  /**
+   * `believed` may be a function: it is read after the missed fills are booked (steps 1 and 3), so the
+   * balance check compares against positions that include them.
+   */
+  async run(believedNow: Believed | (() => Believed)): Promise<ReconcileReport> {
     const started = performance.now();
     await this.broker.loadMarkets();
     const found: Difference[] = [];
@@ -111,6 +115,7 @@ export class Reconciler {
       }
     }
     // 4. Balances of the traded base currencies against the positions.
+    const believed = typeof believedNow === 'function' ? believedNow() : believedNow;
     const balance = await this.exchange.fetchBalance();
     const believedBy = new Map<string, number>();
     for (const p of believed.positions) {
