@@ -6,7 +6,7 @@ import type { CandleSeries, MarketKey } from '../core/candle.js';
 import type { EventBus } from '../engine/bus.js';
 import { instanceId } from '../engine/kernel.js';
 import { createSimulatedKernel, runBacktest, type AccountSettings, type BacktestResult } from './run.js';
-import type { RiskConfig } from '../config/risk-schema.js';
+import type { RiskConfig } from '../engine/risk/schema.js';
 import type { Params, Strategy } from '../strategy/contract.js';
 
 export interface MarketWindow {

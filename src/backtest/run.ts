@@ -4,7 +4,7 @@
 import type { CandleSeries, MarketKey } from '../core/candle.js';
 import type { ProtectionEvent } from '../core/events.js';
 import type { ClosedTrade } from '../core/trading.js';
-import type { RiskConfig } from '../config/risk-schema.js';
+import type { RiskConfig } from '../engine/risk/schema.js';
 import { SimulatedBroker } from '../adapters/broker/simulated.js';
 import { EventBus } from '../engine/bus.js';
 import { Kernel, instanceId, type KernelDeps } from '../engine/kernel.js';

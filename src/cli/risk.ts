@@ -7,7 +7,7 @@ import { lowerBound, seriesSlice } from '../core/candle.js';
 import { UserError } from '../core/errors.js';
 import { iso, parseDate, parseTimeframe } from '../core/time.js';
 import { applyRiskOverrides } from '../config/risk-overrides.js';
-import type { RiskConfig } from '../config/risk-schema.js';
+import type { RiskConfig } from '../engine/risk/schema.js';
 import { riskReport, type RiskReport, type TailPair } from '../engine/risk/analytics/report.js';
 import { createContext, output, type GlobalArgs } from './context.js';
 

@@ -2,7 +2,7 @@
 // `--risk sizing.mode=atr --risk protections.maxDrawdown.pct=15`. Values are parsed as numbers, booleans,
 // null/off, or strings; the result is validated with the schema, and a mistake names the flag it came from.
 import { UserError } from '../core/errors.js';
-import { riskSchema, type RiskConfig } from './risk-schema.js';
+import { riskSchema, type RiskConfig } from '../engine/risk/schema.js';
 
 export function parseRiskValue(raw: string): unknown {
   const s = raw.trim();

@@ -1,7 +1,7 @@
 // The configuration schema: every key, its type, range and default. config.example.yaml documents the
 // same keys; a test checks that the example parses to exactly these defaults.
 import { z } from 'zod';
-import { checkInstanceRisk, riskOverrideSchema, riskSchema } from './risk-schema.js';
+import { checkInstanceRisk, riskOverrideSchema, riskSchema } from '../engine/risk/schema.js';
 import { telegramSchema } from './telegram-schema.js';
 import { TIMEFRAME_LIST } from '../core/time.js';
 

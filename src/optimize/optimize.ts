@@ -4,7 +4,7 @@
 // and resumes from what was recorded.
 import { createHash } from 'node:crypto';
 import type { CandleSeries, MarketKey } from '../core/candle.js';
-import type { RiskConfig } from '../config/risk-schema.js';
+import type { RiskConfig } from '../engine/risk/schema.js';
 import type { AccountSettings } from '../backtest/run.js';
 import type { Params, Strategy } from '../strategy/contract.js';
 import type { Db } from '../adapters/store/sqlite/db.js';

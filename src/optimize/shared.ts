@@ -2,7 +2,7 @@
 // SharedArrayBuffer (six Float64 columns, read in place by every worker), and per-trial tasks that carry only
 // parameters, a span and a cost multiplier.
 import type { CandleSeries, MarketKey } from '../core/candle.js';
-import type { RiskConfig } from '../config/risk-schema.js';
+import type { RiskConfig } from '../engine/risk/schema.js';
 import type { AccountSettings } from '../backtest/run.js';
 import type { Params } from '../strategy/contract.js';
 import type { ObjectiveName, Span } from './trial.js';

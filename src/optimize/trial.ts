@@ -4,7 +4,7 @@
 import type { CandleSeries, MarketKey } from '../core/candle.js';
 import { seriesSlice } from '../core/candle.js';
 import { DAY_MS } from '../core/time.js';
-import type { RiskConfig } from '../config/risk-schema.js';
+import type { RiskConfig } from '../engine/risk/schema.js';
 import { computeMetrics, type Metrics } from '../backtest/metrics.js';
 import { runBacktest, type AccountSettings } from '../backtest/run.js';
 import type { Params, Strategy } from '../strategy/contract.js';

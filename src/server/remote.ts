@@ -11,7 +11,7 @@ import type { Command, CommandResult } from '../core/events.js';
 import type { ClosedTrade } from '../core/trading.js';
 import { EventBus } from '../engine/bus.js';
 import type { EngineApi, EngineSnapshot } from '../engine/ports.js';
-import type { BacktestSummary, StrategyListing, SymbolListing } from '../tui/api.js';
+import type { BacktestSummary, StrategyListing, SymbolListing } from '../engine/viewer-api.js';
 import {
   LineReader,
   MAX_REPLY_BYTES,

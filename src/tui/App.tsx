@@ -10,7 +10,7 @@ import { useInput, useStdout } from 'ink';
 import type { Command } from '../core/events.js';
 import { TIMEFRAME_LIST } from '../core/time.js';
 import { unrealisedPnl } from '../core/trading.js';
-import type { SymbolListing, TuiApi } from './api.js';
+import type { SymbolListing, TuiApi } from '../engine/viewer-api.js';
 import { footerLine, helpLines, statusLine, tabLine } from './components/chrome.js';
 import { frame } from './components/frame.js';
 import { type Line, block, fit, seg, wrapText } from './components/line.js';

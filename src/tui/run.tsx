@@ -7,7 +7,7 @@ import React from 'react';
 import { render } from 'ink';
 import { UserError } from '../core/errors.js';
 import type { EngineApi } from '../engine/ports.js';
-import type { TuiApi } from './api.js';
+import type { TuiApi } from '../engine/viewer-api.js';
 import { App } from './App.js';
 import { ScreenWriter } from './screen-writer.js';
 import { ViewStore } from './store/view-store.js';

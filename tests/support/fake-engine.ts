@@ -7,7 +7,7 @@ import type { Alert, Command, CommandResult, EngineEvent } from '../../src/core/
 import type { ClosedTrade, Position } from '../../src/core/trading.js';
 import { EventBus } from '../../src/engine/bus.js';
 import type { EngineSnapshot } from '../../src/engine/ports.js';
-import type { BacktestSummary, StrategyListing, SymbolListing, TuiApi } from '../../src/tui/api.js';
+import type { BacktestSummary, StrategyListing, SymbolListing, TuiApi } from '../../src/engine/viewer-api.js';
 
 export const T0 = Date.UTC(2024, 2, 1, 0, 0); // 2024-03-01 00:00 UTC
 const HOUR = 3_600_000;

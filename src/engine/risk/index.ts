@@ -1,7 +1,7 @@
 // The risk layer the engine uses in every mode (backtest, paper, live): one implementation, built from
 // the account's `risk:` section plus per-instance overrides. See layer.ts and docs/risk.md.
 import type { ProtectionEvent } from '../../core/events.js';
-import type { RiskConfig, RiskOverride } from '../../config/risk-schema.js';
+import type { RiskConfig, RiskOverride } from './schema.js';
 import { ta as defaultTa, type Indicators } from '../../strategy/indicators.js';
 import { DefaultRiskLayer, type MarketRules } from './layer.js';
 import type { RiskLayer } from './types.js';

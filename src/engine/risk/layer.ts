@@ -1,7 +1,7 @@
 // The risk layer every entry passes before any broker sees it, in every mode: protections first (a paused
 // symbol or a halted account refuses), then sizing (sizing.ts), then the limits that clip every size, then
 // the exit levels (stops.ts). Each verdict carries its reason; the kernel publishes it as a `risk` event.
-import { mergeRisk, PROTECTION_NAMES, type RiskConfig, type RiskOverride } from '../../config/risk-schema.js';
+import { mergeRisk, PROTECTION_NAMES, type RiskConfig, type RiskOverride } from './schema.js';
 import type { CandleSeries } from '../../core/candle.js';
 import type { ProtectionEvent } from '../../core/events.js';
 import type { ClosedTrade } from '../../core/trading.js';

@@ -8,7 +8,7 @@
 //   maxDrawdown     equity at −Y% from its peak → halt until a person resumes
 //   lowProfit       a symbol's recent trades sum to a loss beyond Z% → lock the symbol for a period
 //   killSwitch      the kernel's kill command → halt until a person resumes
-import type { ProtectionName, ProtectionsConfig } from '../../config/risk-schema.js';
+import type { ProtectionName, ProtectionsConfig } from './schema.js';
 import type { ProtectionEvent } from '../../core/events.js';
 import { DAY_MS, iso } from '../../core/time.js';
 import type { ClosedTrade } from '../../core/trading.js';

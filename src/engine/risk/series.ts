@@ -1,7 +1,7 @@
 // The indicator series the risk layer reads (ATR for ATR sizing/stops/trailing, ADX and the ATR's own
 // average for the regime), computed once per candle buffer like a strategy's, and only those some
 // configuration in force needs: percent sizing with fixed stops costs nothing here.
-import type { RiskConfig } from '../../config/risk-schema.js';
+import type { RiskConfig } from './schema.js';
 import type { CandleSeries } from '../../core/candle.js';
 import { fromFirstFinite, type Indicators } from '../../strategy/indicators.js';
 

@@ -1,7 +1,7 @@
 // Position sizing: how much quote an entry asks for before the limits clip it. One function per mode,
 // each returning the amount and the reason a trader reads in the signals pane ("atr: risk 1% of 10,000 over
 // 2×ATR 412.5 = 0.24 BTC").
-import type { KellyConfig, RegimeConfig, RiskConfig } from '../../config/risk-schema.js';
+import type { KellyConfig, RegimeConfig, RiskConfig } from './schema.js';
 import type { ClosedTrade } from '../../core/trading.js';
 import { seriesKeys } from './series.js';
 import type { EntryIntent } from './types.js';

@@ -2,7 +2,7 @@
 // the fixed %, the ATR stop, the ATR sizing's stop, the strategy's hint and its decided stop wins, and no
 // stop is wider than exits.maxStopPct. Levels are computed from the decision candle's close (the reference
 // price the order is sized at); the kernel then applies them to each candle's high/low (engine/exits.ts).
-import type { RiskConfig } from '../../config/risk-schema.js';
+import type { RiskConfig } from './schema.js';
 import type { Protection } from '../../core/trading.js';
 import { seriesKeys } from './series.js';
 import { fmt } from './sizing.js';

@@ -4,7 +4,7 @@ import type { CandleSeries } from '../../core/candle.js';
 import type { ProtectionEvent } from '../../core/events.js';
 import type { ClosedTrade, Decision, Position, PositionSide, Protection } from '../../core/trading.js';
 import type { StrategyRiskHints } from '../../strategy/contract.js';
-import type { RiskOverride } from '../../config/risk-schema.js';
+import type { RiskOverride } from './schema.js';
 import type { ProtectionSetState } from './protections.js';
 
 /** The risk layer's whole state, plain JSON: the account's protections and each instance's own set. */

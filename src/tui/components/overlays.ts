@@ -1,5 +1,5 @@
 // Overlay bodies (help, confirmation, details, pickers, backtest result) as lines; the App frames them.
-import type { BacktestSummary } from '../api.js';
+import type { BacktestSummary } from '../../engine/viewer-api.js';
 import type { AddForm } from '../store/add-form.js';
 import { CROSS, REFUSED, formStrategy, formSymbol, formTimeframes } from '../store/add-form.js';
 import type { Theme } from '../theme/theme.js';

@@ -4,7 +4,7 @@
 // the params step with everything typed kept.
 import type { Command } from '../../core/events.js';
 import type { ParamSpec, ParamValue } from '../../strategy/contract.js';
-import type { StrategyListing, SymbolListing } from '../api.js';
+import type { StrategyListing, SymbolListing } from '../../engine/viewer-api.js';
 
 export type AddStep = 'strategy' | 'symbol' | 'timeframe' | 'params' | 'review';
 

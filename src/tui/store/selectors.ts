@@ -2,7 +2,7 @@
 import type { InstanceInfo } from '../../core/events.js';
 import type { Position } from '../../core/trading.js';
 import type { EngineSnapshot } from '../../engine/ports.js';
-import type { TuiApi } from '../api.js';
+import type { TuiApi } from '../../engine/viewer-api.js';
 import type { ListPane, UiState } from './ui-state.js';
 import type { ViewSnapshot } from './view-store.js';
 

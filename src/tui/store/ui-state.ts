@@ -1,6 +1,6 @@
 // UI-only state (focus, selections, chart choice, overlay, message) as a reducer, separate from the engine view.
 import type { Command } from '../../core/events.js';
-import type { BacktestSummary } from '../api.js';
+import type { BacktestSummary } from '../../engine/viewer-api.js';
 import type { TradeSort } from '../../view/trades.js';
 import type { PaneId } from '../keys/keymap.js';
 import { PANES } from '../keys/keymap.js';

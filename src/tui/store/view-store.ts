@@ -3,7 +3,7 @@
 // but the once-a-minute clock cell.
 import type { Alert, EngineEvent } from '../../core/events.js';
 import type { EngineSnapshot, SignalRecord } from '../../engine/ports.js';
-import type { TuiApi } from '../api.js';
+import type { TuiApi } from '../../engine/viewer-api.js';
 
 /** A signals-pane row: the engine's signal record plus a stable id for React keys. */
 export type SignalRow = SignalRecord & { id: number };

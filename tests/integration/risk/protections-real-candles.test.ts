@@ -3,7 +3,7 @@
 // enough for each circuit breaker to fire. Each test asserts the trades around the protection windows.
 import { describe, expect, it } from 'vitest';
 import { runBacktest, type BacktestResult } from '../../../src/backtest/run.js';
-import { defaultRisk, mergeRisk, type RiskOverride } from '../../../src/config/risk-schema.js';
+import { defaultRisk, mergeRisk, type RiskOverride } from '../../../src/engine/risk/schema.js';
 import { DAY_MS } from '../../../src/core/time.js';
 import { defineStrategy } from '../../../src/strategy/contract.js';
 import { loadCsvSeries } from '../../support/candles.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../../src/config/load.js';
 import { applyRiskOverrides, parseRiskValue } from '../../../src/config/risk-overrides.js';
-import { defaultRisk } from '../../../src/config/risk-schema.js';
+import { defaultRisk } from '../../../src/engine/risk/schema.js';
 import { UserError } from '../../../src/core/errors.js';
 
 function errorOf(f: () => unknown): UserError {

@@ -5,7 +5,7 @@ import { seriesKeys } from '../../../src/engine/risk/series.js';
 import { planExits } from '../../../src/engine/risk/stops.js';
 import { hourly, scripted } from '../../support/scripted-strategy.js';
 import { at0, cfg, intent } from './helpers.js';
-import type { RiskOverride } from '../../../src/config/risk-schema.js';
+import type { RiskOverride } from '../../../src/engine/risk/schema.js';
 
 describe('exit levels from config (planExits)', () => {
   it('fixed % stop-loss and take-profit, mirrored for shorts', () => {

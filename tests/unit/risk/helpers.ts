@@ -1,6 +1,6 @@
 // Builders for risk-layer tests: a config from partial settings, an entry intent with hand-set equity,
 // positions and series, and a layer that records the protection events it emits.
-import { mergeRisk, defaultRisk, type RiskConfig, type RiskOverride } from '../../../src/config/risk-schema.js';
+import { mergeRisk, defaultRisk, type RiskConfig, type RiskOverride } from '../../../src/engine/risk/schema.js';
 import type { ProtectionEvent } from '../../../src/core/events.js';
 import type { ClosedTrade, Position } from '../../../src/core/trading.js';
 import { createRiskLayer, type CreateRiskOptions } from '../../../src/engine/risk/index.js';

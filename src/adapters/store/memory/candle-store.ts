@@ -3,7 +3,7 @@
 import { emptySeries, marketKeyString, seriesSlice, lowerBound, type CandleSeries, type MarketKey } from '../../../core/candle.js';
 import { timeframeMs } from '../../../core/time.js';
 import type { CandleWriteResult, MarketSummary } from '../../../engine/ports.js';
-import { checkWriteOrder, conflictError, type CandleCache, type CandleSource } from '../sqlite/candle-cache.js';
+import { checkWriteOrder, conflictError, type CandleCache, type CandleSource } from '../candle-cache-contract.js';
 
 interface Market {
   key: MarketKey;

@@ -9,6 +9,9 @@ import { UserError } from '../../../core/errors.js';
 import { isAligned, iso, timeframeMs, type Timeframe } from '../../../core/time.js';
 import type { CandleStore, CandleWriteResult, MarketSummary } from '../../../engine/ports.js';
 import type { Db } from './db.js';
+import { checkWriteOrder, conflictError, type CandleCache, type CandleSource } from '../candle-cache-contract.js';
+
+export type { CandleCache, CandleSource } from '../candle-cache-contract.js';
 
 /** Timeframe slots per chunk row. */
 export const CHUNK_CANDLES = 4096;
@@ -19,23 +22,6 @@ const WEEK_OFFSET = 4 * 86_400_000;
 const FAR = 8.64e15;
 const LITTLE_ENDIAN = endianness() === 'LE';
 
-/** One file or download recorded as a source of a market's candles. */
-export interface CandleSource extends MarketKey {
-  source: string;
-  importedAt: number;
-  rows: number;
-}
-
-/** A CandleStore that also records where candles came from and can group writes in one transaction. */
-export interface CandleCache extends CandleStore {
-  /** Open time of the first cached candle, or null. */
-  first(key: MarketKey): number | null;
-  /** Runs `fn` in one transaction; nested calls join the outer one. If `fn` throws nothing is written. */
-  transaction<T>(fn: () => T): T;
-  /** Records (or refreshes) an imported file or other source of a market's candles. */
-  recordSource(key: MarketKey, source: string, rows: number, at?: number): void;
-  sources(key?: MarketKey): CandleSource[];
-}
 
 /** Open time of the chunk holding `time`: chunks are CHUNK_CANDLES slots, weekly ones Monday-aligned. */
 export function chunkStart(time: number, timeframe: Timeframe): number {
@@ -44,29 +30,7 @@ export function chunkStart(time: number, timeframe: Timeframe): number {
   return Math.floor((time - offset) / span) * span + offset;
 }
 
-/**
- * Checks that a batch to write is strictly ascending and aligned. Callers validate values; this guards the
- * cache's own invariants, so a violation names the candle.
- */
-export function checkWriteOrder(key: MarketKey, c: CandleSeries): void {
-  for (let i = 0; i < c.length; i++) {
-    const t = c.time[i]!;
-    if (!Number.isFinite(t) || !isAligned(t, key.timeframe)) {
-      throw new UserError(`candle time ${Number.isFinite(t) ? iso(t) : String(t)} is not aligned to ${key.timeframe}`, marketKeyString(key));
-    }
-    if (i > 0 && t <= c.time[i - 1]!) {
-      throw new UserError(`candles must be strictly ascending: ${iso(t)} follows ${iso(c.time[i - 1]!)}`, marketKeyString(key));
-    }
-  }
-}
 
-export function conflictError(key: MarketKey, time: number, cached: ArrayLike<number>, incoming: ArrayLike<number>): UserError {
-  const fmt = (v: ArrayLike<number>) => `open ${v[0]} high ${v[1]} low ${v[2]} close ${v[3]} volume ${v[4]}`;
-  return new UserError(
-    `candle ${iso(time)} is already cached with different values (cached: ${fmt(cached)}; new: ${fmt(incoming)}); nothing was written`,
-    marketKeyString(key),
-  );
-}
 
 type ChunkRow = [data: Buffer, count: number, firstTime: number, lastTime: number];
 

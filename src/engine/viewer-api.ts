@@ -1,6 +1,6 @@
-// What the TUI needs from the application: the EngineApi plus optional helpers the app may expose. The TUI codes
+// What a viewer (the TUI, attached or in-process) needs from the application: the EngineApi plus optional helpers the app may expose. The TUI codes
 // against the optional ones and says clearly when one is missing; it never computes trading logic itself.
-import type { EngineApi } from '../engine/ports.js';
+import type { EngineApi } from './ports.js';
 import type { ParamSpec, ParamValue } from '../strategy/contract.js';
 
 export interface StrategyListing {
