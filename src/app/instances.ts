@@ -2,8 +2,6 @@
 // buffer after a restart), and bringing back the stored account on start — instances, cash, positions,
 // working orders, trades — or, on a first start, the instances the config lists.
 import type { MarketKey } from '../core/candle.js';
-import { marketKeyString } from '../core/candle.js';
-import { UserError } from '../core/errors.js';
 import type { Actor } from '../core/events.js';
 import { isTimeframe } from '../core/time.js';
 import type { Config, InstanceConfig } from '../config/schema.js';
@@ -60,7 +58,7 @@ export function createInstances(d: InstanceDeps): Instances {
       const runnerId = opts.id ?? uniqueId(makeInstanceId(strategy.name, key));
       const runner = kernel.addInstance({ id: runnerId, strategy, params, key, running }, by);
       kernel.risk.setInstanceRisk?.(runnerId, opts.risk);
-      let bufferStart: number | null = null;
+      let bufferStart: number | null;
       if (restoredFrom?.cursorTime != null && restoredFrom.bufferStart != null) {
         runner.preload(candleStore.read(key, restoredFrom.bufferStart, restoredFrom.cursorTime));
         runner.skipTo(restoredFrom.cursorTime + 1);

@@ -338,6 +338,7 @@ const deleteCommand: CommandModule<GlobalArgs, IdArgs> = {
 export const mlCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'ml <command>',
   describe: 'machine-learning models: train, list, show, evaluate, delete',
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each subcommand has its own argument type
   builder: (y) => (y as Argv<GlobalArgs>).command([trainCommand, listCommand, showCommand, evaluateCommand, deleteCommand] as CommandModule<GlobalArgs, any>[]).demandCommand(1),
   handler: () => undefined,
 };

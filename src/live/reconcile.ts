@@ -175,7 +175,7 @@ export class Reconciler {
       } catch (err) {
         // Confirm rather than assume: it may have filled or been cancelled meanwhile.
         const o = await this.exchange.fetchOrder(String(d.detail.exchangeId), String(d.detail.symbol));
-        if (o.status === 'open') throw new Error(`could not cancel order ${String(d.detail.exchangeId)}: ${errorMessage(err)}`);
+        if (o.status === 'open') throw new Error(`could not cancel order ${String(d.detail.exchangeId)}: ${errorMessage(err)}`, { cause: err });
       }
       done = `cancelled order ${String(d.detail.exchangeId)} on ${this.exchange.id}`;
     } else if (d.kind === 'unknown-order' && action === 'adopt') {

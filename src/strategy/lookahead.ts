@@ -123,6 +123,7 @@ class Guard {
       close: this.wrap(candles.close, 'candles.close'),
       volume: this.wrap(candles.volume, 'candles.volume'),
     } as unknown as CandleSeries;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below runs with the array as `this`
     const self = this;
     Object.defineProperty(guardedCandles, 'length', {
       enumerable: true,

@@ -5,7 +5,7 @@
 // renders nothing itself, so a frame costs no text measuring or ANSI re-parsing.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import React, { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { type default as React, useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useInput, useStdout } from 'ink';
 import type { Command } from '../core/events.js';
 import { TIMEFRAME_LIST } from '../core/time.js';

@@ -324,7 +324,6 @@ export class ScreenWriter extends EventEmitter implements FrameSink {
           if (ch === undefined) {
             // the new line is shorter: clear the rest of it
             buf += `${cur === 0 ? '' : '\x1b[0m'}\x1b[K`;
-            cur = 0;
             break;
           }
           const st = bst[k]!;

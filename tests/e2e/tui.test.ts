@@ -103,7 +103,7 @@ describe.skipIf(!hasTmux)('tradetui TUI in tmux', () => {
   it('120x40: stop and start a strategy with confirmation, help, timeframe, kill switch, quit', async () => {
     const t = await start(120, 40);
     await t.waitFor(/● run\s+ma-cross\s+BTC\/USDT/, 120_000);
-    await t.waitFor(/candle \d\d-\d\d \d\d:\d\d/);
+    await t.waitFor(/candle \d{4}-\d\d-\d\d \d\d:\d\d/);
     const s0 = t.screen();
     expect(s0).toContain('PAPER');
     expect(s0).toContain('REPLAY 4/s');
@@ -168,20 +168,21 @@ describe.skipIf(!hasTmux)('tradetui TUI in tmux', () => {
     expect(s0.split('\n')[23] ?? '').toBe('');
     for (const l of s0.split('\n')) expect([...l].length).toBeLessThanOrEqual(80);
     t.keys('2');
-    await t.waitFor(/○ stop\s+ma-cross|● run\s+ma-cross/);
-    // the kill switch of the previous test left it stopped: start it here
+    await t.waitFor(/(○ stop|● run|! halt)\s+ma-cross/);
+    // the kill switch of the previous test left it stopped, and the account halted (shown on the instance as
+    // "! halt" while it runs): start it here
     if (/○ stop\s+ma-cross/.test(t.screen())) {
       t.keys('s');
       await t.waitFor('Start ma-cross');
       t.keys('y');
-      await t.waitFor(/● run\s+ma-cross/);
+      await t.waitFor(/(● run|! halt)\s+ma-cross/);
     }
     t.keys('s');
     await t.waitFor('Stop ma-cross on BTC/USDT 1h?');
     t.keys('y');
     await t.waitFor(/○ stop\s+ma-cross/);
     t.keys('?');
-    await t.waitFor(/Keys \(1-\d+ of \d+, j\/k scroll\)/);
+    await t.waitFor(/Keys \(1-\d+ of \d+, j\/k line, Space page\)/);
     t.keys('j');
     await t.waitFor(/Keys \(2-\d+ of/);
     t.keys('Escape', 'q', 'S');
@@ -194,7 +195,7 @@ describe.skipIf(!hasTmux)('tradetui TUI in tmux', () => {
     const raw = t.screen(true);
     // eslint-disable-next-line no-control-regex
     expect(raw).not.toMatch(/\x1b\[[0-9;]*(3[0-7]|9[0-7]|4[0-7]|38;5;\d+|38;2;[\d;]+)m/);
-    // eslint-disable-next-line no-control-regex
+     
     expect(t.screen()).toMatch(/^[\x20-\x7e\n]*$/);
     t.keys('C-c', 'S');
     await t.waitFor('EXITED 0');

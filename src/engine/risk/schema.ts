@@ -8,7 +8,6 @@
 // it is an object; `true` turns it on with its defaults, `false` turns it off (handy in overrides).
 import { z } from 'zod';
 
-const pct = z.number().min(0).max(100);
 const positivePct = z.number().gt(0).max(100);
 const minutes = z.number().gt(0).max(525_600 * 10);
 const count = z.number().int().min(1).max(100_000);

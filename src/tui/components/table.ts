@@ -42,7 +42,7 @@ export function renderTable(opts: {
   theme: Theme;
   empty: string;
 }): Line[] {
-  const { columns, rows, width, height, selected, focused, theme } = opts;
+  const { columns, rows, width, height, selected, focused } = opts;
   const ids = visibleColumns(columns, width);
   const fixed = ids.reduce((a, i) => a + (columns[i]!.flex ? 0 : columns[i]!.width), 0) + Math.max(0, ids.length - 1);
   const widths = ids.map((i) => (columns[i]!.flex ? Math.max(columns[i]!.width, width - fixed) : columns[i]!.width));

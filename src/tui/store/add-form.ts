@@ -178,6 +178,6 @@ function paramsKey(f: AddForm, name: string): FormResult {
     return set(String(Number(next.toPrecision(10))));
   }
   if (name === 'backspace') return set(raw.slice(0, -1));
-  if (/^[0-9.\-]$/.test(name)) return set(raw + name);
+  if (/^[0-9.-]$/.test(name)) return set(raw + name);
   return { form: f };
 }

@@ -202,7 +202,7 @@ function fmtNum(x: number): string {
 /** Entry and exit markers of trades closed before the TUI started, so the chart keeps them across restarts. */
 function seedMarkers(api: TuiApi): Marker[] {
   const out: Marker[] = [];
-  let trades: ReturnType<TuiApi['trades']> = [];
+  let trades: ReturnType<TuiApi['trades']>;
   try {
     trades = api.trades({ limit: 200 });
   } catch {

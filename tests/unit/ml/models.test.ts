@@ -44,7 +44,7 @@ describe('training', () => {
   it('same data, settings and seed give the same weights and predictions', async () => {
     const a = await trainModel(settings('gru'), { candles, external: new Map() }, { root: dataRoot, id: 'gru-a' });
     const b = await trainModel(settings('gru'), { candles, external: new Map() }, { root: dataRoot, id: 'gru-b' });
-    const c = await trainModel(settings('gru', { seed: 8 }), { candles, external: new Map() }, { root: dataRoot, id: 'gru-c' });
+    await trainModel(settings('gru', { seed: 8 }), { candles, external: new Map() }, { root: dataRoot, id: 'gru-c' });
     const weights = (id: string) => readFileSync(join(dataRoot, id, 'weights.bin'));
     expect(weights('gru-a').equals(weights('gru-b'))).toBe(true);
     expect(weights('gru-a').equals(weights('gru-c'))).toBe(false);

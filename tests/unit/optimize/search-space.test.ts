@@ -132,6 +132,7 @@ describe('heatmap', () => {
     expect(u.split('\n').slice(1, 3)).toEqual(['  30 │·▒│', '  20 │░◆│']);
     const a = heatmap(trials, 'fast', 'slow', { unicode: false, winner: { fast: 10, slow: 20 } });
     expect(a.split('\n').slice(1, 3)).toEqual(['  30 |-:|', '  20 |.X|']);
+    // eslint-disable-next-line no-control-regex -- ASCII is exactly \x00-\x7f
     expect(a).not.toMatch(/[^\x00-\x7f]/);
   });
 });

@@ -261,13 +261,13 @@ describe('terminal sizes and themes', () => {
     h = await mount({ theme: makeTheme({ color: false, unicode: false }) });
     await h.press('?', 'q');
     const s = stripAnsi(h.frame());
-    // eslint-disable-next-line no-control-regex
+     
     expect(s).toMatch(/^[\x20-\x7e\n]*$/);
     expect(s).toContain('^ +123.45');
     expect(s).toContain('#');
     h.unmount();
     h = await mount({ cols: 80, rows: 24, theme: makeTheme({ color: false, unicode: false }) });
-    // eslint-disable-next-line no-control-regex
+     
     expect(stripAnsi(h.frame())).toMatch(/^[\x20-\x7e\n]*$/);
   });
 });

@@ -46,6 +46,7 @@ describe('trade history', () => {
     it(`lists closed trades newest first with totals at ${cols}x${rows}, without colour codes`, async () => {
       await open(cols, rows);
       const s = screen();
+      // eslint-disable-next-line no-control-regex -- an escape sequence is what is looked for
       expect(s).not.toMatch(/\x1b\[3\dm/); // NO_COLOR: no colour
       const lines = stripAnsi(s).split('\n');
       expect(lines.every((l) => [...l].length <= cols)).toBe(true);

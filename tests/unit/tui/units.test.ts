@@ -180,7 +180,7 @@ describe('candle chart', () => {
     const s = makeSeries(50, 100, 60_000);
     const ascii = makeTheme({ color: false, unicode: false });
     const text = renderCandleChart({ candles: s, overlays: [{ name: 'x', values: s.close }], markers: [], timeframeMs: 60_000, width: 40, height: 10, theme: ascii }).map(plain).join('\n');
-    // eslint-disable-next-line no-control-regex
+     
     expect(text).toMatch(/^[\x20-\x7e\n]+$/);
   });
 

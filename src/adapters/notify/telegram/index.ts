@@ -123,7 +123,7 @@ interface Pending {
 
 /** Starts the bot when a token is configured; otherwise returns a handle whose status is "disabled". */
 export function startTelegram(opts: StartTelegramOptions): TelegramHandle {
-  const { config, logger } = opts;
+  const { config } = opts;
   if (!config.token) {
     return {
       stop: async () => {},

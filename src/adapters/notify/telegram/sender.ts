@@ -223,8 +223,8 @@ export class Sender {
           this.delivered(ids, msg);
           this.o.logger.warn({ chatId }, 'telegram: HTML refused, sent as plain text');
           return;
-        } catch (err2) {
-          err = err2;
+        } catch {
+          // the plain-text retry was refused too: the original refusal stays the reason
         }
       }
       this.outbox.markFailed(ids, message, this.o.now());

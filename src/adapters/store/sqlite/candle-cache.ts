@@ -4,10 +4,9 @@
 // into a preallocated CandleSeries: a year of 1m candles is ~130 blobs, not 525,600 SQLite rows.
 // Each chunk also carries its internal gaps (migration 3), so listing the cache reads no blobs.
 import { endianness } from 'node:os';
-import { emptySeries, marketKeyString, seriesPrefix, type CandleSeries, type MarketKey } from '../../../core/candle.js';
-import { UserError } from '../../../core/errors.js';
-import { isAligned, iso, timeframeMs, type Timeframe } from '../../../core/time.js';
-import type { CandleStore, CandleWriteResult, MarketSummary } from '../../../engine/ports.js';
+import { emptySeries, seriesPrefix, type CandleSeries, type MarketKey } from '../../../core/candle.js';
+import { timeframeMs, type Timeframe } from '../../../core/time.js';
+import type { CandleWriteResult, MarketSummary } from '../../../engine/ports.js';
 import type { Db } from './db.js';
 import { checkWriteOrder, conflictError, type CandleCache, type CandleSource } from '../candle-cache-contract.js';
 
