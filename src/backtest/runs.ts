@@ -2,12 +2,15 @@
 // tradetui.db (migration 2's `runs` and `run_trades`) so `tradetui backtest show` can print it again
 // exactly as it was first printed. Equity curves are packed little-endian Float64 blobs: exact and
 // compact (a year of 1m candles is 4 MB per series instead of 525,600 rows).
+import { endianness } from 'node:os';
 import type { Db } from '../adapters/store/sqlite/db.js';
 import type { ProtectionEvent } from '../core/events.js';
 import type { Timeframe } from '../core/time.js';
 import type { ClosedTrade, ExitReason, PositionSide } from '../core/trading.js';
 import type { Params } from '../strategy/contract.js';
 import type { Metrics } from './metrics.js';
+
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 /** How the run was set up, besides strategy params. */
 export interface RunSettings {
@@ -147,8 +150,9 @@ interface TradeRow {
   exit_reason: string;
 }
 
-/** Packs a Float64Array as little-endian bytes, whatever the machine's byte order. */
+/** Packs a Float64Array as little-endian bytes, whatever the machine's byte order (a copy on little-endian). */
 export function packFloat64(values: Float64Array): Buffer {
+  if (LITTLE_ENDIAN) return Buffer.from(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
   const buf = Buffer.allocUnsafe(values.length * 8);
   for (let i = 0; i < values.length; i++) buf.writeDoubleLE(values[i]!, i * 8);
   return buf;
@@ -156,8 +160,13 @@ export function packFloat64(values: Float64Array): Buffer {
 
 export function unpackFloat64(buf: Buffer | Uint8Array): Float64Array {
   if (buf.byteLength % 8 !== 0) throw new Error(`corrupt Float64 blob: ${buf.byteLength} bytes is not a multiple of 8`);
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const out = new Float64Array(buf.byteLength / 8);
+  if (LITTLE_ENDIAN) {
+    // One copy into an aligned array (SQLite's Buffers need not start on an 8-byte boundary).
+    new Uint8Array(out.buffer).set(buf);
+    return out;
+  }
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(i * 8, true);
   return out;
 }
