@@ -11,11 +11,10 @@ export interface RecordedRun {
   metrics: Metrics;
 }
 
-/** Runs `spec`, computes its metrics over the span (from tradeFrom) and stores the run. */
-export function backtestAndStore(db: Db, spec: BacktestSpec, opts: { lookahead?: LookaheadSummary | null } = {}): RecordedRun {
+/** Runs `spec` and computes its metrics over the span (from tradeFrom): what a stored run and a trial share. */
+export function measureBacktest(spec: BacktestSpec): { result: BacktestResult; metrics: Metrics } {
   const { candles: c, tradeFrom, key, account } = spec;
   const result = runBacktest(spec);
-  const last = c.length - 1;
   const metrics = computeMetrics({
     trades: result.trades,
     equityTimes: result.equityTimes,
@@ -25,8 +24,16 @@ export function backtestAndStore(db: Db, spec: BacktestSpec, opts: { lookahead?:
     exposureCandles: result.exposureCandles,
     feesPaid: result.feesPaid,
     firstPrice: c.open[tradeFrom]!,
-    lastPrice: c.close[last]!,
+    lastPrice: c.close[c.length - 1]!,
   });
+  return { result, metrics };
+}
+
+/** Runs `spec`, computes its metrics over the span (from tradeFrom) and stores the run. */
+export function backtestAndStore(db: Db, spec: BacktestSpec, opts: { lookahead?: LookaheadSummary | null } = {}): RecordedRun {
+  const { candles: c, tradeFrom, key, account } = spec;
+  const { result, metrics } = measureBacktest(spec);
+  const last = c.length - 1;
   const id = saveRun(db, {
     strategy: spec.strategy.name,
     exchange: key.exchange,

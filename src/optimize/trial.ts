@@ -1,12 +1,13 @@
-// One optimisation trial: the same backtest `tradetui backtest` runs (runBacktest + computeMetrics over the
+// One optimisation trial: the same backtest `tradetui backtest` runs (measureBacktest: runBacktest + computeMetrics over the
 // same candle window), scored by the objective, with its daily return series for the overfitting statistics.
 // Runs inside a pool worker over candles shared with every worker; pure apart from the indicator cache.
 import type { CandleSeries, MarketKey } from '../core/candle.js';
 import { seriesSlice } from '../core/candle.js';
 import { DAY_MS } from '../core/time.js';
 import type { RiskConfig } from '../engine/risk/schema.js';
-import { computeMetrics, type Metrics } from '../backtest/metrics.js';
-import { runBacktest, type AccountSettings } from '../backtest/run.js';
+import type { Metrics } from '../backtest/metrics.js';
+import type { AccountSettings } from '../backtest/run.js';
+import { measureBacktest } from '../backtest/record.js';
 import type { Params, Strategy } from '../strategy/contract.js';
 import type { Indicators } from '../strategy/indicators.js';
 
@@ -125,19 +126,7 @@ export function runTrial(
   opts.onWindow?.(candles, begin);
   const costs = opts.costs ?? 1;
   const account = { ...setup.account, fee: setup.account.fee * costs, slippage: setup.account.slippage * costs };
-  const result = runBacktest({ strategy: setup.strategy, params, key: setup.key, candles, tradeFrom, account, stakePct: setup.stakePct, risk: setup.risk, ta: opts.ta });
-  const last = candles.length - 1;
-  const m = computeMetrics({
-    trades: result.trades,
-    equityTimes: result.equityTimes,
-    equity: result.equity,
-    initialBalance: account.balance,
-    timeframe: setup.key.timeframe,
-    exposureCandles: result.exposureCandles,
-    feesPaid: result.feesPaid,
-    firstPrice: candles.open[tradeFrom]!,
-    lastPrice: candles.close[last]!,
-  });
+  const { result, metrics: m } = measureBacktest({ strategy: setup.strategy, params, key: setup.key, candles, tradeFrom, account, stakePct: setup.stakePct, risk: setup.risk, ta: opts.ta });
   const metrics = trialMetrics(m);
   return {
     metrics,
