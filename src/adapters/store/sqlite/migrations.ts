@@ -1,5 +1,7 @@
-// Numbered schema migrations, applied in order, each once, each in a transaction. Never edit a
-// migration that has shipped: add a new one. Versions: 1-9 core, 10-19 risk, 20-29 paper/TUI, 30-39 Telegram.
+// Numbered schema migrations, applied by set membership (each once, each in a transaction), in version order.
+// Never edit a migration that has shipped: add a new one. Versions: 1-9 core (candle cache, runs), 10-19 risk,
+// 20-29 paper/TUI, 30-39 Telegram, 40-44 the engine's order journal, 45-49 the live broker, 50-59 ML,
+// 60-69 optimisation.
 
 export interface Migration {
   version: number;
