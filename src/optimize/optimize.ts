@@ -12,7 +12,8 @@ import { TrialPool } from './pool.js';
 import { candlesToShared, type WorkerSetup } from './shared.js';
 import { createSampler, TPE_BATCH, type Observation, type SamplerName } from './samplers.js';
 import { paramsKey, type SearchSpace } from './space.js';
-import { OptimizeStore, type OptimizeRun } from './store.js';
+import { OptimizeStore, type OptimizeRun, type RunHeader, type RunKind } from './store.js';
+import { timeframeMs } from '../core/time.js';
 import { deflatedSharpe, moments, pboCscv } from './stats.js';
 import { neighbourhoodScore, neighbours, verdict, type VerdictLevel } from './robustness.js';
 import type { ObjectiveName, Span, TrialOutcome } from './trial.js';
@@ -64,6 +65,29 @@ export function strategyVersion(s: Strategy): string {
 }
 
 /** Hash of the candle bytes a run used (warm-up included). */
+/** What a run records of its spec: market, span (the last candle's close ends it), candles' hash, search settings. */
+export function runHeader(spec: OptimizeSpec, kind: RunKind, settings: Record<string, unknown>): RunHeader {
+  const times = spec.candles.time;
+  return {
+    kind,
+    strategy: spec.strategy.name,
+    strategyVersion: strategyVersion(spec.strategy),
+    exchange: spec.key.exchange,
+    symbol: spec.key.symbol,
+    timeframe: spec.key.timeframe,
+    spanFrom: times[spec.span.from]!,
+    spanTo: times[spec.span.to - 1]! + timeframeMs(spec.key.timeframe),
+    candlesHash: candlesHash(spec.candles, 0, spec.span.to),
+    sampler: spec.sampler,
+    objective: spec.objective,
+    seed: spec.seed,
+    trialsPlanned: 0,
+    minTrades: spec.minTrades,
+    space: spec.spaceFlags,
+    settings: { account: spec.account, stakePct: spec.stakePct ?? null, risk: spec.risk, trials: spec.trials ?? null, ...settings },
+  };
+}
+
 export function candlesHash(c: CandleSeries, from = 0, to = c.length): string {
   const h = createHash('sha256');
   for (const col of [c.time, c.open, c.high, c.low, c.close, c.volume]) {
@@ -103,31 +127,12 @@ export async function optimize(
   opts: { resumeRunId?: number; onProgress?: (p: Progress) => void; stop?: () => boolean; pool?: TrialPool } = {},
 ): Promise<RunHandle> {
   const store = new OptimizeStore(db);
-  const times = spec.candles.time;
-  const tf = spec.span.to > spec.span.from ? times[spec.span.to - 1]! - times[spec.span.to - 2 < 0 ? 0 : spec.span.to - 2]! : 0;
   let run: OptimizeRun;
   if (opts.resumeRunId !== undefined) {
     run = store.getRun(opts.resumeRunId)!;
     store.setStatus(run.id, 'running');
   } else {
-    const id = store.createRun({
-      kind: 'search',
-      strategy: spec.strategy.name,
-      strategyVersion: strategyVersion(spec.strategy),
-      exchange: spec.key.exchange,
-      symbol: spec.key.symbol,
-      timeframe: spec.key.timeframe,
-      spanFrom: times[spec.span.from]!,
-      spanTo: times[spec.span.to - 1]! + (tf > 0 ? tf : 0),
-      candlesHash: candlesHash(spec.candles, 0, spec.span.to),
-      sampler: spec.sampler,
-      objective: spec.objective,
-      seed: spec.seed,
-      trialsPlanned: 0,
-      minTrades: spec.minTrades,
-      space: spec.spaceFlags,
-      settings: { account: spec.account, stakePct: spec.stakePct ?? null, risk: spec.risk, trials: spec.trials ?? null, pboBlocks: spec.pboBlocks ?? 16 },
-    });
+    const id = store.createRun(runHeader(spec, 'search', { pboBlocks: spec.pboBlocks ?? 16 }));
     run = store.getRun(id)!;
   }
   const previous = store.trials(run.id, ['search']);

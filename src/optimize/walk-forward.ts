@@ -11,7 +11,7 @@ import { createSampler, TPE_BATCH, type Observation } from './samplers.js';
 import { paramsKey } from './space.js';
 import { OptimizeStore } from './store.js';
 import { TrialPool } from './pool.js';
-import { candlesHash, strategyVersion, workerSetup, type OptimizeSpec, type Progress } from './optimize.js';
+import { runHeader, workerSetup, type OptimizeSpec, type Progress } from './optimize.js';
 import { trialMetrics, type Span, type TrialMetrics } from './trial.js';
 
 export interface WalkForwardPlan {
@@ -103,24 +103,7 @@ export async function walkForward(
   const wins = windows(spec.candles.time, spec.candles.length, spec.span, plan);
   const times = spec.candles.time;
   const tf = times[1]! - times[0]!;
-  const header = {
-    kind: 'walk-forward' as const,
-    strategy: spec.strategy.name,
-    strategyVersion: strategyVersion(spec.strategy),
-    exchange: spec.key.exchange,
-    symbol: spec.key.symbol,
-    timeframe: spec.key.timeframe,
-    spanFrom: times[spec.span.from]!,
-    spanTo: times[spec.span.to - 1]! + tf,
-    candlesHash: candlesHash(spec.candles, 0, spec.span.to),
-    sampler: spec.sampler,
-    objective: spec.objective,
-    seed: spec.seed,
-    trialsPlanned: 0,
-    minTrades: spec.minTrades,
-    space: spec.spaceFlags,
-    settings: { account: spec.account, stakePct: spec.stakePct ?? null, risk: spec.risk, trials: spec.trials ?? null, walkForward: plan },
-  };
+  const header = runHeader(spec, 'walk-forward', { walkForward: plan });
   const runId = store.createRun(header);
   const run = { ...header, id: runId };
   const pool = new TrialPool(workerSetup(spec), spec.jobs);
