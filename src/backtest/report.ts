@@ -435,6 +435,10 @@ export function equityCurveJson(run: Pick<StoredRun, 'equityTimes' | 'equity' | 
 }
 
 export function runJson(run: StoredRun): Record<string, unknown> {
+  return runJsonWith(run, equityCurveJson(run));
+}
+
+function runJsonWith(run: StoredRun, equityCurve: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: run.id,
     strategy: run.strategy,
@@ -449,7 +453,7 @@ export function runJson(run: StoredRun): Record<string, unknown> {
     trades: run.trades.map(tradeJson),
     protections: run.protections.map((p) => ({ ...p, triggeredAt: iso(p.triggeredAt), releasedAt: isoOrNull(p.releasedAt) })),
     riskDecisions: run.riskDecisions,
-    equityCurve: equityCurveJson(run),
+    equityCurve,
   };
   if (run.lookahead) {
     out.lookahead = {
@@ -463,6 +467,95 @@ export function runJson(run: StoredRun): Record<string, unknown> {
     };
   }
   return out;
+}
+
+// A run's equity curve has one point per candle: a year of 1m candles is ~100 MB of JSON. Building it
+// as 525,600 objects and one string cost seconds of allocation and GC, so the curves are written in
+// chunks straight from the Float64Arrays, byte for byte what JSON.stringify(doc, null, 2) would print.
+const CURVE_TOKEN = /(?<="equityCurve": )"\\u0000equityCurve#(\d+)"/g;
+const CURVE_CHUNK = 8192;
+
+/**
+ * Writes `{ runs: runs.map(runJson), ...extra }` as JSON.stringify(…, null, 2) would, plus a newline,
+ * through `write` in chunks (the equity curves never exist as objects or as one string).
+ */
+export function writeRunsJson(runs: readonly StoredRun[], extra: Record<string, unknown>, write: (chunk: string) => void): void {
+  const text = JSON.stringify({ runs: runs.map((r, k) => runJsonWith(r, `\u0000equityCurve#${k}`)), ...extra }, null, 2);
+  let at = 0;
+  for (const m of text.matchAll(CURVE_TOKEN)) {
+    const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    const indent = /^ */.exec(text.slice(lineStart, m.index))![0].length;
+    write(text.slice(at, m.index));
+    writeCurve(runs[Number(m[1])]!, indent, write);
+    at = m.index + m[0].length;
+  }
+  write(`${text.slice(at)}\n`);
+}
+
+/** One curve as JSON.stringify prints an array of {time, equity, cash, exposure} at this key indentation. */
+function writeCurve(run: Pick<StoredRun, 'equityTimes' | 'equity' | 'cash' | 'exposure'>, indent: number, write: (chunk: string) => void): void {
+  const n = run.equityTimes.length;
+  if (n === 0) {
+    write('[]');
+    return;
+  }
+  const item = `\n${' '.repeat(indent + 2)}`;
+  const field = `\n${' '.repeat(indent + 4)}`;
+  const open = `${item}{${field}"time": "`;
+  const equityKey = `",${field}"equity": `;
+  const cashKey = `,${field}"cash": `;
+  const exposureKey = `,${field}"exposure": `;
+  const close = `${item}}`;
+  const { equityTimes: times, equity, cash, exposure } = run;
+  // Consecutive points share their day (and, flat, their cash and equity): reuse those strings.
+  const time = isoWriter();
+  const e = numberWriter();
+  const c = numberWriter();
+  const x = numberWriter();
+  let chunk = '[';
+  for (let i = 0; i < n; i++) {
+    chunk += `${i === 0 ? '' : ','}${open}${time(times[i]!)}${equityKey}${e(equity[i]!)}${cashKey}${cash ? c(cash[i]!) : 'null'}${exposureKey}${exposure ? x(exposure[i]!) : 'null'}${close}`;
+    if ((i + 1) % CURVE_CHUNK === 0) {
+      write(chunk);
+      chunk = '';
+    }
+  }
+  write(`${chunk}\n${' '.repeat(indent)}]`);
+}
+
+/** A number as JSON prints it, remembering the last one (equity curves repeat values for long stretches). */
+function numberWriter(): (x: number) => string {
+  let last = NaN;
+  let text = 'null';
+  return (x) => {
+    // -0 and 0 are === and both print "0"; NaN never equals itself and prints null.
+    if (x !== last) {
+      last = x;
+      text = Number.isFinite(x) ? String(x) : 'null';
+    }
+    return text;
+  };
+}
+
+/** ISO-8601 like Date.toISOString, with the date part computed once per day. */
+function isoWriter(): (t: number) => string {
+  let dayStart = NaN;
+  let prefix = '';
+  return (t) => {
+    const ms = t - dayStart;
+    if (!(ms >= 0 && ms < 86_400_000) || !Number.isInteger(ms)) {
+      // Out of the plain four-digit-year range Date prints differently (or throws): leave it to Date.
+      if (!(t >= 0 && t < 253_402_300_800_000) || !Number.isInteger(t)) return iso(t);
+      dayStart = t - (t % 86_400_000);
+      prefix = iso(dayStart).slice(0, 11);
+      return iso(t);
+    }
+    const h = Math.floor(ms / 3_600_000);
+    const m = Math.floor(ms / 60_000) % 60;
+    const sec = Math.floor(ms / 1000) % 60;
+    const milli = ms % 1000;
+    return `${prefix}${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}:${sec < 10 ? '0' : ''}${sec}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+  };
 }
 
 export function runSummaryJson(r: RunSummary): Record<string, unknown> {

@@ -15,7 +15,7 @@ import { inSampleWarning } from '../ml/strategy.js';
 import { parseParamFlags, resolveParams, type ParamOverrides } from '../strategy/params.js';
 import { getStrategy, loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
 import { getRun, latestRun, listRuns, type LookaheadSummary, type StoredRun } from '../backtest/runs.js';
-import { comparisonReport, lookaheadText, runJson, runListTable, runReport, runSummaryJson } from '../backtest/report.js';
+import { comparisonReport, lookaheadText, runListTable, runReport, runSummaryJson, writeRunsJson } from '../backtest/report.js';
 import { writeTradesCsv } from '../backtest/trades-csv.js';
 import { createContext, output, type CliContext, type GlobalArgs } from './context.js';
 
@@ -221,8 +221,8 @@ async function runCommand(args: RunArgs): Promise<void> {
           if (result.differences.length > 0) lookaheadFailures++;
         }
         const spec = { strategy, params, key, candles: w.candles, tradeFrom: w.tradeFrom, account, stakePct, risk };
-        const { id, result, metrics } = backtestAndStore(db, spec, { lookahead: check });
-        runs.push(getRun(db, id)!);
+        const { id, run, result, metrics } = backtestAndStore(db, spec, { lookahead: check });
+        runs.push(run);
         // ML strategies are shown beside buy-and-hold and random signals at their own trade rate.
         if (strategy.params.some((p) => p.name === 'model') && strategies[si]!.prepare) {
           const { randomSignalBaseline } = await import('../ml/baselines.js');
@@ -233,7 +233,7 @@ async function runCommand(args: RunArgs): Promise<void> {
     }
 
     if (args.tradesCsv) writeTradesCsv(args.tradesCsv, runs.map((r) => ({ runId: r.id, trades: r.trades })));
-    output(ctx, mlBaselines.length > 0 ? { runs: runs.map(runJson), mlBaselines } : { runs: runs.map(runJson) }, () => {
+    outputRuns(ctx, runs, mlBaselines.length > 0 ? { mlBaselines } : {}, () => {
       const opts = { trades: args.trades, charts: args.charts, columns: columns() };
       const text = runs.length === 1 ? runReport(runs[0]!, opts) : comparisonReport(runs, opts);
       const base = mlBaselines.map((b) => {
@@ -255,6 +255,12 @@ async function runCommand(args: RunArgs): Promise<void> {
   } finally {
     ctx.close();
   }
+}
+
+/** Prints runs: `{ runs: [...], ...extra }` with --json (streamed: equity curves can be 100 MB), else the text. */
+function outputRuns(ctx: CliContext, runs: readonly StoredRun[], extra: Record<string, unknown>, human: () => string): void {
+  if (!ctx.json) return output(ctx, null, human);
+  writeRunsJson(runs, extra, (chunk) => process.stdout.write(chunk));
 }
 
 /**
@@ -294,7 +300,7 @@ async function showCommand(args: ShowArgs): Promise<void> {
         : new UserError('no stored backtests yet; run one with "tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h"', 'backtest show');
     }
     if (args.tradesCsv) writeTradesCsv(args.tradesCsv, [{ runId: run.id, trades: run.trades }]);
-    output(ctx, { runs: [runJson(run)] }, () => {
+    outputRuns(ctx, [run], {}, () => {
       const text = runReport(run, { trades: args.trades, charts: args.charts, columns: columns() });
       return args.tradesCsv ? `${text}\n\nTrades written to ${args.tradesCsv}` : text;
     });
