@@ -23,6 +23,30 @@ export interface RunSettings {
   risk: Record<string, unknown>;
   /** Candles before the span given to the strategy for warm-up. */
   warmupCandles: number;
+  /** One account over several markets (multi-symbol backtest): each market's span and buy & hold. */
+  markets?: MarketSettings[];
+  /** Shared-account runs: entry orders the risk layer let through, and those that did not fill, with why. */
+  entryOrders?: number;
+  unfilledEntries?: UnfilledEntry[];
+}
+
+/** One market of a shared-account run. */
+export interface MarketSettings {
+  symbol: string;
+  warmupCandles: number;
+  /** Open time of its first traded candle (null: no candle in the span). */
+  from: number | null;
+  firstPrice: number;
+  lastPrice: number;
+  buyHoldReturnPct: number | null;
+}
+
+/** An entry order that did not fill, and why. */
+export interface UnfilledEntry {
+  time: number;
+  symbol: string;
+  status: string;
+  reason: string;
 }
 
 export interface RiskDecisionCounts {
@@ -46,6 +70,18 @@ export interface LookaheadSummary {
   differences: Array<{ index: number; time: number; cutAt: number; full: unknown; cut: unknown; kind?: string; what?: string; message?: string }>;
   /** More differences existed than were kept. */
   truncated: boolean;
+}
+
+/** One summary for a check run on each market of a shared-account run. */
+export function combineLookahead(checks: ReadonlyArray<Omit<LookaheadSummary, 'checkedCuts'> & { checkedCuts: readonly unknown[] }>): LookaheadSummary {
+  return {
+    checkedCuts: checks.reduce((a, c) => a + c.checkedCuts.length, 0),
+    guardedDecisions: checks.reduce((a, c) => a + (c.guardedDecisions ?? 0), 0),
+    isolated: checks.every((c) => c.isolated === true),
+    ms: checks.reduce((a, c) => a + (c.ms ?? 0), 0),
+    differences: checks.flatMap((c) => c.differences),
+    truncated: checks.some((c) => c.truncated),
+  };
 }
 
 /** The parts of the engine's BacktestResult a run keeps (structurally compatible with it). */
@@ -148,6 +184,7 @@ interface TradeRow {
   pnl_pct: number;
   fees: number;
   exit_reason: string;
+  symbol: string | null;
 }
 
 /** Packs a Float64Array as little-endian bytes, whatever the machine's byte order (a copy on little-endian). */
@@ -237,8 +274,8 @@ function insertRun(db: Db, input: RunInput): { id: number; createdAt: number; co
      VALUES (?, 'backtest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertTrade = db.prepare(
-    `INSERT INTO run_trades (run_id, seq, side, qty, entry_time, exit_time, entry_price, exit_price, pnl, pnl_pct, fees, exit_reason)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO run_trades (run_id, seq, side, qty, entry_time, exit_time, entry_price, exit_price, pnl, pnl_pct, fees, exit_reason, symbol)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const id = db.transaction(() => {
     const info = insertRunRow.run(
@@ -261,7 +298,8 @@ function insertRun(db: Db, input: RunInput): { id: number; createdAt: number; co
     const runId = Number(info.lastInsertRowid);
     for (let seq = 0; seq < r.trades.length; seq++) {
       const t = r.trades[seq]!;
-      insertTrade.run(runId, seq, t.side, t.qty, t.entryTime, t.exitTime, t.entryPrice, t.exitPrice, t.pnl, t.pnlPct, t.fees, t.exitReason);
+      // The symbol only when it is not the run's one symbol (a shared-account run over several markets).
+      insertTrade.run(runId, seq, t.side, t.qty, t.entryTime, t.exitTime, t.entryPrice, t.exitPrice, t.pnl, t.pnlPct, t.fees, t.exitReason, t.symbol === input.symbol ? null : t.symbol);
     }
     return runId;
   })();
@@ -337,7 +375,7 @@ function tradeOf(run: RunRow, t: TradeRow): ClosedTrade {
     id: `${run.id}:${t.seq}`,
     instanceId: `run-${run.id}`,
     strategy: run.strategy,
-    symbol: run.symbol,
+    symbol: t.symbol ?? run.symbol,
     side: t.side as PositionSide,
     qty: t.qty,
     entryTime: t.entry_time,

@@ -14,7 +14,7 @@ import { prepareEnv } from '../ml/env.js';
 import { inSampleWarning } from '../ml/strategy.js';
 import { parseParamFlags, resolveParams, type ParamOverrides } from '../strategy/params.js';
 import { getStrategy, loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
-import { getRun, latestRun, listRuns, type LookaheadSummary, type StoredRun } from '../backtest/runs.js';
+import { combineLookahead, getRun, latestRun, listRuns, type LookaheadSummary, type StoredRun } from '../backtest/runs.js';
 import { comparisonReport, lookaheadText, runListTable, runReport, runSummaryJson, writeRunsJson } from '../backtest/report.js';
 import { writeTradesCsv } from '../backtest/trades-csv.js';
 import { createContext, output, type CliContext, type GlobalArgs } from './context.js';
@@ -37,6 +37,7 @@ interface RunArgs extends GlobalArgs {
   lookaheadCheck?: boolean;
   charts?: boolean;
   walkForward?: string;
+  separate?: boolean;
 }
 
 interface ShowArgs extends GlobalArgs {
@@ -196,10 +197,24 @@ async function runCommand(args: RunArgs): Promise<void> {
       const plain = strategies.filter((s) => !s.prepare || !s.params.some((p) => p.name === 'model'));
       if (plain.length > 0) throw new UserError(`--walk-forward retrains a model: ${plain.map((s) => s.name).join(', ')} has none (use ml-classifier or ml-forecast)`, '--walk-forward');
     }
+    // Several symbols are one account (shared cash, limits, positions, protections) unless --separate.
+    const shared = symbols.length > 1 && !args.separate;
+    if (shared && wfSpec) throw new UserError('--walk-forward retrains a model for each market: add --separate to run each symbol as its own account', '--walk-forward');
+    const account = { balance, fee, slippage, allowShort: acct.allowShort };
     for (let si = 0; si < strategies.length; si++) {
       let strategy = prepared[si]!;
       const params = paramsByStrategy[si]!;
       const warmup = wfSpec ? wf!.walkForwardWarmup(wfSpec, timeframe, Math.ceil(strategy.warmup(params))) : Math.max(0, Math.ceil(strategy.warmup(params)));
+      if (shared) {
+        const markets = symbols.map((symbol) => ({ key: { exchange, symbol, timeframe }, ...loadWindow(store, { exchange, symbol, timeframe }, warmup, from, to) }));
+        for (const m of markets) if (m.warmupAvailable < warmup && !ctx.json) process.stderr.write(`tradetui: warning: only ${m.warmupAvailable} of ${strategy.name}'s ${warmup} warm-up candles are cached for ${m.key.symbol}\n`);
+        const checks = lookahead ? await Promise.all(markets.map((m) => lookahead.lookaheadCheck(strategy, params, m.candles, { load: lookahead.freshLoader(strategy) }))) : null;
+        const check = checks ? combineLookahead(checks) : null;
+        if (check && check.differences.length > 0) lookaheadFailures++;
+        const { portfolioBacktestAndStore } = await import('../backtest/portfolio-record.js');
+        runs.push(getRun(db, portfolioBacktestAndStore(db, { strategy, params, markets, account, stakePct, risk }, { lookahead: check }).id)!);
+        continue;
+      }
       for (const symbol of symbols) {
         const key: MarketKey = { exchange, symbol, timeframe };
         const w = loadWindow(store, key, warmup, from, to);
@@ -213,7 +228,6 @@ async function runCommand(args: RunArgs): Promise<void> {
         }
         const inSample = wfSpec ? null : inSampleWarning(params, w.candles.time[w.tradeFrom]!, w.candles.time[w.candles.length - 1]!);
         if (inSample) process.stderr.write(`${process.stderr.isTTY && !process.env.NO_COLOR ? `\x1b[1mtradetui: ${inSample}\x1b[22m` : `tradetui: ${inSample}`}\n`);
-        const account = { balance, fee, slippage, allowShort: acct.allowShort };
         let check: LookaheadSummary | null = null;
         if (lookahead) {
           const result = await lookahead.lookaheadCheck(strategy, params, w.candles, { load: lookahead.freshLoader(strategy) });
@@ -357,8 +371,11 @@ const RUN_EXAMPLES = `Examples:
   # one run: summary, equity and drawdown charts
   tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --from 2024-01-01
 
-  # four runs (2 strategies x 2 symbols) compared in one table
-  tradetui backtest --strategy ma-cross,rsi-macd --symbol BTC/USDT,ETH/USDT --timeframe 1h
+  # one account over two markets (shared cash and limits), with a per-symbol breakdown
+  tradetui backtest --strategy ma-cross --symbol BTC/USDT,ETH/USDT --timeframe 1h
+
+  # four runs (2 strategies x 2 symbols, each symbol its own account) compared in one table
+  tradetui backtest --strategy ma-cross,rsi-macd --symbol BTC/USDT,ETH/USDT --timeframe 1h --separate
 
   # custom parameters; list every trade and write them to a CSV file
   tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1d \\
@@ -392,6 +409,7 @@ const runModule: CommandModule<GlobalArgs, RunArgs> = {
         .option('risk', { type: 'string', describe: 'override a risk setting for this run, key=value (repeat): sizing.mode=atr, protections.maxDrawdown.pct=15', requiresArg: true })
         .option('param', { type: 'string', describe: 'strategy parameter key=value (repeat, or comma-separate)', requiresArg: true })
         .option('lookahead-check', { type: 'boolean', describe: 'report decisions that change on cut data (exit 1 if any)' })
+        .option('separate', { type: 'boolean', describe: 'several symbols: one account per symbol (default: one shared account over all of them)' })
         .option('walk-forward', { type: 'string', describe: 'ML strategies: retrain before each test block on past candles only, e.g. train=180d,test=30d[,epochs=5]' }),
     )
       .epilogue(RUN_EXAMPLES) as Argv<RunArgs>,
