@@ -177,7 +177,7 @@ function sizingText(s: StoredRun['settings']): string {
   return typeof sizing?.mode === 'string' ? `sizing ${sizing.mode} (risk config)` : 'sizing from risk config';
 }
 
-function header(run: StoredRun): string {
+export function reportHeader(run: StoredRun): string {
   const s = run.settings;
   const lines = [
     `Backtest #${run.id}  ${run.strategy}  ${run.symbol} ${run.timeframe}  ${run.exchange}`,
@@ -218,9 +218,9 @@ function marketsText(run: StoredRun): string {
   return parts.join('\n');
 }
 
-export function summaryTable(run: StoredRun): string {
+/** The summary's label/value pairs in two columns (returns and risk | trades), shared by the text and HTML reports. */
+export function summaryPairs(run: StoredRun): { left: Array<[string, string]>; right: Array<[string, string]> } {
   const m = run.metrics;
-  const dd = m.maxDrawdownStart !== null ? `${fmtTime(m.maxDrawdownStart)} → ${fmtTime(m.maxDrawdownEnd)}` : DASH;
   const left: Array<[string, string]> = [
     ['Final equity', fmtMoney(m.finalEquity)],
     ['Total return', fmtPct(m.totalReturnPct)],
@@ -249,6 +249,13 @@ export function summaryTable(run: StoredRun): string {
     ['Avg winner held', fmtDuration(m.avgWinnerDurationMs)],
     ['Avg loser held', fmtDuration(m.avgLoserDurationMs)],
   ];
+  return { left, right };
+}
+
+export function summaryTable(run: StoredRun): string {
+  const m = run.metrics;
+  const dd = m.maxDrawdownStart !== null ? `${fmtTime(m.maxDrawdownStart)} → ${fmtTime(m.maxDrawdownEnd)}` : DASH;
+  const { left, right } = summaryPairs(run);
   const rows = left.map(([a, b], i) => [a, b, '  ', right[i]![0], right[i]![1]]);
   const parts = [table(rows, ['l', 'r', 'l', 'l', 'r'])];
   parts.push(`Deepest drawdown  ${dd}`);
@@ -306,7 +313,7 @@ export interface ReportOptions extends ChartOptions {
 
 /** The full report of one run: header, summary, breakdowns, charts, trades on request. */
 export function runReport(run: StoredRun, opts: ReportOptions = {}): string {
-  const parts = [header(run), summaryTable(run)];
+  const parts = [reportHeader(run), summaryTable(run)];
   if (run.settings.markets) parts.push(marketsText(run));
   if (run.metrics.trades > 0) {
     parts.push(breakdownTable('Exit reason', run.metrics.perExitReason));

@@ -17,6 +17,7 @@ import { getStrategy, loadStrategies, resolveStrategiesDir } from '../strategy/r
 import { combineLookahead, getRun, latestRun, listRuns, type LookaheadSummary, type StoredRun } from '../backtest/runs.js';
 import { comparisonReport, lookaheadText, runListTable, runReport, runSummaryJson, writeRunsJson } from '../backtest/report.js';
 import { writeTradesCsv } from '../backtest/trades-csv.js';
+import { writeHtmlReport } from '../report/html.js';
 import { createContext, output, type CliContext, type GlobalArgs } from './context.js';
 
 interface RunArgs extends GlobalArgs {
@@ -34,6 +35,7 @@ interface RunArgs extends GlobalArgs {
   param?: string | string[];
   trades?: boolean;
   tradesCsv?: string;
+  html?: string;
   lookaheadCheck?: boolean;
   charts?: boolean;
   walkForward?: string;
@@ -44,6 +46,7 @@ interface ShowArgs extends GlobalArgs {
   id?: string;
   trades?: boolean;
   tradesCsv?: string;
+  html?: string;
   charts?: boolean;
 }
 
@@ -247,6 +250,7 @@ async function runCommand(args: RunArgs): Promise<void> {
     }
 
     if (args.tradesCsv) writeTradesCsv(args.tradesCsv, runs.map((r) => ({ runId: r.id, trades: r.trades })));
+    if (args.html) writeHtml(args.html, runs, store);
     outputRuns(ctx, runs, mlBaselines.length > 0 ? { mlBaselines } : {}, () => {
       const opts = { trades: args.trades, charts: args.charts, columns: columns() };
       const text = runs.length === 1 ? runReport(runs[0]!, opts) : comparisonReport(runs, opts);
@@ -258,7 +262,7 @@ async function runCommand(args: RunArgs): Promise<void> {
         return `\nBaselines for #${b.run} ${b.strategy} ${b.symbol}, net of fees: strategy ${b.totalReturnPct.toFixed(2)}%, buy-and-hold ${b.buyHoldReturnPct === null ? '—' : `${b.buyHoldReturnPct.toFixed(2)}%`}, ${rnd}`;
       });
       const all = base.length > 0 ? `${text}\n${base.join('\n')}` : text;
-      return args.tradesCsv ? `${all}\n\nTrades written to ${args.tradesCsv}` : all;
+      return `${all}${written(args)}`;
     });
     if (lookaheadFailures > 0) {
       const failed = runs.filter((r) => r.lookahead && r.lookahead.differences.length > 0);
@@ -314,13 +318,25 @@ async function showCommand(args: ShowArgs): Promise<void> {
         : new UserError('no stored backtests yet; run one with "tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h"', 'backtest show');
     }
     if (args.tradesCsv) writeTradesCsv(args.tradesCsv, [{ runId: run.id, trades: run.trades }]);
-    outputRuns(ctx, [run], {}, () => {
-      const text = runReport(run, { trades: args.trades, charts: args.charts, columns: columns() });
-      return args.tradesCsv ? `${text}\n\nTrades written to ${args.tradesCsv}` : text;
-    });
+    if (args.html) writeHtml(args.html, [run], new SqliteCandleStore(db));
+    outputRuns(ctx, [run], {}, () => `${runReport(run, { trades: args.trades, charts: args.charts, columns: columns() })}${written(args)}`);
   } finally {
     ctx.close();
   }
+}
+
+/** The HTML report of stored runs, with each run's candles read back from the cache over its span. */
+function writeHtml(file: string, runs: readonly StoredRun[], store: SqliteCandleStore): void {
+  const withCandles = runs.map((run) => {
+    const candles = store.read({ exchange: run.exchange, symbol: run.symbol, timeframe: run.timeframe }, run.from, run.to - 1);
+    return { run, candles: candles.length > 0 ? candles : null };
+  });
+  writeHtmlReport(file, withCandles, Date.now());
+}
+
+/** The human report's last lines: the files written beside it. */
+function written(args: { tradesCsv?: string; html?: string }): string {
+  return `${args.tradesCsv ? `\n\nTrades written to ${args.tradesCsv}` : ''}${args.html ? `${args.tradesCsv ? '\n' : '\n\n'}HTML report written to ${args.html}` : ''}`;
 }
 
 async function listCommand(args: ListArgs): Promise<void> {
@@ -341,6 +357,7 @@ function reportOptions<T>(y: Argv<T>): Argv<T> {
   return y
     .option('trades', { type: 'boolean', describe: 'also list every trade' })
     .option('trades-csv', { type: 'string', describe: 'write the trades to this CSV file', requiresArg: true })
+    .option('html', { type: 'string', describe: 'write a self-contained HTML report (price chart with trades, equity, drawdown, metrics) to this file', requiresArg: true })
     .option('charts', { type: 'boolean', default: true, describe: 'draw the equity and drawdown charts (--no-charts to skip)' }) as Argv<T>;
 }
 
@@ -351,7 +368,9 @@ const showModule: CommandModule<GlobalArgs, ShowArgs> = {
     reportOptions(y.positional('id', { type: 'string', describe: 'run id from "tradetui backtest list"' }))
       .example('$0 backtest show', 'the latest run')
       .example('$0 backtest show 12 --trades', 'run #12 with its trades')
-      .example('$0 backtest show 12 --json', 'run #12 as JSON') as Argv<ShowArgs>,
+      .example('$0 backtest show 12 --json', 'run #12 as JSON')
+      .example('$0 backtest show 12 --html run12.html', 'run #12 as an HTML report to open in a browser')
+      .example('$0 backtest show 12 --trades-csv run12.csv', 'run #12\'s trades as CSV') as Argv<ShowArgs>,
   handler: showCommand,
 };
 
@@ -380,6 +399,9 @@ const RUN_EXAMPLES = `Examples:
   # custom parameters; list every trade and write them to a CSV file
   tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1d \\
     --param fast=5 --param slow=20 --trades --trades-csv trades.csv
+
+  # an HTML report to open in a browser: price chart with the trades, equity, drawdown, metrics
+  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --html report.html
 
   # one JSON document on stdout
   tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --json
