@@ -5,7 +5,7 @@
 // persistence (persistence.ts) and instance restore (instances.ts) are modules of their own.
 import type { MarketKey } from '../core/candle.js';
 import { marketKeyString, seriesFromCandles } from '../core/candle.js';
-import type { Alert } from '../core/events.js';
+import type { Alert, Command, CommandResult } from '../core/events.js';
 import { DAY_MS, parseDate } from '../core/time.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { Config } from '../config/schema.js';
@@ -18,7 +18,7 @@ import { createFromTemplate, ensureSeeded } from '../data/seed.js';
 import { validateConfig } from '../config/validate.js';
 import { EventBus } from '../engine/bus.js';
 import type { Kernel } from '../engine/kernel.js';
-import type { Broker, FeedSink, FeedStatus, SignalRecord } from '../engine/ports.js';
+import type { Broker, FeedSink, FeedStatus, LiveStatus, SignalRecord } from '../engine/ports.js';
 import type { Portfolio } from '../engine/portfolio.js';
 import { createSimulatedKernel } from '../backtest/run.js';
 import { loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
@@ -41,9 +41,15 @@ export interface AppOptions {
    */
   mode?: Exclude<EngineMode, 'backtest'>;
   /** Makes the broker for live mode; required there, unused in paper. */
-  broker?: (ctx: { portfolio: Portfolio; nextId: (prefix: string) => string }) => Broker;
+  broker?: (ctx: { portfolio: Portfolio; nextId: (prefix: string) => string; db: Db }) => Broker;
   /** The database file; defaults to the data directory's. Live state must not share paper's file. */
   dbFile?: string;
+  /** Cash of a new account (live: the exchange's quote balance, capped); default config.account.balance. */
+  initialBalance?: number;
+  /** live.maxCapital: the most quote currency entries are sized from. */
+  capitalCap?: number | null;
+  /** The live layer: answers its commands first and adds the exchange account's state to the snapshot. */
+  live?: LiveHooks;
   /** Exchange of the markets traded (candle keys); defaults to config.exchange.name. */
   exchange?: string;
   /** Called before each shipped candle file is imported (first run only), so the wait can be explained. */
@@ -60,6 +66,12 @@ export interface AppOptions {
   now?: () => number;
 }
 
+export interface LiveHooks {
+  /** Handles a command or passes it on with `next` (reconcile, resume while differences remain, kill). */
+  command(cmd: Command, next: (cmd: Command) => Promise<CommandResult>): Promise<CommandResult>;
+  status(): LiveStatus;
+}
+
 export interface App extends AppApi {
   readonly db: Db;
   readonly kernel: Kernel;
@@ -74,6 +86,10 @@ export interface App extends AppApi {
   readonly exchange: string;
   /** Called after each engine step's transaction: true when it committed, false when it rolled back. */
   onSettled(listener: (committed: boolean) => void): () => void;
+  /** Runs a step of the engine's own (a live broker's finding, a reconciliation) in one transaction. */
+  step(fn: () => void): void;
+  /** Raises an alert (pane, alerts table, Telegram) as its own step. */
+  raise(alert: Omit<Alert, 'id' | 'time'>): void;
 }
 
 export async function createApp(opts: AppOptions): Promise<App> {
@@ -100,7 +116,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   let stored = store.load();
   if (!stored) {
-    store.createAccount(config.account.balance, config.account.currency, now());
+    store.createAccount(opts.initialBalance ?? config.account.balance, config.account.currency, now());
     stored = store.load()!;
   }
   const session = store.nextSession();
@@ -138,7 +154,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     restoreProtections: store.activeProtections(),
     // A broker report that arrives on its own (a live exchange) is a step like a candle.
     atomic: persistence.atomic,
-    broker: mode === 'live' ? opts.broker : undefined,
+    broker: mode === 'live' ? (ctx) => opts.broker!({ ...ctx, db }) : undefined,
+    capitalCap: opts.capitalCap,
   });
   kernelRef = kernel;
 
@@ -276,6 +293,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     needsCachedCandles,
     recentAlerts,
     recentSignals,
+    live: opts.live,
   });
   const api: App = {
     ...engineApi,
@@ -306,6 +324,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
     telegramStatus: () => telegram?.status() ?? TELEGRAM_DISABLED,
     onSettled: (listener) => persistence.onSettled(listener),
+    step: (fn) => persistence.guarded(fn),
+    raise: (alert) => persistence.guarded(() => bus.emit({ type: 'alert', alert: { ...alert, id: nextAlertId(), time: now() } })),
   };
   // Telegram is one more view over the same API, loaded only when a token is set (startup time).
   if (config.telegram.token) {

@@ -66,6 +66,8 @@ export function createSimulatedKernel(opts: {
   atomic?: KernelDeps['atomic'];
   /** The broker (live trading); the simulated one by default. */
   broker?: (ctx: { portfolio: Portfolio; nextId: (prefix: string) => string }) => Broker;
+  /** live.maxCapital: the most quote currency entries are sized from. */
+  capitalCap?: number | null;
 }): Kernel {
   const bus = opts.bus ?? new EventBus();
   const portfolio = new Portfolio(opts.account.balance);
@@ -80,7 +82,7 @@ export function createSimulatedKernel(opts: {
       seq = saved;
     };
   };
-  return new Kernel({ bus, broker, portfolio, risk, ta: opts.ta ?? ta, clock: { now: opts.now ?? Date.now }, nextId, allowShort: opts.account.allowShort, atomic: opts.atomic, checkpointIds });
+  return new Kernel({ bus, broker, portfolio, risk, ta: opts.ta ?? ta, clock: { now: opts.now ?? Date.now }, nextId, allowShort: opts.account.allowShort, atomic: opts.atomic, checkpointIds, capitalCap: opts.capitalCap });
 }
 
 export function runBacktest(spec: BacktestSpec): BacktestResult {

@@ -38,6 +38,11 @@ export interface KernelDeps {
   atomic?: (step: () => void) => void;
   /** Saves the id sequence and returns how to put it back (a rolled-back step makes the same ids again). */
   checkpointIds?: () => () => void;
+  /**
+   * The most quote currency the engine may size from (live.maxCapital): entries see at most this much
+   * equity, and cash only up to what the cap leaves after open positions and working entries.
+   */
+  capitalCap?: number | null;
 }
 
 export type KernelState = 'running' | 'paused' | 'halted' | 'stopped';
@@ -198,6 +203,7 @@ export class Kernel {
     const reserved = this.reservations();
     let reservedCash = 0;
     for (let k = 0; k < reserved.length; k++) if (reserved[k]!.side === 'long') reservedCash += reserved[k]!.quote;
+    const cap = this.d.capitalCap ?? Infinity;
     const verdict = risk.vetEntry({
       instanceId: r.id,
       strategy: r.strategy.name,
@@ -208,9 +214,9 @@ export class Kernel {
       price: c.close,
       series: riskSeries,
       index: i,
-      equity: portfolio.equity(),
+      equity: Math.min(portfolio.equity(), cap),
       // Cash promised to entries still working is not available to this one.
-      cash: Math.max(0, portfolio.cash - reservedCash),
+      cash: Math.max(0, Math.min(portfolio.cash, cap - portfolio.exposure()) - reservedCash),
       positions: [...portfolio.positions.values()],
       reserved,
       hints: r.strategy.risk,
@@ -353,10 +359,18 @@ export class Kernel {
     this.d.bus.emit({ type: 'alert', alert: { id: this.d.nextId('a'), time, severity: 'error', category: 'error', message: `broker: ${message}` } });
   }
 
-  private applyFill(fill: Fill, order: Order): void {
+  /**
+   * Books an execution the engine did not order: a trade made by hand on the exchange that the trader
+   * adopted (live reconciliation). It moves cash and the position like any fill, as one step's events.
+   */
+  adoptFill(fill: Fill): void {
+    this.applyFill(fill, undefined);
+  }
+
+  private applyFill(fill: Fill, order: Order | undefined): void {
     const { bus, portfolio, risk } = this.d;
     const r = this.instances.get(fill.instanceId);
-    const out = portfolio.apply(fill, r?.strategy.name ?? fill.instanceId, order.protection ?? {});
+    const out = portfolio.apply(fill, r?.strategy.name ?? fill.instanceId, order?.protection ?? {});
     if (bus.wants('fill')) bus.emit({ type: 'fill', fill });
     const change = out.change === 'increased' || out.change === 'reduced' ? 'updated' : out.change;
     if (bus.wants('position')) bus.emit({ type: 'position', change, position: { ...out.position, protection: { ...out.position.protection } } });
@@ -446,6 +460,7 @@ export class Kernel {
       }
       case 'add-instance':
       case 'set-speed':
+      case 'reconcile':
         return { ok: false, message: `${cmd.type} is handled by the application, not the kernel` };
     }
   }

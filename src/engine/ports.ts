@@ -139,6 +139,44 @@ export interface EngineSnapshot {
   alerts: Alert[];
   /** Strategy decisions and risk refusals/resizes, newest first (also from before a restart). */
   signals: SignalRecord[];
+  /** Live trading only: the exchange account behind the engine. */
+  live?: LiveStatus;
+}
+
+/** What a view shows of a live engine: which account, what waits for the trader, how fills compare. */
+export interface LiveStatus {
+  exchange: string;
+  /** The exchange's testnet (exchange.sandbox). */
+  sandbox: boolean;
+  /** Differences with the exchange waiting for the trader; live entries are halted while any remain. */
+  differences: Array<{ id: number; kind: string; symbol: string | null; summary: string; actions: string[]; createdAt: number }>;
+  /** Why the broker stopped live trading (API key refused), or null. */
+  brokerHalt: string | null;
+  /** When the account was last checked against the exchange. */
+  lastReconcileAt: number | null;
+  /** The most quote currency entries are sized from (live.maxCapital), or null. */
+  maxCapital: number | null;
+  /** Where protective stops are checked: by the engine on each candle (the exchange holds none yet). */
+  stops: 'engine' | 'exchange';
+  /** Live fills against the same decisions on the simulated broker (the parity meter). */
+  parity: ParityRow[];
+}
+
+/** One live fill next to the simulated broker's fill of the same decision. */
+export interface ParityRow {
+  time: number;
+  instanceId: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  qty: number;
+  livePrice: number;
+  simPrice: number | null;
+  /** Signed cost of the live price against the simulated one, in quote (positive: live was worse). */
+  slippage: number | null;
+  liveFee: number;
+  simFee: number | null;
+  /** From the decision (candle close) to the live fill, in ms. */
+  delayMs: number;
 }
 
 export interface SignalRecord {
