@@ -21,7 +21,7 @@ import type { Kernel } from '../engine/kernel.js';
 import type { Broker, FeedSink, FeedStatus, LiveStatus, SignalRecord } from '../engine/ports.js';
 import type { Portfolio } from '../engine/portfolio.js';
 import { createSimulatedKernel } from '../backtest/run.js';
-import { loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
+import { loadStrategies, resolveStrategiesDir } from '../adapters/strategy-files.js';
 import { AlertDeriver } from '../alerts/derive.js';
 import type { TelegramStatus } from '../adapters/notify/telegram/index.js';
 import { createApi, type AppApi, type AppFeed, type EngineMode } from './api.js';

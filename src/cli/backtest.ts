@@ -13,7 +13,8 @@ import { prepareStrategy, type Params, type Strategy } from '../strategy/contrac
 import { prepareEnv } from '../ml/env.js';
 import { inSampleWarning } from '../ml/strategy.js';
 import { parseParamFlags, resolveParams, type ParamOverrides } from '../strategy/params.js';
-import { getStrategy, loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
+import { getStrategy } from '../strategy/registry.js';
+import { freshLoader, loadStrategies, resolveStrategiesDir } from '../adapters/strategy-files.js';
 import { combineLookahead, getRun, latestRun, listRuns, type LookaheadSummary, type StoredRun } from '../backtest/runs.js';
 import { comparisonReport, lookaheadText, runListTable, runReport, runSummaryJson, writeRunsJson } from '../backtest/report.js';
 import { writeTradesCsv } from '../backtest/trades-csv.js';
@@ -211,7 +212,7 @@ async function runCommand(args: RunArgs): Promise<void> {
       if (shared) {
         const markets = symbols.map((symbol) => ({ key: { exchange, symbol, timeframe }, ...loadWindow(store, { exchange, symbol, timeframe }, warmup, from, to) }));
         for (const m of markets) if (m.warmupAvailable < warmup && !ctx.json) process.stderr.write(`tradetui: warning: only ${m.warmupAvailable} of ${strategy.name}'s ${warmup} warm-up candles are cached for ${m.key.symbol}\n`);
-        const checks = lookahead ? await Promise.all(markets.map((m) => lookahead.lookaheadCheck(strategy, params, m.candles, { load: lookahead.freshLoader(strategy) }))) : null;
+        const checks = lookahead ? await Promise.all(markets.map((m) => lookahead.lookaheadCheck(strategy, params, m.candles, { load: freshLoader(strategy) }))) : null;
         const check = checks ? combineLookahead(checks) : null;
         if (check && check.differences.length > 0) lookaheadFailures++;
         const { portfolioBacktestAndStore } = await import('../backtest/portfolio-record.js');
@@ -233,7 +234,7 @@ async function runCommand(args: RunArgs): Promise<void> {
         if (inSample) process.stderr.write(`${process.stderr.isTTY && !process.env.NO_COLOR ? `\x1b[1mtradetui: ${inSample}\x1b[22m` : `tradetui: ${inSample}`}\n`);
         let check: LookaheadSummary | null = null;
         if (lookahead) {
-          const result = await lookahead.lookaheadCheck(strategy, params, w.candles, { load: lookahead.freshLoader(strategy) });
+          const result = await lookahead.lookaheadCheck(strategy, params, w.candles, { load: freshLoader(strategy) });
           check = { ...result, checkedCuts: result.checkedCuts.length };
           if (result.differences.length > 0) lookaheadFailures++;
         }

@@ -10,7 +10,7 @@ import { dbFile } from '../config/paths.js';
 import { validateConfig } from '../config/validate.js';
 import { SqliteCandleStore } from '../adapters/store/sqlite/candle-cache.js';
 import { shippedFiles } from '../data/seed.js';
-import { loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
+import { loadStrategies, resolveStrategiesDir } from '../adapters/strategy-files.js';
 import { createContext, output, type GlobalArgs } from './context.js';
 
 export const configCommand: CommandModule<GlobalArgs, GlobalArgs> = {

@@ -16,7 +16,8 @@ import { iso, parseDate, parseTimeframe, type Timeframe } from '../core/time.js'
 import { SqliteCandleStore } from '../adapters/store/sqlite/candle-cache.js';
 import { ensureSeeded } from '../data/seed.js';
 import type { Params, Strategy } from '../strategy/contract.js';
-import { getStrategy, loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
+import { getStrategy } from '../strategy/registry.js';
+import { loadStrategies, resolveStrategiesDir } from '../adapters/strategy-files.js';
 import { detectCapabilities } from '../tui/theme/theme.js';
 import { createContext, output, type CliContext, type GlobalArgs } from './context.js';
 import { listFlag, noCandles, numberFlag, resolveSymbol } from './backtest.js';

@@ -159,7 +159,8 @@ async function freshRun(args: RiskArgs, ctx: ReturnType<typeof createContext>, p
   const stakePct = args.stakePct === undefined ? undefined : positive(args.stakePct, '--stake-pct', false);
   if (stakePct !== undefined && stakePct > 100) throw new UserError('stake is a percent of equity above 0 and at most 100', '--stake-pct');
 
-  const { loadStrategies, getStrategy, resolveStrategiesDir } = await import('../strategy/registry.js');
+  const { getStrategy } = await import('../strategy/registry.js');
+  const { loadStrategies, resolveStrategiesDir } = await import('../adapters/strategy-files.js');
   const { parseParamFlags, resolveParams } = await import('../strategy/params.js');
   const { SqliteCandleStore } = await import('../adapters/store/sqlite/candle-cache.js');
   const { ensureSeeded } = await import('../data/seed.js');

@@ -3,7 +3,8 @@
 import type { CommandModule } from 'yargs';
 import type { ParamSpec, Strategy } from '../strategy/contract.js';
 import { describeRange } from '../strategy/params.js';
-import { isBuiltin, loadStrategies, resolveStrategiesDir, strategyFile } from '../strategy/registry.js';
+import { isBuiltin } from '../strategy/registry.js';
+import { loadStrategies, resolveStrategiesDir, strategyFile } from '../adapters/strategy-files.js';
 import { createContext, output, type CliContext, type GlobalArgs } from './context.js';
 
 /** Built-ins plus the strategies in the configured strategiesDir (resolved like every command does). */

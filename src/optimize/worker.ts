@@ -4,7 +4,8 @@
 // dist/src/optimize/worker.js (compiled) or this file through tsx (tests).
 import { workerData } from 'node:worker_threads';
 import { ta } from '../strategy/indicators.js';
-import { getStrategy, loadStrategies } from '../strategy/registry.js';
+import { getStrategy } from '../strategy/registry.js';
+import { loadStrategies } from '../adapters/strategy-files.js';
 import { createIndicatorCache } from './indicator-cache.js';
 import { runTrial, type TrialOutcome, type TrialSetup } from './trial.js';
 import { candlesFromShared, type TrialTask, type WorkerSetup } from './shared.js';

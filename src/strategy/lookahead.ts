@@ -13,7 +13,6 @@ import { mulberry32 } from '../core/random.js';
 import type { Decision, PositionSide } from '../core/trading.js';
 import type { Params, Strategy, StrategyInput } from './contract.js';
 import { ta as defaultIndicators, type Indicators } from './indicators.js';
-import { loadStrategyFile, strategyFile } from './registry.js';
 
 export type LookaheadKind = 'read-ahead' | 'series' | 'decision';
 
@@ -291,15 +290,6 @@ export async function lookaheadCheck<P extends Params>(
   }
   differences.sort((a, b) => a.index - b.index);
   return { guardedDecisions: n, checkedCuts: cuts, differences, truncated, isolated: opts.load !== undefined, ms: performance.now() - started, guardMs };
-}
-
-/**
- * A loader of fresh copies for a strategy loaded from a file (the trader's own); undefined for built-ins,
- * which are bundled into the app and keep no module state.
- */
-export function freshLoader(strategy: Strategy): (() => Promise<Strategy>) | undefined {
-  const file = strategyFile(strategy);
-  return file === undefined ? undefined : () => loadStrategyFile(file, { fresh: true });
 }
 
 function sameDecision(a: Decision | null, b: Decision | null): boolean {

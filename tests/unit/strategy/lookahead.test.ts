@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineStrategy, type Strategy } from '../../../src/strategy/contract.js';
-import { freshLoader, lookaheadCheck, runDecisions } from '../../../src/strategy/lookahead.js';
+import { lookaheadCheck, runDecisions } from '../../../src/strategy/lookahead.js';
+import { freshLoader, loadStrategyFile } from '../../../src/adapters/strategy-files.js';
 import { resolveParams } from '../../../src/strategy/params.js';
-import { builtinStrategies, loadStrategyFile } from '../../../src/strategy/registry.js';
+import { builtinStrategies } from '../../../src/strategy/registry.js';
 import { loadCsvSeries } from '../../support/candles.js';
 
 const btc = loadCsvSeries('binance_BTCUSDT_1h.csv', 8000);

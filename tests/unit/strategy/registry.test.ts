@@ -2,16 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
-import {
-  builtinStrategies,
-  checkStrategy,
-  getStrategy,
-  isBuiltin,
-  looksLikeStrategyFile,
-  loadStrategies,
-  resolveStrategiesDir,
-  strategyFile,
-} from '../../../src/strategy/registry.js';
+import { builtinStrategies, checkStrategy, getStrategy, isBuiltin } from '../../../src/strategy/registry.js';
+import { looksLikeStrategyFile, loadStrategies, resolveStrategiesDir, strategyFile } from '../../../src/adapters/strategy-files.js';
 import { ROOT, tempDir } from '../../support/run-cli.js';
 
 const CONTRACT = join(ROOT, 'src/strategy/contract.js');
