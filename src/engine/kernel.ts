@@ -329,6 +329,7 @@ export class Kernel {
     if (!isTerminalStatus(order.status)) return;
     this.working.delete(order.id);
     this.bookedFills.delete(order.id);
+    if (order.status === 'filled' && order.purpose === 'exit') this.writeOffDust(order, u.time);
     if (order.purpose === 'entry' && order.filledQty === 0 && order.status !== 'filled') {
       // An accepted entry that ends without a fill says so where the trader looks for entries.
       const r = this.instances.get(order.instanceId);
@@ -350,6 +351,35 @@ export class Kernel {
     bookOnOrder(order, fill, currenciesOf(order.symbol).quote);
     this.applyFill(fill, order);
     this.emitOrder(order);
+  }
+
+  /**
+   * An exchange sells whole steps of its quantity rule: an exit reported filled for less than it asked
+   * leaves a remainder too small to sell. When all that is left of the position is that remainder, it is
+   * written off (booked at price 0, so cash stays what the exchange holds) and the position closes.
+   */
+  private writeOffDust(order: Order, time: number): void {
+    const p = order.positionId !== undefined ? this.d.portfolio.positions.get(order.positionId) : undefined;
+    const unsent = (order.qty ?? 0) - order.filledQty;
+    if (!p || !(unsent > 0) || p.qty > unsent * (1 + 1e-9)) return;
+    this.applyFill(
+      {
+        id: `${order.id}-dust`,
+        orderId: order.id,
+        instanceId: order.instanceId,
+        symbol: order.symbol,
+        side: order.side,
+        purpose: 'exit',
+        qty: p.qty,
+        price: 0,
+        fee: 0,
+        time,
+        reason: `remainder ${p.qty} below the exchange's quantity step, written off`,
+        exitReason: order.exitReason,
+        positionId: p.id,
+      },
+      order,
+    );
   }
 
   /** A broker report the engine cannot apply: alerted, never applied or guessed at. */
