@@ -61,6 +61,8 @@ export interface AppOptions {
   feed?: 'replay' | 'exchange';
   /** Feed to use instead of the configured one (tests). */
   feedOverride?: AppFeed;
+  /** How often a step the database refused (disk full) is tried again, in ms (default 2000). */
+  storageRetryMs?: number;
   now?: () => number;
 }
 
@@ -82,6 +84,8 @@ export interface App extends AppApi {
   telegramStatus(): TelegramStatus;
   /** Exchange of the markets this app trades (candle keys). */
   readonly exchange: string;
+  /** Called after each engine step's transaction: true when it committed, false when it rolled back. */
+  onSettled(listener: (committed: boolean) => void): () => void;
   /** Runs a step of the engine's own (a live broker's finding, a reconciliation) in one transaction. */
   step(fn: () => void): void;
   /** Raises an alert (pane, alerts table, Telegram) as its own step. */
@@ -119,7 +123,28 @@ export async function createApp(opts: AppOptions): Promise<App> {
   let alertSeq = 0;
   const nextAlertId = (): string => `s${session}-a${++alertSeq}`;
   let kernelRef: Kernel | null = null;
-  const persistence = createPersistence({ store, bus, logger, now, kernel: () => kernelRef!, nextAlertId });
+  let feedStatus: FeedStatus = { type: 'feed', status: 'connected', detail: '', lastCandleTime: null };
+  // While the database refuses steps, the feed's status says so (it is not stored: feed events never are).
+  let feedBeforeFailure: FeedStatus | null = null;
+  const persistence = createPersistence({
+    store,
+    bus,
+    logger,
+    now,
+    kernel: () => kernelRef!,
+    nextAlertId,
+    retryMs: opts.storageRetryMs,
+    onFailure(f) {
+      if (f) {
+        feedBeforeFailure ??= feedStatus;
+        feedStatus = { ...feedStatus, status: 'retrying', detail: `database refuses writes (${f.error}): ${f.held} step(s) held, no decisions until stored` };
+      } else if (feedBeforeFailure) {
+        feedStatus = { ...feedBeforeFailure, lastCandleTime: feedStatus.lastCandleTime };
+        feedBeforeFailure = null;
+      }
+      bus.emit(feedStatus);
+    },
+  });
   const kernel = createSimulatedKernel({
     // A new account's cash is what it was created with (live: the exchange's balance, capped); a stored
     // one's comes back through restore.
@@ -144,7 +169,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const exchange = opts.exchange ?? config.exchange.name;
   // Replaying the cache can only trade markets that are in it; a live feed fetches its own history.
   const needsCachedCandles = feedKind === 'replay' && !opts.feedOverride;
-  let feedStatus: FeedStatus = { type: 'feed', status: 'connected', detail: feed.label ?? feedKind, lastCandleTime: null };
+  feedStatus = { type: 'feed', status: 'connected', detail: feed.label ?? feedKind, lastCandleTime: null };
 
   // Persistence first: every later listener (alerts, views) sees only what the store is writing.
   store.attach(bus);
@@ -170,20 +195,33 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const RECENT_ROWS = 300;
   const recentAlerts: Alert[] = store.recentAlerts(RECENT_ROWS);
   const recentSignals: SignalRecord[] = store.recentSignals(RECENT_ROWS);
-  const remember = (row: SignalRecord): void => {
-    recentSignals.unshift(row);
-    if (recentSignals.length > RECENT_ROWS) recentSignals.pop();
+  // Rows join the lists once their step has committed: a rolled-back step's decisions never happened.
+  let uncommitted: Array<() => void> = [];
+  persistence.onSettled((committed) => {
+    if (committed) for (const add of uncommitted) add();
+    uncommitted = [];
+  });
+  const afterCommit = (add: () => void): void => {
+    if (db.inTransaction) uncommitted.push(add);
+    else add();
   };
+  const remember = (row: SignalRecord): void =>
+    afterCommit(() => {
+      recentSignals.unshift(row);
+      if (recentSignals.length > RECENT_ROWS) recentSignals.pop();
+    });
   bus.on('decision', (e) => remember({ time: e.time, instanceId: e.instanceId, strategy: e.strategy, symbol: e.symbol, kind: 'decision', action: e.action, reason: e.reason }));
   bus.on('risk', (e) => {
     if (e.verdict === 'accepted') return;
     const strategy = kernel.instances.get(e.instanceId)?.strategy.name ?? e.instanceId.split('@')[0]!;
     remember({ time: e.time, instanceId: e.instanceId, strategy, symbol: e.symbol, kind: 'risk', action: e.verdict, reason: e.reason });
   });
-  bus.on('alert', (e) => {
-    recentAlerts.unshift(e.alert);
-    if (recentAlerts.length > RECENT_ROWS) recentAlerts.pop();
-  });
+  bus.on('alert', (e) =>
+    afterCommit(() => {
+      recentAlerts.unshift(e.alert);
+      if (recentAlerts.length > RECENT_ROWS) recentAlerts.pop();
+    }),
+  );
 
   const instanceDeps = { kernel, store, candleStore, feed, logger, now, needsCachedCandles, db, dataDir: opts.dataDir };
   const instances = createInstances(instanceDeps);
@@ -191,35 +229,39 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const sink: FeedSink = {
     open(key, time, price) {
-      persistence.guarded(() => kernel.candleOpened(key, time, price));
+      persistence.step(() => kernel.candleOpened(key, time, price));
     },
     candle(key, c) {
-      persistence.guarded(() => {
+      persistence.step(() => {
         kernel.onCandle(key, c);
         // The 'position updated' event precedes the mark at the close: store the mark itself (issue #9).
         store.markPositions(key.symbol, c.close);
         for (const r of kernel.instances.values()) if (sameMarket(r.key, key) && r.cursor >= 0) store.saveCursor(r.id, r.candles.time[r.cursor]!);
         store.saveDayEquity(Math.floor(c.time / DAY_MS) * DAY_MS, kernel.dayStartEquity);
+        afterCommit(() => (feedStatus = { ...feedStatus, lastCandleTime: c.time }));
       });
-      feedStatus = { ...feedStatus, lastCandleTime: c.time };
     },
     warmup(key, candles) {
       if (candles.length === 0) return;
       const series = seriesFromCandles(candles);
       const last = candles[candles.length - 1]!.time;
-      persistence.guarded(() => {
+      persistence.step(() => {
         for (const r of kernel.instances.values()) {
           if (marketKeyString(r.key) !== marketKeyString(key)) continue;
           r.preload(series);
           r.skipTo(last + 1);
           if (r.cursor >= 0) store.saveCursor(r.id, r.candles.time[r.cursor]!);
         }
+        afterCommit(() => (feedStatus = { ...feedStatus, lastCandleTime: last }));
       });
-      feedStatus = { ...feedStatus, lastCandleTime: last };
     },
+    drained: () => persistence.drained(),
     status(s) {
-      feedStatus = s;
-      persistence.guarded(() => {
+      persistence.step(() => {
+        afterCommit(() => {
+          if (feedBeforeFailure) feedBeforeFailure = s;
+          else feedStatus = s;
+        });
         bus.emit(s);
         if (s.status === 'ended') bus.emit({ type: 'alert', alert: { id: nextAlertId(), time: now(), severity: 'info', category: 'system', message: `replay finished: ${s.detail}` } });
       });
@@ -274,6 +316,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       // Idempotent: the TUI, signal handlers and the CLI may all ask.
       stopping ??= (async () => {
         feed.stop();
+        persistence.close();
         await running;
         if (feedDownTimer) clearTimeout(feedDownTimer);
         await telegram?.stop();
@@ -282,6 +325,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       return stopping;
     },
     telegramStatus: () => telegram?.status() ?? TELEGRAM_DISABLED,
+    onSettled: (listener) => persistence.onSettled(listener),
     step: (fn) => persistence.guarded(fn),
     raise: (alert) => persistence.guarded(() => bus.emit({ type: 'alert', alert: { ...alert, id: nextAlertId(), time: now() } })),
   };

@@ -76,7 +76,13 @@ export function createSimulatedKernel(opts: {
   const nextId = (p: string): string => `${prefix}${p}${++seq}`;
   const broker = opts.broker?.({ portfolio, nextId }) ?? new SimulatedBroker({ fee: opts.account.fee, slippage: opts.account.slippage, cash: () => portfolio.cash, nextId });
   const risk = createRiskLayer(opts.risk, { stakePct: opts.stakePct, emit: (e) => bus.emit(e), restore: opts.restoreProtections });
-  return new Kernel({ bus, broker, portfolio, risk, ta: opts.ta ?? ta, clock: { now: opts.now ?? Date.now }, nextId, allowShort: opts.account.allowShort, atomic: opts.atomic, capitalCap: opts.capitalCap });
+  const checkpointIds = (): (() => void) => {
+    const saved = seq;
+    return () => {
+      seq = saved;
+    };
+  };
+  return new Kernel({ bus, broker, portfolio, risk, ta: opts.ta ?? ta, clock: { now: opts.now ?? Date.now }, nextId, allowShort: opts.account.allowShort, atomic: opts.atomic, checkpointIds, capitalCap: opts.capitalCap });
 }
 
 export function runBacktest(spec: BacktestSpec): BacktestResult {

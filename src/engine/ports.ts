@@ -22,6 +22,11 @@ export interface FeedSink {
    */
   warmup?(key: MarketKey, candles: Candle[]): void;
   status(status: FeedStatus): void;
+  /**
+   * While the sink holds candles it could not store (disk full), a promise of when it can take more; null
+   * otherwise. Feeds that can wait (a replay) wait rather than pile candles up behind the held ones.
+   */
+  drained?(): Promise<void> | null;
 }
 
 export interface MarketFeed {
@@ -108,6 +113,12 @@ export interface Broker {
    * orders fill at this price). A live broker does not implement it.
    */
   marketOpened?(symbol: string, time: number, price: number): void;
+  /**
+   * Saves what the broker holds in memory and returns how to put it back, for an engine step whose
+   * transaction rolled back. A broker without it (an exchange: what it sent is sent) makes such a step
+   * unrecoverable in memory; the engine then halts until a restart reloads the journal.
+   */
+  checkpoint?(): () => void;
 }
 
 /** Everything a view needs to draw the current state; the TUI and Telegram read this and events. */
