@@ -264,8 +264,15 @@ export class Kernel {
     }));
   }
 
+  /** `req` is a fresh literal from the caller; it becomes the record. */
   private order(req: Omit<OrderRequest, 'id' | 'clientId'>): Order {
-    return newOrder({ ...req, id: this.d.nextId('o'), clientId: clientOrderId(req) });
+    // Not `{ ...req, id, clientId }`: V8 copies a spread followed by more keys on a slow path (µs per order,
+    // a fifth of an optimisation trial's time). Same keys in the same order.
+    const clientId = clientOrderId(req);
+    const r = req as OrderRequest;
+    r.id = this.d.nextId('o');
+    r.clientId = clientId;
+    return newOrder(r);
   }
 
   /**
