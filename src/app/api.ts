@@ -19,7 +19,7 @@ import { getStrategy } from '../strategy/registry.js';
 import { resolveParams } from '../strategy/params.js';
 import type { Instances } from './instances.js';
 import type { Persistence } from './persistence.js';
-import type { Logger } from './logger.js';
+import { type LogEntry, type Logger, recentLog } from './logger.js';
 
 export type EngineMode = EngineSnapshot['mode'];
 
@@ -54,6 +54,7 @@ export interface AppApi extends EngineApi {
   strategies(): Strategy[];
   symbols(): Array<{ symbol: string; timeframes: string[] }>;
   backtest(instanceId: string): Promise<{ runId: number; metrics: Record<string, number | null>; equity: number[] }>;
+  logs(opts?: { limit?: number; after?: number }): LogEntry[];
 }
 
 export function createApi(d: ApiDeps): AppApi {
@@ -119,6 +120,7 @@ export function createApi(d: ApiDeps): AppApi {
         dayStartEquity: kernel.dayStartEquity,
         exposure: p.exposure(),
         positions: [...p.positions.values()].map((x) => ({ ...x, protection: { ...x.protection } })),
+        orders: kernel.workingOrders(),
         instances: [...kernel.instances.values()].map((r) => ({ ...kernel.info(r), trades: r.trades.length, pnl: r.pnl })),
         protections: [...kernel.risk.active()],
         recentTrades: kernel.closedTrades.slice(-50).reverse(),
@@ -151,6 +153,9 @@ export function createApi(d: ApiDeps): AppApi {
       return [...rows, { day: d.feedStatus().lastCandleTime ?? d.now(), equity: kernel.portfolio.equity() }];
     },
     strategies: () => d.strategies,
+    logs(o = {}) {
+      return recentLog(logger, { limit: o.limit, after: o.after });
+    },
     symbols() {
       // The cached markets change only by import (another process): read them once.
       if (symbolsCache) return symbolsCache;

@@ -82,7 +82,9 @@ export type Command =
   | { type: 'pause'; by: Actor }
   | { type: 'resume'; by: Actor }
   | { type: 'kill'; by: Actor }
-  | { type: 'set-speed'; candlesPerSecond: number; by: Actor };
+  | { type: 'set-speed'; candlesPerSecond: number; by: Actor }
+  /** Cancels one waiting order (the Orders window); the broker's report ends it, or a fill that came first. */
+  | { type: 'cancel-order'; orderId: string; by: Actor };
 
 export interface CommandResult {
   ok: boolean;

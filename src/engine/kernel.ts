@@ -374,6 +374,11 @@ export class Kernel {
     }
   }
 
+  /** Orders still working (submitted, open, partly filled, being cancelled), oldest first: the views' Orders window. */
+  workingOrders(): Order[] {
+    return [...this.working.values()].map((o) => ({ ...o, feesByCurrency: { ...o.feesByCurrency } }));
+  }
+
   /** Closes open positions now at their last price (kill switch, end of a backtest, manual close): all, a symbol's, or one. */
   closePositions(reason: ExitReason, why: string, symbol?: string, positionId?: string): number {
     let n = 0;
@@ -441,6 +446,13 @@ export class Kernel {
         this.d.risk.resume(this.lastTime());
         this.setState('running', `resumed by ${cmd.by}`, cmd.by);
         return { ok: true, message: 'entries resumed' };
+      }
+      case 'cancel-order': {
+        const o = this.working.get(cmd.orderId);
+        if (!o || !isLive(o)) return { ok: false, message: `order ${cmd.orderId} is no longer waiting` };
+        if (o.status === 'pending_cancel') return { ok: true, message: `order ${o.id} is already being cancelled` };
+        this.cancelOrder(o, `cancelled by ${cmd.by}`, this.lastTime());
+        return { ok: true, message: `cancelling order ${o.id} (${o.side} ${o.symbol})` };
       }
       case 'add-instance':
       case 'set-speed':

@@ -122,6 +122,8 @@ export interface EngineSnapshot {
   dayStartEquity: number;
   exposure: number;
   positions: Position[];
+  /** Orders still working (waiting for a fill or a cancel), oldest first. */
+  orders: Order[];
   instances: Array<InstanceInfo & { trades: number; pnl: number }>;
   protections: ProtectionEvent[];
   recentTrades: ClosedTrade[];
