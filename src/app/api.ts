@@ -120,7 +120,7 @@ export function createApi(d: ApiDeps): AppApi {
         dayStartEquity: kernel.dayStartEquity,
         exposure: p.exposure(),
         positions: [...p.positions.values()].map((x) => ({ ...x, protection: { ...x.protection } })),
-        orders: kernel.workingOrders(),
+        orders: kernel.pendingOrders(),
         instances: [...kernel.instances.values()].map((r) => ({ ...kernel.info(r), trades: r.trades.length, pnl: r.pnl })),
         protections: [...kernel.risk.active()],
         recentTrades: kernel.closedTrades.slice(-50).reverse(),

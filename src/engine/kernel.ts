@@ -374,11 +374,6 @@ export class Kernel {
     }
   }
 
-  /** Orders still working (submitted, open, partly filled, being cancelled), oldest first: the views' Orders window. */
-  workingOrders(): Order[] {
-    return [...this.working.values()].map((o) => ({ ...o, feesByCurrency: { ...o.feesByCurrency } }));
-  }
-
   /** Closes open positions now at their last price (kill switch, end of a backtest, manual close): all, a symbol's, or one. */
   closePositions(reason: ExitReason, why: string, symbol?: string, positionId?: string): number {
     let n = 0;

@@ -126,21 +126,21 @@ export function accountBody(
   const out: Line[] = [];
   const pair = (label: string, value: Seg): Seg[] => [seg(`${label} `, 'muted'), value, seg('   ')];
   out.push(fit([seg(' '), ...pair('equity', seg(money(a.equity), undefined, { bold: true })), ...pair('cash', seg(money(a.cash))), ...pair('exposure', seg(money(a.exposure)))], width));
+  out.push(fit([seg(' '), ...pair('unrealised', signed(theme, a.unrealised)), ...pair('today', signed(theme, a.today))], width));
   out.push(
     fit(
       [
         seg(' '),
-        ...pair('unrealised', signed(theme, a.unrealised)),
-        ...pair('today', signed(theme, a.today)),
-        ...pair(`over ${curve.length > 1 ? `${curve.length - 1}d` : 'the marks'}`, signed(theme, a.sinceFirstPct, (x) => percent(x).slice(0, -1), '%')),
-        ...pair('max drawdown', seg(percent(a.maxDrawdownPct))),
+        ...pair(`over ${curve.length > 1 ? `${curve.length - 1} days` : 'the marks'}`, signed(theme, a.sinceFirst)),
+        seg(`(${a.sinceFirstPct >= 0 ? '+' : theme.g.minus}${percent(Math.abs(a.sinceFirstPct))})   `, 'muted'),
+        ...pair('max drawdown', seg(`${a.maxDrawdownPct < 0 ? theme.g.minus : ''}${percent(Math.abs(a.maxDrawdownPct))}`)),
       ],
       width,
     ),
   );
   out.push([]);
-  const tableH = Math.max(4, Math.floor((height - 3) / 2));
-  const chartH = height - 3 - tableH - 1;
+  const tableH = Math.max(4, Math.floor((height - 4) / 2));
+  const chartH = height - 4 - tableH - 1;
   if (curve.length >= 2 && chartH >= 3) {
     out.push(fit([seg(` Equity at each UTC day's start (${curve.length} marks)`, 'accent', { bold: true })], width));
     for (const l of renderLineChart(curve, Math.max(10, width - 2), chartH - 1, theme)) out.push(fit([seg(' '), ...l], width));
