@@ -13,7 +13,7 @@ export const PANE_TITLES: Record<PaneId, string> = {
 };
 
 /** Where a binding applies: everywhere (no overlay), one pane, or one overlay (overlays claim keys first). */
-export type Scope = 'global' | PaneId | 'help' | 'confirm' | 'picker' | 'form' | 'info' | 'trades' | 'filtering' | 'quit' | 'palette' | 'orders' | 'log' | 'account';
+export type Scope = 'global' | PaneId | 'help' | 'confirm' | 'picker' | 'form' | 'info' | 'trades' | 'filtering' | 'quit' | 'palette' | 'orders' | 'log' | 'account' | 'jump';
 
 export type ActionId =
   | 'focus-next'
@@ -68,7 +68,10 @@ export type ActionId =
   | 'cancel-order'
   | 'log'
   | 'log-level'
-  | 'account';
+  | 'account'
+  | 'replay-toggle'
+  | 'replay-step'
+  | 'replay-jump';
 
 export interface Binding {
   id: ActionId;
@@ -98,6 +101,9 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { id: 'pick-symbol', keys: ['m'], label: 'market', description: 'chart: pick the symbol (also / in the chart pane)', scope: 'global' },
   { id: 'speed-up', keys: ['+', '='], label: 'faster', description: 'replay: double the speed', scope: 'global', footer: false },
   { id: 'speed-down', keys: ['-', '_'], label: 'slower', description: 'replay: halve the speed', scope: 'global', footer: false },
+  { id: 'replay-toggle', keys: ['P'], label: 'hold replay', description: 'replay: hold or play the replay itself (candles stop arriving; entries are not paused)', scope: 'global', footer: false },
+  { id: 'replay-step', keys: ['.'], label: 'step', description: 'replay: deliver the next candle, then hold', scope: 'global', footer: false },
+  { id: 'replay-jump', keys: ['J'], label: 'jump', description: 'replay: run forward to a date (every candle still traded), then hold', scope: 'global', footer: false },
   { id: 'maximise', keys: ['z'], label: 'zoom', description: 'maximise the focused pane to the whole screen; z again restores the layout', scope: 'global', footer: false },
   { id: 'trades', keys: ['t'], label: 'trades', description: 'trade history: closed trades with P&L, fees and totals; sort and filter', scope: 'global' },
   { id: 'orders', keys: ['o'], label: 'orders', description: 'waiting orders of every instance, with cancel', scope: 'global', footer: false },
@@ -192,6 +198,9 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { id: 'down', keys: ['down', 'j'], label: 'down', description: 'scroll down', scope: 'account', footer: false },
   { id: 'sort-next', keys: ['w'], label: 'day/week', description: 'switch the P&L table between days and weeks', scope: 'account' },
   { id: 'close-overlay', keys: ['escape', 'q', 'A'], label: 'close', description: 'close the account view', scope: 'account' },
+
+  { id: 'pick', keys: ['enter'], label: 'jump', description: 'run the replay forward to the typed date (YYYY-MM-DD or YYYY-MM-DD HH:MM, UTC)', scope: 'jump' },
+  { id: 'close-overlay', keys: ['escape'], label: 'cancel', description: 'cancel the jump', scope: 'jump' },
 
   { id: 'quit-leave-running', keys: ['l', 'd'], label: 'leave running', description: 'leave the engine trading in the background (tradetui attach comes back)', scope: 'quit' },
   { id: 'quit-stop-engine', keys: ['S'], label: 'stop engine', description: 'stop the engine too (running strategies stop; the account and positions are saved)', scope: 'quit' },

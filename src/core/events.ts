@@ -84,7 +84,9 @@ export type Command =
   | { type: 'kill'; by: Actor }
   | { type: 'set-speed'; candlesPerSecond: number; by: Actor }
   /** Cancels one waiting order (the Orders window); the broker's report ends it, or a fill that came first. */
-  | { type: 'cancel-order'; orderId: string; by: Actor };
+  | { type: 'cancel-order'; orderId: string; by: Actor }
+  /** Replay control: hold or release the replay itself, deliver the next candle(s), or run forward to a time. */
+  | { type: 'replay'; action: 'pause' | 'resume' | 'step' | 'jump'; to?: number; by: Actor };
 
 export interface CommandResult {
   ok: boolean;

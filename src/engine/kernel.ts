@@ -451,6 +451,7 @@ export class Kernel {
       }
       case 'add-instance':
       case 'set-speed':
+      case 'replay':
         return { ok: false, message: `${cmd.type} is handled by the application, not the kernel` };
     }
   }

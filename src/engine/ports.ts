@@ -113,7 +113,7 @@ export interface Broker {
 /** Everything a view needs to draw the current state; the TUI and Telegram read this and events. */
 export interface EngineSnapshot {
   mode: 'backtest' | 'paper' | 'live';
-  feed: { source: string; status: FeedStatus['status']; detail: string; lastCandleTime: number | null; speed: number | null };
+  feed: { source: string; status: FeedStatus['status']; detail: string; lastCandleTime: number | null; speed: number | null; paused?: boolean };
   state: 'running' | 'paused' | 'halted' | 'stopped';
   time: number;
   cash: number;

@@ -32,6 +32,7 @@ export const commandSchema: z.ZodType<Command> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('kill'), by: actor }),
   z.object({ type: z.literal('set-speed'), candlesPerSecond: z.number().finite(), by: actor }),
   z.object({ type: z.literal('cancel-order'), orderId: name, by: actor }),
+  z.object({ type: z.literal('replay'), action: z.enum(['pause', 'resume', 'step', 'jump']), to: z.number().finite().optional(), by: actor }),
 ]);
 
 const limit = z.number().int().min(0).max(MAX_WINDOW);

@@ -9,6 +9,7 @@ import { type default as React, useCallback, useEffect, useLayoutEffect, useRef,
 import { useInput, useStdout } from 'ink';
 import type { Command } from '../core/events.js';
 import type { TuiApi } from '../engine/viewer-api.js';
+import { parseDate } from '../core/time.js';
 import type { ClosedTrade } from '../core/trading.js';
 import { accountTradesCsv } from '../backtest/trades-csv.js';
 import { accountSummary, pnlByPeriod } from '../view/account.js';
@@ -364,6 +365,22 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
           else if (b?.id === 'filter') dispatch({ type: 'overlay', overlay: { ...o, editing: true } });
           return;
         }
+        case 'jump': {
+          const b = lookup(name, ['jump'], keymap);
+          if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
+          else if (b?.id === 'pick') {
+            let to: number;
+            try {
+              to = parseDate(o.text, 'date');
+            } catch {
+              return dispatch({ type: 'overlay', overlay: { ...o, error: `"${o.text}" is not a date: type 2024-01-31 or 2024-01-31 14:00 (UTC)` } });
+            }
+            dispatch({ type: 'overlay', overlay: null });
+            void send([{ type: 'replay', action: 'jump', to, by: 'keyboard' }]);
+          } else if (name === 'backspace') dispatch({ type: 'overlay', overlay: { ...o, text: o.text.slice(0, -1), error: null } });
+          else if ([...name].length === 1 && name >= ' ') dispatch({ type: 'overlay', overlay: { ...o, text: o.text + name, error: null } });
+          return;
+        }
         case 'account': {
           const b = lookup(name, ['account'], keymap);
           if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
@@ -517,6 +534,8 @@ function overlayScope(o: NonNullable<UiState['overlay']>, form: AddForm | null):
       return o.editing ? 'filtering' : 'log';
     case 'account':
       return 'account';
+    case 'jump':
+      return 'jump';
     case 'add':
       return form?.step === 'params' ? 'form' : form?.step === 'review' ? 'confirm' : 'picker';
     default:
@@ -616,6 +635,24 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
       const curve = marks.map((m) => m.equity);
       title = `Account (${e.mode})`;
       body = accountBody(summary, curve, periods, { period: o.period, scroll: Math.min(o.scroll, Math.max(0, periods.length - 1)) }, inner, innerH, theme);
+      break;
+    }
+    case 'jump': {
+      const at = view.engine.feed.lastCandleTime;
+      title = 'Run the replay forward to';
+      body = [
+        [],
+        fit([seg(' date (UTC): ', 'muted'), seg(o.text, 'focus', { inverse: true }), seg(' ')], inner),
+        [],
+        ...infoBody(
+          [
+            ...(o.error ? [o.error] : []),
+            `The replay is at ${at !== null ? new Date(at).toISOString().slice(0, 16).replace('T', ' ') : 'its start'}. Every candle up to the date goes through the strategies, stops and the account as fast as the machine allows; then the replay holds (P plays it again).`,
+            'It only runs forward: to go back, restart with paper.replayFrom.',
+          ],
+          inner,
+        ),
+      ];
       break;
     }
     case 'quit':

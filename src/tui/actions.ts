@@ -183,8 +183,25 @@ export const ACTIONS: Partial<Record<ActionId, Action>> = {
   orders: view((c) => c.dispatch({ type: 'overlay', overlay: { kind: 'orders', index: 0, key: null } })),
   log: view((c) => c.dispatch({ type: 'overlay', overlay: { kind: 'log', level: 'info', scroll: 0, filter: '', editing: false } })),
   account: view((c) => c.dispatch({ type: 'overlay', overlay: { kind: 'account', period: 'day', scroll: 0 } })),
+  'replay-toggle': {
+    mutating: true,
+    palette: true,
+    guard: replayOnly,
+    run: (c) => void c.send([{ type: 'replay', action: c.view.engine.feed.paused ? 'resume' : 'pause', by: 'keyboard' }]),
+  },
+  'replay-step': { mutating: true, palette: true, guard: replayOnly, run: (c) => void c.send([{ type: 'replay', action: 'step', by: 'keyboard' }]) },
+  'replay-jump': {
+    mutating: true,
+    palette: true,
+    guard: replayOnly,
+    run: (c) => c.dispatch({ type: 'overlay', overlay: { kind: 'jump', text: '', error: null } }),
+  },
   palette: move_((c) => c.dispatch({ type: 'overlay', overlay: { kind: 'palette', text: '', index: 0 } })),
 };
+
+function replayOnly(c: ActionContext): string | null {
+  return isReplay(c.view.engine.feed) ? null : 'replay control applies to a replay feed only';
+}
 
 function addSymbols(c: ActionContext): SymbolListing[] {
   return c.api.symbols?.() ?? symbolList(c.api, c.view).map((s) => ({ symbol: s, timeframes: [...TIMEFRAME_LIST] }));

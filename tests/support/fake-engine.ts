@@ -323,6 +323,16 @@ export class FakeEngine implements TuiApi {
         this.bus.emit({ type: 'instance', instance: info, change: 'added', by: 'keyboard' });
         return { ok: true, message: `added ${id}` };
       }
+      case 'replay': {
+        if (cmd.action === 'jump') {
+          if (cmd.to === undefined || cmd.to <= (this.snap.feed.lastCandleTime ?? 0)) return { ok: false, message: 'the replay can only run forward' };
+          this.snap.feed = { ...this.snap.feed, paused: true };
+          return { ok: true, message: `replay running to ${new Date(cmd.to).toISOString()}, then paused` };
+        }
+        this.snap.feed = { ...this.snap.feed, paused: cmd.action !== 'resume' };
+        this.bus.emit({ type: 'feed', status: 'replay', detail: this.snap.feed.paused ? 'REPLAY paused' : 'REPLAY 2/s', lastCandleTime: this.snap.feed.lastCandleTime });
+        return { ok: true, message: `replay ${cmd.action}` };
+      }
       case 'cancel-order': {
         const o = this.snap.orders.find((x) => x.id === cmd.orderId);
         if (!o) return { ok: false, message: `order ${cmd.orderId} is no longer waiting` };

@@ -14,10 +14,11 @@ export function statusLine(view: ViewSnapshot, theme: Theme, width: number, read
   const narrow = width < 100;
   const mode = e.mode === 'live' ? seg(' LIVE ', 'live', { bold: true, inverse: true }) : seg(e.mode === 'paper' ? 'PAPER' : e.mode.toUpperCase(), 'accent', { bold: true });
   const replay = isReplay(f);
-  const src = replay ? `REPLAY ${f.speed !== null ? `${fmtSpeed(f.speed)}/s` : ''}`.trim() : f.source;
+  const jumping = replay && /^REPLAY jumping/.test(f.detail);
+  const src = jumping ? 'REPLAY jumping' : replay && f.paused ? 'REPLAY paused' : replay ? `REPLAY ${f.speed !== null ? `${fmtSpeed(f.speed)}/s` : ''}`.trim() : f.source;
   const feedRole = f.status === 'connected' || f.status === 'replay' ? 'up' : f.status === 'retrying' ? 'warn' : f.status === 'down' ? 'error' : 'muted';
   const feedGlyph = f.status === 'connected' || f.status === 'replay' ? theme.g.running : theme.g.stopped;
-  const feedWord = f.status === 'replay' ? 'playing' : f.status;
+  const feedWord = f.status === 'replay' ? (f.paused ? 'held' : 'playing') : f.status;
   const last =
     f.lastCandleTime === null
       ? 'no candle yet'
@@ -127,12 +128,13 @@ const SCOPE_TITLES: Record<Scope, string> = {
   orders: 'Orders window (o)',
   log: 'Log window (L)',
   account: 'Account view (A)',
+  jump: 'Replay jump (J)',
 };
 
 /** Every binding in force (the config's keys applied), grouped by where it works. */
 export function helpLines(theme: Theme, width: number, keymap: Keymap = KEYMAP): Line[] {
   const out: Line[] = [];
-  const scopes: Scope[] = ['global', 'chart', 'strategies', 'positions', 'signals', 'alerts', 'filtering', 'trades', 'orders', 'log', 'account', 'palette', 'confirm', 'picker', 'form', 'help', 'info', 'quit'];
+  const scopes: Scope[] = ['global', 'chart', 'strategies', 'positions', 'signals', 'alerts', 'filtering', 'trades', 'orders', 'log', 'account', 'palette', 'jump', 'confirm', 'picker', 'form', 'help', 'info', 'quit'];
   for (const s of scopes) {
     const bs = keymap.filter((b) => b.scope === s);
     if (bs.length === 0) continue;

@@ -20,6 +20,8 @@ export type Overlay =
   | { kind: 'orders'; index: number; key: string | null }
   /** The engine's log: lowest level shown, lines scrolled up from the newest, filter words. */
   | { kind: 'log'; level: LogLevel; scroll: number; filter: string; editing: boolean }
+  /** J: the date to run the replay forward to, as typed; `error` when it was not a date. */
+  | { kind: 'jump'; text: string; error: string | null }
   /** Balance, equity curve and P&L by day or week. */
   | { kind: 'account'; period: 'day' | 'week'; scroll: number }
   /** q while attached to a background engine: leave it running or stop it too. */

@@ -279,3 +279,34 @@ describe('account view (A)', () => {
     ]);
   });
 });
+
+describe('replay control keys', () => {
+  for (const [cols, rows] of SIZES) {
+    it(`P holds and plays the replay, . steps, J runs forward to a typed date at ${cols}x${rows}`, async () => {
+      h = await mount({ cols, rows, theme: mono });
+      await h.press('P');
+      expect(h.api.sent.at(-1)).toEqual({ type: 'replay', action: 'pause', by: 'keyboard' });
+      await h.flush();
+      expect(screen().split('\n')[0]).toContain('REPLAY paused');
+      await h.press('.');
+      expect(h.api.sent.at(-1)).toEqual({ type: 'replay', action: 'step', by: 'keyboard' });
+      await h.press('J');
+      expect(screen()).toContain('Run the replay forward to');
+      fitsAndMono(cols);
+      await h.press(...'2024-13-99'.split(''), KEYS.enter);
+      expect(screen()).toContain('"2024-13-99" is not a date');
+      expect(h.api.sent.at(-1)!.type).toBe('replay');
+      for (let i = 0; i < 10; i++) await h.press(KEYS.backspace);
+      await h.press(...'2024-03-20 08:00'.split(''), KEYS.enter);
+      expect(h.api.sent.at(-1)).toEqual({ type: 'replay', action: 'jump', to: Date.UTC(2024, 2, 20, 8), by: 'keyboard' });
+      await h.press('P');
+      expect(h.api.sent.at(-1)).toEqual({ type: 'replay', action: 'resume', by: 'keyboard' });
+    });
+  }
+
+  it('read-only refuses replay control', async () => {
+    h = await mount({ theme: mono, readonly: true });
+    await h.press('P', '.', 'J');
+    expect(h.api.sent).toHaveLength(0);
+  });
+});
