@@ -340,6 +340,8 @@ export class FakeEngine implements TuiApi {
         this.bus.emit({ type: 'order', order: { ...o, status: 'cancelled', statusReason: `cancelled by ${cmd.by}` } });
         return { ok: true, message: `cancelling order ${o.id} (${o.side} ${o.symbol})` };
       }
+      case 'reconcile':
+        return { ok: false, message: 'a paper engine has no exchange account to reconcile' };
     }
   }
 }
