@@ -495,8 +495,16 @@ export class Kernel {
         this.setState('running', `resumed by ${cmd.by}`, cmd.by);
         return { ok: true, message: 'entries resumed' };
       }
+      case 'cancel-order': {
+        const o = this.working.get(cmd.orderId);
+        if (!o || !isLive(o)) return { ok: false, message: `order ${cmd.orderId} is no longer waiting` };
+        if (o.status === 'pending_cancel') return { ok: true, message: `order ${o.id} is already being cancelled` };
+        this.cancelOrder(o, `cancelled by ${cmd.by}`, this.lastTime());
+        return { ok: true, message: `cancelling order ${o.id} (${o.side} ${o.symbol})` };
+      }
       case 'add-instance':
       case 'set-speed':
+      case 'replay':
       case 'reconcile':
         return { ok: false, message: `${cmd.type} is handled by the application, not the kernel` };
     }
