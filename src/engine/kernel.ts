@@ -11,6 +11,7 @@ import type { Candle, MarketKey } from '../core/candle.js';
 import { marketKeyString } from '../core/candle.js';
 import type { Actor, Command, CommandResult, InstanceInfo } from '../core/events.js';
 import { DAY_MS } from '../core/time.js';
+import { marketConditions } from '../core/slippage.js';
 import type { ClosedTrade, Decision, ExitReason, Fill, Order, OrderRequest, Position } from '../core/trading.js';
 import { applyFill as bookOnOrder, applyUpdate, clientOrderId, isLive, newOrder, transition } from './execution.js';
 import { currenciesOf, isTerminalStatus } from '../core/trading.js';
@@ -280,6 +281,12 @@ export class Kernel {
    * hands it to the broker, which may answer at once (simulated) or later (exchange).
    */
   private submit(order: Order): void {
+    // The market as the order leaves (closed candles only): a simulated broker's impact model prices by it.
+    const runner = this.instances.get(order.instanceId);
+    if (runner && runner.cursor >= 0 && order.market === undefined) {
+      const market = marketConditions(runner.candles.close, runner.candles.volume, runner.cursor);
+      if (market) order.market = market;
+    }
     transition(order, 'submitted', order.createdAt);
     this.working.set(order.id, order);
     this.emitOrder(order);
