@@ -5,7 +5,8 @@ import { UserError, errorMessage } from '../core/errors.js';
 import { globalOptions } from './context.js';
 import { commands } from './commands.js';
 
-export async function main(argv: string[]): Promise<void> {
+/** `exitProcess: false` keeps --help and --version from ending the process (the CLI run inside a test). */
+export async function main(argv: string[], opts: { exitProcess?: boolean } = {}): Promise<void> {
   let usageError: string | undefined;
   const cli = globalOptions(yargs(argv) as Argv)
     .scriptName('tradetui')
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<void> {
     .help()
     .alias('h', 'help')
     .version()
+    .exitProcess(opts.exitProcess ?? true)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err;
