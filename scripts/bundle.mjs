@@ -26,7 +26,7 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
   // TensorFlow.js loads lazily (only for ML models) from node_modules, with its .wasm files beside it.
-  external: ['better-sqlite3', 'ccxt', 'node-pty', 'tsx', 'node-telegram-bot-api', 'pino', 'tinypool', '@tensorflow/*'],
+  external: ['better-sqlite3', 'ccxt', 'node-pty', 'tsx', 'node-telegram-bot-api', 'pino', 'tinypool', '@tensorflow/*', 'ml-xgboost'],
   // Bundled CommonJS dependencies call require(); give them one.
   banner: { js: "import { createRequire as __tradetuiRequire } from 'node:module'; const require = __tradetuiRequire(import.meta.url);" },
   plugins: [
