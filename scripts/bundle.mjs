@@ -3,6 +3,7 @@
 // in about half the time (`npm run bench`: TUI start to first frame).
 // Native, huge or lazily loaded packages stay external and load from node_modules as usual (tinypool too: it
 // starts workers from its own files).
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 // The optimisation pool's worker is a second entry: worker threads load a file, so it must exist beside the CLI.
@@ -24,6 +25,14 @@ for (const [entry, outfile] of entries) await build({
   // Bundled CommonJS dependencies call require(); give them one.
   banner: { js: "import { createRequire as __tradetuiRequire } from 'node:module'; const require = __tradetuiRequire(import.meta.url);" },
   plugins: [
+    {
+      // yargs' ES module build loads cliui's ES build, whose "minimal" wrap cuts every line at the width mid-word
+      // (--help at 80 columns printed "pres/ent"); cliui's CommonJS build wraps between words with wrap-ansi.
+      name: 'cliui-word-wrap',
+      setup(b) {
+        b.onResolve({ filter: /^cliui$/ }, (a) => ({ path: createRequire(a.importer).resolve('cliui') }));
+      },
+    },
     {
       // Ink imports React DevTools only for its dev mode, which tradetui never enables.
       name: 'no-react-devtools',

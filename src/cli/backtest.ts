@@ -365,28 +365,16 @@ const listModule: CommandModule<GlobalArgs, ListArgs> = {
   handler: listCommand,
 };
 
-// As an epilogue, not .example(): yargs squeezes long example commands into a narrow column.
-const RUN_EXAMPLES = `Examples:
-  # one run: summary, equity and drawdown charts
-  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --from 2024-01-01
-
-  # four runs (2 strategies x 2 symbols) compared in one table
-  tradetui backtest --strategy ma-cross,rsi-macd --symbol BTC/USDT,ETH/USDT --timeframe 1h
-
-  # custom parameters; list every trade and write them to a CSV file
-  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1d \\
-    --param fast=5 --param slow=20 --trades --trades-csv trades.csv
-
-  # an HTML report to open in a browser: price chart with the trades, equity, drawdown, metrics
-  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --html report.html
-
-  # one JSON document on stdout
-  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --json
-
-  # prove the strategy never reads future candles (exit code 1 if it does)
-  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --lookahead-check
-
-Stored runs: tradetui backtest list; tradetui backtest show [RUN_ID].
+// Printed as copyable comment + command blocks (see cli/help-format.ts), whole at any terminal width.
+const RUN_EXAMPLES: Array<[string, string]> = [
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --from 2024-01-01', 'one run: summary, equity and drawdown charts'],
+  ['$0 backtest --strategy ma-cross,rsi-macd --symbol BTC/USDT,ETH/USDT --timeframe 1h', 'four runs (2 strategies x 2 symbols) compared in one table'],
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1d --param fast=5 --param slow=20 --trades --trades-csv trades.csv', 'custom parameters; list every trade and write them to a CSV file'],
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --html report.html', 'an HTML report to open in a browser: price chart with the trades, equity, drawdown, metrics'],
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --json', 'one JSON document on stdout'],
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --lookahead-check', 'prove the strategy never reads future candles (exit code 1 if it does)'],
+];
+const RUN_EPILOGUE = `Stored runs: tradetui backtest list; tradetui backtest show [RUN_ID].
 Every metric is defined in the README (Backtest metrics).`;
 
 const runModule: CommandModule<GlobalArgs, RunArgs> = {
@@ -410,7 +398,8 @@ const runModule: CommandModule<GlobalArgs, RunArgs> = {
         .option('lookahead-check', { type: 'boolean', describe: 'report decisions that change on cut data (exit 1 if any)' })
         .option('walk-forward', { type: 'string', describe: 'ML strategies: retrain before each test block on past candles only, e.g. train=180d,test=30d[,epochs=5]' }),
     )
-      .epilogue(RUN_EXAMPLES) as Argv<RunArgs>,
+      .example(RUN_EXAMPLES)
+      .epilogue(RUN_EPILOGUE) as Argv<RunArgs>,
   handler: runCommand,
 };
 
