@@ -185,7 +185,37 @@ export function reportHeader(run: StoredRun): string {
     `Params   ${fmtParams(run.params)}`,
     `Account  balance ${fmtMoney(s.initialBalance)}  fee ${fmtPct(s.fee * 100, 3)}  slippage ${fmtPct(s.slippage * 100, 3)}  ${sizingText(s)}  shorts ${s.allowShort ? 'allowed' : 'off'}`,
   ];
+  if (s.markets) lines.push(`Shared   one account over ${s.markets.length} markets: cash, exposure limits, open positions and protections are shared (--separate: one account each)`);
   return lines.join('\n');
+}
+
+/** Per-market figures of a shared-account run: its trades, P&L and fees, and its own buy & hold. */
+export function marketBreakdown(run: Pick<StoredRun, 'settings' | 'trades'>): Array<{ symbol: string; trades: number; pnl: number; winRatePct: number | null; fees: number; buyHoldReturnPct: number | null }> {
+  return (run.settings.markets ?? []).map((m) => {
+    const own = run.trades.filter((t) => t.symbol === m.symbol);
+    const wins = own.filter((t) => t.pnl > 0).length;
+    return {
+      symbol: m.symbol,
+      trades: own.length,
+      pnl: own.reduce((a, t) => a + t.pnl, 0),
+      winRatePct: own.length > 0 ? (wins / own.length) * 100 : null,
+      fees: own.reduce((a, t) => a + t.fees, 0),
+      buyHoldReturnPct: m.buyHoldReturnPct,
+    };
+  });
+}
+
+function marketsText(run: StoredRun): string {
+  const rows = marketBreakdown(run).map((b) => [b.symbol, String(b.trades), fmtMoney(b.pnl), fmtPct(b.winRatePct, 1), fmtMoney(b.fees), fmtPct(b.buyHoldReturnPct)]);
+  const parts = [table(rows, ['l', 'r', 'r', 'r', 'r', 'r'], ['Symbol', 'Trades', 'P&L', 'Win rate', 'Fees', 'Buy & hold'])];
+  const s = run.settings;
+  const unfilled = s.unfilledEntries ?? [];
+  if (s.entryOrders !== undefined) {
+    parts.push(`Entries  ${s.entryOrders} sent, ${s.entryOrders - unfilled.length} filled, ${unfilled.length} not filled${unfilled.length > 0 ? ':' : ''}`);
+    for (const u of unfilled.slice(0, 20)) parts.push(`  ${fmtTime(u.time)} ${u.symbol} ${u.status}: ${u.reason}`);
+    if (unfilled.length > 20) parts.push(`  … ${unfilled.length - 20} more (--json lists them all)`);
+  }
+  return parts.join('\n');
 }
 
 /** The summary's label/value pairs in two columns (returns and risk | trades), shared by the text and HTML reports. */
@@ -284,9 +314,10 @@ export interface ReportOptions extends ChartOptions {
 /** The full report of one run: header, summary, breakdowns, charts, trades on request. */
 export function runReport(run: StoredRun, opts: ReportOptions = {}): string {
   const parts = [reportHeader(run), summaryTable(run)];
+  if (run.settings.markets) parts.push(marketsText(run));
   if (run.metrics.trades > 0) {
     parts.push(breakdownTable('Exit reason', run.metrics.perExitReason));
-    if (Object.keys(run.metrics.perSymbol).length > 1) parts.push(breakdownTable('Symbol', run.metrics.perSymbol));
+    if (!run.settings.markets && Object.keys(run.metrics.perSymbol).length > 1) parts.push(breakdownTable('Symbol', run.metrics.perSymbol));
   }
   parts.push(protectionsText(run));
   if (run.lookahead) parts.push(lookaheadText([run]));
@@ -442,6 +473,10 @@ export function equityCurveJson(run: Pick<StoredRun, 'equityTimes' | 'equity' | 
 }
 
 export function runJson(run: StoredRun): Record<string, unknown> {
+  return runJsonWith(run, equityCurveJson(run));
+}
+
+function runJsonWith(run: StoredRun, equityCurve: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: run.id,
     strategy: run.strategy,
@@ -456,8 +491,17 @@ export function runJson(run: StoredRun): Record<string, unknown> {
     trades: run.trades.map(tradeJson),
     protections: run.protections.map((p) => ({ ...p, triggeredAt: iso(p.triggeredAt), releasedAt: isoOrNull(p.releasedAt) })),
     riskDecisions: run.riskDecisions,
-    equityCurve: equityCurveJson(run),
+    equityCurve,
   };
+  const s = run.settings;
+  if (s.markets) {
+    // One account over several markets: each trade names its market, and each market has its breakdown.
+    out.account = 'shared';
+    out.trades = run.trades.map((t) => ({ symbol: t.symbol, ...tradeJson(t) }));
+    out.markets = marketBreakdown(run).map((b, i) => ({ ...b, from: isoOrNull(s.markets![i]!.from), warmupCandles: s.markets![i]!.warmupCandles }));
+    out.entryOrders = s.entryOrders ?? null;
+    out.unfilledEntries = (s.unfilledEntries ?? []).map((u) => ({ ...u, time: iso(u.time) }));
+  }
   if (run.lookahead) {
     out.lookahead = {
       checkedCuts: run.lookahead.checkedCuts,
@@ -470,6 +514,95 @@ export function runJson(run: StoredRun): Record<string, unknown> {
     };
   }
   return out;
+}
+
+// A run's equity curve has one point per candle: a year of 1m candles is ~100 MB of JSON. Building it
+// as 525,600 objects and one string cost seconds of allocation and GC, so the curves are written in
+// chunks straight from the Float64Arrays, byte for byte what JSON.stringify(doc, null, 2) would print.
+const CURVE_TOKEN = /(?<="equityCurve": )"\\u0000equityCurve#(\d+)"/g;
+const CURVE_CHUNK = 8192;
+
+/**
+ * Writes `{ runs: runs.map(runJson), ...extra }` as JSON.stringify(…, null, 2) would, plus a newline,
+ * through `write` in chunks (the equity curves never exist as objects or as one string).
+ */
+export function writeRunsJson(runs: readonly StoredRun[], extra: Record<string, unknown>, write: (chunk: string) => void): void {
+  const text = JSON.stringify({ runs: runs.map((r, k) => runJsonWith(r, `\u0000equityCurve#${k}`)), ...extra }, null, 2);
+  let at = 0;
+  for (const m of text.matchAll(CURVE_TOKEN)) {
+    const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    const indent = /^ */.exec(text.slice(lineStart, m.index))![0].length;
+    write(text.slice(at, m.index));
+    writeCurve(runs[Number(m[1])]!, indent, write);
+    at = m.index + m[0].length;
+  }
+  write(`${text.slice(at)}\n`);
+}
+
+/** One curve as JSON.stringify prints an array of {time, equity, cash, exposure} at this key indentation. */
+function writeCurve(run: Pick<StoredRun, 'equityTimes' | 'equity' | 'cash' | 'exposure'>, indent: number, write: (chunk: string) => void): void {
+  const n = run.equityTimes.length;
+  if (n === 0) {
+    write('[]');
+    return;
+  }
+  const item = `\n${' '.repeat(indent + 2)}`;
+  const field = `\n${' '.repeat(indent + 4)}`;
+  const open = `${item}{${field}"time": "`;
+  const equityKey = `",${field}"equity": `;
+  const cashKey = `,${field}"cash": `;
+  const exposureKey = `,${field}"exposure": `;
+  const close = `${item}}`;
+  const { equityTimes: times, equity, cash, exposure } = run;
+  // Consecutive points share their day (and, flat, their cash and equity): reuse those strings.
+  const time = isoWriter();
+  const e = numberWriter();
+  const c = numberWriter();
+  const x = numberWriter();
+  let chunk = '[';
+  for (let i = 0; i < n; i++) {
+    chunk += `${i === 0 ? '' : ','}${open}${time(times[i]!)}${equityKey}${e(equity[i]!)}${cashKey}${cash ? c(cash[i]!) : 'null'}${exposureKey}${exposure ? x(exposure[i]!) : 'null'}${close}`;
+    if ((i + 1) % CURVE_CHUNK === 0) {
+      write(chunk);
+      chunk = '';
+    }
+  }
+  write(`${chunk}\n${' '.repeat(indent)}]`);
+}
+
+/** A number as JSON prints it, remembering the last one (equity curves repeat values for long stretches). */
+function numberWriter(): (x: number) => string {
+  let last = NaN;
+  let text = 'null';
+  return (x) => {
+    // -0 and 0 are === and both print "0"; NaN never equals itself and prints null.
+    if (x !== last) {
+      last = x;
+      text = Number.isFinite(x) ? String(x) : 'null';
+    }
+    return text;
+  };
+}
+
+/** ISO-8601 like Date.toISOString, with the date part computed once per day. */
+function isoWriter(): (t: number) => string {
+  let dayStart = NaN;
+  let prefix = '';
+  return (t) => {
+    const ms = t - dayStart;
+    if (!(ms >= 0 && ms < 86_400_000) || !Number.isInteger(ms)) {
+      // Out of the plain four-digit-year range Date prints differently (or throws): leave it to Date.
+      if (!(t >= 0 && t < 253_402_300_800_000) || !Number.isInteger(t)) return iso(t);
+      dayStart = t - (t % 86_400_000);
+      prefix = iso(dayStart).slice(0, 11);
+      return iso(t);
+    }
+    const h = Math.floor(ms / 3_600_000);
+    const m = Math.floor(ms / 60_000) % 60;
+    const sec = Math.floor(ms / 1000) % 60;
+    const milli = ms % 1000;
+    return `${prefix}${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}:${sec < 10 ? '0' : ''}${sec}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+  };
 }
 
 export function runSummaryJson(r: RunSummary): Record<string, unknown> {

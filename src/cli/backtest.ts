@@ -14,8 +14,8 @@ import { prepareEnv } from '../ml/env.js';
 import { inSampleWarning } from '../ml/strategy.js';
 import { parseParamFlags, resolveParams, type ParamOverrides } from '../strategy/params.js';
 import { getStrategy, loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
-import { getRun, latestRun, listRuns, type LookaheadSummary, type StoredRun } from '../backtest/runs.js';
-import { comparisonReport, lookaheadText, runJson, runListTable, runReport, runSummaryJson } from '../backtest/report.js';
+import { combineLookahead, getRun, latestRun, listRuns, type LookaheadSummary, type StoredRun } from '../backtest/runs.js';
+import { comparisonReport, lookaheadText, runListTable, runReport, runSummaryJson, writeRunsJson } from '../backtest/report.js';
 import { writeTradesCsv } from '../backtest/trades-csv.js';
 import { writeHtmlReport } from '../report/html.js';
 import { createContext, output, type CliContext, type GlobalArgs } from './context.js';
@@ -39,6 +39,7 @@ interface RunArgs extends GlobalArgs {
   lookaheadCheck?: boolean;
   charts?: boolean;
   walkForward?: string;
+  separate?: boolean;
 }
 
 interface ShowArgs extends GlobalArgs {
@@ -199,10 +200,24 @@ async function runCommand(args: RunArgs): Promise<void> {
       const plain = strategies.filter((s) => !s.prepare || !s.params.some((p) => p.name === 'model'));
       if (plain.length > 0) throw new UserError(`--walk-forward retrains a model: ${plain.map((s) => s.name).join(', ')} has none (use ml-classifier or ml-forecast)`, '--walk-forward');
     }
+    // Several symbols are one account (shared cash, limits, positions, protections) unless --separate.
+    const shared = symbols.length > 1 && !args.separate;
+    if (shared && wfSpec) throw new UserError('--walk-forward retrains a model for each market: add --separate to run each symbol as its own account', '--walk-forward');
+    const account = { balance, fee, slippage, allowShort: acct.allowShort };
     for (let si = 0; si < strategies.length; si++) {
       let strategy = prepared[si]!;
       const params = paramsByStrategy[si]!;
       const warmup = wfSpec ? wf!.walkForwardWarmup(wfSpec, timeframe, Math.ceil(strategy.warmup(params))) : Math.max(0, Math.ceil(strategy.warmup(params)));
+      if (shared) {
+        const markets = symbols.map((symbol) => ({ key: { exchange, symbol, timeframe }, ...loadWindow(store, { exchange, symbol, timeframe }, warmup, from, to) }));
+        for (const m of markets) if (m.warmupAvailable < warmup && !ctx.json) process.stderr.write(`tradetui: warning: only ${m.warmupAvailable} of ${strategy.name}'s ${warmup} warm-up candles are cached for ${m.key.symbol}\n`);
+        const checks = lookahead ? await Promise.all(markets.map((m) => lookahead.lookaheadCheck(strategy, params, m.candles, { load: lookahead.freshLoader(strategy) }))) : null;
+        const check = checks ? combineLookahead(checks) : null;
+        if (check && check.differences.length > 0) lookaheadFailures++;
+        const { portfolioBacktestAndStore } = await import('../backtest/portfolio-record.js');
+        runs.push(getRun(db, portfolioBacktestAndStore(db, { strategy, params, markets, account, stakePct, risk }, { lookahead: check }).id)!);
+        continue;
+      }
       for (const symbol of symbols) {
         const key: MarketKey = { exchange, symbol, timeframe };
         const w = loadWindow(store, key, warmup, from, to);
@@ -216,7 +231,6 @@ async function runCommand(args: RunArgs): Promise<void> {
         }
         const inSample = wfSpec ? null : inSampleWarning(params, w.candles.time[w.tradeFrom]!, w.candles.time[w.candles.length - 1]!);
         if (inSample) process.stderr.write(`${process.stderr.isTTY && !process.env.NO_COLOR ? `\x1b[1mtradetui: ${inSample}\x1b[22m` : `tradetui: ${inSample}`}\n`);
-        const account = { balance, fee, slippage, allowShort: acct.allowShort };
         let check: LookaheadSummary | null = null;
         if (lookahead) {
           const result = await lookahead.lookaheadCheck(strategy, params, w.candles, { load: lookahead.freshLoader(strategy) });
@@ -224,8 +238,8 @@ async function runCommand(args: RunArgs): Promise<void> {
           if (result.differences.length > 0) lookaheadFailures++;
         }
         const spec = { strategy, params, key, candles: w.candles, tradeFrom: w.tradeFrom, account, stakePct, risk };
-        const { id, result, metrics } = backtestAndStore(db, spec, { lookahead: check });
-        runs.push(getRun(db, id)!);
+        const { id, run, result, metrics } = backtestAndStore(db, spec, { lookahead: check });
+        runs.push(run);
         // ML strategies are shown beside buy-and-hold and random signals at their own trade rate.
         if (strategy.params.some((p) => p.name === 'model') && strategies[si]!.prepare) {
           const { randomSignalBaseline } = await import('../ml/baselines.js');
@@ -237,7 +251,7 @@ async function runCommand(args: RunArgs): Promise<void> {
 
     if (args.tradesCsv) writeTradesCsv(args.tradesCsv, runs.map((r) => ({ runId: r.id, trades: r.trades })));
     if (args.html) writeHtml(args.html, runs, store);
-    output(ctx, mlBaselines.length > 0 ? { runs: runs.map(runJson), mlBaselines } : { runs: runs.map(runJson) }, () => {
+    outputRuns(ctx, runs, mlBaselines.length > 0 ? { mlBaselines } : {}, () => {
       const opts = { trades: args.trades, charts: args.charts, columns: columns() };
       const text = runs.length === 1 ? runReport(runs[0]!, opts) : comparisonReport(runs, opts);
       const base = mlBaselines.map((b) => {
@@ -259,6 +273,12 @@ async function runCommand(args: RunArgs): Promise<void> {
   } finally {
     ctx.close();
   }
+}
+
+/** Prints runs: `{ runs: [...], ...extra }` with --json (streamed: equity curves can be 100 MB), else the text. */
+function outputRuns(ctx: CliContext, runs: readonly StoredRun[], extra: Record<string, unknown>, human: () => string): void {
+  if (!ctx.json) return output(ctx, null, human);
+  writeRunsJson(runs, extra, (chunk) => process.stdout.write(chunk));
 }
 
 /**
@@ -299,7 +319,7 @@ async function showCommand(args: ShowArgs): Promise<void> {
     }
     if (args.tradesCsv) writeTradesCsv(args.tradesCsv, [{ runId: run.id, trades: run.trades }]);
     if (args.html) writeHtml(args.html, [run], new SqliteCandleStore(db));
-    output(ctx, { runs: [runJson(run)] }, () => `${runReport(run, { trades: args.trades, charts: args.charts, columns: columns() })}${written(args)}`);
+    outputRuns(ctx, [run], {}, () => `${runReport(run, { trades: args.trades, charts: args.charts, columns: columns() })}${written(args)}`);
   } finally {
     ctx.close();
   }
@@ -307,10 +327,14 @@ async function showCommand(args: ShowArgs): Promise<void> {
 
 /** The HTML report of stored runs, with each run's candles read back from the cache over its span. */
 function writeHtml(file: string, runs: readonly StoredRun[], store: SqliteCandleStore): void {
-  const withCandles = runs.map((run) => {
-    const candles = store.read({ exchange: run.exchange, symbol: run.symbol, timeframe: run.timeframe }, run.from, run.to - 1);
-    return { run, candles: candles.length > 0 ? candles : null };
-  });
+  const withCandles = runs.map((run) => ({
+    run,
+    // a shared-account run names its markets "A,B"
+    prices: run.symbol.split(',').map((symbol) => {
+      const candles = store.read({ exchange: run.exchange, symbol, timeframe: run.timeframe }, run.from, run.to - 1);
+      return { symbol, candles: candles.length > 0 ? candles : null };
+    }),
+  }));
   writeHtmlReport(file, withCandles, Date.now());
 }
 
@@ -368,7 +392,8 @@ const listModule: CommandModule<GlobalArgs, ListArgs> = {
 // Printed as copyable comment + command blocks (see cli/help-format.ts), whole at any terminal width.
 const RUN_EXAMPLES: Array<[string, string]> = [
   ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --from 2024-01-01', 'one run: summary, equity and drawdown charts'],
-  ['$0 backtest --strategy ma-cross,rsi-macd --symbol BTC/USDT,ETH/USDT --timeframe 1h', 'four runs (2 strategies x 2 symbols) compared in one table'],
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT,ETH/USDT --timeframe 1h', 'one account over two markets (shared cash and limits), with a per-symbol breakdown'],
+  ['$0 backtest --strategy ma-cross,rsi-macd --symbol BTC/USDT,ETH/USDT --timeframe 1h --separate', 'four runs (2 strategies x 2 symbols, each symbol its own account) compared in one table'],
   ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1d --param fast=5 --param slow=20 --trades --trades-csv trades.csv', 'custom parameters; list every trade and write them to a CSV file'],
   ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --html report.html', 'an HTML report to open in a browser: price chart with the trades, equity, drawdown, metrics'],
   ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --json', 'one JSON document on stdout'],
@@ -396,6 +421,7 @@ const runModule: CommandModule<GlobalArgs, RunArgs> = {
         .option('risk', { type: 'string', describe: 'override a risk setting for this run, key=value (repeat): sizing.mode=atr, protections.maxDrawdown.pct=15', requiresArg: true })
         .option('param', { type: 'string', describe: 'strategy parameter key=value (repeat, or comma-separate)', requiresArg: true })
         .option('lookahead-check', { type: 'boolean', describe: 'report decisions that change on cut data (exit 1 if any)' })
+        .option('separate', { type: 'boolean', describe: 'several symbols: one account per symbol (default: one shared account over all of them)' })
         .option('walk-forward', { type: 'string', describe: 'ML strategies: retrain before each test block on past candles only, e.g. train=180d,test=30d[,epochs=5]' }),
     )
       .example(RUN_EXAMPLES)

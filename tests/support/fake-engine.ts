@@ -322,6 +322,8 @@ export class FakeEngine implements TuiApi {
         this.bus.emit({ type: 'instance', instance: info, change: 'added', by: 'keyboard' });
         return { ok: true, message: `added ${id}` };
       }
+      case 'reconcile':
+        return { ok: false, message: 'a paper engine has no exchange account to reconcile' };
     }
   }
 }
