@@ -184,7 +184,7 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
   const settle = (report: ReconcileReport): void => {
     lastReconcileAt = now();
     for (const d of report.found) {
-      raise({ severity: 'critical', category: 'system', message: `LIVE ${label}: difference #${d.id} (${d.kind}): ${d.summary}. Entries halted until resolved: ${ACTIONS[d.kind].join(' / ')}` });
+      raise({ severity: 'critical', category: 'system', message: `LIVE ${label}: difference #${d.id} (${d.kind}): ${d.summary}. Entries halted until resolved (${ACTIONS[d.kind].join(' / ')}): tradetui reconcile ${d.id} ${ACTIONS[d.kind][0]}, /reconcile in Telegram, or the TUI's alerts` });
     }
     const waiting = report.unresolved.length;
     liveApp.step(() => {

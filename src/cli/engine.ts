@@ -155,7 +155,7 @@ export const stopCommand: CommandModule<GlobalArgs, GlobalArgs & { yes?: boolean
     const reason = await Promise.race([engine.closed, new Promise<string>((r) => setTimeout(() => r('timeout'), 30_000).unref())]);
     if (reason === 'timeout') throw new Error(`the engine (pid ${st.pid}) did not stop within 30 s; see ${ctx.dataDir}/tradetui.log`);
     if (ctx.json) process.stdout.write(`${JSON.stringify({ stopped: true, pid: st.pid }, null, 2)}\n`);
-    else process.stdout.write(`tradetui: engine stopped (pid ${st.pid}); the paper account and positions are saved\n`);
+    else process.stdout.write(`tradetui: engine stopped (pid ${st.pid}); the ${st.mode === 'live' ? 'live journal' : 'paper account'} and positions are saved\n`);
   },
 };
 

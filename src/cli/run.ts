@@ -134,7 +134,7 @@ export async function attachTui(engine: RemoteEngine, ctx: CliContext, ascii: bo
   if (outcome === 'detached') {
     process.stdout.write(`tradetui: detached; the engine keeps trading in the background (pid ${engine.info.pid}).\n  come back: tradetui attach    summary: tradetui status    stop it: tradetui stop\n`);
   } else if (outcome === 'engine-stopped') {
-    process.stdout.write('tradetui: the engine stopped; the paper account and positions are saved.\n');
+    process.stdout.write(`tradetui: the engine stopped; the ${engine.snapshot().mode === 'live' ? 'live journal' : 'paper account'} and positions are saved.\n`);
   } else if (outcome === 'engine-gone') {
     process.stderr.write(`tradetui: lost the engine (${await engine.closed}); see ${logFile(ctx.dataDir)}. Start it again with: tradetui\n`);
     process.exitCode = 1;

@@ -12,7 +12,9 @@ export function statusLine(view: ViewSnapshot, theme: Theme, width: number, read
   const e = view.engine;
   const f = e.feed;
   const narrow = width < 100;
-  const mode = e.mode === 'live' ? seg(' LIVE ', 'live', { bold: true, inverse: true }) : seg(e.mode === 'paper' ? 'PAPER' : e.mode.toUpperCase(), 'accent', { bold: true });
+  // Live says so on every screen with the account it trades; without colour a glyph carries the warning.
+  const liveText = ` ${theme.color ? '' : '!! '}LIVE ${e.live ? `${e.live.exchange}${e.live.sandbox ? ' testnet' : ''} ` : ''}`;
+  const mode = e.mode === 'live' ? seg(liveText, 'live', { bold: true, inverse: true }) : seg(e.mode === 'paper' ? 'PAPER' : e.mode.toUpperCase(), 'accent', { bold: true });
   const replay = isReplay(f);
   const jumping = replay && /^REPLAY jumping/.test(f.detail);
   const src = jumping ? 'REPLAY jumping' : replay && f.paused ? 'REPLAY paused' : replay ? `REPLAY ${f.speed !== null ? `${fmtSpeed(f.speed)}/s` : ''}`.trim() : f.source;

@@ -120,8 +120,10 @@ describe('live engine on the local exchange', { timeout: 120_000 }, () => {
     await app.broker.idle();
     // An order placed by hand that the trader adopted: tradetui's to cancel now.
     await app.broker.exchange.createOrder('BTC/USDT', 'limit', 'buy', 0.001, 30_000, { newClientOrderId: 'web_resting1' });
-    const check = await app.reconcileNow();
-    const unknown = check.found.find((x) => x.kind === 'unknown-order')!;
+    // Found by the periodic check or this one, whichever runs first.
+    await app.reconcileNow();
+    await until(() => app.snapshot().live!.differences.some((x) => x.kind === 'unknown-order'), 10_000, 'the order placed by hand to be noticed');
+    const unknown = app.snapshot().live!.differences.find((x) => x.kind === 'unknown-order')!;
     await app.send({ type: 'reconcile', differenceId: unknown.id, action: 'adopt', by: 'keyboard' });
     expect(fake!.balance('BTC').free).toBeGreaterThan(0);
     const r = await app.send({ type: 'kill', by: 'keyboard' });

@@ -38,6 +38,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'close', args: 'SYMBOL', help: 'close the position(s) on a symbol at market', acts: true },
   { name: 'stopall', args: '', help: 'kill switch: stop everything, close all, halt', acts: true },
   { name: 'chart', args: 'SYMBOL [TF]', help: 'price chart of recent candles', acts: false },
+  { name: 'reconcile', args: '[ID ACTION]', help: 'live: differences with the exchange; resolve one (adopt, ignore, cancel, flatten)', acts: true },
   { name: 'help', args: '', help: 'this list', acts: false },
 ];
 
@@ -133,6 +134,25 @@ export function runCommand(name: string, rawArgs: string, c: CommandContext): An
         `🚨 <b>Kill switch</b>\nThis stops all ${running} running strateg${running === 1 ? 'y' : 'ies'}, closes ${snap.positions.length} open position(s) at market and halts trading.`,
         'stopall',
       );
+    }
+    case 'reconcile': {
+      const live = snap.live;
+      if (!live) return text('This engine trades paper: there is no exchange account to reconcile.');
+      if (args === '') {
+        if (live.differences.length === 0) return text(`LIVE ${esc(live.exchange)}: no differences with the exchange.`);
+        return text([`<b>Differences with ${esc(live.exchange)}</b> (entries halted until each is resolved)`, ...live.differences.map((d) => `#${d.id} ${esc(d.kind)}: ${esc(d.summary)}\n  → <code>/reconcile ${d.id} ${esc(d.actions.join('|'))}</code>`)].join('\n'));
+      }
+      const m = /^(\d+)\s+(adopt|ignore|cancel|flatten)$/.exec(args);
+      if (!m) return text(usage('reconcile'));
+      const d = live.differences.find((x) => x.id === Number(m[1]));
+      if (!d) return text(`No unresolved difference #${esc(m[1]!)}. Send /reconcile for the list.`);
+      if (!d.actions.includes(m[2]!)) return text(`Difference #${d.id} (${esc(d.kind)}) can be resolved by ${esc(d.actions.join(', '))}.`);
+      return {
+        kind: 'confirm',
+        command: { type: 'reconcile', differenceId: d.id, action: m[2] as 'adopt' | 'ignore' | 'cancel' | 'flatten', by: 'telegram' },
+        text: `${esc(m[2]!)} difference #${d.id}?\n${esc(d.summary)}`,
+        summary: `reconcile #${d.id} ${m[2]}`,
+      };
     }
     case 'chart':
       return text(chart(args, snap, c));

@@ -308,7 +308,7 @@ class TelegramService {
     if (KNOWN_CATEGORIES.has(a.category) && !this.cfg.alerts.categories.includes(a.category as never)) return;
     if ((SEVERITY_RANK[a.severity] ?? 0) < SEVERITY_RANK[this.cfg.alerts.minSeverity]) return;
     if (this.allowed.size === 0) return;
-    const text = formatAlert(a, this.cfg.timezone);
+    const text = this.marked(formatAlert(a, this.cfg.timezone));
     const t = this.now();
     for (const chat of this.allowed) this.outbox.enqueue(chat, text, 'alert', t);
     this.sender.wake();
@@ -358,8 +358,14 @@ class TelegramService {
 
   // --- bot ------------------------------------------------------------------------------------------
 
+  /** Every message of a live engine says so first, with the exchange: real money is never mistaken for paper. */
+  private marked(text: string): string {
+    const live = this.api.snapshot().live;
+    return live ? `🔴 <b>LIVE ${esc(live.exchange)}${live.sandbox ? ' testnet' : ''}</b>\n${text}` : text;
+  }
+
   private reply(chatId: number, text: string, kind: 'reply' | 'confirm' = 'reply', markup: unknown = null): number[] {
-    const ids = this.outbox.enqueue(chatId, text, kind, this.now(), markup);
+    const ids = this.outbox.enqueue(chatId, this.marked(text), kind, this.now(), markup);
     this.sender.wake();
     return ids;
   }
