@@ -12,19 +12,30 @@ import type { SqliteCandleStore } from '../adapters/store/sqlite/candle-cache.js
 import type { PaperStore } from '../adapters/store/sqlite/paper-store.js';
 import type { EventBus } from '../engine/bus.js';
 import type { Kernel } from '../engine/kernel.js';
-import type { EngineApi, EngineSnapshot, FeedStatus, MarketFeed, SignalRecord } from '../engine/ports.js';
+import type { EngineApi, EngineSnapshot, FeedStatus, LiveStatus, MarketFeed, SignalRecord } from '../engine/ports.js';
 import { backtestAndStore } from '../backtest/record.js';
 import type { Strategy } from '../strategy/contract.js';
 import { getStrategy } from '../strategy/registry.js';
 import { resolveParams } from '../strategy/params.js';
 import type { Instances } from './instances.js';
 import type { Persistence } from './persistence.js';
-import type { Logger } from './logger.js';
+import { type LogEntry, type Logger, recentLog } from './logger.js';
 
 export type EngineMode = EngineSnapshot['mode'];
 
 /** A feed as the app drives it: replay feeds also have a speed. */
-export type AppFeed = MarketFeed & { label?: string; speed?: number; setSpeed?(n: number): void; resumeAfter?(k: MarketKey, t: number): void };
+export type AppFeed = MarketFeed & {
+  label?: string;
+  speed?: number;
+  setSpeed?(n: number): void;
+  resumeAfter?(k: MarketKey, t: number): void;
+  /** Replay control (replay feeds only). */
+  paused?: boolean;
+  pause?(): void;
+  resumeReplay?(): void;
+  step?(n?: number): void;
+  jump?(time: number): { ok: boolean; message: string };
+};
 
 export interface ApiDeps {
   mode: EngineMode;
@@ -48,17 +59,68 @@ export interface ApiDeps {
   needsCachedCandles: boolean;
   recentAlerts: Alert[];
   recentSignals: SignalRecord[];
+  /** Live trading's commands and account state (absent in paper). */
+  live?: { command(cmd: Command, next: (cmd: Command) => Promise<CommandResult>): Promise<CommandResult>; status(): LiveStatus };
 }
 
 export interface AppApi extends EngineApi {
   strategies(): Strategy[];
   symbols(): Array<{ symbol: string; timeframes: string[] }>;
   backtest(instanceId: string): Promise<{ runId: number; metrics: Record<string, number | null>; equity: number[] }>;
+  logs(opts?: { limit?: number; after?: number }): LogEntry[];
 }
 
 export function createApi(d: ApiDeps): AppApi {
   const { kernel, store, candleStore, feed, config, logger } = d;
   let symbolsCache: Array<{ symbol: string; timeframes: string[] }> | null = null;
+  /** A command as the engine applies it (the live layer may answer some first). */
+  async function apply(cmd: Command): Promise<CommandResult> {
+    try {
+      if (cmd.type === 'set-speed') {
+        if (!feed.setSpeed) return { ok: false, message: 'the live feed has no speed' };
+        const speed = Math.min(1000, Math.max(0.25, cmd.candlesPerSecond));
+        feed.setSpeed(speed);
+        d.setFeedStatus({ type: 'feed', status: 'replay', detail: feed.label ?? `REPLAY ${speed}/s`, lastCandleTime: d.feedStatus().lastCandleTime });
+        return { ok: true, message: `replay speed ${speed} candles/s` };
+      }
+      if (cmd.type === 'replay') {
+        if (!feed.pause || !feed.resumeReplay || !feed.step || !feed.jump) return { ok: false, message: 'replay control applies to a replay feed only' };
+        let r: CommandResult;
+        if (cmd.action === 'pause') {
+          feed.pause();
+          r = { ok: true, message: 'replay paused (entries and stops wait for the next candle)' };
+        } else if (cmd.action === 'resume') {
+          feed.resumeReplay();
+          r = { ok: true, message: `replay playing at ${feed.speed ?? '?'} candles/s` };
+        } else if (cmd.action === 'step') {
+          feed.step(1);
+          r = { ok: true, message: 'replay: one candle, then paused' };
+        } else {
+          if (cmd.to === undefined) return { ok: false, message: 'jump needs a time' };
+          r = feed.jump(cmd.to);
+        }
+        d.setFeedStatus({ type: 'feed', status: 'replay', detail: feed.label ?? 'REPLAY', lastCandleTime: d.feedStatus().lastCandleTime });
+        logger.info({ command: cmd, result: r }, 'command');
+        return r;
+      }
+      if (cmd.type === 'add-instance') {
+        const strategy = getStrategy(cmd.strategy, d.strategies, 'strategy');
+        const params = resolveParams(strategy, cmd.params, 'params');
+        if (!isTimeframe(cmd.timeframe)) return { ok: false, message: `unknown timeframe ${cmd.timeframe}` };
+        const key: MarketKey = { exchange: d.exchange, symbol: cmd.symbol, timeframe: cmd.timeframe };
+        if (d.needsCachedCandles && candleStore.last(key) === null) return { ok: false, message: `no cached candles for ${marketKeyString(key)}` };
+        const runner = await d.instances.add(strategy, params, key, false, cmd.by);
+        return { ok: true, message: `added ${runner.id} (stopped; press s to start)` };
+      }
+      const result = d.persistence.tx(() => kernel.handle(cmd));
+      logger.info({ command: cmd, result }, 'command');
+      return result;
+    } catch (err) {
+      if (err instanceof UserError) return { ok: false, message: err.toString() };
+      logger.error({ err, command: cmd }, 'command failed');
+      return { ok: false, message: `failed: ${errorMessage(err)}` };
+    }
+  }
   return {
     bus: d.bus,
     async backtest(id: string) {
@@ -80,38 +142,14 @@ export function createApi(d: ApiDeps): AppApi {
       return { runId, metrics: numeric, equity };
     },
     async send(cmd: Command): Promise<CommandResult> {
-      try {
-        if (cmd.type === 'set-speed') {
-          if (!feed.setSpeed) return { ok: false, message: 'the live feed has no speed' };
-          const speed = Math.min(1000, Math.max(0.25, cmd.candlesPerSecond));
-          feed.setSpeed(speed);
-          d.setFeedStatus({ type: 'feed', status: 'replay', detail: feed.label ?? `REPLAY ${speed}/s`, lastCandleTime: d.feedStatus().lastCandleTime });
-          return { ok: true, message: `replay speed ${speed} candles/s` };
-        }
-        if (cmd.type === 'add-instance') {
-          const strategy = getStrategy(cmd.strategy, d.strategies, 'strategy');
-          const params = resolveParams(strategy, cmd.params, 'params');
-          if (!isTimeframe(cmd.timeframe)) return { ok: false, message: `unknown timeframe ${cmd.timeframe}` };
-          const key: MarketKey = { exchange: d.exchange, symbol: cmd.symbol, timeframe: cmd.timeframe };
-          if (d.needsCachedCandles && candleStore.last(key) === null) return { ok: false, message: `no cached candles for ${marketKeyString(key)}` };
-          const runner = await d.instances.add(strategy, params, key, false, cmd.by);
-          return { ok: true, message: `added ${runner.id} (stopped; press s to start)` };
-        }
-        const result = d.persistence.tx(() => kernel.handle(cmd));
-        logger.info({ command: cmd, result }, 'command');
-        return result;
-      } catch (err) {
-        if (err instanceof UserError) return { ok: false, message: err.toString() };
-        logger.error({ err, command: cmd }, 'command failed');
-        return { ok: false, message: `failed: ${errorMessage(err)}` };
-      }
+      return d.live ? d.live.command(cmd, (c) => apply(c)) : apply(cmd);
     },
     snapshot(): EngineSnapshot {
       const p = kernel.portfolio;
       const fs = d.feedStatus();
       return {
         mode: d.mode,
-        feed: { source: feed.label ?? d.feedKind, status: fs.status, detail: fs.detail, lastCandleTime: fs.lastCandleTime, speed: feed.speed ?? null },
+        feed: { source: feed.label ?? d.feedKind, status: fs.status, detail: fs.detail, lastCandleTime: fs.lastCandleTime, speed: feed.speed ?? null, paused: feed.paused ?? false },
         state: kernel.state,
         time: fs.lastCandleTime ?? d.now(),
         cash: p.cash,
@@ -119,11 +157,13 @@ export function createApi(d: ApiDeps): AppApi {
         dayStartEquity: kernel.dayStartEquity,
         exposure: p.exposure(),
         positions: [...p.positions.values()].map((x) => ({ ...x, protection: { ...x.protection } })),
+        orders: kernel.pendingOrders(),
         instances: [...kernel.instances.values()].map((r) => ({ ...kernel.info(r), trades: r.trades.length, pnl: r.pnl })),
         protections: [...kernel.risk.active()],
         recentTrades: kernel.closedTrades.slice(-50).reverse(),
         alerts: d.recentAlerts.slice(),
         signals: d.recentSignals.slice(),
+        ...(d.live ? { live: d.live.status() } : {}),
       };
     },
     candles(key: MarketKey, limit: number): CandleSeries {
@@ -151,6 +191,9 @@ export function createApi(d: ApiDeps): AppApi {
       return [...rows, { day: d.feedStatus().lastCandleTime ?? d.now(), equity: kernel.portfolio.equity() }];
     },
     strategies: () => d.strategies,
+    logs(o = {}) {
+      return recentLog(logger, { limit: o.limit, after: o.after });
+    },
     symbols() {
       // The cached markets change only by import (another process): read them once.
       if (symbolsCache) return symbolsCache;

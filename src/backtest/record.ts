@@ -4,10 +4,12 @@ import { timeframeMs } from '../core/time.js';
 import { slippageSettingsOf } from './runs.js';
 import { computeMetrics, type Metrics } from './metrics.js';
 import { runBacktest, type BacktestResult, type BacktestSpec } from './run.js';
-import { saveRun, type LookaheadSummary } from './runs.js';
+import { storeRun, type LookaheadSummary, type StoredRun } from './runs.js';
 
 export interface RecordedRun {
   id: number;
+  /** The run as `getRun(db, id)` reads it back (built from what was stored, not re-read). */
+  run: StoredRun;
   result: BacktestResult;
   metrics: Metrics;
 }
@@ -30,12 +32,12 @@ export function measureBacktest(spec: BacktestSpec): { result: BacktestResult; m
   return { result, metrics };
 }
 
-/** Runs `spec`, computes its metrics over the span (from tradeFrom) and stores the run. */
+/** Runs `spec`, computes its metrics over the span (from tradeFrom), stores the run and returns it as stored. */
 export function backtestAndStore(db: Db, spec: BacktestSpec, opts: { lookahead?: LookaheadSummary | null } = {}): RecordedRun {
   const { candles: c, tradeFrom, key, account } = spec;
   const { result, metrics } = measureBacktest(spec);
   const last = c.length - 1;
-  const id = saveRun(db, {
+  const run = storeRun(db, {
     strategy: spec.strategy.name,
     exchange: key.exchange,
     symbol: key.symbol,
@@ -57,5 +59,5 @@ export function backtestAndStore(db: Db, spec: BacktestSpec, opts: { lookahead?:
     metrics,
     lookahead: opts.lookahead ?? null,
   });
-  return { id, result, metrics };
+  return { id: run.id, run, result, metrics };
 }

@@ -183,7 +183,7 @@ function slippageText(s: StoredRun['settings']): string {
   return `${base} + ${s.impactK} × σ × √(qty/volume) (sqrt-impact, at most ${fmtPct((s.maxSlippage ?? 0.05) * 100, 2)})`;
 }
 
-function header(run: StoredRun): string {
+export function reportHeader(run: StoredRun): string {
   const s = run.settings;
   const lines = [
     `Backtest #${run.id}  ${run.strategy}  ${run.symbol} ${run.timeframe}  ${run.exchange}`,
@@ -224,9 +224,9 @@ function marketsText(run: StoredRun): string {
   return parts.join('\n');
 }
 
-export function summaryTable(run: StoredRun): string {
+/** The summary's label/value pairs in two columns (returns and risk | trades), shared by the text and HTML reports. */
+export function summaryPairs(run: StoredRun): { left: Array<[string, string]>; right: Array<[string, string]> } {
   const m = run.metrics;
-  const dd = m.maxDrawdownStart !== null ? `${fmtTime(m.maxDrawdownStart)} → ${fmtTime(m.maxDrawdownEnd)}` : DASH;
   const left: Array<[string, string]> = [
     ['Final equity', fmtMoney(m.finalEquity)],
     ['Total return', fmtPct(m.totalReturnPct)],
@@ -255,6 +255,13 @@ export function summaryTable(run: StoredRun): string {
     ['Avg winner held', fmtDuration(m.avgWinnerDurationMs)],
     ['Avg loser held', fmtDuration(m.avgLoserDurationMs)],
   ];
+  return { left, right };
+}
+
+export function summaryTable(run: StoredRun): string {
+  const m = run.metrics;
+  const dd = m.maxDrawdownStart !== null ? `${fmtTime(m.maxDrawdownStart)} → ${fmtTime(m.maxDrawdownEnd)}` : DASH;
+  const { left, right } = summaryPairs(run);
   const rows = left.map(([a, b], i) => [a, b, '  ', right[i]![0], right[i]![1]]);
   const parts = [table(rows, ['l', 'r', 'l', 'l', 'r'])];
   parts.push(`Deepest drawdown  ${dd}`);
@@ -312,7 +319,7 @@ export interface ReportOptions extends ChartOptions {
 
 /** The full report of one run: header, summary, breakdowns, charts, trades on request. */
 export function runReport(run: StoredRun, opts: ReportOptions = {}): string {
-  const parts = [header(run), summaryTable(run)];
+  const parts = [reportHeader(run), summaryTable(run)];
   if (run.settings.markets) parts.push(marketsText(run));
   if (run.metrics.trades > 0) {
     parts.push(breakdownTable('Exit reason', run.metrics.perExitReason));
@@ -472,6 +479,10 @@ export function equityCurveJson(run: Pick<StoredRun, 'equityTimes' | 'equity' | 
 }
 
 export function runJson(run: StoredRun): Record<string, unknown> {
+  return runJsonWith(run, equityCurveJson(run));
+}
+
+function runJsonWith(run: StoredRun, equityCurve: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: run.id,
     strategy: run.strategy,
@@ -486,7 +497,7 @@ export function runJson(run: StoredRun): Record<string, unknown> {
     trades: run.trades.map(tradeJson),
     protections: run.protections.map((p) => ({ ...p, triggeredAt: iso(p.triggeredAt), releasedAt: isoOrNull(p.releasedAt) })),
     riskDecisions: run.riskDecisions,
-    equityCurve: equityCurveJson(run),
+    equityCurve,
   };
   const s = run.settings;
   if (s.markets) {
@@ -509,6 +520,95 @@ export function runJson(run: StoredRun): Record<string, unknown> {
     };
   }
   return out;
+}
+
+// A run's equity curve has one point per candle: a year of 1m candles is ~100 MB of JSON. Building it
+// as 525,600 objects and one string cost seconds of allocation and GC, so the curves are written in
+// chunks straight from the Float64Arrays, byte for byte what JSON.stringify(doc, null, 2) would print.
+const CURVE_TOKEN = /(?<="equityCurve": )"\\u0000equityCurve#(\d+)"/g;
+const CURVE_CHUNK = 8192;
+
+/**
+ * Writes `{ runs: runs.map(runJson), ...extra }` as JSON.stringify(…, null, 2) would, plus a newline,
+ * through `write` in chunks (the equity curves never exist as objects or as one string).
+ */
+export function writeRunsJson(runs: readonly StoredRun[], extra: Record<string, unknown>, write: (chunk: string) => void): void {
+  const text = JSON.stringify({ runs: runs.map((r, k) => runJsonWith(r, `\u0000equityCurve#${k}`)), ...extra }, null, 2);
+  let at = 0;
+  for (const m of text.matchAll(CURVE_TOKEN)) {
+    const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    const indent = /^ */.exec(text.slice(lineStart, m.index))![0].length;
+    write(text.slice(at, m.index));
+    writeCurve(runs[Number(m[1])]!, indent, write);
+    at = m.index + m[0].length;
+  }
+  write(`${text.slice(at)}\n`);
+}
+
+/** One curve as JSON.stringify prints an array of {time, equity, cash, exposure} at this key indentation. */
+function writeCurve(run: Pick<StoredRun, 'equityTimes' | 'equity' | 'cash' | 'exposure'>, indent: number, write: (chunk: string) => void): void {
+  const n = run.equityTimes.length;
+  if (n === 0) {
+    write('[]');
+    return;
+  }
+  const item = `\n${' '.repeat(indent + 2)}`;
+  const field = `\n${' '.repeat(indent + 4)}`;
+  const open = `${item}{${field}"time": "`;
+  const equityKey = `",${field}"equity": `;
+  const cashKey = `,${field}"cash": `;
+  const exposureKey = `,${field}"exposure": `;
+  const close = `${item}}`;
+  const { equityTimes: times, equity, cash, exposure } = run;
+  // Consecutive points share their day (and, flat, their cash and equity): reuse those strings.
+  const time = isoWriter();
+  const e = numberWriter();
+  const c = numberWriter();
+  const x = numberWriter();
+  let chunk = '[';
+  for (let i = 0; i < n; i++) {
+    chunk += `${i === 0 ? '' : ','}${open}${time(times[i]!)}${equityKey}${e(equity[i]!)}${cashKey}${cash ? c(cash[i]!) : 'null'}${exposureKey}${exposure ? x(exposure[i]!) : 'null'}${close}`;
+    if ((i + 1) % CURVE_CHUNK === 0) {
+      write(chunk);
+      chunk = '';
+    }
+  }
+  write(`${chunk}\n${' '.repeat(indent)}]`);
+}
+
+/** A number as JSON prints it, remembering the last one (equity curves repeat values for long stretches). */
+function numberWriter(): (x: number) => string {
+  let last = NaN;
+  let text = 'null';
+  return (x) => {
+    // -0 and 0 are === and both print "0"; NaN never equals itself and prints null.
+    if (x !== last) {
+      last = x;
+      text = Number.isFinite(x) ? String(x) : 'null';
+    }
+    return text;
+  };
+}
+
+/** ISO-8601 like Date.toISOString, with the date part computed once per day. */
+function isoWriter(): (t: number) => string {
+  let dayStart = NaN;
+  let prefix = '';
+  return (t) => {
+    const ms = t - dayStart;
+    if (!(ms >= 0 && ms < 86_400_000) || !Number.isInteger(ms)) {
+      // Out of the plain four-digit-year range Date prints differently (or throws): leave it to Date.
+      if (!(t >= 0 && t < 253_402_300_800_000) || !Number.isInteger(t)) return iso(t);
+      dayStart = t - (t % 86_400_000);
+      prefix = iso(dayStart).slice(0, 11);
+      return iso(t);
+    }
+    const h = Math.floor(ms / 3_600_000);
+    const m = Math.floor(ms / 60_000) % 60;
+    const sec = Math.floor(ms / 1000) % 60;
+    const milli = ms % 1000;
+    return `${prefix}${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}:${sec < 10 ? '0' : ''}${sec}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+  };
 }
 
 export function runSummaryJson(r: RunSummary): Record<string, unknown> {

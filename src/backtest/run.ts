@@ -47,6 +47,24 @@ export interface BacktestSpec {
   bus?: EventBus;
   /** Indicator implementation; optimisation trials pass one that caches series shared between trials. */
   ta?: Indicators;
+  /**
+   * Memory for the per-candle curves, reused run after run (optimisation trials: fresh arrays for each of
+   * thousands of runs cost more than the runs' arithmetic). The result's curves are then views into it, valid
+   * until its next use. Fresh arrays when omitted.
+   */
+  curves?: CurveMemory;
+}
+
+/** One reusable allocation for a run's four per-candle curves. */
+export class CurveMemory {
+  private memory = new Float64Array(0);
+
+  /** Four views of `n` values each (previous contents; the run writes every value). */
+  take(n: number): [Float64Array, Float64Array, Float64Array, Float64Array] {
+    if (this.memory.length < 4 * n) this.memory = new Float64Array(4 * n);
+    const m = this.memory;
+    return [m.subarray(0, n), m.subarray(n, 2 * n), m.subarray(2 * n, 3 * n), m.subarray(3 * n, 4 * n)];
+  }
 }
 
 export interface BacktestResult {
@@ -77,6 +95,8 @@ export function createSimulatedKernel(opts: {
   atomic?: KernelDeps['atomic'];
   /** The broker (live trading); the simulated one by default. */
   broker?: (ctx: { portfolio: Portfolio; nextId: (prefix: string) => string }) => Broker;
+  /** live.maxCapital: the most quote currency entries are sized from. */
+  capitalCap?: number | null;
 }): Kernel {
   const bus = opts.bus ?? new EventBus();
   const portfolio = new Portfolio(opts.account.balance);
@@ -85,7 +105,13 @@ export function createSimulatedKernel(opts: {
   const nextId = (p: string): string => `${prefix}${p}${++seq}`;
   const broker = opts.broker?.({ portfolio, nextId }) ?? new SimulatedBroker({ fee: opts.account.fee, slippage: opts.account.slippage, slippageModel: slippageSettings(opts.account), cash: () => portfolio.cash, nextId });
   const risk = createRiskLayer(opts.risk, { stakePct: opts.stakePct, emit: (e) => bus.emit(e), restore: opts.restoreProtections });
-  return new Kernel({ bus, broker, portfolio, risk, ta: opts.ta ?? ta, clock: { now: opts.now ?? Date.now }, nextId, allowShort: opts.account.allowShort, atomic: opts.atomic });
+  const checkpointIds = (): (() => void) => {
+    const saved = seq;
+    return () => {
+      seq = saved;
+    };
+  };
+  return new Kernel({ bus, broker, portfolio, risk, ta: opts.ta ?? ta, clock: { now: opts.now ?? Date.now }, nextId, allowShort: opts.account.allowShort, atomic: opts.atomic, checkpointIds, capitalCap: opts.capitalCap });
 }
 
 export function runBacktest(spec: BacktestSpec): BacktestResult {
@@ -100,11 +126,8 @@ export function runBacktest(spec: BacktestSpec): BacktestResult {
     tradeFrom: s.length > spec.tradeFrom ? s.time[spec.tradeFrom]! : Infinity,
   });
   runner.preload(s);
-  const n = s.length - spec.tradeFrom;
-  const equityTimes = new Float64Array(Math.max(0, n));
-  const equity = new Float64Array(Math.max(0, n));
-  const cash = new Float64Array(Math.max(0, n));
-  const exposure = new Float64Array(Math.max(0, n));
+  const n = Math.max(0, s.length - spec.tradeFrom);
+  const [equityTimes, equity, cash, exposure] = spec.curves?.take(n) ?? [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
   const portfolio = kernel.portfolio;
   let exposureCandles = 0;
   const c = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };

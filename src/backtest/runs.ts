@@ -220,6 +220,54 @@ export function unpackFloat64(buf: Buffer | Uint8Array): Float64Array {
 
 /** Stores a run and its trades in one transaction; returns the new run id. */
 export function saveRun(db: Db, input: RunInput): number {
+  return insertRun(db, input).id;
+}
+
+/**
+ * Stores a run and returns it exactly as `getRun` would read it back, without reading it back: the JSON
+ * columns go through the same stringify/parse, the trades get their stored ids, and the equity series are
+ * the run's own arrays (stored bit-exact). A year of 1m candles is 16 MB of blobs not read again.
+ */
+export function storeRun(db: Db, input: RunInput): StoredRun {
+  const { id, createdAt, columns } = insertRun(db, input);
+  const r = input.result;
+  return {
+    id,
+    createdAt,
+    strategy: input.strategy,
+    exchange: input.exchange,
+    symbol: input.symbol,
+    timeframe: input.timeframe,
+    from: input.from,
+    to: input.to,
+    params: JSON.parse(columns.params) as Params,
+    metrics: JSON.parse(columns.metrics) as Metrics,
+    settings: JSON.parse(columns.settings) as RunSettings,
+    trades: r.trades.map((t, seq) => ({
+      id: `${id}:${seq}`,
+      instanceId: `run-${id}`,
+      strategy: input.strategy,
+      symbol: input.symbol,
+      side: t.side,
+      qty: t.qty,
+      entryTime: t.entryTime,
+      exitTime: t.exitTime,
+      entryPrice: t.entryPrice,
+      exitPrice: t.exitPrice,
+      pnl: t.pnl,
+      pnlPct: t.pnlPct,
+      fees: t.fees,
+      exitReason: t.exitReason,
+    })),
+    equityTimes: r.equityTimes,
+    equity: r.equity,
+    cash: r.cash ?? null,
+    exposure: r.exposure ?? null,
+    ...extraOf(JSON.parse(columns.extra) as Partial<Extra>),
+  };
+}
+
+function insertRun(db: Db, input: RunInput): { id: number; createdAt: number; columns: { params: string; settings: string; metrics: string; extra: string } } {
   const r = input.result;
   const extra: Extra = {
     exposureCandles: r.exposureCandles,
@@ -229,7 +277,9 @@ export function saveRun(db: Db, input: RunInput): number {
     decisions: r.decisions,
     lookahead: input.lookahead ?? null,
   };
-  const insertRun = db.prepare(
+  const createdAt = input.createdAt ?? Date.now();
+  const columns = { params: JSON.stringify(input.params), settings: JSON.stringify(input.settings), metrics: JSON.stringify(input.metrics), extra: JSON.stringify(extra) };
+  const insertRunRow = db.prepare(
     `INSERT INTO runs (created_at, kind, strategy, exchange, symbol, timeframe, from_time, to_time, params, settings, metrics, extra, equity_times, equity_values, equity_cash, equity_exposure)
      VALUES (?, 'backtest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
@@ -237,31 +287,33 @@ export function saveRun(db: Db, input: RunInput): number {
     `INSERT INTO run_trades (run_id, seq, side, qty, entry_time, exit_time, entry_price, exit_price, pnl, pnl_pct, fees, exit_reason, symbol)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  return db.transaction(() => {
-    const info = insertRun.run(
-      input.createdAt ?? Date.now(),
+  const id = db.transaction(() => {
+    const info = insertRunRow.run(
+      createdAt,
       input.strategy,
       input.exchange,
       input.symbol,
       input.timeframe,
       input.from,
       input.to,
-      JSON.stringify(input.params),
-      JSON.stringify(input.settings),
-      JSON.stringify(input.metrics),
-      JSON.stringify(extra),
+      columns.params,
+      columns.settings,
+      columns.metrics,
+      columns.extra,
       packFloat64(r.equityTimes),
       packFloat64(r.equity),
       r.cash ? packFloat64(r.cash) : null,
       r.exposure ? packFloat64(r.exposure) : null,
     );
-    const id = Number(info.lastInsertRowid);
-    r.trades.forEach((t, seq) => {
+    const runId = Number(info.lastInsertRowid);
+    for (let seq = 0; seq < r.trades.length; seq++) {
+      const t = r.trades[seq]!;
       // The symbol only when it is not the run's one symbol (a shared-account run over several markets).
-      insertTrade.run(id, seq, t.side, t.qty, t.entryTime, t.exitTime, t.entryPrice, t.exitPrice, t.pnl, t.pnlPct, t.fees, t.exitReason, t.symbol === input.symbol ? null : t.symbol);
-    });
-    return id;
+      insertTrade.run(runId, seq, t.side, t.qty, t.entryTime, t.exitTime, t.entryPrice, t.exitPrice, t.pnl, t.pnlPct, t.fees, t.exitReason, t.symbol === input.symbol ? null : t.symbol);
+    }
+    return runId;
   })();
+  return { id, createdAt, columns };
 }
 
 /** The run with this id, or null. */
@@ -280,6 +332,13 @@ export function getRun(db: Db, id: number): StoredRun | null {
     equity: unpackFloat64(row.equity_values),
     cash: row.equity_cash ? unpackFloat64(row.equity_cash) : null,
     exposure: row.equity_exposure ? unpackFloat64(row.equity_exposure) : null,
+    ...extraOf(extra),
+  };
+}
+
+/** The extra column as stored, with defaults for runs stored before a field existed. */
+function extraOf(extra: Partial<Extra>): Extra {
+  return {
     exposureCandles: extra.exposureCandles ?? 0,
     feesPaid: extra.feesPaid ?? 0,
     riskDecisions: extra.riskDecisions ?? { accepted: 0, resized: 0, rejected: 0 },

@@ -16,8 +16,9 @@ import { inSampleWarning } from '../ml/strategy.js';
 import { parseParamFlags, resolveParams, type ParamOverrides } from '../strategy/params.js';
 import { getStrategy, loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
 import { combineLookahead, getRun, latestRun, listRuns, type LookaheadSummary, type StoredRun } from '../backtest/runs.js';
-import { comparisonReport, lookaheadText, runJson, runListTable, runReport, runSummaryJson } from '../backtest/report.js';
+import { comparisonReport, lookaheadText, runListTable, runReport, runSummaryJson, writeRunsJson } from '../backtest/report.js';
 import { writeTradesCsv } from '../backtest/trades-csv.js';
+import { writeHtmlReport } from '../report/html.js';
 import { createContext, output, type CliContext, type GlobalArgs } from './context.js';
 
 interface RunArgs extends GlobalArgs {
@@ -37,6 +38,7 @@ interface RunArgs extends GlobalArgs {
   param?: string | string[];
   trades?: boolean;
   tradesCsv?: string;
+  html?: string;
   lookaheadCheck?: boolean;
   charts?: boolean;
   walkForward?: string;
@@ -47,6 +49,7 @@ interface ShowArgs extends GlobalArgs {
   id?: string;
   trades?: boolean;
   tradesCsv?: string;
+  html?: string;
   charts?: boolean;
 }
 
@@ -241,8 +244,8 @@ async function runCommand(args: RunArgs): Promise<void> {
           if (result.differences.length > 0) lookaheadFailures++;
         }
         const spec = { strategy, params, key, candles: w.candles, tradeFrom: w.tradeFrom, account, stakePct, risk };
-        const { id, result, metrics } = backtestAndStore(db, spec, { lookahead: check });
-        runs.push(getRun(db, id)!);
+        const { id, run, result, metrics } = backtestAndStore(db, spec, { lookahead: check });
+        runs.push(run);
         // ML strategies are shown beside buy-and-hold and random signals at their own trade rate.
         if (strategy.params.some((p) => p.name === 'model') && strategies[si]!.prepare) {
           const { randomSignalBaseline } = await import('../ml/baselines.js');
@@ -253,7 +256,8 @@ async function runCommand(args: RunArgs): Promise<void> {
     }
 
     if (args.tradesCsv) writeTradesCsv(args.tradesCsv, runs.map((r) => ({ runId: r.id, trades: r.trades })));
-    output(ctx, mlBaselines.length > 0 ? { runs: runs.map(runJson), mlBaselines } : { runs: runs.map(runJson) }, () => {
+    if (args.html) writeHtml(args.html, runs, store);
+    outputRuns(ctx, runs, mlBaselines.length > 0 ? { mlBaselines } : {}, () => {
       const opts = { trades: args.trades, charts: args.charts, columns: columns() };
       const text = runs.length === 1 ? runReport(runs[0]!, opts) : comparisonReport(runs, opts);
       const base = mlBaselines.map((b) => {
@@ -264,7 +268,7 @@ async function runCommand(args: RunArgs): Promise<void> {
         return `\nBaselines for #${b.run} ${b.strategy} ${b.symbol}, net of fees: strategy ${b.totalReturnPct.toFixed(2)}%, buy-and-hold ${b.buyHoldReturnPct === null ? '—' : `${b.buyHoldReturnPct.toFixed(2)}%`}, ${rnd}`;
       });
       const all = base.length > 0 ? `${text}\n${base.join('\n')}` : text;
-      return args.tradesCsv ? `${all}\n\nTrades written to ${args.tradesCsv}` : all;
+      return `${all}${written(args)}`;
     });
     if (lookaheadFailures > 0) {
       const failed = runs.filter((r) => r.lookahead && r.lookahead.differences.length > 0);
@@ -275,6 +279,12 @@ async function runCommand(args: RunArgs): Promise<void> {
   } finally {
     ctx.close();
   }
+}
+
+/** Prints runs: `{ runs: [...], ...extra }` with --json (streamed: equity curves can be 100 MB), else the text. */
+function outputRuns(ctx: CliContext, runs: readonly StoredRun[], extra: Record<string, unknown>, human: () => string): void {
+  if (!ctx.json) return output(ctx, null, human);
+  writeRunsJson(runs, extra, (chunk) => process.stdout.write(chunk));
 }
 
 /**
@@ -314,13 +324,25 @@ async function showCommand(args: ShowArgs): Promise<void> {
         : new UserError('no stored backtests yet; run one with "tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h"', 'backtest show');
     }
     if (args.tradesCsv) writeTradesCsv(args.tradesCsv, [{ runId: run.id, trades: run.trades }]);
-    output(ctx, { runs: [runJson(run)] }, () => {
-      const text = runReport(run, { trades: args.trades, charts: args.charts, columns: columns() });
-      return args.tradesCsv ? `${text}\n\nTrades written to ${args.tradesCsv}` : text;
-    });
+    if (args.html) writeHtml(args.html, [run], new SqliteCandleStore(db));
+    outputRuns(ctx, [run], {}, () => `${runReport(run, { trades: args.trades, charts: args.charts, columns: columns() })}${written(args)}`);
   } finally {
     ctx.close();
   }
+}
+
+/** The HTML report of stored runs, with each run's candles read back from the cache over its span. */
+function writeHtml(file: string, runs: readonly StoredRun[], store: SqliteCandleStore): void {
+  const withCandles = runs.map((run) => {
+    const candles = store.read({ exchange: run.exchange, symbol: run.symbol, timeframe: run.timeframe }, run.from, run.to - 1);
+    return { run, candles: candles.length > 0 ? candles : null };
+  });
+  writeHtmlReport(file, withCandles, Date.now());
+}
+
+/** The human report's last lines: the files written beside it. */
+function written(args: { tradesCsv?: string; html?: string }): string {
+  return `${args.tradesCsv ? `\n\nTrades written to ${args.tradesCsv}` : ''}${args.html ? `${args.tradesCsv ? '\n' : '\n\n'}HTML report written to ${args.html}` : ''}`;
 }
 
 async function listCommand(args: ListArgs): Promise<void> {
@@ -341,6 +363,7 @@ function reportOptions<T>(y: Argv<T>): Argv<T> {
   return y
     .option('trades', { type: 'boolean', describe: 'also list every trade' })
     .option('trades-csv', { type: 'string', describe: 'write the trades to this CSV file', requiresArg: true })
+    .option('html', { type: 'string', describe: 'write a self-contained HTML report (price chart with trades, equity, drawdown, metrics) to this file', requiresArg: true })
     .option('charts', { type: 'boolean', default: true, describe: 'draw the equity and drawdown charts (--no-charts to skip)' }) as Argv<T>;
 }
 
@@ -351,7 +374,9 @@ const showModule: CommandModule<GlobalArgs, ShowArgs> = {
     reportOptions(y.positional('id', { type: 'string', describe: 'run id from "tradetui backtest list"' }))
       .example('$0 backtest show', 'the latest run')
       .example('$0 backtest show 12 --trades', 'run #12 with its trades')
-      .example('$0 backtest show 12 --json', 'run #12 as JSON') as Argv<ShowArgs>,
+      .example('$0 backtest show 12 --json', 'run #12 as JSON')
+      .example('$0 backtest show 12 --html run12.html', 'run #12 as an HTML report to open in a browser')
+      .example('$0 backtest show 12 --trades-csv run12.csv', 'run #12\'s trades as CSV') as Argv<ShowArgs>,
   handler: showCommand,
 };
 
@@ -380,6 +405,9 @@ const RUN_EXAMPLES = `Examples:
   # custom parameters; list every trade and write them to a CSV file
   tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1d \\
     --param fast=5 --param slow=20 --trades --trades-csv trades.csv
+
+  # an HTML report to open in a browser: price chart with the trades, equity, drawdown, metrics
+  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --html report.html
 
   # one JSON document on stdout
   tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --json

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { checkInstanceRisk, riskOverrideSchema, riskSchema } from '../engine/risk/schema.js';
 import { telegramSchema } from './telegram-schema.js';
+import { tuiSchema } from './tui-schema.js';
 import { TIMEFRAME_LIST } from '../core/time.js';
 
 const timeframe = z.enum(TIMEFRAME_LIST as [string, ...string[]]);
@@ -87,15 +88,7 @@ export const configSchema = z
       .prefault({}),
     risk: riskSchema.prefault({}),
     telegram: telegramSchema.prefault({}),
-    tui: z
-      .object({
-        /** Frames per second at most; lower is quieter over slow links. */
-        maxFps: z.number().int().min(1).max(30).default(4),
-        /** Force ASCII drawing (also automatic when the locale is not UTF-8). */
-        ascii: z.boolean().default(false),
-      })
-      .strict()
-      .prefault({}),
+    tui: tuiSchema,
   })
   .strict()
   .superRefine(checkInstanceRisk);

@@ -53,8 +53,22 @@ export class SimulatedBroker implements Broker {
     for (const o of orders) if (!this.queue.some((q) => q.id === o.id)) this.queue.push(o);
   }
 
+  /** The queue as it stands, to put back if the engine's step rolls back (orders are the engine's records). */
+  checkpoint(): () => void {
+    const queue = [...this.queue];
+    return () => {
+      this.queue.length = 0;
+      this.queue.push(...queue);
+    };
+  }
+
   marketOpened(symbol: string, time: number, price: number): void {
-    if (this.queue.length === 0) return;
+    // Called on every candle: kept tiny, the fills in their own function (inlining the whole fill path into
+    // the kernel's candle loop made each candle allocate and run slower).
+    if (this.queue.length > 0) this.fillDue(symbol, time, price);
+  }
+
+  private fillDue(symbol: string, time: number, price: number): void {
     const due = this.queue.filter((o) => o.symbol === symbol);
     if (due.length === 0) return;
     for (const o of due) this.queue.splice(this.queue.indexOf(o), 1);

@@ -39,6 +39,10 @@ export class ReplayFeed implements MarketFeed {
   private stopped = false;
   private wake: (() => void) | null = null;
   speed: number;
+  /** Replay control (the TUI's P, . and J): paused, candles still to deliver while paused, and a time to run to. */
+  paused = false;
+  private steps = 0;
+  private jumpTo: number | null = null;
 
   constructor(
     private readonly store: CandleStore,
@@ -54,7 +58,48 @@ export class ReplayFeed implements MarketFeed {
   }
 
   get label(): string {
-    return `REPLAY ${this.speed}/s`;
+    return this.jumpTo !== null ? `REPLAY jumping to ${iso(this.jumpTo)}` : this.paused ? 'REPLAY paused' : `REPLAY ${this.speed}/s`;
+  }
+
+  /** Holds the replay after the candle being delivered (the engine keeps running: stops and commands still work). */
+  pause(): void {
+    this.paused = true;
+    this.wake?.();
+  }
+
+  resumeReplay(): void {
+    this.paused = false;
+    this.steps = 0;
+    this.wake?.();
+  }
+
+  /** While paused: delivers the next `n` candles (in time order across markets), then holds again. */
+  step(n = 1): void {
+    this.paused = true;
+    this.steps += Math.max(1, Math.floor(n));
+    this.wake?.();
+  }
+
+  /** The next candle time the replay delivers, or null at the end. */
+  nextTime(): number | null {
+    const t = this.earliest();
+    return t ? t.series.time[t.next]! : null;
+  }
+
+  /**
+   * Runs forward without waiting until the next candle is at or after `time` (every candle still goes through the
+   * engine: strategies, stops and the account see them all), then holds paused there. A time already passed is
+   * refused: going back would need the account as it was then.
+   */
+  jump(time: number): { ok: boolean; message: string } {
+    const next = this.nextTime();
+    if (next === null) return { ok: false, message: 'the replay is at the end of the cached candles' };
+    if (time <= next) return { ok: false, message: `the replay is already at ${iso(next)}; it can only run forward (restart with paper.replayFrom to go back)` };
+    this.jumpTo = time;
+    this.paused = true;
+    this.steps = 0;
+    this.wake?.();
+    return { ok: true, message: `replay running to ${iso(time)}, then paused` };
   }
 
   /** Each market's cached candles, read once. */
@@ -133,24 +178,49 @@ export class ReplayFeed implements MarketFeed {
     let announced = '';
     let lastTime: number | null = null;
     while (!this.stopped) {
+      const held = sink.drained?.();
+      if (held) {
+        await held;
+        continue;
+      }
       const label = this.label;
       if (label !== announced) {
         sink.status({ type: 'feed', status: 'replay', detail: label, lastCandleTime: lastTime });
         announced = label;
       }
-      // Fast replays deliver a few candles per tick so timers stay coarse (>= 20 ms).
-      const perTick = Math.max(1, Math.ceil(this.speed / 50));
+      const jumping = this.jumpTo !== null;
+      if (this.paused && !jumping && this.steps === 0) {
+        // held: wait for resume, a step, a jump or stop()
+        await new Promise<void>((r) => (this.wake = r));
+        this.wake = null;
+        continue;
+      }
+      // Fast replays deliver a few candles per tick so timers stay coarse (>= 20 ms); a jump delivers in chunks
+      // between which the event loop turns (commands, viewers), a step exactly its candles.
+      const perTick = jumping ? 200 : this.steps > 0 ? this.steps : Math.max(1, Math.ceil(this.speed / 50));
       let delivered = 0;
       for (; delivered < perTick; delivered++) {
         const t = this.earliest();
         if (!t) break;
+        if (jumping && t.series.time[t.next]! >= this.jumpTo!) {
+          this.jumpTo = null;
+          break;
+        }
         const s = t.series;
         const i = t.next++;
         lastTime = s.time[i]!;
         this.advance(lastTime + t.tf);
         sink.candle(t.key, { time: s.time[i]!, open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, close: s.close[i]!, volume: s.volume[i]! });
       }
+      if (this.steps > 0) this.steps = Math.max(0, this.steps - delivered);
+      if (jumping) {
+        if (!this.earliest()) this.jumpTo = null;
+        await new Promise<void>((r) => setImmediate(r));
+        continue;
+      }
+      if (this.paused && delivered > 0) continue;
       if (delivered === 0) {
+        this.steps = 0;
         if (this.tracks.size > 0) sink.status({ type: 'feed', status: 'ended', detail: 'replay reached the end of the cached candles', lastCandleTime: lastTime });
         announced = 'ended';
         // Wait for a new market to be watched or for stop().
