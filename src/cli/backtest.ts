@@ -333,10 +333,14 @@ async function showCommand(args: ShowArgs): Promise<void> {
 
 /** The HTML report of stored runs, with each run's candles read back from the cache over its span. */
 function writeHtml(file: string, runs: readonly StoredRun[], store: SqliteCandleStore): void {
-  const withCandles = runs.map((run) => {
-    const candles = store.read({ exchange: run.exchange, symbol: run.symbol, timeframe: run.timeframe }, run.from, run.to - 1);
-    return { run, candles: candles.length > 0 ? candles : null };
-  });
+  const withCandles = runs.map((run) => ({
+    run,
+    // a shared-account run names its markets "A,B"
+    prices: run.symbol.split(',').map((symbol) => {
+      const candles = store.read({ exchange: run.exchange, symbol, timeframe: run.timeframe }, run.from, run.to - 1);
+      return { symbol, candles: candles.length > 0 ? candles : null };
+    }),
+  }));
   writeHtmlReport(file, withCandles, Date.now());
 }
 
@@ -391,31 +395,17 @@ const listModule: CommandModule<GlobalArgs, ListArgs> = {
   handler: listCommand,
 };
 
-// As an epilogue, not .example(): yargs squeezes long example commands into a narrow column.
-const RUN_EXAMPLES = `Examples:
-  # one run: summary, equity and drawdown charts
-  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --from 2024-01-01
-
-  # one account over two markets (shared cash and limits), with a per-symbol breakdown
-  tradetui backtest --strategy ma-cross --symbol BTC/USDT,ETH/USDT --timeframe 1h
-
-  # four runs (2 strategies x 2 symbols, each symbol its own account) compared in one table
-  tradetui backtest --strategy ma-cross,rsi-macd --symbol BTC/USDT,ETH/USDT --timeframe 1h --separate
-
-  # custom parameters; list every trade and write them to a CSV file
-  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1d \\
-    --param fast=5 --param slow=20 --trades --trades-csv trades.csv
-
-  # an HTML report to open in a browser: price chart with the trades, equity, drawdown, metrics
-  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --html report.html
-
-  # one JSON document on stdout
-  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --json
-
-  # prove the strategy never reads future candles (exit code 1 if it does)
-  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --lookahead-check
-
-Stored runs: tradetui backtest list; tradetui backtest show [RUN_ID].
+// Printed as copyable comment + command blocks (see cli/help-format.ts), whole at any terminal width.
+const RUN_EXAMPLES: Array<[string, string]> = [
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --from 2024-01-01', 'one run: summary, equity and drawdown charts'],
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT,ETH/USDT --timeframe 1h', 'one account over two markets (shared cash and limits), with a per-symbol breakdown'],
+  ['$0 backtest --strategy ma-cross,rsi-macd --symbol BTC/USDT,ETH/USDT --timeframe 1h --separate', 'four runs (2 strategies x 2 symbols, each symbol its own account) compared in one table'],
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1d --param fast=5 --param slow=20 --trades --trades-csv trades.csv', 'custom parameters; list every trade and write them to a CSV file'],
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --html report.html', 'an HTML report to open in a browser: price chart with the trades, equity, drawdown, metrics'],
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --json', 'one JSON document on stdout'],
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --lookahead-check', 'prove the strategy never reads future candles (exit code 1 if it does)'],
+];
+const RUN_EPILOGUE = `Stored runs: tradetui backtest list; tradetui backtest show [RUN_ID].
 Every metric is defined in the README (Backtest metrics).`;
 
 const runModule: CommandModule<GlobalArgs, RunArgs> = {
@@ -442,7 +432,8 @@ const runModule: CommandModule<GlobalArgs, RunArgs> = {
         .option('separate', { type: 'boolean', describe: 'several symbols: one account per symbol (default: one shared account over all of them)' })
         .option('walk-forward', { type: 'string', describe: 'ML strategies: retrain before each test block on past candles only, e.g. train=180d,test=30d[,epochs=5]' }),
     )
-      .epilogue(RUN_EXAMPLES) as Argv<RunArgs>,
+      .example(RUN_EXAMPLES)
+      .epilogue(RUN_EPILOGUE) as Argv<RunArgs>,
   handler: runCommand,
 };
 

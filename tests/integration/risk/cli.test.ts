@@ -1,9 +1,10 @@
-// `tradetui risk` through the real binary: a fresh multi-symbol backtest and a stored run, JSON shape,
+// `tradetui risk` through the CLI run in-process (tests/support/cli-in-process.ts): a fresh multi-symbol backtest and a stored run, JSON shape,
 // reproducibility from the seed, and user mistakes named by flag.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli, tempDir } from '../../support/run-cli.js';
+import { ROOT, tempDir } from '../../support/run-cli.js';
+import { cliInProcess as runCli } from '../../support/cli-in-process.js';
 
 const dataDir = tempDir('tradetui-risk-cli-');
 const fresh = ['risk', '--strategy', 'ma-cross', '--symbol', 'BTC/USDT,ETH/USDT', '--timeframe', '1h', '--from', '2024-01-01', '--to', '2024-04-01', '--paths', '300', '--seed', '5'];
