@@ -1,6 +1,7 @@
 // The EngineApi of a running engine: commands (the same checks whoever sends them: TUI, Telegram, CLI),
 // the snapshot views draw from, candles and indicator series for charts, trades and daily equity. Reads
 // the kernel and the stores; every command that changes state runs as one persisted step.
+import { chartCandlesAt } from './chart-candles.js';
 import type { CandleSeries, MarketKey } from '../core/candle.js';
 import { marketKeyString, seriesSlice } from '../core/candle.js';
 import { UserError, errorMessage } from '../core/errors.js';
@@ -26,6 +27,8 @@ export type EngineMode = EngineSnapshot['mode'];
 /** A feed as the app drives it: replay feeds also have a speed. */
 export type AppFeed = MarketFeed & {
   label?: string;
+  /** Replay feeds: the replay time (close of the last delivered candle). */
+  readonly clock?: number | null;
   speed?: number;
   setSpeed?(n: number): void;
   resumeAfter?(k: MarketKey, t: number): void;
@@ -167,6 +170,8 @@ export function createApi(d: ApiDeps): AppApi {
       };
     },
     candles(key: MarketKey, limit: number): CandleSeries {
+      // A replay shows what has happened by replay time, a higher timeframe's forming candle included.
+      if (typeof feed.clock === 'number') return chartCandlesAt(candleStore, key, limit, feed.clock);
       // The chart shows the cache up to the newest candle the engine has processed for this market.
       let end = d.feedStatus().lastCandleTime;
       for (const r of kernel.instances.values()) if (marketKeyString(r.key) === marketKeyString(key) && r.cursor >= 0) end = r.candles.time[r.cursor]!;

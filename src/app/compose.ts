@@ -171,17 +171,22 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const needsCachedCandles = feedKind === 'replay' && !opts.feedOverride;
   feedStatus = { type: 'feed', status: 'connected', detail: feed.label ?? feedKind, lastCandleTime: null };
 
+  // A replay's events happen at replay time: every alert carries the replay clock as its time (the wall-clock
+  // time beside it), so their order is the replay's, before and after a restart. Live feeds: the wall clock.
+  const replayClock = feed instanceof ReplayFeed ? feed : null;
+  const eventTime = (): number => replayClock?.clock ?? now();
+
   // Persistence first: every later listener (alerts, views) sees only what the store is writing.
   store.attach(bus);
   // One deriver words alerts for the pane, the alerts table and Telegram alike.
   const deriver = new AlertDeriver({ feedDownMs: config.telegram.alerts.feedDownSeconds * 1000, nextId: nextAlertId });
   let feedDownTimer: NodeJS.Timeout | null = null;
   const emitAlerts = (alerts: Alert[]): void => {
-    for (const alert of alerts) bus.emit({ type: 'alert', alert });
+    for (const alert of alerts) bus.emit({ type: 'alert', alert: replayClock ? { ...alert, wallTime: now() } : alert });
   };
   bus.onAny((e) => {
     if (e.type === 'alert') return;
-    emitAlerts(deriver.onEvent(e, now()));
+    emitAlerts(deriver.onEvent(e, eventTime()));
     const due = deriver.nextDeadline();
     if (due !== null && !feedDownTimer) {
       feedDownTimer = setTimeout(() => {
@@ -263,7 +268,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
           else feedStatus = s;
         });
         bus.emit(s);
-        if (s.status === 'ended') bus.emit({ type: 'alert', alert: { id: nextAlertId(), time: now(), severity: 'info', category: 'system', message: `replay finished: ${s.detail}` } });
+        if (s.status === 'ended') emitAlerts([{ id: nextAlertId(), time: eventTime(), severity: 'info', category: 'system', message: `replay finished: ${s.detail}` }]);
       });
     },
   };

@@ -16,6 +16,8 @@ export interface Alert {
   message: string;
   /** Structured detail for formatters (e.g. the trade). */
   data?: Record<string, unknown>;
+  /** Replay: the wall-clock time it happened (`time` is the replay time); absent on a live feed. */
+  wallTime?: number;
 }
 
 export interface ProtectionEvent {

@@ -154,6 +154,10 @@ class TelegramService {
   private feedTimer: NodeJS.Timeout | null = null;
   private summaryTimer: NodeJS.Timeout | null = null;
   private lastSummaryDay: string | null = null;
+  /** A replay (the feed has a speed): days, the summary and /profit follow replay time, not the wall clock. */
+  private replay = false;
+  private replayTime: number | null = null;
+  private replaySummaryAt: number | null = null;
   private readonly pollAbort = new AbortController();
   private polling: Promise<void> | null = null;
   private stopped = false;
@@ -194,7 +198,11 @@ class TelegramService {
   start(): void {
     const bus = this.api.bus;
     const derived = (e: EngineEvent) => this.onEngineEvent(e);
+    const snap = this.api.snapshot();
+    this.replay = snap.feed.speed !== null;
+    if (this.replay) this.replayTime = snap.time;
     this.unsubscribe = [
+      bus.on('equity', (e) => this.onReplayTime(e.time)),
       bus.on('fill', derived),
       bus.on('trade', derived),
       bus.on('protection', derived),
@@ -284,7 +292,7 @@ class TelegramService {
 
   private onEngineEvent(e: EngineEvent): void {
     this.guard(() => {
-      for (const a of this.deriver.onEvent(e, this.now())) this.deliver(a);
+      for (const a of this.deriver.onEvent(e, this.eventNow())) this.deliver(a);
       if (e.type === 'feed') this.scheduleFeedTick();
     });
   }
@@ -315,8 +323,42 @@ class TelegramService {
   }
 
   private raise(alert: Omit<Alert, 'id' | 'time'>): void {
-    const time = this.now();
-    this.api.bus.emit({ type: 'alert', alert: { id: `tg-${time.toString(36)}-${randomBytes(3).toString('hex')}`, time, ...alert } });
+    const wall = this.now();
+    const time = this.eventNow();
+    this.api.bus.emit({ type: 'alert', alert: { id: `tg-${wall.toString(36)}-${randomBytes(3).toString('hex')}`, time, ...(this.replay ? { wallTime: wall } : {}), ...alert } });
+  }
+
+  /** Replay time in a replay (the last candle's), else the wall clock. */
+  private eventNow(): number {
+    return this.replay ? (this.replayTime ?? this.api.snapshot().time) : this.now();
+  }
+
+  /** Replay: the daily summary goes out when the replay, not the wall clock, reaches the configured time. */
+  private onReplayTime(time: number): void {
+    if (!this.replay) return;
+    this.replayTime = time;
+    if (!this.cfg.dailySummary.enabled || this.stopped) return;
+    const at = this.cfg.dailySummary.time;
+    if (this.replaySummaryAt === null) {
+      this.replaySummaryAt = nextLocalTime(time, at, this.cfg.timezone);
+      return;
+    }
+    if (time < this.replaySummaryAt) return;
+    this.replaySummaryAt = nextLocalTime(Math.max(time, this.replaySummaryAt + 60_000), at, this.cfg.timezone);
+    this.guard(() => this.sendSummary(time));
+  }
+
+  private sendSummary(t: number): void {
+    const day = localDayKey(t, this.cfg.timezone);
+    if (day === this.lastSummaryDay) return;
+    this.lastSummaryDay = day;
+    const s = buildDailySummary(this.api, t, this.cfg.timezone);
+    this.raise({
+      severity: 'info',
+      category: 'summary',
+      message: `daily summary: equity ${money(s.equity)}, day ${signed(s.dayPnl)}, week ${signed(s.weekPnl)}, ${s.tradesToday} trade(s) today`,
+      data: s as unknown as Record<string, unknown>,
+    });
   }
 
   private scheduleSummary(): void {
@@ -326,19 +368,8 @@ class TelegramService {
     this.summaryTimer = setTimeout(() => {
       this.summaryTimer = null;
       const t = this.now();
-      const day = localDayKey(t, this.cfg.timezone);
-      if (day !== this.lastSummaryDay) {
-        this.lastSummaryDay = day;
-        this.guard(() => {
-          const s = buildDailySummary(this.api, t, this.cfg.timezone);
-          this.raise({
-            severity: 'info',
-            category: 'summary',
-            message: `daily summary: equity ${money(s.equity)}, day ${signed(s.dayPnl)}, week ${signed(s.weekPnl)}, ${s.tradesToday} trade(s) today`,
-            data: s as unknown as Record<string, unknown>,
-          });
-        });
-      }
+      // A replay's summaries follow its own days (onReplayTime).
+      if (!this.replay) this.guard(() => this.sendSummary(t));
       this.scheduleSummaryAfter(t);
     }, Math.max(0, at - now));
     this.summaryTimer.unref();
@@ -468,7 +499,7 @@ class TelegramService {
       answer = runCommand(name, args, {
         api: this.api,
         timeZone: this.cfg.timezone,
-        now: this.now(),
+        now: this.eventNow(),
         chartPoints: this.cfg.chartPoints,
         chartHeight: this.cfg.chartHeight,
       });

@@ -482,4 +482,12 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE run_trades ADD COLUMN symbol TEXT;
     `,
   },
+  {
+    version: 22,
+    name: 'alert wall-clock time',
+    // A replay's alerts carry the replay time in \`time\`; the wall-clock time they were raised is kept beside it.
+    sql: `
+      ALTER TABLE alerts ADD COLUMN wall_time INTEGER;
+    `,
+  },
 ];

@@ -239,13 +239,15 @@ export class PaperStore {
   }
 
   recentAlerts(limit: number): Alert[] {
-    return (this.db.prepare('SELECT * FROM alerts ORDER BY time DESC, rowid DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map((r) => ({
+    // Newest first in the order they were raised (a replay's times need not be monotonic across timeframes).
+    return (this.db.prepare('SELECT * FROM alerts ORDER BY rowid DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map((r) => ({
       id: r.id as string,
       time: r.time as number,
       severity: r.severity as Alert['severity'],
       category: r.category as string,
       message: r.message as string,
       data: r.data ? JSON.parse(r.data as string) : undefined,
+      ...(r.wall_time != null ? { wallTime: r.wall_time as number } : {}),
     }));
   }
 
@@ -280,7 +282,7 @@ export class PaperStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertDecision = this.db.prepare('INSERT INTO decisions (time, instance_id, kind, action, reason) VALUES (?, ?, ?, ?, ?)');
-    const insertAlert = this.db.prepare('INSERT OR IGNORE INTO alerts (id, time, severity, category, message, data) VALUES (?, ?, ?, ?, ?, ?)');
+    const insertAlert = this.db.prepare('INSERT OR IGNORE INTO alerts (id, time, severity, category, message, data, wall_time) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const insertProtection = this.db.prepare(
       'INSERT INTO protection_events (name, scope, state, triggered_at, released_at, reason) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -319,7 +321,7 @@ export class PaperStore {
           insertDecision.run(e.time, e.instanceId, 'risk', e.verdict, e.reason);
           break;
         case 'alert':
-          insertAlert.run(e.alert.id, e.alert.time, e.alert.severity, e.alert.category, e.alert.message, e.alert.data ? JSON.stringify(e.alert.data) : null);
+          insertAlert.run(e.alert.id, e.alert.time, e.alert.severity, e.alert.category, e.alert.message, e.alert.data ? JSON.stringify(e.alert.data) : null, e.alert.wallTime ?? null);
           break;
         case 'protection': {
           const p = e.protection;
