@@ -37,6 +37,10 @@ export const configSchema = z
         fee: z.number().min(0).max(0.1).default(0.001),
         /** Adverse slippage on each simulated fill (0.0005 = 0.05%). */
         slippage: z.number().min(0).max(0.1).default(0),
+        /** fixed: `slippage` on every fill; sqrt-impact: slippage + impactK × σ × √(qty ÷ candle volume), at most maxSlippage. */
+        slippageModel: z.enum(['fixed', 'sqrt-impact']).default('fixed'),
+        impactK: z.number().min(0).max(100).default(1),
+        maxSlippage: z.number().min(0).max(0.5).default(0.05),
         /** Spot is long-only; true lets strategies enter shorts. */
         allowShort: z.boolean().default(false),
       })

@@ -316,12 +316,14 @@ export class FakeEngine implements TuiApi {
         this.bus.emit({ type: 'feed', status: 'replay', detail: `REPLAY ${cmd.candlesPerSecond}/s`, lastCandleTime: this.snap.feed.lastCandleTime });
         return { ok: true, message: `replay speed ${cmd.candlesPerSecond} candles/s` };
       case 'add-instance': {
-        const id = `${cmd.strategy}@binance:${cmd.symbol}:${cmd.timeframe}`;
-        if (this.snap.instances.some((i) => i.id === id)) return { ok: false, message: `instance ${id} exists` };
+        // Like the engine (app/instances.ts uniqueId): the same strategy on the same market again gets "#2", "#3"…
+        const base = `${cmd.strategy}@binance:${cmd.symbol}:${cmd.timeframe}`;
+        let id = base;
+        for (let n = 2; this.snap.instances.some((i) => i.id === id); n++) id = `${base}#${n}`;
         const info = { id, strategy: cmd.strategy, symbol: cmd.symbol, timeframe: cmd.timeframe, params: cmd.params, running: false };
         this.snap.instances = [...this.snap.instances, { ...info, trades: 0, pnl: 0 }];
         this.bus.emit({ type: 'instance', instance: info, change: 'added', by: 'keyboard' });
-        return { ok: true, message: `added ${id}` };
+        return { ok: true, message: `added ${id} (stopped; press s to start)` };
       }
       case 'replay': {
         if (cmd.action === 'jump') {
