@@ -71,7 +71,8 @@ export type ActionId =
   | 'account'
   | 'replay-toggle'
   | 'replay-step'
-  | 'replay-jump';
+  | 'replay-jump'
+  | 'clone-instance';
 
 export interface Binding {
   id: ActionId;
@@ -125,6 +126,7 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { id: 'down', keys: ['down', 'j'], label: 'down', description: 'select the next row', scope: 'strategies', footer: false },
   { id: 'toggle-strategy', keys: ['s'], label: 'start/stop', description: 'start or stop the selected strategy instance (asks first)', scope: 'strategies' },
   { id: 'filter', keys: ['/'], label: 'filter', description: 'filter the instances by words (Enter keeps, Esc clears)', scope: 'strategies' },
+  { id: 'clone-instance', keys: ['C'], label: 'clone', description: 'clone the selected instance: the add wizard filled in with its strategy, market and params', scope: 'strategies', footer: false },
   { id: 'backtest', keys: ['b'], label: 'backtest', description: 'backtest the selected instance on the cached candles', scope: 'strategies' },
   { id: 'details', keys: ['enter'], label: 'details', description: 'details of the selected instance', scope: 'strategies' },
 

@@ -8,7 +8,7 @@ import type { SymbolListing, TuiApi } from '../engine/viewer-api.js';
 import { type Confirmation, confirmClosePosition, confirmKill, confirmPause, confirmResume, confirmStartStop } from '../view/confirm.js';
 import { type ActionId, type Binding, type Keymap, PANES, MUTATING } from './keys/keymap.js';
 import { type Layout, paneBeside } from './layout/layout.js';
-import { type AddForm, newAddForm } from './store/add-form.js';
+import { type AddForm, cloneForm, newAddForm } from './store/add-form.js';
 import { chartMarket, isReplay, listKeys, selectedIndex, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
 import type { UiAction, UiState } from './store/ui-state.js';
 import type { ViewSnapshot } from './store/view-store.js';
@@ -136,6 +136,18 @@ export const ACTIONS: Partial<Record<ActionId, Action>> = {
       return addSymbols(c).length === 0 ? 'no symbols with cached candles' : null;
     },
     run: (c) => c.openForm(newAddForm(c.api.strategies!(), addSymbols(c))),
+  },
+  'clone-instance': {
+    mutating: true,
+    palette: true,
+    guard: (c) => {
+      const inst = selectedInstance(c.view, c.ui);
+      if (!inst) return 'no strategy instance selected';
+      const strategies = c.api.strategies?.();
+      if (!strategies) return 'cloning is not available: this app does not list strategies()';
+      return cloneForm(strategies, addSymbols(c), inst) ? null : `cannot clone ${inst.id}: its strategy or market is no longer offered`;
+    },
+    run: (c) => c.openForm(cloneForm(c.api.strategies!(), addSymbols(c), selectedInstance(c.view, c.ui)!)!),
   },
   'close-position': {
     mutating: true,

@@ -57,7 +57,7 @@ export function ordersBody(orders: readonly Order[], selected: number, width: nu
     selected: orders.length ? Math.min(selected, orders.length - 1) : null,
     focused: true,
     theme,
-    empty: 'no waiting orders: market orders fill at the next candle open, so they wait here only briefly',
+    empty: 'no waiting orders (market orders fill at the next open)',
   });
   const out = [...table];
   while (out.length < height - 1) out.push([]);

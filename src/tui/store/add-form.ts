@@ -31,6 +31,24 @@ export function newAddForm(strategies: StrategyListing[], symbols: SymbolListing
   return { step: 'strategy', strategies, symbols, si: 0, yi: 0, ti: 0, pi: 0, values: {}, errors: {} };
 }
 
+/**
+ * The wizard on the params step of a copy of an instance (clone): its strategy, market and params filled in, each
+ * still editable and checked as typed; y adds a new instance (its id gets #2, #3 …). Null when the strategy or
+ * market is no longer offered.
+ */
+export function cloneForm(strategies: StrategyListing[], symbols: SymbolListing[], inst: { strategy: string; symbol: string; timeframe: string; params: Record<string, ParamValue> }): AddForm | null {
+  const f = newAddForm(strategies, symbols);
+  const si = strategies.findIndex((s) => s.name === inst.strategy);
+  const yi = symbols.findIndex((s) => s.symbol === inst.symbol);
+  if (si < 0 || yi < 0) return null;
+  const at = { ...f, si, yi };
+  const ti = formTimeframes(at).indexOf(inst.timeframe);
+  if (ti < 0) return null;
+  const values = { ...defaults(strategies[si]!) };
+  for (const [k, v] of Object.entries(inst.params)) if (k in values) values[k] = String(v);
+  return { ...at, ti, step: 'params', pi: 0, values, errors: validateForm(strategies[si]!, values) };
+}
+
 export function formStrategy(f: AddForm): StrategyListing | undefined {
   return f.strategies[f.si];
 }

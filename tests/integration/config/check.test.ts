@@ -19,6 +19,9 @@ const BAD: Array<{ name: string; yaml: string; where: RegExp }> = [
   { name: 'an unparseable replayFrom', yaml: 'paper:\n  replayFrom: "next tuesday"\n', where: /paper\.replayFrom/ },
   { name: 'a replayFrom in the future', yaml: 'paper:\n  replayFrom: "2999-01-01"\n', where: /paper\.replayFrom.*future/ },
   { name: 'an uncached symbol', yaml: 'paper:\n  instances:\n    - { strategy: ma-cross, symbol: DOGE/USDT, timeframe: 1h }\n', where: /paper\.instances\.0\.symbol/ },
+  { name: 'an unknown TUI action', yaml: 'tui:\n  keys:\n    close-positon: X\n', where: /tui\.keys\.close-positon: unknown action/ },
+  { name: 'a TUI key that clashes', yaml: 'tui:\n  keys:\n    close-position: K\n', where: /tui\.keys\.close-position: key "K" clashes with "kill"/ },
+  { name: 'an unknown theme colour', yaml: 'tui:\n  theme: { up: teal }\n', where: /tui\.theme\.up/ },
 ];
 
 describe('config check agrees with the program', () => {

@@ -310,3 +310,32 @@ describe('replay control keys', () => {
     expect(h.api.sent).toHaveLength(0);
   });
 });
+
+describe('clone an instance (C in Strategies)', () => {
+  for (const [cols, rows] of SIZES) {
+    it(`opens the wizard on the params with the instance's strategy, market and params, checked as typed at ${cols}x${rows}`, async () => {
+      h = await mount({ cols, rows, theme: mono });
+      await h.press('2', 'C');
+      let s = screen();
+      fitsAndMono(cols);
+      expect(s).toContain('Step 4/5');
+      expect(s).toMatch(/fast\s+10/);
+      expect(s).toMatch(/slow\s+30/);
+      // slow 30 → 3: fast (10) must be below slow, shown while typing
+      await h.press(KEYS.down, KEYS.backspace);
+      s = screen();
+      expect(s).toMatch(/fast \(10\) must be below slow \(3\)/);
+      await h.press('5', KEYS.enter);
+      expect(screen()).toContain('Add ma-cross on BTC/USDT 1h with fast=10 slow=35 type=sma short=false?');
+      await h.press('y');
+      expect(h.api.sent).toEqual([{ type: 'add-instance', strategy: 'ma-cross', symbol: 'BTC/USDT', timeframe: '1h', params: { fast: 10, slow: 35, type: 'sma', short: false }, by: 'keyboard' }]);
+    });
+  }
+
+  it('read-only refuses it; in other panes C does nothing', async () => {
+    h = await mount({ theme: mono, readonly: true });
+    await h.press('2', 'C');
+    expect(screen()).not.toContain('Step 4/5');
+    expect(screen()).toContain('read-only');
+  });
+});

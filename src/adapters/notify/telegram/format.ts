@@ -14,17 +14,10 @@ export function num(n: number): string {
   return Number(n.toPrecision(8)).toString();
 }
 
-export function money(n: number): string {
-  return n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-}
+// Money and signed amounts read as in the TUI: one number format for every view (src/view/format.ts).
+import { money, signedMoney as signed, signedPercent as pct } from '../../../view/format.js';
 
-export function signed(n: number): string {
-  return `${n >= 0 ? '+' : '−'}${money(Math.abs(n))}`;
-}
-
-export function pct(n: number): string {
-  return `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(2)}%`;
-}
+export { money, signed, pct };
 
 /** "2024-05-01 21:00" in the given zone. */
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
