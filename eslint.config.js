@@ -11,7 +11,7 @@ const dir = (name) => [`**/${name}/*`, `**/${name}/**`];
 const IO_LIBRARIES = ['ink', 'react', 'ccxt', 'better-sqlite3', 'node-telegram-bot-api', 'yargs', 'pino', '@tensorflow/*', 'piscina', 'tinypool'];
 
 const APP_AND_UP = ['app', 'server', 'cli', 'tui'];
-const MIDDLE = ['adapters', 'backtest', 'data', 'alerts', 'ml', 'optimize', 'live', 'config', 'view'];
+const MIDDLE = ['adapters', 'backtest', 'data', 'alerts', 'ml', 'optimize', 'live', 'config', 'view', 'report'];
 
 /** A no-restricted-imports rule forbidding imports of the given src/ folders and packages. */
 function forbid(folders, packages = [], why) {
@@ -79,7 +79,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': forbid(['adapters', 'backtest', 'data', 'alerts', 'ml', 'optimize', 'live', 'view', ...APP_AND_UP], [], 'config depends on core, engine and strategy only') },
   },
   {
-    files: ['src/adapters/**', 'src/backtest/**', 'src/data/**', 'src/alerts/**', 'src/ml/**', 'src/optimize/**', 'src/live/**', 'src/view/**'],
+    files: ['src/adapters/**', 'src/backtest/**', 'src/data/**', 'src/alerts/**', 'src/ml/**', 'src/optimize/**', 'src/live/**', 'src/view/**', 'src/report/**'],
     rules: { 'no-restricted-imports': forbid(APP_AND_UP, [], 'adapters and services are composed by app/, never the other way round') },
   },
   {

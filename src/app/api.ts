@@ -12,7 +12,7 @@ import type { SqliteCandleStore } from '../adapters/store/sqlite/candle-cache.js
 import type { PaperStore } from '../adapters/store/sqlite/paper-store.js';
 import type { EventBus } from '../engine/bus.js';
 import type { Kernel } from '../engine/kernel.js';
-import type { EngineApi, EngineSnapshot, FeedStatus, MarketFeed, SignalRecord } from '../engine/ports.js';
+import type { EngineApi, EngineSnapshot, FeedStatus, LiveStatus, MarketFeed, SignalRecord } from '../engine/ports.js';
 import { backtestAndStore } from '../backtest/record.js';
 import type { Strategy } from '../strategy/contract.js';
 import { getStrategy } from '../strategy/registry.js';
@@ -48,6 +48,8 @@ export interface ApiDeps {
   needsCachedCandles: boolean;
   recentAlerts: Alert[];
   recentSignals: SignalRecord[];
+  /** Live trading's commands and account state (absent in paper). */
+  live?: { command(cmd: Command, next: (cmd: Command) => Promise<CommandResult>): Promise<CommandResult>; status(): LiveStatus };
 }
 
 export interface AppApi extends EngineApi {
@@ -59,6 +61,34 @@ export interface AppApi extends EngineApi {
 export function createApi(d: ApiDeps): AppApi {
   const { kernel, store, candleStore, feed, config, logger } = d;
   let symbolsCache: Array<{ symbol: string; timeframes: string[] }> | null = null;
+  /** A command as the engine applies it (the live layer may answer some first). */
+  async function apply(cmd: Command): Promise<CommandResult> {
+    try {
+      if (cmd.type === 'set-speed') {
+        if (!feed.setSpeed) return { ok: false, message: 'the live feed has no speed' };
+        const speed = Math.min(1000, Math.max(0.25, cmd.candlesPerSecond));
+        feed.setSpeed(speed);
+        d.setFeedStatus({ type: 'feed', status: 'replay', detail: feed.label ?? `REPLAY ${speed}/s`, lastCandleTime: d.feedStatus().lastCandleTime });
+        return { ok: true, message: `replay speed ${speed} candles/s` };
+      }
+      if (cmd.type === 'add-instance') {
+        const strategy = getStrategy(cmd.strategy, d.strategies, 'strategy');
+        const params = resolveParams(strategy, cmd.params, 'params');
+        if (!isTimeframe(cmd.timeframe)) return { ok: false, message: `unknown timeframe ${cmd.timeframe}` };
+        const key: MarketKey = { exchange: d.exchange, symbol: cmd.symbol, timeframe: cmd.timeframe };
+        if (d.needsCachedCandles && candleStore.last(key) === null) return { ok: false, message: `no cached candles for ${marketKeyString(key)}` };
+        const runner = await d.instances.add(strategy, params, key, false, cmd.by);
+        return { ok: true, message: `added ${runner.id} (stopped; press s to start)` };
+      }
+      const result = d.persistence.tx(() => kernel.handle(cmd));
+      logger.info({ command: cmd, result }, 'command');
+      return result;
+    } catch (err) {
+      if (err instanceof UserError) return { ok: false, message: err.toString() };
+      logger.error({ err, command: cmd }, 'command failed');
+      return { ok: false, message: `failed: ${errorMessage(err)}` };
+    }
+  }
   return {
     bus: d.bus,
     async backtest(id: string) {
@@ -80,31 +110,7 @@ export function createApi(d: ApiDeps): AppApi {
       return { runId, metrics: numeric, equity };
     },
     async send(cmd: Command): Promise<CommandResult> {
-      try {
-        if (cmd.type === 'set-speed') {
-          if (!feed.setSpeed) return { ok: false, message: 'the live feed has no speed' };
-          const speed = Math.min(1000, Math.max(0.25, cmd.candlesPerSecond));
-          feed.setSpeed(speed);
-          d.setFeedStatus({ type: 'feed', status: 'replay', detail: feed.label ?? `REPLAY ${speed}/s`, lastCandleTime: d.feedStatus().lastCandleTime });
-          return { ok: true, message: `replay speed ${speed} candles/s` };
-        }
-        if (cmd.type === 'add-instance') {
-          const strategy = getStrategy(cmd.strategy, d.strategies, 'strategy');
-          const params = resolveParams(strategy, cmd.params, 'params');
-          if (!isTimeframe(cmd.timeframe)) return { ok: false, message: `unknown timeframe ${cmd.timeframe}` };
-          const key: MarketKey = { exchange: d.exchange, symbol: cmd.symbol, timeframe: cmd.timeframe };
-          if (d.needsCachedCandles && candleStore.last(key) === null) return { ok: false, message: `no cached candles for ${marketKeyString(key)}` };
-          const runner = await d.instances.add(strategy, params, key, false, cmd.by);
-          return { ok: true, message: `added ${runner.id} (stopped; press s to start)` };
-        }
-        const result = d.persistence.tx(() => kernel.handle(cmd));
-        logger.info({ command: cmd, result }, 'command');
-        return result;
-      } catch (err) {
-        if (err instanceof UserError) return { ok: false, message: err.toString() };
-        logger.error({ err, command: cmd }, 'command failed');
-        return { ok: false, message: `failed: ${errorMessage(err)}` };
-      }
+      return d.live ? d.live.command(cmd, (c) => apply(c)) : apply(cmd);
     },
     snapshot(): EngineSnapshot {
       const p = kernel.portfolio;
@@ -124,6 +130,7 @@ export function createApi(d: ApiDeps): AppApi {
         recentTrades: kernel.closedTrades.slice(-50).reverse(),
         alerts: d.recentAlerts.slice(),
         signals: d.recentSignals.slice(),
+        ...(d.live ? { live: d.live.status() } : {}),
       };
     },
     candles(key: MarketKey, limit: number): CandleSeries {

@@ -5,7 +5,7 @@
 // persistence (persistence.ts) and instance restore (instances.ts) are modules of their own.
 import type { MarketKey } from '../core/candle.js';
 import { marketKeyString, seriesFromCandles } from '../core/candle.js';
-import type { Alert } from '../core/events.js';
+import type { Alert, Command, CommandResult } from '../core/events.js';
 import { DAY_MS, parseDate } from '../core/time.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { Config } from '../config/schema.js';
@@ -18,7 +18,7 @@ import { createFromTemplate, ensureSeeded } from '../data/seed.js';
 import { validateConfig } from '../config/validate.js';
 import { EventBus } from '../engine/bus.js';
 import type { Kernel } from '../engine/kernel.js';
-import type { Broker, FeedSink, FeedStatus, SignalRecord } from '../engine/ports.js';
+import type { Broker, FeedSink, FeedStatus, LiveStatus, SignalRecord } from '../engine/ports.js';
 import type { Portfolio } from '../engine/portfolio.js';
 import { createSimulatedKernel } from '../backtest/run.js';
 import { loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
@@ -41,9 +41,15 @@ export interface AppOptions {
    */
   mode?: Exclude<EngineMode, 'backtest'>;
   /** Makes the broker for live mode; required there, unused in paper. */
-  broker?: (ctx: { portfolio: Portfolio; nextId: (prefix: string) => string }) => Broker;
+  broker?: (ctx: { portfolio: Portfolio; nextId: (prefix: string) => string; db: Db }) => Broker;
   /** The database file; defaults to the data directory's. Live state must not share paper's file. */
   dbFile?: string;
+  /** Cash of a new account (live: the exchange's quote balance, capped); default config.account.balance. */
+  initialBalance?: number;
+  /** live.maxCapital: the most quote currency entries are sized from. */
+  capitalCap?: number | null;
+  /** The live layer: answers its commands first and adds the exchange account's state to the snapshot. */
+  live?: LiveHooks;
   /** Exchange of the markets traded (candle keys); defaults to config.exchange.name. */
   exchange?: string;
   /** Called before each shipped candle file is imported (first run only), so the wait can be explained. */
@@ -55,7 +61,15 @@ export interface AppOptions {
   feed?: 'replay' | 'exchange';
   /** Feed to use instead of the configured one (tests). */
   feedOverride?: AppFeed;
+  /** How often a step the database refused (disk full) is tried again, in ms (default 2000). */
+  storageRetryMs?: number;
   now?: () => number;
+}
+
+export interface LiveHooks {
+  /** Handles a command or passes it on with `next` (reconcile, resume while differences remain, kill). */
+  command(cmd: Command, next: (cmd: Command) => Promise<CommandResult>): Promise<CommandResult>;
+  status(): LiveStatus;
 }
 
 export interface App extends AppApi {
@@ -70,6 +84,12 @@ export interface App extends AppApi {
   telegramStatus(): TelegramStatus;
   /** Exchange of the markets this app trades (candle keys). */
   readonly exchange: string;
+  /** Called after each engine step's transaction: true when it committed, false when it rolled back. */
+  onSettled(listener: (committed: boolean) => void): () => void;
+  /** Runs a step of the engine's own (a live broker's finding, a reconciliation) in one transaction. */
+  step(fn: () => void): void;
+  /** Raises an alert (pane, alerts table, Telegram) as its own step. */
+  raise(alert: Omit<Alert, 'id' | 'time'>): void;
 }
 
 export async function createApp(opts: AppOptions): Promise<App> {
@@ -96,14 +116,35 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   let stored = store.load();
   if (!stored) {
-    store.createAccount(config.account.balance, config.account.currency, now());
+    store.createAccount(opts.initialBalance ?? config.account.balance, config.account.currency, now());
     stored = store.load()!;
   }
   const session = store.nextSession();
   let alertSeq = 0;
   const nextAlertId = (): string => `s${session}-a${++alertSeq}`;
   let kernelRef: Kernel | null = null;
-  const persistence = createPersistence({ store, bus, logger, now, kernel: () => kernelRef!, nextAlertId });
+  let feedStatus: FeedStatus = { type: 'feed', status: 'connected', detail: '', lastCandleTime: null };
+  // While the database refuses steps, the feed's status says so (it is not stored: feed events never are).
+  let feedBeforeFailure: FeedStatus | null = null;
+  const persistence = createPersistence({
+    store,
+    bus,
+    logger,
+    now,
+    kernel: () => kernelRef!,
+    nextAlertId,
+    retryMs: opts.storageRetryMs,
+    onFailure(f) {
+      if (f) {
+        feedBeforeFailure ??= feedStatus;
+        feedStatus = { ...feedStatus, status: 'retrying', detail: `database refuses writes (${f.error}): ${f.held} step(s) held, no decisions until stored` };
+      } else if (feedBeforeFailure) {
+        feedStatus = { ...feedBeforeFailure, lastCandleTime: feedStatus.lastCandleTime };
+        feedBeforeFailure = null;
+      }
+      bus.emit(feedStatus);
+    },
+  });
   const kernel = createSimulatedKernel({
     account: config.account,
     risk: config.risk,
@@ -113,7 +154,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     restoreProtections: store.activeProtections(),
     // A broker report that arrives on its own (a live exchange) is a step like a candle.
     atomic: persistence.atomic,
-    broker: mode === 'live' ? opts.broker : undefined,
+    broker: mode === 'live' ? (ctx) => opts.broker!({ ...ctx, db }) : undefined,
+    capitalCap: opts.capitalCap,
   });
   kernelRef = kernel;
 
@@ -125,7 +167,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const exchange = opts.exchange ?? config.exchange.name;
   // Replaying the cache can only trade markets that are in it; a live feed fetches its own history.
   const needsCachedCandles = feedKind === 'replay' && !opts.feedOverride;
-  let feedStatus: FeedStatus = { type: 'feed', status: 'connected', detail: feed.label ?? feedKind, lastCandleTime: null };
+  feedStatus = { type: 'feed', status: 'connected', detail: feed.label ?? feedKind, lastCandleTime: null };
 
   // Persistence first: every later listener (alerts, views) sees only what the store is writing.
   store.attach(bus);
@@ -151,20 +193,33 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const RECENT_ROWS = 300;
   const recentAlerts: Alert[] = store.recentAlerts(RECENT_ROWS);
   const recentSignals: SignalRecord[] = store.recentSignals(RECENT_ROWS);
-  const remember = (row: SignalRecord): void => {
-    recentSignals.unshift(row);
-    if (recentSignals.length > RECENT_ROWS) recentSignals.pop();
+  // Rows join the lists once their step has committed: a rolled-back step's decisions never happened.
+  let uncommitted: Array<() => void> = [];
+  persistence.onSettled((committed) => {
+    if (committed) for (const add of uncommitted) add();
+    uncommitted = [];
+  });
+  const afterCommit = (add: () => void): void => {
+    if (db.inTransaction) uncommitted.push(add);
+    else add();
   };
+  const remember = (row: SignalRecord): void =>
+    afterCommit(() => {
+      recentSignals.unshift(row);
+      if (recentSignals.length > RECENT_ROWS) recentSignals.pop();
+    });
   bus.on('decision', (e) => remember({ time: e.time, instanceId: e.instanceId, strategy: e.strategy, symbol: e.symbol, kind: 'decision', action: e.action, reason: e.reason }));
   bus.on('risk', (e) => {
     if (e.verdict === 'accepted') return;
     const strategy = kernel.instances.get(e.instanceId)?.strategy.name ?? e.instanceId.split('@')[0]!;
     remember({ time: e.time, instanceId: e.instanceId, strategy, symbol: e.symbol, kind: 'risk', action: e.verdict, reason: e.reason });
   });
-  bus.on('alert', (e) => {
-    recentAlerts.unshift(e.alert);
-    if (recentAlerts.length > RECENT_ROWS) recentAlerts.pop();
-  });
+  bus.on('alert', (e) =>
+    afterCommit(() => {
+      recentAlerts.unshift(e.alert);
+      if (recentAlerts.length > RECENT_ROWS) recentAlerts.pop();
+    }),
+  );
 
   const instanceDeps = { kernel, store, candleStore, feed, logger, now, needsCachedCandles, db, dataDir: opts.dataDir };
   const instances = createInstances(instanceDeps);
@@ -172,35 +227,39 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const sink: FeedSink = {
     open(key, time, price) {
-      persistence.guarded(() => kernel.candleOpened(key, time, price));
+      persistence.step(() => kernel.candleOpened(key, time, price));
     },
     candle(key, c) {
-      persistence.guarded(() => {
+      persistence.step(() => {
         kernel.onCandle(key, c);
         // The 'position updated' event precedes the mark at the close: store the mark itself (issue #9).
         store.markPositions(key.symbol, c.close);
         for (const r of kernel.instances.values()) if (sameMarket(r.key, key) && r.cursor >= 0) store.saveCursor(r.id, r.candles.time[r.cursor]!);
         store.saveDayEquity(Math.floor(c.time / DAY_MS) * DAY_MS, kernel.dayStartEquity);
+        afterCommit(() => (feedStatus = { ...feedStatus, lastCandleTime: c.time }));
       });
-      feedStatus = { ...feedStatus, lastCandleTime: c.time };
     },
     warmup(key, candles) {
       if (candles.length === 0) return;
       const series = seriesFromCandles(candles);
       const last = candles[candles.length - 1]!.time;
-      persistence.guarded(() => {
+      persistence.step(() => {
         for (const r of kernel.instances.values()) {
           if (marketKeyString(r.key) !== marketKeyString(key)) continue;
           r.preload(series);
           r.skipTo(last + 1);
           if (r.cursor >= 0) store.saveCursor(r.id, r.candles.time[r.cursor]!);
         }
+        afterCommit(() => (feedStatus = { ...feedStatus, lastCandleTime: last }));
       });
-      feedStatus = { ...feedStatus, lastCandleTime: last };
     },
+    drained: () => persistence.drained(),
     status(s) {
-      feedStatus = s;
-      persistence.guarded(() => {
+      persistence.step(() => {
+        afterCommit(() => {
+          if (feedBeforeFailure) feedBeforeFailure = s;
+          else feedStatus = s;
+        });
         bus.emit(s);
         if (s.status === 'ended') bus.emit({ type: 'alert', alert: { id: nextAlertId(), time: now(), severity: 'info', category: 'system', message: `replay finished: ${s.detail}` } });
       });
@@ -234,6 +293,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     needsCachedCandles,
     recentAlerts,
     recentSignals,
+    live: opts.live,
   });
   const api: App = {
     ...engineApi,
@@ -254,6 +314,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       // Idempotent: the TUI, signal handlers and the CLI may all ask.
       stopping ??= (async () => {
         feed.stop();
+        persistence.close();
         await running;
         if (feedDownTimer) clearTimeout(feedDownTimer);
         await telegram?.stop();
@@ -262,6 +323,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       return stopping;
     },
     telegramStatus: () => telegram?.status() ?? TELEGRAM_DISABLED,
+    onSettled: (listener) => persistence.onSettled(listener),
+    step: (fn) => persistence.guarded(fn),
+    raise: (alert) => persistence.guarded(() => bus.emit({ type: 'alert', alert: { ...alert, id: nextAlertId(), time: now() } })),
   };
   // Telegram is one more view over the same API, loaded only when a token is set (startup time).
   if (config.telegram.token) {

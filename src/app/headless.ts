@@ -42,25 +42,18 @@ export function formatEventLine(e: EngineEvent): string | null {
  * `exitAtEnd` stops cleanly (exit 0) when the replay ends instead.
  */
 export async function runHeadless(
-  app: Pick<App, 'bus' | 'db' | 'start' | 'stop' | 'finished'>,
+  app: Pick<App, 'bus' | 'db' | 'start' | 'stop' | 'finished' | 'onSettled'>,
   opts: { json: boolean; out?: NodeJS.WritableStream; exitAtEnd?: boolean },
 ): Promise<void> {
   const out = opts.out ?? process.stdout;
-  // Events are emitted inside the engine step's transaction: print them only once it has committed, so a
-  // kill mid-step never prints a fill that a restart then makes again under a new id.
+  // Events are emitted inside the engine step's transaction: print them once it has committed, and never
+  // when it rolled back (disk full: the step is held and made again later). A kill mid-step prints nothing,
+  // so every id printed is the one the database holds, and no restart prints it again.
   let pending: string[] = [];
-  let flushScheduled = false;
-  const flush = (): void => {
-    flushScheduled = false;
-    if (app.db.open && app.db.inTransaction) return scheduleFlush();
-    if (pending.length > 0) out.write(pending.join(''));
+  const unsettle = app.onSettled((committed) => {
+    if (committed && pending.length > 0) out.write(pending.join(''));
     pending = [];
-  };
-  const scheduleFlush = (): void => {
-    if (flushScheduled) return;
-    flushScheduled = true;
-    setImmediate(flush);
-  };
+  });
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -73,9 +66,8 @@ export async function runHeadless(
     if (opts.json) line = e.type !== 'equity' && !(e.type === 'position' && e.change === 'updated') ? JSON.stringify(e) : null;
     else line = formatEventLine(e);
     if (line === null) return;
-    pending.push(`${line}\n`);
-    if (app.db.open && app.db.inTransaction) scheduleFlush();
-    else flush();
+    if (app.db.open && app.db.inTransaction) pending.push(`${line}\n`);
+    else out.write(`${line}\n`);
   });
   const keepAlive = setInterval(() => {}, 1 << 30);
   process.once('SIGTERM', stop);
@@ -84,8 +76,8 @@ export async function runHeadless(
     await app.start();
     await app.finished;
     await app.stop();
-    flush();
   } finally {
+    unsettle();
     clearInterval(keepAlive);
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);

@@ -177,7 +177,7 @@ function sizingText(s: StoredRun['settings']): string {
   return typeof sizing?.mode === 'string' ? `sizing ${sizing.mode} (risk config)` : 'sizing from risk config';
 }
 
-function header(run: StoredRun): string {
+export function reportHeader(run: StoredRun): string {
   const s = run.settings;
   const lines = [
     `Backtest #${run.id}  ${run.strategy}  ${run.symbol} ${run.timeframe}  ${run.exchange}`,
@@ -185,12 +185,42 @@ function header(run: StoredRun): string {
     `Params   ${fmtParams(run.params)}`,
     `Account  balance ${fmtMoney(s.initialBalance)}  fee ${fmtPct(s.fee * 100, 3)}  slippage ${fmtPct(s.slippage * 100, 3)}  ${sizingText(s)}  shorts ${s.allowShort ? 'allowed' : 'off'}`,
   ];
+  if (s.markets) lines.push(`Shared   one account over ${s.markets.length} markets: cash, exposure limits, open positions and protections are shared (--separate: one account each)`);
   return lines.join('\n');
 }
 
-export function summaryTable(run: StoredRun): string {
+/** Per-market figures of a shared-account run: its trades, P&L and fees, and its own buy & hold. */
+export function marketBreakdown(run: Pick<StoredRun, 'settings' | 'trades'>): Array<{ symbol: string; trades: number; pnl: number; winRatePct: number | null; fees: number; buyHoldReturnPct: number | null }> {
+  return (run.settings.markets ?? []).map((m) => {
+    const own = run.trades.filter((t) => t.symbol === m.symbol);
+    const wins = own.filter((t) => t.pnl > 0).length;
+    return {
+      symbol: m.symbol,
+      trades: own.length,
+      pnl: own.reduce((a, t) => a + t.pnl, 0),
+      winRatePct: own.length > 0 ? (wins / own.length) * 100 : null,
+      fees: own.reduce((a, t) => a + t.fees, 0),
+      buyHoldReturnPct: m.buyHoldReturnPct,
+    };
+  });
+}
+
+function marketsText(run: StoredRun): string {
+  const rows = marketBreakdown(run).map((b) => [b.symbol, String(b.trades), fmtMoney(b.pnl), fmtPct(b.winRatePct, 1), fmtMoney(b.fees), fmtPct(b.buyHoldReturnPct)]);
+  const parts = [table(rows, ['l', 'r', 'r', 'r', 'r', 'r'], ['Symbol', 'Trades', 'P&L', 'Win rate', 'Fees', 'Buy & hold'])];
+  const s = run.settings;
+  const unfilled = s.unfilledEntries ?? [];
+  if (s.entryOrders !== undefined) {
+    parts.push(`Entries  ${s.entryOrders} sent, ${s.entryOrders - unfilled.length} filled, ${unfilled.length} not filled${unfilled.length > 0 ? ':' : ''}`);
+    for (const u of unfilled.slice(0, 20)) parts.push(`  ${fmtTime(u.time)} ${u.symbol} ${u.status}: ${u.reason}`);
+    if (unfilled.length > 20) parts.push(`  … ${unfilled.length - 20} more (--json lists them all)`);
+  }
+  return parts.join('\n');
+}
+
+/** The summary's label/value pairs in two columns (returns and risk | trades), shared by the text and HTML reports. */
+export function summaryPairs(run: StoredRun): { left: Array<[string, string]>; right: Array<[string, string]> } {
   const m = run.metrics;
-  const dd = m.maxDrawdownStart !== null ? `${fmtTime(m.maxDrawdownStart)} → ${fmtTime(m.maxDrawdownEnd)}` : DASH;
   const left: Array<[string, string]> = [
     ['Final equity', fmtMoney(m.finalEquity)],
     ['Total return', fmtPct(m.totalReturnPct)],
@@ -219,6 +249,13 @@ export function summaryTable(run: StoredRun): string {
     ['Avg winner held', fmtDuration(m.avgWinnerDurationMs)],
     ['Avg loser held', fmtDuration(m.avgLoserDurationMs)],
   ];
+  return { left, right };
+}
+
+export function summaryTable(run: StoredRun): string {
+  const m = run.metrics;
+  const dd = m.maxDrawdownStart !== null ? `${fmtTime(m.maxDrawdownStart)} → ${fmtTime(m.maxDrawdownEnd)}` : DASH;
+  const { left, right } = summaryPairs(run);
   const rows = left.map(([a, b], i) => [a, b, '  ', right[i]![0], right[i]![1]]);
   const parts = [table(rows, ['l', 'r', 'l', 'l', 'r'])];
   parts.push(`Deepest drawdown  ${dd}`);
@@ -276,10 +313,11 @@ export interface ReportOptions extends ChartOptions {
 
 /** The full report of one run: header, summary, breakdowns, charts, trades on request. */
 export function runReport(run: StoredRun, opts: ReportOptions = {}): string {
-  const parts = [header(run), summaryTable(run)];
+  const parts = [reportHeader(run), summaryTable(run)];
+  if (run.settings.markets) parts.push(marketsText(run));
   if (run.metrics.trades > 0) {
     parts.push(breakdownTable('Exit reason', run.metrics.perExitReason));
-    if (Object.keys(run.metrics.perSymbol).length > 1) parts.push(breakdownTable('Symbol', run.metrics.perSymbol));
+    if (!run.settings.markets && Object.keys(run.metrics.perSymbol).length > 1) parts.push(breakdownTable('Symbol', run.metrics.perSymbol));
   }
   parts.push(protectionsText(run));
   if (run.lookahead) parts.push(lookaheadText([run]));
@@ -455,6 +493,15 @@ function runJsonWith(run: StoredRun, equityCurve: unknown): Record<string, unkno
     riskDecisions: run.riskDecisions,
     equityCurve,
   };
+  const s = run.settings;
+  if (s.markets) {
+    // One account over several markets: each trade names its market, and each market has its breakdown.
+    out.account = 'shared';
+    out.trades = run.trades.map((t) => ({ symbol: t.symbol, ...tradeJson(t) }));
+    out.markets = marketBreakdown(run).map((b, i) => ({ ...b, from: isoOrNull(s.markets![i]!.from), warmupCandles: s.markets![i]!.warmupCandles }));
+    out.entryOrders = s.entryOrders ?? null;
+    out.unfilledEntries = (s.unfilledEntries ?? []).map((u) => ({ ...u, time: iso(u.time) }));
+  }
   if (run.lookahead) {
     out.lookahead = {
       checkedCuts: run.lookahead.checkedCuts,

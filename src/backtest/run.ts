@@ -66,6 +66,8 @@ export function createSimulatedKernel(opts: {
   atomic?: KernelDeps['atomic'];
   /** The broker (live trading); the simulated one by default. */
   broker?: (ctx: { portfolio: Portfolio; nextId: (prefix: string) => string }) => Broker;
+  /** live.maxCapital: the most quote currency entries are sized from. */
+  capitalCap?: number | null;
 }): Kernel {
   const bus = opts.bus ?? new EventBus();
   const portfolio = new Portfolio(opts.account.balance);
@@ -74,7 +76,13 @@ export function createSimulatedKernel(opts: {
   const nextId = (p: string): string => `${prefix}${p}${++seq}`;
   const broker = opts.broker?.({ portfolio, nextId }) ?? new SimulatedBroker({ fee: opts.account.fee, slippage: opts.account.slippage, cash: () => portfolio.cash, nextId });
   const risk = createRiskLayer(opts.risk, { stakePct: opts.stakePct, emit: (e) => bus.emit(e), restore: opts.restoreProtections });
-  return new Kernel({ bus, broker, portfolio, risk, ta: opts.ta ?? ta, clock: { now: opts.now ?? Date.now }, nextId, allowShort: opts.account.allowShort, atomic: opts.atomic });
+  const checkpointIds = (): (() => void) => {
+    const saved = seq;
+    return () => {
+      seq = saved;
+    };
+  };
+  return new Kernel({ bus, broker, portfolio, risk, ta: opts.ta ?? ta, clock: { now: opts.now ?? Date.now }, nextId, allowShort: opts.account.allowShort, atomic: opts.atomic, checkpointIds, capitalCap: opts.capitalCap });
 }
 
 export function runBacktest(spec: BacktestSpec): BacktestResult {

@@ -23,6 +23,30 @@ export interface RunSettings {
   risk: Record<string, unknown>;
   /** Candles before the span given to the strategy for warm-up. */
   warmupCandles: number;
+  /** One account over several markets (multi-symbol backtest): each market's span and buy & hold. */
+  markets?: MarketSettings[];
+  /** Shared-account runs: entry orders the risk layer let through, and those that did not fill, with why. */
+  entryOrders?: number;
+  unfilledEntries?: UnfilledEntry[];
+}
+
+/** One market of a shared-account run. */
+export interface MarketSettings {
+  symbol: string;
+  warmupCandles: number;
+  /** Open time of its first traded candle (null: no candle in the span). */
+  from: number | null;
+  firstPrice: number;
+  lastPrice: number;
+  buyHoldReturnPct: number | null;
+}
+
+/** An entry order that did not fill, and why. */
+export interface UnfilledEntry {
+  time: number;
+  symbol: string;
+  status: string;
+  reason: string;
 }
 
 export interface RiskDecisionCounts {
@@ -46,6 +70,18 @@ export interface LookaheadSummary {
   differences: Array<{ index: number; time: number; cutAt: number; full: unknown; cut: unknown; kind?: string; what?: string; message?: string }>;
   /** More differences existed than were kept. */
   truncated: boolean;
+}
+
+/** One summary for a check run on each market of a shared-account run. */
+export function combineLookahead(checks: ReadonlyArray<Omit<LookaheadSummary, 'checkedCuts'> & { checkedCuts: readonly unknown[] }>): LookaheadSummary {
+  return {
+    checkedCuts: checks.reduce((a, c) => a + c.checkedCuts.length, 0),
+    guardedDecisions: checks.reduce((a, c) => a + (c.guardedDecisions ?? 0), 0),
+    isolated: checks.every((c) => c.isolated === true),
+    ms: checks.reduce((a, c) => a + (c.ms ?? 0), 0),
+    differences: checks.flatMap((c) => c.differences),
+    truncated: checks.some((c) => c.truncated),
+  };
 }
 
 /** The parts of the engine's BacktestResult a run keeps (structurally compatible with it). */
@@ -148,6 +184,7 @@ interface TradeRow {
   pnl_pct: number;
   fees: number;
   exit_reason: string;
+  symbol: string | null;
 }
 
 /** Packs a Float64Array as little-endian bytes, whatever the machine's byte order (a copy on little-endian). */
@@ -200,7 +237,8 @@ export function storeRun(db: Db, input: RunInput): StoredRun {
       id: `${id}:${seq}`,
       instanceId: `run-${id}`,
       strategy: input.strategy,
-      symbol: input.symbol,
+      // Stored only when not the run's symbol, and read back as the run's otherwise.
+      symbol: t.symbol ?? input.symbol,
       side: t.side,
       qty: t.qty,
       entryTime: t.entryTime,
@@ -221,6 +259,7 @@ export function storeRun(db: Db, input: RunInput): StoredRun {
 }
 
 const TRADE_BATCH = 64;
+const TRADE_COLUMNS = 13;
 
 function insertRun(db: Db, input: RunInput): { id: number; createdAt: number; columns: { params: string; settings: string; metrics: string; extra: string } } {
   const r = input.result;
@@ -240,8 +279,8 @@ function insertRun(db: Db, input: RunInput): { id: number; createdAt: number; co
   );
   const insertTrades = (rows: number) =>
     db.prepare(
-      `INSERT INTO run_trades (run_id, seq, side, qty, entry_time, exit_time, entry_price, exit_price, pnl, pnl_pct, fees, exit_reason)
-       VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      `INSERT INTO run_trades (run_id, seq, side, qty, entry_time, exit_time, entry_price, exit_price, pnl, pnl_pct, fees, exit_reason, symbol)
+       VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     );
   const id = db.transaction(() => {
     const info = insertRunRow.run(
@@ -268,13 +307,14 @@ function insertRun(db: Db, input: RunInput): { id: number; createdAt: number; co
     const values: unknown[] = [];
     for (let seq = 0; seq < r.trades.length; seq++) {
       const t = r.trades[seq]!;
-      values.push(runId, seq, t.side, t.qty, t.entryTime, t.exitTime, t.entryPrice, t.exitPrice, t.pnl, t.pnlPct, t.fees, t.exitReason);
+      // The symbol only when it is not the run's one symbol (a shared-account run over several markets).
+      values.push(runId, seq, t.side, t.qty, t.entryTime, t.exitTime, t.entryPrice, t.exitPrice, t.pnl, t.pnlPct, t.fees, t.exitReason, t.symbol === input.symbol ? null : t.symbol);
       if (seq < full && (seq + 1) % TRADE_BATCH === 0) {
         batch!.run(values);
         values.length = 0;
       }
     }
-    if (values.length > 0) insertTrades(values.length / 12).run(values);
+    if (values.length > 0) insertTrades(values.length / TRADE_COLUMNS).run(values);
     return runId;
   })();
   return { id, createdAt, columns };
@@ -349,7 +389,7 @@ function tradeOf(run: RunRow, t: TradeRow): ClosedTrade {
     id: `${run.id}:${t.seq}`,
     instanceId: `run-${run.id}`,
     strategy: run.strategy,
-    symbol: run.symbol,
+    symbol: t.symbol ?? run.symbol,
     side: t.side as PositionSide,
     qty: t.qty,
     entryTime: t.entry_time,

@@ -14,9 +14,10 @@ import { prepareEnv } from '../ml/env.js';
 import { inSampleWarning } from '../ml/strategy.js';
 import { parseParamFlags, resolveParams, type ParamOverrides } from '../strategy/params.js';
 import { getStrategy, loadStrategies, resolveStrategiesDir } from '../strategy/registry.js';
-import { getRun, latestRun, listRuns, type LookaheadSummary, type StoredRun } from '../backtest/runs.js';
+import { combineLookahead, getRun, latestRun, listRuns, type LookaheadSummary, type StoredRun } from '../backtest/runs.js';
 import { comparisonReport, lookaheadText, runListTable, runReport, runSummaryJson, writeRunsJson } from '../backtest/report.js';
 import { writeTradesCsv } from '../backtest/trades-csv.js';
+import { writeHtmlReport } from '../report/html.js';
 import { createContext, output, type CliContext, type GlobalArgs } from './context.js';
 
 interface RunArgs extends GlobalArgs {
@@ -34,15 +35,18 @@ interface RunArgs extends GlobalArgs {
   param?: string | string[];
   trades?: boolean;
   tradesCsv?: string;
+  html?: string;
   lookaheadCheck?: boolean;
   charts?: boolean;
   walkForward?: string;
+  separate?: boolean;
 }
 
 interface ShowArgs extends GlobalArgs {
   id?: string;
   trades?: boolean;
   tradesCsv?: string;
+  html?: string;
   charts?: boolean;
 }
 
@@ -196,10 +200,24 @@ async function runCommand(args: RunArgs): Promise<void> {
       const plain = strategies.filter((s) => !s.prepare || !s.params.some((p) => p.name === 'model'));
       if (plain.length > 0) throw new UserError(`--walk-forward retrains a model: ${plain.map((s) => s.name).join(', ')} has none (use ml-classifier or ml-forecast)`, '--walk-forward');
     }
+    // Several symbols are one account (shared cash, limits, positions, protections) unless --separate.
+    const shared = symbols.length > 1 && !args.separate;
+    if (shared && wfSpec) throw new UserError('--walk-forward retrains a model for each market: add --separate to run each symbol as its own account', '--walk-forward');
+    const account = { balance, fee, slippage, allowShort: acct.allowShort };
     for (let si = 0; si < strategies.length; si++) {
       let strategy = prepared[si]!;
       const params = paramsByStrategy[si]!;
       const warmup = wfSpec ? wf!.walkForwardWarmup(wfSpec, timeframe, Math.ceil(strategy.warmup(params))) : Math.max(0, Math.ceil(strategy.warmup(params)));
+      if (shared) {
+        const markets = symbols.map((symbol) => ({ key: { exchange, symbol, timeframe }, ...loadWindow(store, { exchange, symbol, timeframe }, warmup, from, to) }));
+        for (const m of markets) if (m.warmupAvailable < warmup && !ctx.json) process.stderr.write(`tradetui: warning: only ${m.warmupAvailable} of ${strategy.name}'s ${warmup} warm-up candles are cached for ${m.key.symbol}\n`);
+        const checks = lookahead ? await Promise.all(markets.map((m) => lookahead.lookaheadCheck(strategy, params, m.candles, { load: lookahead.freshLoader(strategy) }))) : null;
+        const check = checks ? combineLookahead(checks) : null;
+        if (check && check.differences.length > 0) lookaheadFailures++;
+        const { portfolioBacktestAndStore } = await import('../backtest/portfolio-record.js');
+        runs.push(getRun(db, portfolioBacktestAndStore(db, { strategy, params, markets, account, stakePct, risk }, { lookahead: check }).id)!);
+        continue;
+      }
       for (const symbol of symbols) {
         const key: MarketKey = { exchange, symbol, timeframe };
         const w = loadWindow(store, key, warmup, from, to);
@@ -213,7 +231,6 @@ async function runCommand(args: RunArgs): Promise<void> {
         }
         const inSample = wfSpec ? null : inSampleWarning(params, w.candles.time[w.tradeFrom]!, w.candles.time[w.candles.length - 1]!);
         if (inSample) process.stderr.write(`${process.stderr.isTTY && !process.env.NO_COLOR ? `\x1b[1mtradetui: ${inSample}\x1b[22m` : `tradetui: ${inSample}`}\n`);
-        const account = { balance, fee, slippage, allowShort: acct.allowShort };
         let check: LookaheadSummary | null = null;
         if (lookahead) {
           const result = await lookahead.lookaheadCheck(strategy, params, w.candles, { load: lookahead.freshLoader(strategy) });
@@ -233,6 +250,7 @@ async function runCommand(args: RunArgs): Promise<void> {
     }
 
     if (args.tradesCsv) writeTradesCsv(args.tradesCsv, runs.map((r) => ({ runId: r.id, trades: r.trades })));
+    if (args.html) writeHtml(args.html, runs, store);
     outputRuns(ctx, runs, mlBaselines.length > 0 ? { mlBaselines } : {}, () => {
       const opts = { trades: args.trades, charts: args.charts, columns: columns() };
       const text = runs.length === 1 ? runReport(runs[0]!, opts) : comparisonReport(runs, opts);
@@ -244,7 +262,7 @@ async function runCommand(args: RunArgs): Promise<void> {
         return `\nBaselines for #${b.run} ${b.strategy} ${b.symbol}, net of fees: strategy ${b.totalReturnPct.toFixed(2)}%, buy-and-hold ${b.buyHoldReturnPct === null ? '—' : `${b.buyHoldReturnPct.toFixed(2)}%`}, ${rnd}`;
       });
       const all = base.length > 0 ? `${text}\n${base.join('\n')}` : text;
-      return args.tradesCsv ? `${all}\n\nTrades written to ${args.tradesCsv}` : all;
+      return `${all}${written(args)}`;
     });
     if (lookaheadFailures > 0) {
       const failed = runs.filter((r) => r.lookahead && r.lookahead.differences.length > 0);
@@ -300,13 +318,25 @@ async function showCommand(args: ShowArgs): Promise<void> {
         : new UserError('no stored backtests yet; run one with "tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h"', 'backtest show');
     }
     if (args.tradesCsv) writeTradesCsv(args.tradesCsv, [{ runId: run.id, trades: run.trades }]);
-    outputRuns(ctx, [run], {}, () => {
-      const text = runReport(run, { trades: args.trades, charts: args.charts, columns: columns() });
-      return args.tradesCsv ? `${text}\n\nTrades written to ${args.tradesCsv}` : text;
-    });
+    if (args.html) writeHtml(args.html, [run], new SqliteCandleStore(db));
+    outputRuns(ctx, [run], {}, () => `${runReport(run, { trades: args.trades, charts: args.charts, columns: columns() })}${written(args)}`);
   } finally {
     ctx.close();
   }
+}
+
+/** The HTML report of stored runs, with each run's candles read back from the cache over its span. */
+function writeHtml(file: string, runs: readonly StoredRun[], store: SqliteCandleStore): void {
+  const withCandles = runs.map((run) => {
+    const candles = store.read({ exchange: run.exchange, symbol: run.symbol, timeframe: run.timeframe }, run.from, run.to - 1);
+    return { run, candles: candles.length > 0 ? candles : null };
+  });
+  writeHtmlReport(file, withCandles, Date.now());
+}
+
+/** The human report's last lines: the files written beside it. */
+function written(args: { tradesCsv?: string; html?: string }): string {
+  return `${args.tradesCsv ? `\n\nTrades written to ${args.tradesCsv}` : ''}${args.html ? `${args.tradesCsv ? '\n' : '\n\n'}HTML report written to ${args.html}` : ''}`;
 }
 
 async function listCommand(args: ListArgs): Promise<void> {
@@ -327,6 +357,7 @@ function reportOptions<T>(y: Argv<T>): Argv<T> {
   return y
     .option('trades', { type: 'boolean', describe: 'also list every trade' })
     .option('trades-csv', { type: 'string', describe: 'write the trades to this CSV file', requiresArg: true })
+    .option('html', { type: 'string', describe: 'write a self-contained HTML report (price chart with trades, equity, drawdown, metrics) to this file', requiresArg: true })
     .option('charts', { type: 'boolean', default: true, describe: 'draw the equity and drawdown charts (--no-charts to skip)' }) as Argv<T>;
 }
 
@@ -337,7 +368,9 @@ const showModule: CommandModule<GlobalArgs, ShowArgs> = {
     reportOptions(y.positional('id', { type: 'string', describe: 'run id from "tradetui backtest list"' }))
       .example('$0 backtest show', 'the latest run')
       .example('$0 backtest show 12 --trades', 'run #12 with its trades')
-      .example('$0 backtest show 12 --json', 'run #12 as JSON') as Argv<ShowArgs>,
+      .example('$0 backtest show 12 --json', 'run #12 as JSON')
+      .example('$0 backtest show 12 --html run12.html', 'run #12 as an HTML report to open in a browser')
+      .example('$0 backtest show 12 --trades-csv run12.csv', 'run #12\'s trades as CSV') as Argv<ShowArgs>,
   handler: showCommand,
 };
 
@@ -357,12 +390,18 @@ const RUN_EXAMPLES = `Examples:
   # one run: summary, equity and drawdown charts
   tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --from 2024-01-01
 
-  # four runs (2 strategies x 2 symbols) compared in one table
-  tradetui backtest --strategy ma-cross,rsi-macd --symbol BTC/USDT,ETH/USDT --timeframe 1h
+  # one account over two markets (shared cash and limits), with a per-symbol breakdown
+  tradetui backtest --strategy ma-cross --symbol BTC/USDT,ETH/USDT --timeframe 1h
+
+  # four runs (2 strategies x 2 symbols, each symbol its own account) compared in one table
+  tradetui backtest --strategy ma-cross,rsi-macd --symbol BTC/USDT,ETH/USDT --timeframe 1h --separate
 
   # custom parameters; list every trade and write them to a CSV file
   tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1d \\
     --param fast=5 --param slow=20 --trades --trades-csv trades.csv
+
+  # an HTML report to open in a browser: price chart with the trades, equity, drawdown, metrics
+  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --html report.html
 
   # one JSON document on stdout
   tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --json
@@ -392,6 +431,7 @@ const runModule: CommandModule<GlobalArgs, RunArgs> = {
         .option('risk', { type: 'string', describe: 'override a risk setting for this run, key=value (repeat): sizing.mode=atr, protections.maxDrawdown.pct=15', requiresArg: true })
         .option('param', { type: 'string', describe: 'strategy parameter key=value (repeat, or comma-separate)', requiresArg: true })
         .option('lookahead-check', { type: 'boolean', describe: 'report decisions that change on cut data (exit 1 if any)' })
+        .option('separate', { type: 'boolean', describe: 'several symbols: one account per symbol (default: one shared account over all of them)' })
         .option('walk-forward', { type: 'string', describe: 'ML strategies: retrain before each test block on past candles only, e.g. train=180d,test=30d[,epochs=5]' }),
     )
       .epilogue(RUN_EXAMPLES) as Argv<RunArgs>,

@@ -11,7 +11,7 @@ import { attachOrStart, runEngineProcess } from '../server/daemon.js';
 import type { RemoteEngine } from '../server/remote.js';
 import { createContext, type CliContext, type GlobalArgs } from './context.js';
 import { liveOptIn } from '../live/opt-in.js';
-import type { Config } from '../config/schema.js';
+import { ACTIONS, type ReconcileReport } from '../live/reconcile.js';
 
 interface RunArgs extends GlobalArgs {
   headless?: boolean;
@@ -22,6 +22,7 @@ interface RunArgs extends GlobalArgs {
   live?: boolean;
   iUnderstandTheRisks?: boolean;
   exitAtEnd?: boolean;
+  readonly?: boolean;
 }
 
 export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
@@ -48,7 +49,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
     const ctx = createContext(args);
     const optIn = liveOptIn({ live: args.live, iUnderstandTheRisks: args.iUnderstandTheRisks, headless: args.headless }, ctx.config, { configSource: ctx.source });
     if (optIn.live) {
-      await runLive(ctx.config, ctx.dataDir, ctx.json);
+      await runLive(ctx, args);
       return;
     }
     if (args.headless || args.engineProcess) {
@@ -139,20 +140,82 @@ export async function attachTui(engine: RemoteEngine, ctx: CliContext, ascii: bo
 }
 
 /**
- * Live start-up: the reconciliation every live session begins with, reported. The engine's live composition
- * (kernel on the exchange broker) comes with the execution layer; until then --live stops here, having
- * placed no order.
+ * Live trading: the engine on the exchange broker, after the start-up reconciliation. Headless (--live
+ * --headless --i-understand-the-risks) in the foreground; otherwise the trader types the exchange's name and
+ * the engine starts in the background (--live --engine-process) with the TUI attached to it.
  */
-async function runLive(config: Config, dataDir: string, json: boolean): Promise<void> {
-  const { startLiveSession } = await import('../live/start.js');
-  const session = await startLiveSession(config, dataDir, { warn: (m) => process.stderr.write(`tradetui: warning: ${m}\n`) });
-  const { report } = session;
-  session.db.close();
-  if (json) process.stdout.write(`${JSON.stringify({ type: 'reconcile', differences: report.unresolved }, null, 2)}\n`);
-  else {
-    process.stdout.write(`LIVE ${config.exchange.name}${config.exchange.sandbox ? ' (testnet)' : ''}: reconciled ${report.tradesScanned} trades, ${report.ordersChecked} journaled orders\n`);
-    for (const d of report.unresolved) process.stdout.write(`  #${d.id} ${d.kind}: ${d.summary}\n`);
-    if (report.unresolved.length === 0) process.stdout.write('  no differences\n');
+async function runLive(ctx: CliContext, args: RunArgs): Promise<void> {
+  const { config } = ctx;
+  const label = `${config.exchange.name}${config.exchange.sandbox ? ' testnet' : ''}`;
+  if (args.headless || args.engineProcess) {
+    const logger = createLogger(logFile(ctx.dataDir), config.logLevel);
+    logger.info({ source: ctx.source, dataDir: ctx.dataDir, exchange: label, background: Boolean(args.engineProcess) }, 'starting live');
+    const { createLiveApp } = await import('../app/live.js');
+    const print = (report: ReconcileReport): void => {
+      if (!args.headless) return;
+      if (ctx.json) process.stdout.write(`${JSON.stringify({ type: 'reconcile', exchange: label, tradesScanned: report.tradesScanned, ordersChecked: report.ordersChecked, missedFills: report.missedFills, differences: report.unresolved })}\n`);
+      else process.stdout.write(`${formatReconcile(label, report)}\n`);
+    };
+    const outcome = await runEngineProcess({
+      dataDir: ctx.dataDir,
+      logger,
+      headless: args.engineProcess ? null : { json: ctx.json, exitAtEnd: false },
+      createApp: () =>
+        createLiveApp({ config, configSource: ctx.source, dataDir: ctx.dataDir, logger, onReconciled: print, warn: (m) => {
+          logger.warn(m);
+          if (args.headless) process.stderr.write(`tradetui: warning: ${m}\n`);
+        } }),
+    });
+    if (outcome === 'already-running') {
+      if (args.engineProcess) return;
+      throw new UserError(`an engine already runs on ${ctx.dataDir}: stop it first ("tradetui stop"), or use another --data-dir for live trading`, 'engine');
+    }
+    return;
   }
-  throw new UserError('the live engine is not part of this build yet: start-up reconciliation ran, no order was placed', '--live');
+  if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UserError('the TUI needs a terminal (stdin and stdout must be a TTY); use --headless --i-understand-the-risks', 'tui');
+  const { attach } = await import('../server/daemon.js');
+  const { engineLockHeld } = await import('../server/lock.js');
+  if (await engineLockHeld(ctx.dataDir)) {
+    // An engine runs already: attach only if it is the live engine of this exchange account.
+    const engine = await attach(ctx.dataDir, { client: 'tui', fps: config.tui.maxFps });
+    const live = engine.snapshot().live;
+    if (!live || live.exchange !== config.exchange.name || live.sandbox !== config.exchange.sandbox) {
+      await engine.stop();
+      throw new UserError(`a ${live ? `live ${live.exchange}` : 'paper'} engine already runs on ${ctx.dataDir}: stop it first ("tradetui stop"), or use another --data-dir`, '--live');
+    }
+    await attachTui(engine, ctx, Boolean(args.ascii), Boolean(args.readonly));
+    return;
+  }
+  const { confirmLive } = await import('../tui/live-confirm.js');
+  const confirmed = await confirmLive({
+    exchange: config.exchange.name,
+    sandbox: config.exchange.sandbox,
+    maxCapital: config.live.maxCapital,
+    currency: config.account.currency,
+    instances: config.paper.instances.map((i) => `${i.strategy} ${i.symbol} ${i.timeframe}`),
+    noColor: process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '',
+  });
+  if (!confirmed) {
+    process.stderr.write('tradetui: live trading not confirmed; nothing was started and no order was placed\n');
+    process.exitCode = 1;
+    return;
+  }
+  const tuiModule = import('../tui/run.js');
+  tuiModule.catch(() => {});
+  const { engine } = await attachOrStart({
+    dataDir: ctx.dataDir,
+    client: 'tui',
+    fps: config.tui.maxFps,
+    engineArgs: [...engineArgs(ctx.dataDir, { ...args, speed: undefined, feed: undefined }), '--live'],
+    onStarting: () => process.stderr.write(`tradetui: starting the LIVE engine on ${label} in the background (${ctx.dataDir}); reconciling with the exchange first…\n`),
+  });
+  await attachTui(engine, ctx, Boolean(args.ascii), Boolean(args.readonly));
+}
+
+/** The start-up reconciliation as text: what was checked and each difference with how to resolve it. */
+export function formatReconcile(label: string, report: ReconcileReport): string {
+  const lines = [`LIVE ${label}: reconciled ${report.tradesScanned} trades, ${report.ordersChecked} journaled orders, ${report.missedFills} missed fill(s) booked`];
+  for (const d of report.unresolved) lines.push(`  #${d.id} ${d.kind}: ${d.summary}\n    resolve: tradetui reconcile ${d.id} ${ACTIONS[d.kind].join('|')}`);
+  lines.push(report.unresolved.length === 0 ? '  no differences: trading' : `  entries halted until ${report.unresolved.length} difference(s) are resolved`);
+  return lines.join('\n');
 }

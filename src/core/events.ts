@@ -82,7 +82,12 @@ export type Command =
   | { type: 'pause'; by: Actor }
   | { type: 'resume'; by: Actor }
   | { type: 'kill'; by: Actor }
-  | { type: 'set-speed'; candlesPerSecond: number; by: Actor };
+  | { type: 'set-speed'; candlesPerSecond: number; by: Actor }
+  /**
+   * Live trading: resolves one difference with the exchange (adopt, ignore, cancel or flatten), or with no
+   * differenceId checks the account against the exchange now.
+   */
+  | { type: 'reconcile'; differenceId?: number; action?: 'adopt' | 'ignore' | 'cancel' | 'flatten'; by: Actor };
 
 export interface CommandResult {
   ok: boolean;

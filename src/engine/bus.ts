@@ -1,12 +1,17 @@
 // Typed event stream. Listeners are called synchronously in emit order; a throwing listener is reported
-// to the error handler and never stops the engine or other listeners.
+// to the error handler and never stops the engine or other listeners — except the store's: an event that
+// cannot be written must fail the step that emitted it (its transaction rolls back), not vanish.
 import type { EngineEvent, EngineEventType, EventOf } from '../core/events.js';
 
 type Listener<E> = (event: E) => void;
 
+/** Errors thrown by a propagating listener, so that a listener between it and the emitter cannot swallow them. */
+const propagatingErrors = new WeakSet<object>();
+
 export class EventBus {
   private readonly byType = new Map<EngineEventType, Set<Listener<EngineEvent>>>();
   private readonly all = new Set<Listener<EngineEvent>>();
+  private readonly propagating = new Set<Listener<EngineEvent>>();
   private onListenerError: (err: unknown, event: EngineEvent) => void = (err) => {
     queueMicrotask(() => {
       throw err;
@@ -24,9 +29,14 @@ export class EventBus {
     return () => set!.delete(listener as Listener<EngineEvent>);
   }
 
-  onAny(listener: Listener<EngineEvent>): () => void {
+  /** `propagate`: the listener's errors are thrown to the emitter (the store, whose failure fails the step). */
+  onAny(listener: Listener<EngineEvent>, opts: { propagate?: boolean } = {}): () => void {
     this.all.add(listener);
-    return () => this.all.delete(listener);
+    if (opts.propagate) this.propagating.add(listener);
+    return () => {
+      this.all.delete(listener);
+      this.propagating.delete(listener);
+    };
   }
 
   /** Hot paths ask first so that they build no event object nobody reads. */
@@ -44,6 +54,11 @@ export class EventBus {
     try {
       l(event);
     } catch (err) {
+      // Also through a listener that emitted in turn (an alert derived from the event): still the store's error.
+      if (this.propagating.has(l) || (typeof err === 'object' && err !== null && propagatingErrors.has(err))) {
+        if (typeof err === 'object' && err !== null) propagatingErrors.add(err);
+        throw err;
+      }
       this.onListenerError(err, event);
     }
   }

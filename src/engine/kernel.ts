@@ -36,6 +36,13 @@ export interface KernelDeps {
    * events and the account. Reports from a simulated broker arrive inside a step already.
    */
   atomic?: (step: () => void) => void;
+  /** Saves the id sequence and returns how to put it back (a rolled-back step makes the same ids again). */
+  checkpointIds?: () => () => void;
+  /**
+   * The most quote currency the engine may size from (live.maxCapital): entries see at most this much
+   * equity, and cash only up to what the cap leaves after open positions and working entries.
+   */
+  capitalCap?: number | null;
 }
 
 export type KernelState = 'running' | 'paused' | 'halted' | 'stopped';
@@ -196,6 +203,7 @@ export class Kernel {
     const reserved = this.reservations();
     let reservedCash = 0;
     for (let k = 0; k < reserved.length; k++) if (reserved[k]!.side === 'long') reservedCash += reserved[k]!.quote;
+    const cap = this.d.capitalCap ?? Infinity;
     const verdict = risk.vetEntry({
       instanceId: r.id,
       strategy: r.strategy.name,
@@ -206,9 +214,9 @@ export class Kernel {
       price: c.close,
       series: riskSeries,
       index: i,
-      equity: portfolio.equity(),
+      equity: Math.min(portfolio.equity(), cap),
       // Cash promised to entries still working is not available to this one.
-      cash: Math.max(0, portfolio.cash - reservedCash),
+      cash: Math.max(0, Math.min(portfolio.cash, cap - portfolio.exposure()) - reservedCash),
       positions: [...portfolio.positions.values()],
       reserved,
       hints: r.strategy.risk,
@@ -351,10 +359,18 @@ export class Kernel {
     this.d.bus.emit({ type: 'alert', alert: { id: this.d.nextId('a'), time, severity: 'error', category: 'error', message: `broker: ${message}` } });
   }
 
-  private applyFill(fill: Fill, order: Order): void {
+  /**
+   * Books an execution the engine did not order: a trade made by hand on the exchange that the trader
+   * adopted (live reconciliation). It moves cash and the position like any fill, as one step's events.
+   */
+  adoptFill(fill: Fill): void {
+    this.applyFill(fill, undefined);
+  }
+
+  private applyFill(fill: Fill, order: Order | undefined): void {
     const { bus, portfolio, risk } = this.d;
     const r = this.instances.get(fill.instanceId);
-    const out = portfolio.apply(fill, r?.strategy.name ?? fill.instanceId, order.protection ?? {});
+    const out = portfolio.apply(fill, r?.strategy.name ?? fill.instanceId, order?.protection ?? {});
     if (bus.wants('fill')) bus.emit({ type: 'fill', fill });
     const change = out.change === 'increased' || out.change === 'reduced' ? 'updated' : out.change;
     if (bus.wants('position')) bus.emit({ type: 'position', change, position: { ...out.position, protection: { ...out.position.protection } } });
@@ -444,6 +460,7 @@ export class Kernel {
       }
       case 'add-instance':
       case 'set-speed':
+      case 'reconcile':
         return { ok: false, message: `${cmd.type} is handled by the application, not the kernel` };
     }
   }
@@ -480,6 +497,52 @@ export class Kernel {
     // The day's starting equity is state (issue #9): "today" must neither reset nor shift after a restart.
     this.dayStartEquity = state.dayStart?.equity ?? portfolio.equity();
     if (state.dayStart) this.dayStart = Math.floor(state.dayStart.day / DAY_MS);
+  }
+
+  /**
+   * Saves everything a step (a candle, a command, a broker report) may change in memory and returns how to
+   * put it back, or null when a part cannot go back (a broker without checkpoints: what it sent is sent).
+   * The app takes one before each step's transaction and rolls memory back with it when the transaction
+   * does (disk full), so the engine never runs ahead of what the database holds.
+   */
+  checkpoint(): (() => void) | null {
+    const { portfolio, risk, broker } = this.d;
+    const undoBroker = broker.checkpoint?.();
+    const undoRisk = risk.checkpoint?.();
+    if (!undoBroker || !undoRisk) return null;
+    const undoPortfolio = portfolio.checkpoint();
+    const undoIds = this.d.checkpointIds?.();
+    const working = [...this.working.values()].map((o) => ({ ref: o, value: { ...o, feesByCurrency: { ...o.feesByCurrency } } }));
+    const booked = [...this.bookedFills].map(([id, set]) => [id, new Set(set)] as const);
+    const symbols = [...this.symbols].map(([symbol, st]) => [symbol, { ...st }] as const);
+    const runners = [...this.instances.values()].map((r) => ({ r, cursor: r.cursor, running: r.running, trades: r.trades.length }));
+    const { dayStart, dayStartEquity, state, decisions } = this;
+    const riskCounts = { ...this.riskCounts };
+    const closedTrades = this.closedTrades.length;
+    return () => {
+      undoBroker();
+      undoRisk();
+      undoPortfolio();
+      undoIds?.();
+      this.working.clear();
+      for (const { ref, value } of working) this.working.set(ref.id, Object.assign(ref, value, { feesByCurrency: { ...value.feesByCurrency } }));
+      this.bookedFills.clear();
+      for (const [id, set] of booked) this.bookedFills.set(id, new Set(set));
+      this.symbols.clear();
+      for (const [symbol, st] of symbols) this.symbols.set(symbol, { ...st });
+      for (const x of runners) {
+        // A candle pushed into the buffer stays: the retried step finds it where it belongs (advance()).
+        x.r.cursor = x.cursor;
+        x.r.running = x.running;
+        x.r.trades.length = x.trades;
+      }
+      this.dayStart = dayStart;
+      this.dayStartEquity = dayStartEquity;
+      this.state = state;
+      this.decisions = decisions;
+      this.riskCounts = riskCounts;
+      this.closedTrades.length = closedTrades;
+    };
   }
 
   /** End of a run: positions still open close at the last close with reason `end`. */

@@ -156,6 +156,31 @@ export class Portfolio {
     return { position, change: 'closed', trade };
   }
 
+  /**
+   * Everything a step may change, to put back if the step's transaction rolls back (disk full): the same
+   * position objects get their values back, so nothing holding one sees a stale copy.
+   */
+  checkpoint(): () => void {
+    const cash = this.cash;
+    const feesPaid = this.feesPaid;
+    const realisedPnl = this.realisedPnl;
+    const otherFees = { ...this.otherFees };
+    const positions = [...this.positions.values()].map((p) => ({ ref: p, value: { ...p, protection: { ...p.protection } } }));
+    const exits = [...this.exits].map(([id, e]) => [id, { ...e }] as const);
+    return () => {
+      this.cash = cash;
+      this.feesPaid = feesPaid;
+      this.realisedPnl = realisedPnl;
+      for (const k of Object.keys(this.otherFees)) delete this.otherFees[k];
+      Object.assign(this.otherFees, otherFees);
+      this.positions.clear();
+      for (const { ref, value } of positions) this.positions.set(ref.id, Object.assign(ref, value, { protection: { ...value.protection } }));
+      this.open = [...this.positions.values()];
+      this.exits.clear();
+      for (const [id, e] of exits) this.exits.set(id, { ...e });
+    };
+  }
+
   /** Market value of open positions at their last marked prices (shorts count negative). */
   positionsValue(): number {
     let v = 0;

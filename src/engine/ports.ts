@@ -22,6 +22,11 @@ export interface FeedSink {
    */
   warmup?(key: MarketKey, candles: Candle[]): void;
   status(status: FeedStatus): void;
+  /**
+   * While the sink holds candles it could not store (disk full), a promise of when it can take more; null
+   * otherwise. Feeds that can wait (a replay) wait rather than pile candles up behind the held ones.
+   */
+  drained?(): Promise<void> | null;
 }
 
 export interface MarketFeed {
@@ -108,6 +113,12 @@ export interface Broker {
    * orders fill at this price). A live broker does not implement it.
    */
   marketOpened?(symbol: string, time: number, price: number): void;
+  /**
+   * Saves what the broker holds in memory and returns how to put it back, for an engine step whose
+   * transaction rolled back. A broker without it (an exchange: what it sent is sent) makes such a step
+   * unrecoverable in memory; the engine then halts until a restart reloads the journal.
+   */
+  checkpoint?(): () => void;
 }
 
 /** Everything a view needs to draw the current state; the TUI and Telegram read this and events. */
@@ -128,6 +139,44 @@ export interface EngineSnapshot {
   alerts: Alert[];
   /** Strategy decisions and risk refusals/resizes, newest first (also from before a restart). */
   signals: SignalRecord[];
+  /** Live trading only: the exchange account behind the engine. */
+  live?: LiveStatus;
+}
+
+/** What a view shows of a live engine: which account, what waits for the trader, how fills compare. */
+export interface LiveStatus {
+  exchange: string;
+  /** The exchange's testnet (exchange.sandbox). */
+  sandbox: boolean;
+  /** Differences with the exchange waiting for the trader; live entries are halted while any remain. */
+  differences: Array<{ id: number; kind: string; symbol: string | null; summary: string; actions: string[]; createdAt: number }>;
+  /** Why the broker stopped live trading (API key refused), or null. */
+  brokerHalt: string | null;
+  /** When the account was last checked against the exchange. */
+  lastReconcileAt: number | null;
+  /** The most quote currency entries are sized from (live.maxCapital), or null. */
+  maxCapital: number | null;
+  /** Where protective stops are checked: by the engine on each candle (the exchange holds none yet). */
+  stops: 'engine' | 'exchange';
+  /** Live fills against the same decisions on the simulated broker (the parity meter). */
+  parity: ParityRow[];
+}
+
+/** One live fill next to the simulated broker's fill of the same decision. */
+export interface ParityRow {
+  time: number;
+  instanceId: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  qty: number;
+  livePrice: number;
+  simPrice: number | null;
+  /** Signed cost of the live price against the simulated one, in quote (positive: live was worse). */
+  slippage: number | null;
+  liveFee: number;
+  simFee: number | null;
+  /** From the decision (candle close) to the live fill, in ms. */
+  delayMs: number;
 }
 
 export interface SignalRecord {

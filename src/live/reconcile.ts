@@ -42,8 +42,11 @@ export interface ReconcilerOptions {
   /** Unified symbols tradetui trades (BTC/USDT, …): their trades and base balances are checked. */
   symbols: string[];
   now?: () => number;
-  /** The trader adopted a trade or a balance: the engine books it as its own (position changes). */
-  onAdopt?: (adopted: { symbol: string; qty: number; price?: number; difference: Difference }) => void;
+  /**
+   * The trader adopted a trade or a balance: the engine books it as its own (position changes). A throw
+   * (nothing to adopt) leaves the difference unresolved, with the reason.
+   */
+  onAdopt?: (adopted: { symbol: string; qty: number; price?: number; difference: Difference }) => void | Promise<void>;
 }
 
 export class Reconciler {
@@ -77,7 +80,29 @@ export class Reconciler {
    * `believed` may be a function: it is read after the missed fills are booked (steps 1 and 3), so the
    * balance check compares against positions that include them.
    */
-  async run(believedNow: Believed | (() => Believed)): Promise<ReconcileReport> {
+  /** Adds a market to watch (an instance added while running). */
+  watch(symbol: string): void {
+    if (!this.opts.symbols.includes(symbol)) this.opts.symbols.push(symbol);
+  }
+
+  /**
+   * Base currency the trader keeps outside tradetui: what the ignored differences of `asset` added up to
+   * (an ignored trade made by hand, an ignored balance). The balance check expects positions + this.
+   */
+  baseline(asset: string): number {
+    let sum = 0;
+    for (const d of this.journal.differences()) {
+      if (d.resolvedAt === null || !d.resolution?.startsWith('ignore') || d.detail.asset !== asset) continue;
+      sum += Number(d.detail.baseDelta ?? 0);
+    }
+    return sum;
+  }
+
+  /**
+   * `balances: false` skips the balance check (an order is in flight: the exchange's balance may already
+   * include a fill the engine has not heard of yet).
+   */
+  async run(believedNow: Believed | (() => Believed), opts: { balances?: boolean } = {}): Promise<ReconcileReport> {
     const started = performance.now();
     await this.broker.loadMarkets();
     const found: Difference[] = [];
@@ -107,14 +132,20 @@ export class Reconciler {
         if (this.journal.hasFill(symbol, tradeId)) continue;
         const row = t.order ? this.journal.byExchangeId(symbol, t.order) : undefined;
         if (row) {
-          this.broker.bookTrade(row, t, undefined);
+          // A fill of tradetui's own order that it missed: booked, and the engine told (the order's record).
+          this.broker.bookTrade(row, t, this.broker.orderOf(row.orderId));
           continue;
         }
         this.journal.advanceCursor(symbol, tradeId, t.timestamp ?? this.now());
-        found.push(this.add('external-trade', symbol, `trade not made by tradetui: ${t.side} ${t.amount} ${symbol} at ${t.price} (trade ${tradeId}, order ${t.order ?? '?'})`, { tradeId, orderId: t.order ?? null, side: t.side, amount: t.amount, price: t.price, time: t.timestamp }));
+        const { base } = currenciesOf(symbol);
+        const amount = t.amount ?? 0;
+        const baseFee = t.fee?.currency === base ? (t.fee.cost ?? 0) : 0;
+        const baseDelta = t.side === 'sell' ? -amount : amount - baseFee;
+        found.push(this.add('external-trade', symbol, `trade not made by tradetui: ${t.side} ${t.amount} ${symbol} at ${t.price} (trade ${tradeId}, order ${t.order ?? '?'})`, { tradeId, orderId: t.order ?? null, side: t.side, amount: t.amount, price: t.price, time: t.timestamp, asset: base, baseDelta }));
       }
     }
     // 4. Balances of the traded base currencies against the positions.
+    if (opts.balances === false) return { found, unresolved: this.unresolved(), ordersChecked: unfinished.length, missedFills: this.journal.fills().length - fillsBefore, tradesScanned: scanned, durationMs: performance.now() - started };
     const believed = typeof believedNow === 'function' ? believedNow() : believedNow;
     const balance = await this.exchange.fetchBalance();
     const believedBy = new Map<string, number>();
@@ -125,13 +156,17 @@ export class Reconciler {
     const stillOpen = this.unresolved();
     for (const symbol of this.opts.symbols) {
       const { base } = currenciesOf(symbol);
-      if (found.some((d) => d.kind === 'balance' && d.detail.asset === base) || stillOpen.some((d) => d.kind === 'balance' && d.detail.asset === base)) continue;
+      // A difference already waiting on this asset (a balance, a trade by hand, an order not ours) explains it.
+      const explained = (d: Difference): boolean => (d.kind === 'balance' || d.kind === 'external-trade' || d.kind === 'unknown-order') && (d.detail.asset === base || d.symbol === symbol);
+      if (found.some(explained) || stillOpen.some(explained)) continue;
       const total = (balance.total as unknown as Record<string, number | undefined>)[base] ?? 0;
-      const held = believedBy.get(base) ?? 0;
+      const baseline = this.baseline(base);
+      const held = (believedBy.get(base) ?? 0) + baseline;
       const step = this.broker.rules(symbol).amountStep;
       // Below one step the difference cannot be traded away (fees taken in the base leave dust).
       if (Math.abs(total - held) <= Math.max(step, 1e-8)) continue;
-      found.push(this.add('balance', symbol, `${base} on ${this.exchange.id}: ${total}; tradetui's positions: ${held} (difference ${+(total - held).toFixed(8)})`, { asset: base, exchange: total, believed: held }));
+      const kept = baseline !== 0 ? ` + ${+baseline.toFixed(8)} kept outside tradetui` : '';
+      found.push(this.add('balance', symbol, `${base} on ${this.exchange.id}: ${total}; tradetui's positions: ${+(held - baseline).toFixed(8)}${kept} (difference ${+(total - held).toFixed(8)})`, { asset: base, exchange: total, believed: held - baseline, baseline, baseDelta: total - held }));
     }
     return { found, unresolved: this.unresolved(), ordersChecked: unfinished.length, missedFills: this.journal.fills().length - fillsBefore, tradesScanned: scanned, durationMs: performance.now() - started };
   }
@@ -186,10 +221,10 @@ export class Reconciler {
       done = `adopted order ${String(d.detail.exchangeId)}`;
     } else if (d.kind === 'external-trade') {
       const signed = d.detail.side === 'sell' ? -Number(d.detail.amount) : Number(d.detail.amount);
-      this.opts.onAdopt?.({ symbol: d.symbol!, qty: signed, price: Number(d.detail.price), difference: d });
+      await this.opts.onAdopt?.({ symbol: d.symbol!, qty: signed, price: Number(d.detail.price), difference: d });
       done = `adopted ${String(d.detail.side)} ${String(d.detail.amount)} ${d.symbol}`;
     } else if (d.kind === 'balance' && action === 'adopt') {
-      this.opts.onAdopt?.({ symbol: d.symbol!, qty: Number(d.detail.exchange) - Number(d.detail.believed), difference: d });
+      await this.opts.onAdopt?.({ symbol: d.symbol!, qty: Number(d.detail.baseDelta ?? Number(d.detail.exchange) - Number(d.detail.believed)), difference: d });
       done = `adopted the exchange's ${String(d.detail.asset)} balance ${String(d.detail.exchange)}`;
     } else if (d.kind === 'balance' && action === 'flatten') {
       done = await this.flatten(d);
@@ -200,7 +235,7 @@ export class Reconciler {
 
   /** Sells the base the exchange holds beyond tradetui's positions, at market, journaled like any order. */
   private async flatten(d: Difference): Promise<string> {
-    const excess = Number(d.detail.exchange) - Number(d.detail.believed);
+    const excess = Number(d.detail.baseDelta ?? Number(d.detail.exchange) - Number(d.detail.believed));
     if (excess <= 0) throw new Error(`nothing to flatten: the exchange holds less ${String(d.detail.asset)} than tradetui believes; adopt or ignore`);
     const symbol = d.symbol!;
     const amount = floorToStep(excess, this.broker.rules(symbol).amountStep);

@@ -31,6 +31,7 @@ export const commandSchema: z.ZodType<Command> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resume'), by: actor }),
   z.object({ type: z.literal('kill'), by: actor }),
   z.object({ type: z.literal('set-speed'), candlesPerSecond: z.number().finite(), by: actor }),
+  z.object({ type: z.literal('reconcile'), differenceId: z.number().int().min(1).optional(), action: z.enum(['adopt', 'ignore', 'cancel', 'flatten']).optional(), by: actor }),
 ]);
 
 const limit = z.number().int().min(0).max(MAX_WINDOW);

@@ -324,6 +324,8 @@ export class FakeEngine implements TuiApi {
         this.bus.emit({ type: 'instance', instance: info, change: 'added', by: 'keyboard' });
         return { ok: true, message: `added ${id} (stopped; press s to start)` };
       }
+      case 'reconcile':
+        return { ok: false, message: 'a paper engine has no exchange account to reconcile' };
     }
   }
 }

@@ -79,6 +79,16 @@ export class CcxtBroker implements Broker {
     return this.opts.journal;
   }
 
+  /** The engine's record of an order this broker was handed (submit, cancel, resume), if any. */
+  orderOf(orderId: string): Order | undefined {
+    return this.orders.get(orderId);
+  }
+
+  /** Requests are under way (an order being placed, looked up or cancelled). */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Why live trading is halted (auth refused), or null. */
   get halted(): string | null {
     return this.haltReason;

@@ -49,6 +49,15 @@ export class SimulatedBroker implements Broker {
     for (const o of orders) if (!this.queue.some((q) => q.id === o.id)) this.queue.push(o);
   }
 
+  /** The queue as it stands, to put back if the engine's step rolls back (orders are the engine's records). */
+  checkpoint(): () => void {
+    const queue = [...this.queue];
+    return () => {
+      this.queue.length = 0;
+      this.queue.push(...queue);
+    };
+  }
+
   marketOpened(symbol: string, time: number, price: number): void {
     if (this.queue.length === 0) return;
     const due = this.queue.filter((o) => o.symbol === symbol);

@@ -105,6 +105,11 @@ export class ReplayFeed implements MarketFeed {
     let announced = '';
     let lastTime: number | null = null;
     while (!this.stopped) {
+      const held = sink.drained?.();
+      if (held) {
+        await held;
+        continue;
+      }
       const label = this.label;
       if (label !== announced) {
         sink.status({ type: 'feed', status: 'replay', detail: label, lastCandleTime: lastTime });

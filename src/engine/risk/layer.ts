@@ -215,6 +215,15 @@ export class DefaultRiskLayer implements RiskLayer {
     return { version: 1, account: this.account.snapshot(), instances };
   }
 
+  checkpoint(): () => void {
+    const logLength = this.log.length;
+    const sets = [...this.sets()].map((set) => set.checkpoint());
+    return () => {
+      this.log.length = logLength;
+      for (const undo of sets) undo();
+    };
+  }
+
   /**
    * Restores everything snapshot() saved. It supersedes the halts-only `restore` option: the history starts
    * again from the protections in force (as after that option). An instance whose override no longer has its

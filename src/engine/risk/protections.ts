@@ -189,6 +189,37 @@ export class ProtectionSet {
     };
   }
 
+  /**
+   * Saves the in-memory state and returns how to put it back (a step whose transaction rolled back). Unlike
+   * snapshot(), the occurrences keep their event objects, which the layer's history shares.
+   */
+  checkpoint(): () => void {
+    const active = this.active.map((o) => ({ o, until: o.until, event: { ...o.event } }));
+    const { stopOuts, closed, day, dayStartEquity, lastEquity, peak } = this;
+    const stopOutsLength = stopOuts.length;
+    const closedLength = closed.length;
+    const lastTrigger = [...this.lastTrigger];
+    return () => {
+      this.active.length = 0;
+      for (const a of active) {
+        Object.assign(a.o.event, a.event);
+        a.o.until = a.until;
+        this.active.push(a.o);
+      }
+      // Arrays only grow in place or are replaced when pruned: the saved array cut to its length is the old one.
+      this.stopOuts = stopOuts;
+      this.stopOuts.length = stopOutsLength;
+      this.closed = closed;
+      this.closed.length = closedLength;
+      this.lastTrigger.clear();
+      for (const [k, v] of lastTrigger) this.lastTrigger.set(k, v);
+      this.day = day;
+      this.dayStartEquity = dayStartEquity;
+      this.lastEquity = lastEquity;
+      this.peak = peak;
+    };
+  }
+
   /** Replaces the whole state with one from snapshot(); returns the active occurrences' events (now owned here). */
   restoreSnapshot(s: ProtectionSetState): ProtectionEvent[] {
     this.active.length = 0;

@@ -78,6 +78,8 @@ export interface RiskLayer {
   snapshot?(): RiskState;
   /** Restores a snapshot() taken before a restart; call after the instances' overrides are set. */
   restoreState?(state: RiskState): void;
+  /** Saves the whole in-memory state (history included) and returns how to put it back (a rolled-back step). */
+  checkpoint?(): () => void;
   /** Sets (or clears, with undefined) a strategy instance's partial override of the account's risk section. */
   setInstanceRisk?(instanceId: string, override: RiskOverride | undefined): void;
 }

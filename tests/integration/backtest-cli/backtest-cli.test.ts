@@ -116,8 +116,8 @@ describe('tradetui backtest human output and options', () => {
     expect(res.stdout).toContain('Entry (UTC)');
   });
 
-  it('several strategies × symbols run in order and print one comparison table', async () => {
-    const args = ['backtest', '--strategy', 'ma-cross,rsi-macd', '--symbol', 'BTC/USDT', '--symbol', 'ETH/USDT', '--timeframe', '1h', '--from', '2023-01-01', '--to', '2023-03-01'];
+  it('several strategies × symbols (--separate: one account per symbol) run in order and print one comparison table', async () => {
+    const args = ['backtest', '--strategy', 'ma-cross,rsi-macd', '--symbol', 'BTC/USDT', '--symbol', 'ETH/USDT', '--timeframe', '1h', '--from', '2023-01-01', '--to', '2023-03-01', '--separate'];
     const json = await cli([...args, '--json']);
     expect(json.code, json.stderr).toBe(0);
     const runs = JSON.parse(json.stdout).runs as Json[];

@@ -473,4 +473,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN equity_exposure BLOB;
     `,
   },
+  {
+    version: 21,
+    name: 'backtest trade symbol',
+    // A multi-symbol backtest is one account over several markets: each stored trade keeps its own symbol
+    // (NULL in older runs: the run's one symbol).
+    sql: `
+      ALTER TABLE run_trades ADD COLUMN symbol TEXT;
+    `,
+  },
 ];

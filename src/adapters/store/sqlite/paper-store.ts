@@ -290,7 +290,7 @@ export class PaperStore {
     const savePosition = (p: Position): void => {
       upsertPosition.run(p.id, p.instanceId, p.symbol, p.side, p.qty, p.entryPrice, p.entryTime, p.entryFee, JSON.stringify(p.protection), p.bestPrice, p.candlesHeld, p.lastPrice);
     };
-    return bus.onAny((e: EngineEvent) => {
+    const write = (e: EngineEvent): void => {
       switch (e.type) {
         case 'order': {
           const o = e.order;
@@ -336,7 +336,9 @@ export class PaperStore {
         default:
           break;
       }
-    });
+    };
+    // A write that fails (disk full) fails the step that emitted the event: never an account without its fill.
+    return bus.onAny(write, { propagate: true });
   }
 }
 
