@@ -5,6 +5,7 @@
 // starts workers from its own files).
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 // The CLI is split at its dynamic imports: a command loads only its own code (the background engine never
@@ -26,10 +27,18 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
   // TensorFlow.js loads lazily (only for ML models) from node_modules, with its .wasm files beside it.
-  external: ['better-sqlite3', 'ccxt', 'node-pty', 'tsx', 'node-telegram-bot-api', 'pino', 'tinypool', '@tensorflow/*'],
+  external: ['better-sqlite3', 'ccxt', 'node-pty', 'tsx', 'node-telegram-bot-api', 'pino', 'tinypool', '@tensorflow/*', 'ml-xgboost'],
   // Bundled CommonJS dependencies call require(); give them one.
   banner: { js: "import { createRequire as __tradetuiRequire } from 'node:module'; const require = __tradetuiRequire(import.meta.url);" },
   plugins: [
+    {
+      // yargs' ES module build loads cliui's ES build, whose "minimal" wrap cuts every line at the width mid-word
+      // (--help at 80 columns printed "pres/ent"); cliui's CommonJS build wraps between words with wrap-ansi.
+      name: 'cliui-word-wrap',
+      setup(b) {
+        b.onResolve({ filter: /^cliui$/ }, (a) => ({ path: createRequire(a.importer).resolve('cliui') }));
+      },
+    },
     {
       // Ink imports React DevTools only for its dev mode, which tradetui never enables.
       name: 'no-react-devtools',

@@ -177,13 +177,19 @@ function sizingText(s: StoredRun['settings']): string {
   return typeof sizing?.mode === 'string' ? `sizing ${sizing.mode} (risk config)` : 'sizing from risk config';
 }
 
+function slippageText(s: StoredRun['settings']): string {
+  const base = `slippage ${fmtPct(s.slippage * 100, 3)}`;
+  if (s.slippageModel !== 'sqrt-impact') return base;
+  return `${base} + ${s.impactK} × σ × √(qty/volume) (sqrt-impact, at most ${fmtPct((s.maxSlippage ?? 0.05) * 100, 2)})`;
+}
+
 export function reportHeader(run: StoredRun): string {
   const s = run.settings;
   const lines = [
     `Backtest #${run.id}  ${run.strategy}  ${run.symbol} ${run.timeframe}  ${run.exchange}`,
     `Span     ${fmtTime(run.from)} → ${fmtTime(run.to)} UTC  (${fmtDuration(run.to - run.from)}, ${run.equity.length} candles, ${s.warmupCandles} warm-up)`,
     `Params   ${fmtParams(run.params)}`,
-    `Account  balance ${fmtMoney(s.initialBalance)}  fee ${fmtPct(s.fee * 100, 3)}  slippage ${fmtPct(s.slippage * 100, 3)}  ${sizingText(s)}  shorts ${s.allowShort ? 'allowed' : 'off'}`,
+    `Account  balance ${fmtMoney(s.initialBalance)}  fee ${fmtPct(s.fee * 100, 3)}  ${slippageText(s)}  ${sizingText(s)}  shorts ${s.allowShort ? 'allowed' : 'off'}`,
   ];
   if (s.markets) lines.push(`Shared   one account over ${s.markets.length} markets: cash, exposure limits, open positions and protections are shared (--separate: one account each)`);
   return lines.join('\n');

@@ -17,6 +17,10 @@ export interface RunSettings {
   initialBalance: number;
   fee: number;
   slippage: number;
+  /** Absent in runs stored before dynamic slippage (fixed). */
+  slippageModel?: string;
+  impactK?: number;
+  maxSlippage?: number;
   allowShort: boolean;
   stakePct: number | null;
   /** The config's risk section at the time of the run. */
@@ -70,6 +74,12 @@ export interface LookaheadSummary {
   differences: Array<{ index: number; time: number; cutAt: number; full: unknown; cut: unknown; kind?: string; what?: string; message?: string }>;
   /** More differences existed than were kept. */
   truncated: boolean;
+}
+
+/** The slippage model of an account as a run stores it (nothing for the fixed model: older runs read the same). */
+export function slippageSettingsOf(a: { slippageModel?: string; impactK?: number; maxSlippage?: number }): Pick<RunSettings, 'slippageModel' | 'impactK' | 'maxSlippage'> {
+  if (a.slippageModel === undefined || a.slippageModel === 'fixed') return {};
+  return { slippageModel: a.slippageModel, impactK: a.impactK ?? 1, maxSlippage: a.maxSlippage ?? 0.05 };
 }
 
 /** One summary for a check run on each market of a shared-account run. */

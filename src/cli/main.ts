@@ -4,11 +4,14 @@ import yargs, { type Argv } from 'yargs';
 import { UserError, errorMessage } from '../core/errors.js';
 import { globalOptions } from './context.js';
 import { commands } from './commands.js';
+import { copyableExamples } from './help-format.js';
 
 /** `exitProcess: false` keeps --help and --version from ending the process (the CLI run inside a test). */
 export async function main(argv: string[], opts: { exitProcess?: boolean } = {}): Promise<void> {
   let usageError: string | undefined;
-  const cli = globalOptions(yargs(argv) as Argv)
+  // the terminal's width (COLUMNS when piped, e.g. `COLUMNS=80 tradetui --help | less`), at most 110
+  const width = Math.min(110, process.stdout.columns || Number(process.env.COLUMNS) || 100);
+  const cli = globalOptions(copyableExamples(yargs(argv) as Argv, width))
     .scriptName('tradetui')
     .usage('$0 [command]\n\nTerminal trading: paper trading TUI by default, backtests, data and strategies.')
     .command(commands)
@@ -18,7 +21,7 @@ export async function main(argv: string[], opts: { exitProcess?: boolean } = {})
     .alias('h', 'help')
     .version()
     .exitProcess(opts.exitProcess ?? true)
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(width)
     .fail((msg, err) => {
       if (err) throw err;
       usageError = msg;

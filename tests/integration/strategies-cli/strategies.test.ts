@@ -32,7 +32,7 @@ describe('tradetui strategies', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const doc = JSON.parse(r.stdout) as { strategies: { name: string; builtin: boolean; timeframe: string; description: string; params: Record<string, unknown>[] }[] };
-    expect(doc.strategies.map((s) => s.name)).toEqual(['ma-cross', 'rsi-macd', 'adaptive-ema', 'enhanced', 'bollinger-reversion', 'high-risk', 'ichimoku', 'ml-classifier', 'ml-forecast']);
+    expect(doc.strategies.map((s) => s.name)).toEqual(['ma-cross', 'rsi-macd', 'adaptive-ema', 'enhanced', 'bollinger-reversion', 'high-risk', 'ichimoku', 'ml-classifier', 'ml-forecast', 'ml-ensemble']);
     const ma = doc.strategies[0]!;
     expect(ma).toMatchObject({ builtin: true, timeframe: '1h' });
     expect(ma.description).toMatch(/crossover/);
