@@ -15,7 +15,8 @@ import { dbFile } from '../src/config/paths.js';
 import { yearOf1m } from './year-1m.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'dist/tradetui.mjs');
+// TRADETUI_BENCH_BIN=/path/to/other/dist/tradetui.mjs measures another build (before/after on one machine).
+const BIN = process.env.TRADETUI_BENCH_BIN ?? join(ROOT, 'dist/tradetui.mjs');
 const DAY = 86_400_000;
 
 /** Milliseconds of the fastest of `repeats` runs of `tradetui args` on `dataDir` (stdout discarded). */

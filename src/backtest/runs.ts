@@ -247,7 +247,8 @@ export function storeRun(db: Db, input: RunInput): StoredRun {
       id: `${id}:${seq}`,
       instanceId: `run-${id}`,
       strategy: input.strategy,
-      symbol: input.symbol,
+      // Stored only when not the run's symbol, and read back as the run's otherwise.
+      symbol: t.symbol ?? input.symbol,
       side: t.side,
       qty: t.qty,
       entryTime: t.entryTime,
@@ -268,6 +269,7 @@ export function storeRun(db: Db, input: RunInput): StoredRun {
 }
 
 const TRADE_BATCH = 64;
+const TRADE_COLUMNS = 13;
 
 function insertRun(db: Db, input: RunInput): { id: number; createdAt: number; columns: { params: string; settings: string; metrics: string; extra: string } } {
   const r = input.result;
@@ -322,7 +324,7 @@ function insertRun(db: Db, input: RunInput): { id: number; createdAt: number; co
         values.length = 0;
       }
     }
-    if (values.length > 0) insertTrades(values.length / 13).run(values);
+    if (values.length > 0) insertTrades(values.length / TRADE_COLUMNS).run(values);
     return runId;
   })();
   return { id, createdAt, columns };

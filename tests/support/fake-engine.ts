@@ -154,7 +154,7 @@ export class FakeEngine implements TuiApi {
     this.snap = {
       signals: opts.signals ?? [],
       mode: opts.mode ?? 'paper',
-      feed: { source: 'replay', status: 'replay', detail: 'REPLAY 2/s', lastCandleTime: lastTime, speed: 2 },
+      feed: { source: 'replay', status: 'replay', detail: 'REPLAY 2/s', lastCandleTime: lastTime, speed: 2, paused: false },
       state: 'running',
       time: lastTime,
       cash: 8_000,

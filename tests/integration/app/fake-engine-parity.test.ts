@@ -26,6 +26,8 @@ const SCRIPT: Command[] = [
   { type: 'pause', by },
   { type: 'resume', by },
   { type: 'set-speed', candlesPerSecond: 5, by },
+  { type: 'replay', action: 'pause', by },
+  { type: 'replay', action: 'resume', by },
   { type: 'add-instance', strategy: 'ma-cross', symbol: 'ETH/USDT', timeframe: '1h', params: { fast: 10, slow: 30 }, by },
   { type: 'add-instance', strategy: 'ma-cross', symbol: 'ETH/USDT', timeframe: '1h', params: { fast: 10, slow: 30 }, by },
   { type: 'kill', by },
@@ -39,6 +41,7 @@ interface Step {
   running: Record<string, boolean>;
   positions: number;
   speed: number | null;
+  paused: boolean | undefined;
 }
 
 /** What a viewer can tell from one command: the answer, the events it caused, and the snapshot after it. */
@@ -60,13 +63,14 @@ async function play(api: EngineApi): Promise<Step[]> {
     await new Promise((resolve) => setImmediate(resolve));
     const s = api.snapshot();
     steps.push({
-      command: `${cmd.type}${'instanceId' in cmd ? ` ${cmd.instanceId}` : ''}`,
+      command: `${cmd.type}${'instanceId' in cmd ? ` ${cmd.instanceId}` : ''}${'action' in cmd ? ` ${cmd.action}` : ''}`,
       ok: r.ok,
       events: [...seen],
       state: s.state,
       running: Object.fromEntries(s.instances.map((i) => [i.id, i.running])),
       positions: s.positions.length,
       speed: s.feed.speed,
+      paused: s.feed.paused,
     });
     expect(typeof r.message).toBe('string');
     expect(r.message.length).toBeGreaterThan(0);
