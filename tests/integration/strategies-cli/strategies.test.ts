@@ -1,8 +1,9 @@
-// `tradetui strategies` through the real binary: built-ins and the trader's own folder, human and JSON output.
+// `tradetui strategies` through the CLI run in-process (tests/support/cli-in-process.ts): built-ins and the trader's own folder, human and JSON output.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../../support/run-cli.js';
+import { tempDir } from '../../support/run-cli.js';
+import { cliInProcess as runCli } from '../../support/cli-in-process.js';
 
 const USER_STRATEGY = `export default {
   name: 'my-breakout',
