@@ -170,6 +170,7 @@ async function main(): Promise<void> {
       ]),
     );
     console.log(`walk-forward command: ${ml.walkForward.command}`);
+    console.log('inference: each ML built-in with its default (shipped) model, a 2,000-candle BTC/USDT 1h buffer from 2024-06-01 grown one candle at a time for 50 candles, update() timed per candle; command: npm run bench -- --only=ml');
     console.log();
   }
 

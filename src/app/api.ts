@@ -5,7 +5,7 @@ import { chartCandlesAt } from './chart-candles.js';
 import type { CandleSeries, MarketKey } from '../core/candle.js';
 import { marketKeyString, seriesSlice } from '../core/candle.js';
 import { UserError, errorMessage } from '../core/errors.js';
-import type { Alert, Command, CommandResult } from '../core/events.js';
+import type { Alert, Command, CommandResult, ModelSummary } from '../core/events.js';
 import { isTimeframe, timeframeMs } from '../core/time.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../adapters/store/sqlite/db.js';
@@ -13,6 +13,7 @@ import type { SqliteCandleStore } from '../adapters/store/sqlite/candle-cache.js
 import type { PaperStore } from '../adapters/store/sqlite/paper-store.js';
 import type { EventBus } from '../engine/bus.js';
 import type { Kernel } from '../engine/kernel.js';
+import type { StrategyRunner } from '../engine/strategy-runner.js';
 import type { EngineApi, EngineSnapshot, FeedStatus, LiveStatus, MarketFeed, SignalRecord } from '../engine/ports.js';
 import { backtestAndStore } from '../backtest/record.js';
 import type { Strategy } from '../strategy/contract.js';
@@ -71,6 +72,22 @@ export interface AppApi extends EngineApi {
   symbols(): Array<{ symbol: string; timeframes: string[] }>;
   backtest(instanceId: string): Promise<{ runId: number; metrics: Record<string, number | null>; equity: number[] }>;
   logs(opts?: { limit?: number; after?: number }): LogEntry[];
+}
+
+/** An ML instance's model with its newest prediction (the values of its prediction series at the cursor). */
+function modelOf(r: StrategyRunner): { model?: ModelSummary } {
+  const m = r.strategy.model;
+  if (!m) return {};
+  const i = r.cursor;
+  if (i < 0) return { model: m };
+  const ind = r.series().ind;
+  const values: Record<string, number> = {};
+  for (const name of m.series) {
+    const v = ind[name]?.[i];
+    if (v === undefined || Number.isNaN(v)) return { model: m };
+    values[name] = v;
+  }
+  return { model: { ...m, latest: { time: r.candles.time[i]!, values } } };
 }
 
 export function createApi(d: ApiDeps): AppApi {
@@ -161,7 +178,7 @@ export function createApi(d: ApiDeps): AppApi {
         exposure: p.exposure(),
         positions: [...p.positions.values()].map((x) => ({ ...x, protection: { ...x.protection } })),
         orders: kernel.pendingOrders(),
-        instances: [...kernel.instances.values()].map((r) => ({ ...kernel.info(r), trades: r.trades.length, pnl: r.pnl })),
+        instances: [...kernel.instances.values()].map((r) => ({ ...kernel.info(r), trades: r.trades.length, pnl: r.pnl, ...modelOf(r) })),
         protections: [...kernel.risk.active()],
         recentTrades: kernel.closedTrades.slice(-50).reverse(),
         alerts: d.recentAlerts.slice(),

@@ -30,6 +30,23 @@ export interface ProtectionEvent {
   reason: string;
 }
 
+/** The model an ML instance trades on, for the TUI's instance window and Telegram's /strategies. */
+export interface ModelSummary {
+  id: string;
+  kind: string;
+  /** Candles the model was fitted on (training) and chose its epoch or weights on (validation), ISO times. */
+  train: { from: string; to: string };
+  valid: { from: string; to: string };
+  /** Out-of-sample figures: the model first, then its baselines on the same candles. */
+  figures: { name: string; metrics: Record<string, number> }[];
+  /** The series holding its predictions: pDown/pFlat/pUp (classifiers) or forecast (a log return). */
+  series: string[];
+  /** Candles ahead the prediction is about. */
+  horizon: number;
+  /** The newest prediction: the series' values at the newest candle the instance processed. */
+  latest?: { time: number; values: Record<string, number> };
+}
+
 export interface InstanceInfo {
   id: string;
   strategy: string;

@@ -1,7 +1,7 @@
 // Interfaces only: what the kernel needs from the outside. Adapters implement them; the kernel never
 // asks which mode it runs in (backtest, paper, live differ only in feed, broker and clock).
 import type { Candle, CandleSeries, MarketKey } from '../core/candle.js';
-import type { Actor, Alert, Command, CommandResult, EngineEvent, InstanceInfo, ProtectionEvent } from '../core/events.js';
+import type { Actor, Alert, Command, CommandResult, EngineEvent, InstanceInfo, ModelSummary, ProtectionEvent } from '../core/events.js';
 import type { ClosedTrade, Fill, Order, OrderStatus, Position } from '../core/trading.js';
 import type { EventBus } from './bus.js';
 
@@ -135,7 +135,7 @@ export interface EngineSnapshot {
   positions: Position[];
   /** Orders still working (waiting for a fill or a cancel), oldest first. */
   orders: Order[];
-  instances: Array<InstanceInfo & { trades: number; pnl: number }>;
+  instances: Array<InstanceInfo & { trades: number; pnl: number; model?: ModelSummary }>;
   protections: ProtectionEvent[];
   recentTrades: ClosedTrade[];
   alerts: Alert[];

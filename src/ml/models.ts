@@ -66,7 +66,8 @@ export function buildModel(tf: Tf, kind: NetworkKind, s: ModelShape): tfTypes.La
       x = tf.layers.gru({ units: s.units, kernelInitializer: glorot(1), recurrentInitializer: orth(2) }).apply(input) as tfTypes.SymbolicTensor;
       break;
     case 'cnn-lstm': {
-      x = tf.layers.conv1d({ filters: 16, kernelSize: 3, padding: 'causal', activation: 'relu', kernelInitializer: glorot(1) }).apply(input) as tfTypes.SymbolicTensor;
+      // 'valid' padding: tfjs has no 'causal' Conv1D, and every input is already at or before the window's end.
+      x = tf.layers.conv1d({ filters: 16, kernelSize: 3, padding: 'valid', activation: 'relu', kernelInitializer: glorot(1) }).apply(input) as tfTypes.SymbolicTensor;
       x = tf.layers.maxPooling1d({ poolSize: 2 }).apply(x) as tfTypes.SymbolicTensor;
       x = tf.layers.lstm({ units: s.units, kernelInitializer: glorot(2), recurrentInitializer: orth(3) }).apply(x) as tfTypes.SymbolicTensor;
       break;

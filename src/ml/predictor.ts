@@ -150,6 +150,10 @@ export async function loadRowModel(entry: ModelEntry): Promise<RowModel> {
     return TreeModel.load(entry.dir);
   }
   const { tf, model } = await loadLayersModel(entry);
+  // Small Dense/GRU/LSTM networks run as a plain-JS forward pass (the same for backtest and paper).
+  const { compileFastNet, predictRowsFast } = await import('./fast-net.js');
+  const fast = compileFastNet(model);
+  if (fast) return { predict: (matrix, F, rows, lookback) => predictRowsFast(fast, matrix, F, rows, lookback), dispose: () => model.dispose() };
   return { predict: (matrix, F, rows, lookback) => predictRows(tf, model, matrix, F, rows, lookback), dispose: () => model.dispose() };
 }
 

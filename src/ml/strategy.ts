@@ -2,6 +2,7 @@
 // TensorFlow.js, and prepare(), which loads the model (TensorFlow.js is imported only here, lazily) and
 // returns the strategy bound to it, with compute() and an incremental update() over the model's predictions.
 import { UserError } from '../core/errors.js';
+import type { ModelSummary } from '../core/events.js';
 import type { Params, PrepareEnv, Strategy } from '../strategy/contract.js';
 import { featureWarmup } from './features.js';
 import { modelsDataDir } from './model-ids.js';
@@ -37,8 +38,19 @@ export async function prepareWithModel<P extends Params & { model: string }>(bas
     const needs = { classify: 'a classifier (mlp, lstm, gru, cnn-lstm, gbt)', forecast: 'a forecaster (lstm-forecast, gru-forecast, transformer)', ensemble: 'an ensemble (ml train --model ensemble --members …)' }[task];
     throw new UserError(`model ${params.model} is ${what}; ${base.name} needs ${needs}`, '--param model');
   }
+  const v = m.validation;
+  const model: ModelSummary = {
+    id: m.id,
+    kind: m.kind,
+    train: { from: m.train.from, to: m.train.to },
+    valid: { from: m.valid.from, to: m.valid.to },
+    figures: [{ name: 'model', metrics: { ...v.model } }, ...Object.entries(v.baselines).map(([name, x]) => ({ name, metrics: { ...x } }))],
+    series: [...predictor.seriesNames],
+    horizon: m.label.horizon,
+  };
   return {
     ...base,
+    model,
     warmup: () => predictor.warmup,
     compute: (candles) => predictor.compute(candles),
     update: (candles, _p, _ta, previous, previousLength) => predictor.extend(candles, previous, previousLength),

@@ -5,6 +5,7 @@
 // decide(i) may read series and candles at indexes <= i only. `tradetui backtest --lookahead-check`
 // proves both by re-running on cut data.
 import type { CandleSeries } from '../core/candle.js';
+import type { ModelSummary } from '../core/events.js';
 import type { Timeframe } from '../core/time.js';
 import type { Decision, PositionSide } from '../core/trading.js';
 import type { Indicators } from './indicators.js';
@@ -86,6 +87,8 @@ export interface Strategy<P extends Params = Params> {
    * candles; it exists so a costly series (a model's predictions) is extended, not recomputed, on each candle.
    */
   update?(candles: CandleSeries, params: P, ta: Indicators, previous: Record<string, Float64Array>, previousLength: number): Record<string, Float64Array>;
+  /** ML strategies, once prepared: the model they trade on (shown by the TUI and Telegram). */
+  model?: ModelSummary;
 }
 
 export function defineStrategy<P extends Params>(s: Strategy<P>): Strategy<P> {

@@ -1,6 +1,7 @@
 // Detail windows (Enter on a row) as a pure function of the view and the row's key, so an open window is re-read
 // from every new view: it follows a position's price and P&L, and says so when its subject is gone.
 import { unrealisedPnl } from '../core/trading.js';
+import { modelLines } from '../view/model.js';
 import { holdsOn } from '../view/protections.js';
 import { dateTime, money, paramsText, price, qty } from './format.js';
 import { positionsOf } from './store/selectors.js';
@@ -28,6 +29,7 @@ export function detailsOf(view: ViewSnapshot, subject: { pane: ListPane; key: st
           `params     ${paramsText(i.params) || '(defaults)'}`,
           `trades     ${i.trades}`,
           `P&L        ${money(i.pnl)}`,
+          ...(i.model ? modelLines(i.model) : []),
         ],
       };
     }

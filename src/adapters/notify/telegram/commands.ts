@@ -7,6 +7,7 @@ import type { MarketKey } from '../../../core/candle.js';
 import type { Command, InstanceInfo } from '../../../core/events.js';
 import { DAY_MS, isTimeframe, TIMEFRAME_LIST, type Timeframe } from '../../../core/time.js';
 import type { EngineApi, EngineSnapshot } from '../../../engine/ports.js';
+import { modelShort } from '../../../view/model.js';
 import { esc } from './html.js';
 import { formatPositionLine, formatTradeLine, localTime, money, num, pct, signed } from './format.js';
 
@@ -261,7 +262,8 @@ function strategies(s: EngineSnapshot): string {
   return [
     `<b>Strategies (${s.instances.filter((i) => i.running).length}/${s.instances.length} running)</b>`,
     ...s.instances.map(
-      (i) => `${i.running ? '▶' : '⏸'} <code>${esc(i.id)}</code> ${esc(i.strategy)} ${esc(i.symbol)} ${esc(i.timeframe)} · ${i.trades} trades · ${esc(signed(i.pnl))}`,
+      (i) =>
+        `${i.running ? '▶' : '⏸'} <code>${esc(i.id)}</code> ${esc(i.strategy)} ${esc(i.symbol)} ${esc(i.timeframe)} · ${i.trades} trades · ${esc(signed(i.pnl))}${i.model ? `\n   ${esc(modelShort(i.model))}` : ''}`,
     ),
   ].join('\n');
 }
