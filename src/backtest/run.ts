@@ -5,6 +5,7 @@ import type { CandleSeries, MarketKey } from '../core/candle.js';
 import type { ProtectionEvent } from '../core/events.js';
 import type { ClosedTrade } from '../core/trading.js';
 import type { RiskConfig } from '../engine/risk/schema.js';
+import type { SlippageModel, SlippageSettings } from '../core/slippage.js';
 import { SimulatedBroker } from '../adapters/broker/simulated.js';
 import { EventBus } from '../engine/bus.js';
 import { Kernel, instanceId, type KernelDeps } from '../engine/kernel.js';
@@ -19,6 +20,16 @@ export interface AccountSettings {
   fee: number;
   slippage: number;
   allowShort: boolean;
+  /** Slippage model (default fixed: `slippage` on every fill); sqrt-impact adds k × σ × √(qty ÷ volume). */
+  slippageModel?: SlippageModel;
+  /** Impact coefficient k and the cap on the total rate (sqrt-impact). */
+  impactK?: number;
+  maxSlippage?: number;
+}
+
+/** The simulated broker's slippage settings of an account. */
+export function slippageSettings(a: AccountSettings): SlippageSettings {
+  return { model: a.slippageModel ?? 'fixed', rate: a.slippage, k: a.impactK ?? 1, maxRate: a.maxSlippage ?? 0.05 };
 }
 
 export interface BacktestSpec {
@@ -92,7 +103,7 @@ export function createSimulatedKernel(opts: {
   let seq = 0;
   const prefix = opts.idPrefix ?? '';
   const nextId = (p: string): string => `${prefix}${p}${++seq}`;
-  const broker = opts.broker?.({ portfolio, nextId }) ?? new SimulatedBroker({ fee: opts.account.fee, slippage: opts.account.slippage, cash: () => portfolio.cash, nextId });
+  const broker = opts.broker?.({ portfolio, nextId }) ?? new SimulatedBroker({ fee: opts.account.fee, slippage: opts.account.slippage, slippageModel: slippageSettings(opts.account), cash: () => portfolio.cash, nextId });
   const risk = createRiskLayer(opts.risk, { stakePct: opts.stakePct, emit: (e) => bus.emit(e), restore: opts.restoreProtections });
   const checkpointIds = (): (() => void) => {
     const saved = seq;

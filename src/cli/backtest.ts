@@ -6,6 +6,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { CandleSeries, MarketKey } from '../core/candle.js';
 import { lowerBound, seriesSlice } from '../core/candle.js';
 import { UserError } from '../core/errors.js';
+import { SLIPPAGE_MODELS, type SlippageModel } from '../core/slippage.js';
 import { iso, parseDate, parseTimeframe, timeframeMs, type Timeframe } from '../core/time.js';
 import { SqliteCandleStore } from '../adapters/store/sqlite/candle-cache.js';
 import { ensureSeeded } from '../data/seed.js';
@@ -30,6 +31,8 @@ interface RunArgs extends GlobalArgs {
   balance?: number;
   fee?: number;
   slippage?: number;
+  slippageModel?: string;
+  impactK?: number;
   stakePct?: number;
   risk?: string | string[];
   param?: string | string[];
@@ -203,7 +206,10 @@ async function runCommand(args: RunArgs): Promise<void> {
     // Several symbols are one account (shared cash, limits, positions, protections) unless --separate.
     const shared = symbols.length > 1 && !args.separate;
     if (shared && wfSpec) throw new UserError('--walk-forward retrains a model for each market: add --separate to run each symbol as its own account', '--walk-forward');
-    const account = { balance, fee, slippage, allowShort: acct.allowShort };
+    const slippageModel = (args.slippageModel ?? acct.slippageModel) as SlippageModel;
+    if (!SLIPPAGE_MODELS.includes(slippageModel)) throw new UserError(`unknown slippage model "${slippageModel}"; use ${SLIPPAGE_MODELS.join(' or ')}`, '--slippage-model');
+    const impactK = numberFlag(args.impactK ?? acct.impactK, '--impact-k', (x) => x >= 0 && x <= 100, 'impact coefficient k is a number from 0 to 100');
+    const account = { balance, fee, slippage, slippageModel, impactK, maxSlippage: acct.maxSlippage, allowShort: acct.allowShort };
     for (let si = 0; si < strategies.length; si++) {
       let strategy = prepared[si]!;
       const params = paramsByStrategy[si]!;
@@ -327,10 +333,14 @@ async function showCommand(args: ShowArgs): Promise<void> {
 
 /** The HTML report of stored runs, with each run's candles read back from the cache over its span. */
 function writeHtml(file: string, runs: readonly StoredRun[], store: SqliteCandleStore): void {
-  const withCandles = runs.map((run) => {
-    const candles = store.read({ exchange: run.exchange, symbol: run.symbol, timeframe: run.timeframe }, run.from, run.to - 1);
-    return { run, candles: candles.length > 0 ? candles : null };
-  });
+  const withCandles = runs.map((run) => ({
+    run,
+    // a shared-account run names its markets "A,B"
+    prices: run.symbol.split(',').map((symbol) => {
+      const candles = store.read({ exchange: run.exchange, symbol, timeframe: run.timeframe }, run.from, run.to - 1);
+      return { symbol, candles: candles.length > 0 ? candles : null };
+    }),
+  }));
   writeHtmlReport(file, withCandles, Date.now());
 }
 
@@ -385,31 +395,17 @@ const listModule: CommandModule<GlobalArgs, ListArgs> = {
   handler: listCommand,
 };
 
-// As an epilogue, not .example(): yargs squeezes long example commands into a narrow column.
-const RUN_EXAMPLES = `Examples:
-  # one run: summary, equity and drawdown charts
-  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --from 2024-01-01
-
-  # one account over two markets (shared cash and limits), with a per-symbol breakdown
-  tradetui backtest --strategy ma-cross --symbol BTC/USDT,ETH/USDT --timeframe 1h
-
-  # four runs (2 strategies x 2 symbols, each symbol its own account) compared in one table
-  tradetui backtest --strategy ma-cross,rsi-macd --symbol BTC/USDT,ETH/USDT --timeframe 1h --separate
-
-  # custom parameters; list every trade and write them to a CSV file
-  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1d \\
-    --param fast=5 --param slow=20 --trades --trades-csv trades.csv
-
-  # an HTML report to open in a browser: price chart with the trades, equity, drawdown, metrics
-  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --html report.html
-
-  # one JSON document on stdout
-  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --json
-
-  # prove the strategy never reads future candles (exit code 1 if it does)
-  tradetui backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --lookahead-check
-
-Stored runs: tradetui backtest list; tradetui backtest show [RUN_ID].
+// Printed as copyable comment + command blocks (see cli/help-format.ts), whole at any terminal width.
+const RUN_EXAMPLES: Array<[string, string]> = [
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --from 2024-01-01', 'one run: summary, equity and drawdown charts'],
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT,ETH/USDT --timeframe 1h', 'one account over two markets (shared cash and limits), with a per-symbol breakdown'],
+  ['$0 backtest --strategy ma-cross,rsi-macd --symbol BTC/USDT,ETH/USDT --timeframe 1h --separate', 'four runs (2 strategies x 2 symbols, each symbol its own account) compared in one table'],
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1d --param fast=5 --param slow=20 --trades --trades-csv trades.csv', 'custom parameters; list every trade and write them to a CSV file'],
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --html report.html', 'an HTML report to open in a browser: price chart with the trades, equity, drawdown, metrics'],
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --json', 'one JSON document on stdout'],
+  ['$0 backtest --strategy ma-cross --symbol BTC/USDT --timeframe 1h --lookahead-check', 'prove the strategy never reads future candles (exit code 1 if it does)'],
+];
+const RUN_EPILOGUE = `Stored runs: tradetui backtest list; tradetui backtest show [RUN_ID].
 Every metric is defined in the README (Backtest metrics).`;
 
 const runModule: CommandModule<GlobalArgs, RunArgs> = {
@@ -427,6 +423,8 @@ const runModule: CommandModule<GlobalArgs, RunArgs> = {
         .option('balance', { type: 'number', describe: 'starting balance (default: config account.balance)', requiresArg: true })
         .option('fee', { type: 'number', describe: 'fee rate per fill, 0.001 = 0.1% (default: config account.fee)', requiresArg: true })
         .option('slippage', { type: 'number', describe: 'adverse slippage rate per fill (default: config account.slippage)', requiresArg: true })
+        .option('slippage-model', { type: 'string', describe: 'fixed (the rate above) or sqrt-impact (+ k × σ × √(qty ÷ candle volume)); default: config account.slippageModel', requiresArg: true })
+        .option('impact-k', { type: 'number', describe: 'sqrt-impact coefficient k (default: config account.impactK)', requiresArg: true })
         .option('stake-pct', { type: 'number', describe: 'percent of equity per entry, fees included (100 = all-in); default: the risk config sizing', requiresArg: true })
         .option('risk', { type: 'string', describe: 'override a risk setting for this run, key=value (repeat): sizing.mode=atr, protections.maxDrawdown.pct=15', requiresArg: true })
         .option('param', { type: 'string', describe: 'strategy parameter key=value (repeat, or comma-separate)', requiresArg: true })
@@ -434,7 +432,8 @@ const runModule: CommandModule<GlobalArgs, RunArgs> = {
         .option('separate', { type: 'boolean', describe: 'several symbols: one account per symbol (default: one shared account over all of them)' })
         .option('walk-forward', { type: 'string', describe: 'ML strategies: retrain before each test block on past candles only, e.g. train=180d,test=30d[,epochs=5]' }),
     )
-      .epilogue(RUN_EXAMPLES) as Argv<RunArgs>,
+      .example(RUN_EXAMPLES)
+      .epilogue(RUN_EPILOGUE) as Argv<RunArgs>,
   handler: runCommand,
 };
 

@@ -4,10 +4,14 @@ import yargs, { type Argv } from 'yargs';
 import { UserError, errorMessage } from '../core/errors.js';
 import { globalOptions } from './context.js';
 import { commands } from './commands.js';
+import { copyableExamples } from './help-format.js';
 
-export async function main(argv: string[]): Promise<void> {
+/** `exitProcess: false` keeps --help and --version from ending the process (the CLI run inside a test). */
+export async function main(argv: string[], opts: { exitProcess?: boolean } = {}): Promise<void> {
   let usageError: string | undefined;
-  const cli = globalOptions(yargs(argv) as Argv)
+  // the terminal's width (COLUMNS when piped, e.g. `COLUMNS=80 tradetui --help | less`), at most 110
+  const width = Math.min(110, process.stdout.columns || Number(process.env.COLUMNS) || 100);
+  const cli = globalOptions(copyableExamples(yargs(argv) as Argv, width))
     .scriptName('tradetui')
     .usage('$0 [command]\n\nTerminal trading: paper trading TUI by default, backtests, data and strategies.')
     .command(commands)
@@ -16,7 +20,8 @@ export async function main(argv: string[]): Promise<void> {
     .help()
     .alias('h', 'help')
     .version()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(opts.exitProcess ?? true)
+    .wrap(width)
     .fail((msg, err) => {
       if (err) throw err;
       usageError = msg;

@@ -12,8 +12,11 @@ import { type Frame, type Scale, area, esc, minMaxPoints, niceTicks, polyline, p
 
 export interface ReportRun {
   run: StoredRun;
-  /** The run's candles over its span, or null when the cache no longer holds them (the price chart is left out). */
-  candles: CandleSeries | null;
+  /**
+   * Each market of the run (one, or several for a shared-account run) with its candles over the span, or null when
+   * the cache no longer holds them (that price chart is left out).
+   */
+  prices: Array<{ symbol: string; candles: CandleSeries | null }>;
 }
 
 /** Points per line: finer than any screen needs, small enough that a year of 1m candles stays a few hundred KB. */
@@ -78,7 +81,7 @@ function comparison(runs: readonly StoredRun[]): string {
   return `<h2>Comparison</h2><table class="comparison"><tr><th class="l">Run</th><th class="l">Strategy</th><th class="l">Market</th><th>Return</th><th>Max DD</th><th>Sharpe</th><th>Trades</th><th>Win rate</th></tr>${rows}</table>`;
 }
 
-function runSection({ run, candles }: ReportRun, many: boolean): string {
+function runSection({ run, prices }: ReportRun, many: boolean): string {
   const { left, right } = summaryPairs(run);
   const pairs = (list: Array<[string, string]>): string =>
     `<table>${list.map(([k, v]) => `<tr><th class="l">${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
@@ -86,7 +89,15 @@ function runSection({ run, candles }: ReportRun, many: boolean): string {
   const reasons = Object.entries(m.perExitReason)
     .map(([k, v]) => `<tr><td class="l">${esc(k)}</td><td>${v.trades}</td><td class="${signClass(v.pnl).trim()}">${fmtMoney(v.pnl)}</td><td>${fmtPct(v.winRatePct, 1)}</td></tr>`)
     .join('');
-  const price = candles && candles.length > 0 ? priceChart(candles, run.trades) : `<p class="legend">The candles of this span are no longer in the cache: the price chart is left out.</p>`;
+  const price = prices
+    .map(({ symbol, candles }) => {
+      const title = prices.length > 1 ? `<h3>${esc(symbol)}</h3>` : '';
+      const trades = prices.length > 1 ? run.trades.filter((t) => t.symbol === symbol) : run.trades;
+      return candles && candles.length > 0
+        ? `${title}${priceChart(candles, trades)}`
+        : `${title}<p class="legend">The ${esc(symbol)} candles of this span are no longer in the cache: the price chart is left out.</p>`;
+    })
+    .join('\n');
   return `<section id="run-${run.id}" class="run" data-run="${run.id}">
 ${many ? `<h2>Backtest #${run.id} ${esc(run.strategy)} ${esc(run.symbol)} ${esc(run.timeframe)}</h2>` : ''}
 <pre class="head">${esc(reportHeader(run))}</pre>

@@ -237,10 +237,3 @@ export function renderLineChart(values: ArrayLike<number>, width: number, height
     .slice(0, height)
     .map((l) => fit([seg(l)], width));
 }
-
-export function chartHeaderChange(s: CandleSeries): { last: number; change: number; changePct: number } | null {
-  if (s.length === 0) return null;
-  const last = s.close[s.length - 1]!;
-  const first = s.open[0]!;
-  return { last, change: last - first, changePct: first !== 0 ? ((last - first) / first) * 100 : 0 };
-}

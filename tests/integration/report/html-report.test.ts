@@ -100,6 +100,20 @@ describe('HTML backtest report in headless Chromium', () => {
     expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
   }, 60_000);
 
+  it('a shared-account run over two markets draws one price chart per market, each with its own trades', async () => {
+    const multi = join(dataDir, 'multi.html');
+    const res = await runCli(['backtest', '--strategy', 'ma-cross', '--symbol', 'BTC/USDT,ETH/USDT', '--timeframe', '1h', '--from', '2024-01-01', '--to', '2024-03-01', '--html', multi, '--json'], { dataDir });
+    expect(res.code, res.stderr).toBe(0);
+    const trades = JSON.parse(res.stdout).runs[0].trades as Array<{ symbol: string }>;
+    expect(new Set(trades.map((t) => t.symbol))).toEqual(new Set(['BTC/USDT', 'ETH/USDT']));
+    const r = await render(browser, multi, join(dataDir, 'multi.png'));
+    expect(r.consoleErrors).toEqual([]);
+    expect(r.counts.priceSvg).toBe(2);
+    expect(r.counts.markers).toBe(2 * trades.length);
+    expect(r.text).toContain('BTC/USDT');
+    expect(r.text).toContain('ETH/USDT');
+  }, 120_000);
+
   it('an unwritable --html path is a clear error naming the flag and the file (exit 2)', async () => {
     const res = await runCli(['backtest', 'show', String(run.id), '--html', join(dataDir, 'no/such/dir/r.html')], { dataDir });
     expect(res.code).toBe(2);
