@@ -149,6 +149,9 @@ export async function optimize(
       bestSeq = t.seq;
     }
   }
+  // Daily returns of this session's search trials, kept for the report (the record has them too; reading
+  // thousands back costs more than holding them). Earlier sessions' trials (a resumed run) come from the record.
+  const dailyBySeq = new Map<number, Float64Array>();
   let done = previous.length;
   const report = (phase: Progress['phase']): void => opts.onProgress?.({ done, planned: sampler.planned, best, phase });
   report('search');
@@ -169,6 +172,7 @@ export async function optimize(
         proposals.map(async (params, k) => {
           const out = await pool.run({ params, span: spec.span });
           const seq = store.addTrial(run, { role: 'search', params, paramsKey: paramsKey(params), score: out.score, metrics: out.metrics, daily: out.daily, seq: base + k });
+          dailyBySeq.set(seq, out.daily);
           done++;
           if (Number.isFinite(out.score) && (best === null || out.score > best.score || (out.score === best.score && seq < bestSeq))) {
             best = { params, score: out.score };
@@ -185,7 +189,7 @@ export async function optimize(
       return { runId: run.id, status: 'interrupted', report: null };
     }
     report('report');
-    const overfit = await overfitReport(store, run, spec, pool);
+    const overfit = await overfitReport(store, run, spec, pool, dailyBySeq);
     store.saveReport(run.id, overfit as unknown as Record<string, unknown>);
     store.setStatus(run.id, 'done');
     return { runId: run.id, status: 'done', report: overfit };
@@ -198,7 +202,7 @@ export async function optimize(
 }
 
 /** The winner judged: PBO over every search trial, DSR with N on record, neighbours, doubled costs, verdict. */
-async function overfitReport(store: OptimizeStore, run: OptimizeRun, spec: OptimizeSpec, pool: TrialPool): Promise<OverfitReport> {
+async function overfitReport(store: OptimizeStore, run: OptimizeRun, spec: OptimizeSpec, pool: TrialPool, sessionDaily: ReadonlyMap<number, Float64Array>): Promise<OverfitReport> {
   const trials = store.trials(run.id, ['search', 'neighbour']);
   const search = trials.filter((t) => t.role === 'search');
   const trialsOnRecord = store.triedCount(run);
@@ -216,7 +220,9 @@ async function overfitReport(store: OptimizeStore, run: OptimizeRun, spec: Optim
       verdict: { level: 'fragile', line: `no winner: no trial reached --min-trades ${spec.minTrades} with a defined ${spec.objective}` },
     };
   }
-  const daily = store.dailyReturns(run.id, search.map((t) => t.seq));
+  const daily = new Map(sessionDaily);
+  const unread = search.map((t) => t.seq).filter((seq) => !daily.has(seq));
+  if (unread.length > 0) for (const [seq, d] of store.dailyReturns(run.id, unread)) daily.set(seq, d);
   const series = search.map((t) => daily.get(t.seq)!);
   const blocks = spec.pboBlocks ?? 16;
   let pbo: OverfitReport['pbo'] = null;
