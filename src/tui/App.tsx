@@ -19,7 +19,7 @@ import { money, paramsText, price, qty } from './format.js';
 import { type ActionId, type PaneId, type Scope, MUTATING, PANES, PANE_TITLES, keyName, lookup } from './keys/keymap.js';
 import { MIN_COLS, MIN_ROWS, computeLayout, paneBeside } from './layout/layout.js';
 import { renderAlerts } from './panes/alerts.js';
-import { chartTitleRight, renderChart } from './panes/chart.js';
+import { chartKeyPatch, chartTitleRight, renderChart } from './panes/chart.js';
 import { renderPositions } from './panes/positions.js';
 import { renderSignals } from './panes/signals.js';
 import { renderStrategies } from './panes/strategies.js';
@@ -324,13 +324,14 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
           dispatch({ type: 'chart', patch: { mode: ui.chart.mode === 'candles' ? 'line' : 'candles' } });
           return;
         case 'pan-left':
-          dispatch({ type: 'chart', patch: { pan: Math.min(5000, ui.chart.pan + 10) } });
-          return;
         case 'pan-right':
-          dispatch({ type: 'chart', patch: { pan: Math.max(0, ui.chart.pan - 10) } });
-          return;
         case 'pan-reset':
-          dispatch({ type: 'chart', patch: { pan: 0 } });
+        case 'cursor-left':
+        case 'cursor-right':
+        case 'zoom-in':
+        case 'zoom-out':
+        case 'chart-panels':
+          dispatch({ type: 'chart', patch: chartKeyPatch(api, ui.chart, id) });
           return;
         case 'speed-up':
         case 'speed-down': {
