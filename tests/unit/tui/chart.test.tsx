@@ -131,3 +131,16 @@ describe('chart memo', () => {
     expect(chartReads.count).toBe(before + 1);
   });
 });
+
+describe('text width from outside', () => {
+  it('wide and combining characters are measured in cells: a line of a wide name fits its width exactly', async () => {
+    const { fit, textWidth, padText } = await import('../../../src/tui/components/line.js');
+    expect(textWidth('BTC/USDT')).toBe(8);
+    expect(textWidth('比特币/USDT')).toBe(11);
+    expect(textWidth('José')).toBe(4); // e + combining acute
+    expect(textWidth('🚀 moon')).toBe(7);
+    const line = fit([{ text: '用户名 alerts 🚀🚀🚀' }], 10);
+    expect(textWidth(line.map((s) => s.text).join(''))).toBe(10);
+    expect(textWidth(padText('比特币', 5))).toBe(5); // a wide char that would straddle the edge becomes a space
+  });
+});
