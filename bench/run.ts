@@ -6,6 +6,7 @@ import { benchImport, benchCacheLoad, yearOf1m } from './year-1m.js';
 import { benchIndicators } from './indicators.js';
 import { benchBacktest } from './backtest.js';
 import { benchTui } from './tui.js';
+import { benchChartFrame } from './chart-frame.js';
 import { benchTelegram } from './telegram.js';
 import { benchBacktestCommand, benchCacheCommands, benchFirstStart } from './commands.js';
 import { benchDaemon } from './daemon.js';
@@ -179,6 +180,8 @@ async function main(): Promise<void> {
     const tui = await benchTui(seconds);
     console.log(`## TUI in a 120x40 pseudo-terminal (${seconds} s each)`);
     console.log(table([['scenario', 'bytes/s', 'CPU %', 'first start to first frame ms'], ...tui.map((t) => [t.scenario, f(t.bytesPerSecond, 0), f(t.cpuPct, 2), f(t.firstFrameMs, 0)])]));
+    const cf = await benchChartFrame();
+    console.log(`\nChart pane frame (66x18 with volume and RSI, ${cf.frames} frames, SQLite cache): ${f(cf.memoMs, 3)} ms memoised on the market's version, ${f(cf.rereadMs, 3)} ms reading candles and indicators each frame (before): ${f(cf.rereadMs / cf.memoMs, 1)}x`);
     console.log('goals: replay < 2048 B/s and < 3% CPU; idle ~0 B/s and < 1% CPU; first frame of the very first start (new data dir) < 1000 ms');
     console.log();
   }

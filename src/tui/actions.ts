@@ -8,6 +8,7 @@ import type { SymbolListing, TuiApi } from '../engine/viewer-api.js';
 import { type Confirmation, confirmClosePosition, confirmKill, confirmPause, confirmResume, confirmStartStop } from '../view/confirm.js';
 import { type ActionId, type Binding, type Keymap, PANES, MUTATING } from './keys/keymap.js';
 import { type Layout, paneBeside } from './layout/layout.js';
+import { chartKeyPatch } from './panes/chart.js';
 import { type AddForm, cloneForm, newAddForm } from './store/add-form.js';
 import { chartMarket, isReplay, listKeys, selectedIndex, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
 import type { UiAction, UiState } from './store/ui-state.js';
@@ -176,9 +177,14 @@ export const ACTIONS: Partial<Record<ActionId, Action>> = {
     },
   },
   'chart-mode': view((c) => chartPatch(c, { mode: c.ui.chart.mode === 'candles' ? 'line' : 'candles' })),
-  'pan-left': view((c) => chartPatch(c, { pan: Math.min(5000, c.ui.chart.pan + 10) })),
-  'pan-right': view((c) => chartPatch(c, { pan: Math.max(0, c.ui.chart.pan - 10) })),
-  'pan-reset': view((c) => chartPatch(c, { pan: 0 })),
+  'pan-left': view((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'pan-left'))),
+  'pan-right': view((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'pan-right'))),
+  'pan-reset': view((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'pan-reset'))),
+  'cursor-left': view((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'cursor-left'))),
+  'cursor-right': view((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'cursor-right'))),
+  'zoom-in': view((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'zoom-in'))),
+  'zoom-out': view((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'zoom-out'))),
+  'chart-panels': view((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'chart-panels'))),
   'speed-up': { mutating: true, palette: true, run: (c) => setSpeed(c, true) },
   'speed-down': { mutating: true, palette: true, run: (c) => setSpeed(c, false) },
   help: view((c) => c.dispatch({ type: 'overlay', overlay: { kind: 'help', scroll: 0 } })),

@@ -1,12 +1,13 @@
-// Pure chart drawing: candles as Unicode blocks (ASCII fallback) with a price axis, overlays of indicator series
-// on the price scale, and entry/exit markers; or a line chart of closes through asciichart. Returns exact-width
+// Pure chart drawing: candles as Unicode blocks (ASCII fallback), or a line of closes, with a price axis, overlays
+// of indicator series on the price scale, entry/exit markers, time ticks and a cursor column. Returns exact-width
 // lines; no allocation beyond the visible cells.
-import asciichart from 'asciichart';
 import type { CandleSeries } from '../../core/candle.js';
 import type { Role, Theme } from '../theme/theme.js';
 import type { Marker } from '../store/view-store.js';
 import { type Line, fit, padText, seg } from './line.js';
-import { dateTime, price } from '../format.js';
+import asciichart from 'asciichart';
+import { price } from '../format.js';
+import { timeTicks } from './chart-panels.js';
 
 export interface Overlay {
   name: string;
@@ -53,6 +54,19 @@ export interface ChartInput {
    * column (and the scale only when it breaks the range) rather than shifting every cell: far fewer bytes per frame.
    */
   paged?: boolean;
+  /** Index in `candles` of the candle under the cursor, drawn as a highlighted column. */
+  cursor?: number | null;
+  /** A line of closes instead of candles (overlays, markers and the cursor stay). */
+  line?: boolean;
+}
+
+/** Where the chart put its columns, so panels under it line up: candle `start + x` is at column `leftPad + x`. */
+export interface ChartLayout {
+  start: number;
+  n: number;
+  leftPad: number;
+  cols: number;
+  axis: number;
 }
 
 /**
@@ -71,7 +85,7 @@ function axisWidth(lo: number, hi: number): number {
   return Math.max(price(lo).length, price(hi).length) + 2;
 }
 
-export function renderCandleChart(inp: ChartInput): Line[] {
+export function renderCandleChart(inp: ChartInput, layout?: { out?: ChartLayout }): Line[] {
   const { candles: s, overlays, theme, width, height } = inp;
   const g = theme.g;
   const rows = Math.max(1, height - 2);
@@ -114,27 +128,54 @@ export function renderCandleChart(inp: ChartInput): Line[] {
 
   const chars: string[][] = Array.from({ length: rows }, () => new Array<string>(n).fill(' '));
   const roles: (Role | undefined)[][] = Array.from({ length: rows }, () => new Array<Role | undefined>(n).fill(undefined));
-  for (let x = 0; x < n; x++) {
-    const i = start + x;
-    const o = s.open[i]!;
-    const c = s.close[i]!;
-    const up = c >= o;
-    const role: Role = up ? 'up' : 'down';
-    const wt = rowOf(s.high[i]!);
-    const wb = rowOf(s.low[i]!);
-    const bt = rowOf(Math.max(o, c));
-    const bb = rowOf(Math.min(o, c));
-    for (let y = wt; y <= wb; y++) {
-      chars[y]![x] = y >= bt && y <= bb ? (up ? g.bodyUp : g.bodyDown) : g.wick;
-      roles[y]![x] = role;
+  if (inp.line) {
+    // asciichart's strokes from each close to the next: ─ level, ╭╯ up, ╮╰ down, │ between
+    const [h, v, upIn, upOut, downIn, downOut] = theme.unicode ? ['─', '│', '╯', '╭', '╮', '╰'] : ['-', '|', '/', '/', '\\', '\\'];
+    for (let x = 0; x < n; x++) {
+      const i = start + x;
+      const b = rowOf(s.close[i]!);
+      const a = i > 0 ? rowOf(s.close[i - 1]!) : b;
+      const role: Role = s.close[i]! >= (i > 0 ? s.close[i - 1]! : s.open[i]!) ? 'up' : 'down';
+      const put = (y: number, ch: string): void => {
+        chars[y]![x] = ch;
+        roles[y]![x] = role;
+      };
+      if (a === b) put(b, h!);
+      else {
+        put(a, b < a ? upIn! : downIn!);
+        put(b, b < a ? upOut! : downOut!);
+        for (let y = Math.min(a, b) + 1; y < Math.max(a, b); y++) put(y, v!);
+      }
     }
-  }
+  } else
+    for (let x = 0; x < n; x++) {
+      const i = start + x;
+      const o = s.open[i]!;
+      const c = s.close[i]!;
+      const up = c >= o;
+      const role: Role = up ? 'up' : 'down';
+      const wt = rowOf(s.high[i]!);
+      const wb = rowOf(s.low[i]!);
+      const bt = rowOf(Math.max(o, c));
+      const bb = rowOf(Math.min(o, c));
+      for (let y = wt; y <= wb; y++) {
+        chars[y]![x] = y >= bt && y <= bb ? (up ? g.bodyUp : g.bodyDown) : g.wick;
+        roles[y]![x] = role;
+      }
+    }
+  // the cursor: an accent column through the candle it reads
+  const cx = inp.cursor !== null && inp.cursor !== undefined ? inp.cursor - start : -1;
+  if (cx >= 0 && cx < n)
+    for (let y = 0; y < rows; y++) {
+      if (chars[y]![cx] === ' ') chars[y]![cx] = theme.unicode ? '┊' : ':';
+      roles[y]![cx] = 'accent';
+    }
   overlays.forEach((o, k) => {
     for (let x = 0; x < n; x++) {
       const v = o.values[start + x]!;
       if (!Number.isFinite(v) || v < lo || v > hi) continue;
       const y = rowOf(v);
-      if (chars[y]![x] === ' ' || chars[y]![x] === g.wick) {
+      if (x !== cx && (chars[y]![x] === ' ' || chars[y]![x] === g.wick)) {
         chars[y]![x] = g.overlay[k % g.overlay.length]!;
         roles[y]![x] = OV_ROLES[k % OV_ROLES.length];
       }
@@ -174,7 +215,8 @@ export function renderCandleChart(inp: ChartInput): Line[] {
     out.push(fit(line, width));
   }
   out.push(fit(markerRow(inp, start, n, leftPad), width));
-  out.push(fit(timeAxis(s, start, cols, theme), width));
+  out.push(fit(timeTicks(s.time.subarray(start, start + n), leftPad, cols, theme), width));
+  if (layout) layout.out = { start, n, leftPad, cols, axis };
   return out;
 }
 
@@ -201,18 +243,7 @@ function markerRow(inp: ChartInput, start: number, n: number, leftPad: number): 
   return line;
 }
 
-function timeAxis(s: CandleSeries, start: number, cols: number, theme: Theme): Line {
-  const first = dateTime(s.time[start]!);
-  const last = dateTime(s.time[s.length - 1]!);
-  const legend = ` ${theme.g.buy} buy ${theme.g.sell} sell `;
-  const gap = cols - first.length - last.length;
-  if (gap < 2) return [seg(padText(last, cols, 'right'), 'muted')];
-  const mid = gap >= legend.length + 2 ? legend : '';
-  const left = Math.floor((gap - mid.length) / 2);
-  return [seg(first, 'muted'), seg(' '.repeat(left)), seg(mid, 'muted'), seg(' '.repeat(gap - mid.length - left)), seg(last, 'muted')];
-}
-
-/** Line chart of closes via asciichart, labels padded to a fixed axis width. */
+/** A plain line chart via asciichart (the backtest window's equity), labels padded to a fixed axis width. */
 export function renderLineChart(values: ArrayLike<number>, width: number, height: number, theme: Theme): Line[] {
   const finite: number[] = [];
   for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) finite.push(values[i]!);

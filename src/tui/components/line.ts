@@ -1,5 +1,7 @@
 // Styled text lines: every pane renders to arrays of segments of an exact width, so the layout never depends on
-// Ink's wrapping and a frame is cheap to diff. All glyphs used are one cell wide, so width = code points.
+// Ink's wrapping and a frame is cheap to diff. The TUI's own glyphs are one cell wide; text from outside (symbols,
+// Telegram usernames in alerts, strategy names) may hold wide or combining characters, measured by string-width.
+import stringWidth from 'string-width';
 import type { Role } from '../theme/theme.js';
 
 export interface Seg {
@@ -15,10 +17,25 @@ export function seg(text: string, role?: Role, style?: Omit<Seg, 'text' | 'role'
   return { text, role, ...style };
 }
 
+/** Printable ASCII: one cell per character, the common case measured without the library. */
+const ASCII = /^[\x20-\x7e]*$/;
+
 export function textWidth(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
+  return ASCII.test(s) ? s.length : stringWidth(s);
+}
+
+/** The longest start of `s` that fits `width` cells, padded with a space where a wide character would straddle. */
+export function cutText(s: string, width: number): string {
+  if (ASCII.test(s)) return s.slice(0, width);
+  let out = '';
+  let w = 0;
+  for (const ch of s) {
+    const cw = stringWidth(ch);
+    if (w + cw > width) break;
+    out += ch;
+    w += cw;
+  }
+  return w < width && textWidth(s) > w ? out + ' '.repeat(width - w) : out;
 }
 
 export function lineWidth(line: Line): number {
@@ -27,7 +44,7 @@ export function lineWidth(line: Line): number {
   return n;
 }
 
-/** Truncates (by code point) or right-pads to exactly `width` cells. */
+/** Truncates (by cells) or right-pads to exactly `width` cells. */
 export function fit(line: Line, width: number): Line {
   const out: Line = [];
   let left = width;
@@ -38,7 +55,7 @@ export function fit(line: Line, width: number): Line {
       out.push(s);
       left -= w;
     } else {
-      out.push({ ...s, text: Array.from(s.text).slice(0, left).join('') });
+      out.push({ ...s, text: cutText(s.text, left) });
       left = 0;
     }
   }
@@ -48,7 +65,7 @@ export function fit(line: Line, width: number): Line {
 
 export function padText(s: string, width: number, align: 'left' | 'right' = 'left'): string {
   const w = textWidth(s);
-  if (w > width) return Array.from(s).slice(0, width).join('');
+  if (w > width) return cutText(s, width);
   const pad = ' '.repeat(width - w);
   return align === 'left' ? s + pad : pad + s;
 }

@@ -50,7 +50,19 @@ export interface Selection {
 export interface UiState {
   focus: PaneId;
   selected: Record<ListPane, Selection>;
-  chart: { symbol: string | null; timeframe: string | null; mode: 'candles' | 'line'; pan: number };
+  chart: {
+    symbol: string | null;
+    timeframe: string | null;
+    mode: 'candles' | 'line';
+    /** Columns back from the newest. */
+    pan: number;
+    /** Index into ZOOM_LEVELS (candles per column). */
+    zoom: number;
+    /** Index into PANEL_SETS (volume, RSI, MACD under the price). */
+    panels: number;
+    /** Open time of the candle under the cursor; null: no cursor. */
+    cursor: number | null;
+  };
   overlay: Overlay | null;
   message: Message | null;
   /** Per list, the words its rows must contain (`/` in the pane); `filtering` while one is being typed. */
@@ -63,7 +75,7 @@ export interface UiState {
 export const initialUi: UiState = {
   focus: 'chart',
   selected: { strategies: { key: null, index: 0 }, positions: { key: null, index: 0 }, signals: { key: null, index: 0 }, alerts: { key: null, index: 0 } },
-  chart: { symbol: null, timeframe: null, mode: 'candles', pan: 0 },
+  chart: { symbol: null, timeframe: null, mode: 'candles', pan: 0, zoom: 0, panels: 0, cursor: null },
   overlay: null,
   message: null,
   filter: { strategies: '', positions: '', signals: '', alerts: '' },

@@ -211,14 +211,14 @@ describe('chart keys', () => {
     h = await mount();
     await h.press('c');
     expect(screen()).toContain('BTC/USDT 1h · line');
-    expect(screen()).toMatch(/[┤┼]/);
+    expect(screen()).toMatch(/[╭╮╯╰]/);
     await h.press('c');
     expect(screen()).toContain('· candles');
   });
 
-  it('h pans back in time and 0 returns to the latest candle', async () => {
+  it('H pans back in time and 0 returns to the latest candle', async () => {
     h = await mount();
-    await h.press('h');
+    await h.press('H');
     expect(screen()).toContain('· -10');
     await h.press('0');
     expect(screen()).not.toContain('· -10');

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTheme } from '../../../src/tui/theme/theme.js';
 import { type Harness, mount, stripAnsi } from './harness.js';
-import { T0 } from '../../support/fake-engine.js';
+import { FakeEngine, T0 } from '../../support/fake-engine.js';
 
 let h: Harness;
 afterEach(() => h?.unmount());
@@ -167,21 +167,21 @@ describe('chart pane', () => {
     expect(s).toMatch(/░/);
     expect(s).toMatch(/•/);
     expect(s).toMatch(/◦/);
-    expect(s).toContain('▲ buy ▼ sell');
+    // time ticks along the axis (the legend gave way to them)
+    expect(s).toMatch(/╵\d\d:\d\d/);
     // the seeded closed trade's entry and exit
     const markerRow = s.split('\n').find((l) => /^│\s*▲\s+▼\s+│/.test(l));
     expect(markerRow).toBeDefined();
   });
 
   it('draws overlays an instance has for fewer candles than the chart shows, aligned to the newest candle', async () => {
-    h = await mount({ cols: 160, rows: 40 });
-    const full = h.api.indicators.bind(h.api);
+    const api = new FakeEngine();
+    const full = api.indicators.bind(api);
     // A freshly started instance knows only its warm-up and the candles since: its series are short.
-    Object.assign(h.api, {
+    Object.assign(api, {
       indicators: (id: string, limit: number) => Object.fromEntries(Object.entries(full(id, limit)).map(([k, v]) => [k, v.subarray(v.length - 40)])),
     });
-    h.store.touch();
-    await h.press('c', 'c'); // line mode and back: the chart is drawn again
+    h = await mount({ cols: 160, rows: 40, api });
     const s = screen();
     expect(s).toContain('ma-cross: • fast ◦ slow');
     const chartRows = s.split('\n').slice(2, 20);
@@ -295,10 +295,15 @@ describe('chart pane: stale data and line mode', () => {
     expect(screen()).not.toContain('STALE');
   });
 
-  it('the line chart names no overlays it does not draw', async () => {
+  it('the line chart keeps the overlays (named in the header) and the trade markers', async () => {
     h = await mount({ cols: 160, rows: 40 });
-    expect(screen()).toContain('ma-cross: • fast ◦ slow');
     await h.press('c');
-    expect(screen()).not.toContain('ma-cross: • fast');
+    const s = screen();
+    expect(s).toContain('BTC/USDT 1h · line');
+    expect(s).toContain('ma-cross: • fast ◦ slow');
+    expect(s).toMatch(/[╭╮╯╰]/);
+    expect(s).toMatch(/•/);
+    expect(s).toMatch(/◦/);
+    expect(s.split('\n').find((l) => /^│\s*▲\s+▼\s+│/.test(l))).toBeDefined();
   });
 });
