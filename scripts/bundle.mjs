@@ -3,17 +3,23 @@
 // in about half the time (`npm run bench`: TUI start to first frame).
 // Native, huge or lazily loaded packages stay external and load from node_modules as usual (tinypool too: it
 // starts workers from its own files).
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
+// The CLI is split at its dynamic imports: a command loads only its own code (the background engine never
+// parses Ink and React, `tradetui data list` never parses the engine), and the first frame of the TUI
+// waits for the viewer's and the engine's starts side by side rather than for two whole bundles. Chunks sit
+// beside dist/tradetui.mjs, so modules that find files next to themselves (the optimisation worker) still do.
 // The optimisation pool's worker is a second entry: worker threads load a file, so it must exist beside the CLI.
-const entries = [
-  ['dist/bin/tradetui.js', 'dist/tradetui.mjs'],
-  ['dist/src/optimize/worker.js', 'dist/optimize-worker.mjs'],
-];
-for (const [entry, outfile] of entries) await build({
-  entryPoints: [entry],
-  outfile,
+for (const f of readdirSync('dist')) if (/^tradetui-chunk-.*\.mjs(\.map)?$/.test(f)) rmSync(join('dist', f));
+await build({
+  entryPoints: { tradetui: 'dist/bin/tradetui.js', 'optimize-worker': 'dist/src/optimize/worker.js' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: 'tradetui-chunk-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -21,7 +27,7 @@ for (const [entry, outfile] of entries) await build({
   sourcemap: true,
   logLevel: 'warning',
   // TensorFlow.js loads lazily (only for ML models) from node_modules, with its .wasm files beside it.
-  external: ['better-sqlite3', 'ccxt', 'node-pty', 'tsx', 'node-telegram-bot-api', 'pino', 'tinypool', '@tensorflow/*'],
+  external: ['better-sqlite3', 'ccxt', 'node-pty', 'tsx', 'node-telegram-bot-api', 'pino', 'tinypool', '@tensorflow/*', 'ml-xgboost'],
   // Bundled CommonJS dependencies call require(); give them one.
   banner: { js: "import { createRequire as __tradetuiRequire } from 'node:module'; const require = __tradetuiRequire(import.meta.url);" },
   plugins: [

@@ -19,12 +19,23 @@ import { getStrategy } from '../strategy/registry.js';
 import { resolveParams } from '../strategy/params.js';
 import type { Instances } from './instances.js';
 import type { Persistence } from './persistence.js';
-import type { Logger } from './logger.js';
+import { type LogEntry, type Logger, recentLog } from './logger.js';
 
 export type EngineMode = EngineSnapshot['mode'];
 
 /** A feed as the app drives it: replay feeds also have a speed. */
-export type AppFeed = MarketFeed & { label?: string; speed?: number; setSpeed?(n: number): void; resumeAfter?(k: MarketKey, t: number): void };
+export type AppFeed = MarketFeed & {
+  label?: string;
+  speed?: number;
+  setSpeed?(n: number): void;
+  resumeAfter?(k: MarketKey, t: number): void;
+  /** Replay control (replay feeds only). */
+  paused?: boolean;
+  pause?(): void;
+  resumeReplay?(): void;
+  step?(n?: number): void;
+  jump?(time: number): { ok: boolean; message: string };
+};
 
 export interface ApiDeps {
   mode: EngineMode;
@@ -56,6 +67,7 @@ export interface AppApi extends EngineApi {
   strategies(): Strategy[];
   symbols(): Array<{ symbol: string; timeframes: string[] }>;
   backtest(instanceId: string): Promise<{ runId: number; metrics: Record<string, number | null>; equity: number[] }>;
+  logs(opts?: { limit?: number; after?: number }): LogEntry[];
 }
 
 export function createApi(d: ApiDeps): AppApi {
@@ -70,6 +82,26 @@ export function createApi(d: ApiDeps): AppApi {
         feed.setSpeed(speed);
         d.setFeedStatus({ type: 'feed', status: 'replay', detail: feed.label ?? `REPLAY ${speed}/s`, lastCandleTime: d.feedStatus().lastCandleTime });
         return { ok: true, message: `replay speed ${speed} candles/s` };
+      }
+      if (cmd.type === 'replay') {
+        if (!feed.pause || !feed.resumeReplay || !feed.step || !feed.jump) return { ok: false, message: 'replay control applies to a replay feed only' };
+        let r: CommandResult;
+        if (cmd.action === 'pause') {
+          feed.pause();
+          r = { ok: true, message: 'replay paused (entries and stops wait for the next candle)' };
+        } else if (cmd.action === 'resume') {
+          feed.resumeReplay();
+          r = { ok: true, message: `replay playing at ${feed.speed ?? '?'} candles/s` };
+        } else if (cmd.action === 'step') {
+          feed.step(1);
+          r = { ok: true, message: 'replay: one candle, then paused' };
+        } else {
+          if (cmd.to === undefined) return { ok: false, message: 'jump needs a time' };
+          r = feed.jump(cmd.to);
+        }
+        d.setFeedStatus({ type: 'feed', status: 'replay', detail: feed.label ?? 'REPLAY', lastCandleTime: d.feedStatus().lastCandleTime });
+        logger.info({ command: cmd, result: r }, 'command');
+        return r;
       }
       if (cmd.type === 'add-instance') {
         const strategy = getStrategy(cmd.strategy, d.strategies, 'strategy');
@@ -117,7 +149,7 @@ export function createApi(d: ApiDeps): AppApi {
       const fs = d.feedStatus();
       return {
         mode: d.mode,
-        feed: { source: feed.label ?? d.feedKind, status: fs.status, detail: fs.detail, lastCandleTime: fs.lastCandleTime, speed: feed.speed ?? null },
+        feed: { source: feed.label ?? d.feedKind, status: fs.status, detail: fs.detail, lastCandleTime: fs.lastCandleTime, speed: feed.speed ?? null, paused: feed.paused ?? false },
         state: kernel.state,
         time: fs.lastCandleTime ?? d.now(),
         cash: p.cash,
@@ -125,6 +157,7 @@ export function createApi(d: ApiDeps): AppApi {
         dayStartEquity: kernel.dayStartEquity,
         exposure: p.exposure(),
         positions: [...p.positions.values()].map((x) => ({ ...x, protection: { ...x.protection } })),
+        orders: kernel.pendingOrders(),
         instances: [...kernel.instances.values()].map((r) => ({ ...kernel.info(r), trades: r.trades.length, pnl: r.pnl })),
         protections: [...kernel.risk.active()],
         recentTrades: kernel.closedTrades.slice(-50).reverse(),
@@ -158,6 +191,9 @@ export function createApi(d: ApiDeps): AppApi {
       return [...rows, { day: d.feedStatus().lastCandleTime ?? d.now(), equity: kernel.portfolio.equity() }];
     },
     strategies: () => d.strategies,
+    logs(o = {}) {
+      return recentLog(logger, { limit: o.limit, after: o.after });
+    },
     symbols() {
       // The cached markets change only by import (another process): read them once.
       if (symbolsCache) return symbolsCache;

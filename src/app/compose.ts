@@ -146,7 +146,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
   });
   const kernel = createSimulatedKernel({
-    account: config.account,
+    // A new account's cash is what it was created with (live: the exchange's balance, capped); a stored
+    // one's comes back through restore.
+    account: { ...config.account, balance: stored.account.cash },
     risk: config.risk,
     bus,
     now,

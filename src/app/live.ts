@@ -202,7 +202,13 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
   const reconcile = (opts2: { balances?: boolean } = {}): Promise<ReconcileReport> => {
     running ??= (async () => {
       try {
-        const report = await rec.run(believed, opts2);
+        const report = await rec.run(believed, {
+          ...opts2,
+          watchBalances: () => {
+            const activity = broker.activity;
+            return () => broker.activity === activity && !broker.busy;
+          },
+        });
         settle(report);
         return report;
       } finally {

@@ -5,6 +5,9 @@
 import { closeSync, existsSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino from 'pino';
+import type { LogEntry } from '../engine/viewer-api.js';
+
+export type { LogEntry };
 import { ensurePrivateDir, ensurePrivateFile } from '../config/private-files.js';
 
 export type Logger = pino.Logger;
@@ -21,10 +24,55 @@ const DEFAULT_KEEP = 3;
 
 export function createLogger(file: string | null, level = 'info', opts: LogFileOptions = {}): Logger {
   if (!file) return pino({ level: 'silent' });
-  return pino(
+  const dest = new RotatingLogFile(file, opts);
+  const logger = pino(
     { level, redact: { paths: ['*.token', '*.apiKey', '*.secret', 'config.telegram.token', 'config.exchange.apiKey', 'config.exchange.secret'], censor: '***' } },
-    new RotatingLogFile(file, opts),
+    dest,
   );
+  tails.set(logger, dest);
+  return logger;
+}
+
+const LEVELS: Record<number, LogEntry['level']> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const LEVEL_RANK: Record<LogEntry['level'], number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+/** Lines kept in memory for the views: enough for a screen's scrollback, small enough to send whole. */
+export const LOG_TAIL_LINES = 500;
+
+const tails = new WeakMap<Logger, RotatingLogFile>();
+
+/**
+ * The newest lines the logger wrote (as written, after redaction), at or above `level`, oldest first: what the Log
+ * window shows, without reading the file back. Empty for a logger without a file.
+ */
+export function recentLog(logger: Logger, opts: { level?: LogEntry['level']; limit?: number; after?: number } = {}): LogEntry[] {
+  const dest = tails.get(logger);
+  if (!dest) return [];
+  const min = LEVEL_RANK[opts.level ?? 'trace'];
+  const out: LogEntry[] = [];
+  for (const { seq, line } of dest.recent()) {
+    if (opts.after !== undefined && seq <= opts.after) continue;
+    const e = parseLogLine(seq, line);
+    if (LEVEL_RANK[e.level] >= min) out.push(e);
+  }
+  return opts.limit !== undefined ? out.slice(-opts.limit) : out;
+}
+
+export function parseLogLine(seq: number, line: string): LogEntry {
+  try {
+    const { level, time, msg, pid: _pid, hostname: _host, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    void _pid;
+    void _host;
+    const detail = Object.keys(rest).length > 0 ? JSON.stringify(rest) : '';
+    return {
+      seq,
+      time: typeof time === 'number' ? time : 0,
+      level: LEVELS[typeof level === 'number' ? level : 30] ?? 'info',
+      msg: typeof msg === 'string' ? msg : '',
+      detail: detail.length > 300 ? `${detail.slice(0, 299)}…` : detail,
+    };
+  } catch {
+    return { seq, time: 0, level: 'info', msg: line.trim().slice(0, 300), detail: '' };
+  }
 }
 
 /**
@@ -37,6 +85,9 @@ export class RotatingLogFile {
   /** Lines lost to write errors since the last successful write. */
   dropped = 0;
   lastError: string | null = null;
+  /** The newest lines, for the views (ring of LOG_TAIL_LINES); kept even when the disk refuses the write. */
+  private readonly tail: Array<{ seq: number; line: string }> = [];
+  private seq = 0;
   private readonly maxBytes: number;
   private readonly keep: number;
 
@@ -52,6 +103,8 @@ export class RotatingLogFile {
   }
 
   write(line: string): boolean {
+    this.tail.push({ seq: ++this.seq, line });
+    if (this.tail.length > LOG_TAIL_LINES) this.tail.shift();
     try {
       if (this.fd === null) this.open();
       if (this.dropped > 0) {
@@ -88,6 +141,11 @@ export class RotatingLogFile {
     renameSync(this.file, `${this.file}.1`);
     ensurePrivateFile(this.file);
     this.open();
+  }
+
+  /** The newest lines written, oldest first. */
+  recent(): ReadonlyArray<{ seq: number; line: string }> {
+    return this.tail;
   }
 
   /** pino calls this on flushSync(); writes are already synchronous. */

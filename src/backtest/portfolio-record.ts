@@ -7,6 +7,7 @@ import type { Db } from '../adapters/store/sqlite/db.js';
 import type { Order } from '../core/trading.js';
 import { timeframeMs } from '../core/time.js';
 import { EventBus } from '../engine/bus.js';
+import { slippageSettingsOf } from './runs.js';
 import { computeMetrics, type Metrics } from './metrics.js';
 import { runPortfolioBacktest, type PortfolioResult, type PortfolioSpec } from './portfolio.js';
 import { saveRun, type LookaheadSummary, type MarketSettings, type UnfilledEntry } from './runs.js';
@@ -98,6 +99,7 @@ export function portfolioBacktestAndStore(db: Db, spec: PortfolioSpec, opts: { l
       initialBalance: account.balance,
       fee: account.fee,
       slippage: account.slippage,
+      ...slippageSettingsOf(account),
       allowShort: account.allowShort,
       stakePct: spec.stakePct ?? null,
       risk: { ...spec.risk },

@@ -177,13 +177,19 @@ function sizingText(s: StoredRun['settings']): string {
   return typeof sizing?.mode === 'string' ? `sizing ${sizing.mode} (risk config)` : 'sizing from risk config';
 }
 
+function slippageText(s: StoredRun['settings']): string {
+  const base = `slippage ${fmtPct(s.slippage * 100, 3)}`;
+  if (s.slippageModel !== 'sqrt-impact') return base;
+  return `${base} + ${s.impactK} × σ × √(qty/volume) (sqrt-impact, at most ${fmtPct((s.maxSlippage ?? 0.05) * 100, 2)})`;
+}
+
 export function reportHeader(run: StoredRun): string {
   const s = run.settings;
   const lines = [
     `Backtest #${run.id}  ${run.strategy}  ${run.symbol} ${run.timeframe}  ${run.exchange}`,
     `Span     ${fmtTime(run.from)} → ${fmtTime(run.to)} UTC  (${fmtDuration(run.to - run.from)}, ${run.equity.length} candles, ${s.warmupCandles} warm-up)`,
     `Params   ${fmtParams(run.params)}`,
-    `Account  balance ${fmtMoney(s.initialBalance)}  fee ${fmtPct(s.fee * 100, 3)}  slippage ${fmtPct(s.slippage * 100, 3)}  ${sizingText(s)}  shorts ${s.allowShort ? 'allowed' : 'off'}`,
+    `Account  balance ${fmtMoney(s.initialBalance)}  fee ${fmtPct(s.fee * 100, 3)}  ${slippageText(s)}  ${sizingText(s)}  shorts ${s.allowShort ? 'allowed' : 'off'}`,
   ];
   if (s.markets) lines.push(`Shared   one account over ${s.markets.length} markets: cash, exposure limits, open positions and protections are shared (--separate: one account each)`);
   return lines.join('\n');
@@ -516,22 +522,22 @@ function runJsonWith(run: StoredRun, equityCurve: unknown): Record<string, unkno
   return out;
 }
 
-// A run's equity curve has one point per candle: a year of 1m candles is ~100 MB of JSON. Building it
+// A run's equity curve has one point per candle: a year of 1m candles is ~90 MB of JSON. Building it
 // as 525,600 objects and one string cost seconds of allocation and GC, so the curves are written in
-// chunks straight from the Float64Arrays, byte for byte what JSON.stringify(doc, null, 2) would print.
+// 1 MB buffers straight from the Float64Arrays, byte for byte what JSON.stringify(doc, null, 2) prints.
 const CURVE_TOKEN = /(?<="equityCurve": )"\\u0000equityCurve#(\d+)"/g;
-const CURVE_CHUNK = 8192;
+const CURVE_BUFFER = 1 << 20;
 
 /**
  * Writes `{ runs: runs.map(runJson), ...extra }` as JSON.stringify(…, null, 2) would, plus a newline,
  * through `write` in chunks (the equity curves never exist as objects or as one string).
  */
-export function writeRunsJson(runs: readonly StoredRun[], extra: Record<string, unknown>, write: (chunk: string) => void): void {
+export function writeRunsJson(runs: readonly StoredRun[], extra: Record<string, unknown>, write: (chunk: string | Uint8Array) => void): void {
   const text = JSON.stringify({ runs: runs.map((r, k) => runJsonWith(r, `\u0000equityCurve#${k}`)), ...extra }, null, 2);
   let at = 0;
   for (const m of text.matchAll(CURVE_TOKEN)) {
     const lineStart = text.lastIndexOf('\n', m.index) + 1;
-    const indent = /^ */.exec(text.slice(lineStart, m.index))![0].length;
+    const indent = m.index - lineStart - '"equityCurve": '.length;
     write(text.slice(at, m.index));
     writeCurve(runs[Number(m[1])]!, indent, write);
     at = m.index + m[0].length;
@@ -540,7 +546,7 @@ export function writeRunsJson(runs: readonly StoredRun[], extra: Record<string, 
 }
 
 /** One curve as JSON.stringify prints an array of {time, equity, cash, exposure} at this key indentation. */
-function writeCurve(run: Pick<StoredRun, 'equityTimes' | 'equity' | 'cash' | 'exposure'>, indent: number, write: (chunk: string) => void): void {
+function writeCurve(run: Pick<StoredRun, 'equityTimes' | 'equity' | 'cash' | 'exposure'>, indent: number, write: (chunk: string | Uint8Array) => void): void {
   const n = run.equityTimes.length;
   if (n === 0) {
     write('[]');
@@ -553,21 +559,29 @@ function writeCurve(run: Pick<StoredRun, 'equityTimes' | 'equity' | 'cash' | 'ex
   const cashKey = `,${field}"cash": `;
   const exposureKey = `,${field}"exposure": `;
   const close = `${item}}`;
+  // A point's longest form: the fixed parts, a 27-character time and three 24-character numbers.
+  const room = 1 + open.length + equityKey.length + cashKey.length + exposureKey.length + close.length + 27 + 3 * 24;
   const { equityTimes: times, equity, cash, exposure } = run;
   // Consecutive points share their day (and, flat, their cash and equity): reuse those strings.
   const time = isoWriter();
   const e = numberWriter();
   const c = numberWriter();
   const x = numberWriter();
-  let chunk = '[';
+  let buf = Buffer.allocUnsafe(CURVE_BUFFER);
+  buf[0] = 0x5b; // [
+  let used = 1;
   for (let i = 0; i < n; i++) {
-    chunk += `${i === 0 ? '' : ','}${open}${time(times[i]!)}${equityKey}${e(equity[i]!)}${cashKey}${cash ? c(cash[i]!) : 'null'}${exposureKey}${exposure ? x(exposure[i]!) : 'null'}${close}`;
-    if ((i + 1) % CURVE_CHUNK === 0) {
-      write(chunk);
-      chunk = '';
+    if (used > CURVE_BUFFER - room) {
+      // A fresh buffer each time: the stream may still hold the last one.
+      write(buf.subarray(0, used));
+      buf = Buffer.allocUnsafe(CURVE_BUFFER);
+      used = 0;
     }
+    // Every part is ASCII, so latin1 bytes are the UTF-8 bytes.
+    used += buf.write(`${i === 0 ? '' : ','}${open}${time(times[i]!)}${equityKey}${e(equity[i]!)}${cashKey}${cash ? c(cash[i]!) : 'null'}${exposureKey}${exposure ? x(exposure[i]!) : 'null'}${close}`, used, 'latin1');
   }
-  write(`${chunk}\n${' '.repeat(indent)}]`);
+  write(buf.subarray(0, used));
+  write(`\n${' '.repeat(indent)}]`);
 }
 
 /** A number as JSON prints it, remembering the last one (equity curves repeat values for long stretches). */

@@ -5,6 +5,7 @@ import type { CandleSeries, MarketKey } from '../core/candle.js';
 import type { ProtectionEvent } from '../core/events.js';
 import type { ClosedTrade } from '../core/trading.js';
 import type { RiskConfig } from '../engine/risk/schema.js';
+import type { SlippageModel, SlippageSettings } from '../core/slippage.js';
 import { SimulatedBroker } from '../adapters/broker/simulated.js';
 import { EventBus } from '../engine/bus.js';
 import { Kernel, instanceId, type KernelDeps } from '../engine/kernel.js';
@@ -19,6 +20,16 @@ export interface AccountSettings {
   fee: number;
   slippage: number;
   allowShort: boolean;
+  /** Slippage model (default fixed: `slippage` on every fill); sqrt-impact adds k × σ × √(qty ÷ volume). */
+  slippageModel?: SlippageModel;
+  /** Impact coefficient k and the cap on the total rate (sqrt-impact). */
+  impactK?: number;
+  maxSlippage?: number;
+}
+
+/** The simulated broker's slippage settings of an account. */
+export function slippageSettings(a: AccountSettings): SlippageSettings {
+  return { model: a.slippageModel ?? 'fixed', rate: a.slippage, k: a.impactK ?? 1, maxRate: a.maxSlippage ?? 0.05 };
 }
 
 export interface BacktestSpec {
@@ -36,6 +47,24 @@ export interface BacktestSpec {
   bus?: EventBus;
   /** Indicator implementation; optimisation trials pass one that caches series shared between trials. */
   ta?: Indicators;
+  /**
+   * Memory for the per-candle curves, reused run after run (optimisation trials: fresh arrays for each of
+   * thousands of runs cost more than the runs' arithmetic). The result's curves are then views into it, valid
+   * until its next use. Fresh arrays when omitted.
+   */
+  curves?: CurveMemory;
+}
+
+/** One reusable allocation for a run's four per-candle curves. */
+export class CurveMemory {
+  private memory = new Float64Array(0);
+
+  /** Four views of `n` values each (previous contents; the run writes every value). */
+  take(n: number): [Float64Array, Float64Array, Float64Array, Float64Array] {
+    if (this.memory.length < 4 * n) this.memory = new Float64Array(4 * n);
+    const m = this.memory;
+    return [m.subarray(0, n), m.subarray(n, 2 * n), m.subarray(2 * n, 3 * n), m.subarray(3 * n, 4 * n)];
+  }
 }
 
 export interface BacktestResult {
@@ -74,7 +103,7 @@ export function createSimulatedKernel(opts: {
   let seq = 0;
   const prefix = opts.idPrefix ?? '';
   const nextId = (p: string): string => `${prefix}${p}${++seq}`;
-  const broker = opts.broker?.({ portfolio, nextId }) ?? new SimulatedBroker({ fee: opts.account.fee, slippage: opts.account.slippage, cash: () => portfolio.cash, nextId });
+  const broker = opts.broker?.({ portfolio, nextId }) ?? new SimulatedBroker({ fee: opts.account.fee, slippage: opts.account.slippage, slippageModel: slippageSettings(opts.account), cash: () => portfolio.cash, nextId });
   const risk = createRiskLayer(opts.risk, { stakePct: opts.stakePct, emit: (e) => bus.emit(e), restore: opts.restoreProtections });
   const checkpointIds = (): (() => void) => {
     const saved = seq;
@@ -97,11 +126,8 @@ export function runBacktest(spec: BacktestSpec): BacktestResult {
     tradeFrom: s.length > spec.tradeFrom ? s.time[spec.tradeFrom]! : Infinity,
   });
   runner.preload(s);
-  const n = s.length - spec.tradeFrom;
-  const equityTimes = new Float64Array(Math.max(0, n));
-  const equity = new Float64Array(Math.max(0, n));
-  const cash = new Float64Array(Math.max(0, n));
-  const exposure = new Float64Array(Math.max(0, n));
+  const n = Math.max(0, s.length - spec.tradeFrom);
+  const [equityTimes, equity, cash, exposure] = spec.curves?.take(n) ?? [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
   const portfolio = kernel.portfolio;
   let exposureCandles = 0;
   const c = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };

@@ -17,6 +17,10 @@ export interface RunSettings {
   initialBalance: number;
   fee: number;
   slippage: number;
+  /** Absent in runs stored before dynamic slippage (fixed). */
+  slippageModel?: string;
+  impactK?: number;
+  maxSlippage?: number;
   allowShort: boolean;
   stakePct: number | null;
   /** The config's risk section at the time of the run. */
@@ -70,6 +74,12 @@ export interface LookaheadSummary {
   differences: Array<{ index: number; time: number; cutAt: number; full: unknown; cut: unknown; kind?: string; what?: string; message?: string }>;
   /** More differences existed than were kept. */
   truncated: boolean;
+}
+
+/** The slippage model of an account as a run stores it (nothing for the fixed model: older runs read the same). */
+export function slippageSettingsOf(a: { slippageModel?: string; impactK?: number; maxSlippage?: number }): Pick<RunSettings, 'slippageModel' | 'impactK' | 'maxSlippage'> {
+  if (a.slippageModel === undefined || a.slippageModel === 'fixed') return {};
+  return { slippageModel: a.slippageModel, impactK: a.impactK ?? 1, maxSlippage: a.maxSlippage ?? 0.05 };
 }
 
 /** One summary for a check run on each market of a shared-account run. */
@@ -257,6 +267,8 @@ export function storeRun(db: Db, input: RunInput): StoredRun {
   };
 }
 
+const TRADE_BATCH = 64;
+
 function insertRun(db: Db, input: RunInput): { id: number; createdAt: number; columns: { params: string; settings: string; metrics: string; extra: string } } {
   const r = input.result;
   const extra: Extra = {
@@ -273,10 +285,11 @@ function insertRun(db: Db, input: RunInput): { id: number; createdAt: number; co
     `INSERT INTO runs (created_at, kind, strategy, exchange, symbol, timeframe, from_time, to_time, params, settings, metrics, extra, equity_times, equity_values, equity_cash, equity_exposure)
      VALUES (?, 'backtest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertTrade = db.prepare(
-    `INSERT INTO run_trades (run_id, seq, side, qty, entry_time, exit_time, entry_price, exit_price, pnl, pnl_pct, fees, exit_reason, symbol)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const insertTrades = (rows: number) =>
+    db.prepare(
+      `INSERT INTO run_trades (run_id, seq, side, qty, entry_time, exit_time, entry_price, exit_price, pnl, pnl_pct, fees, exit_reason, symbol)
+       VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    );
   const id = db.transaction(() => {
     const info = insertRunRow.run(
       createdAt,
@@ -296,11 +309,20 @@ function insertRun(db: Db, input: RunInput): { id: number; createdAt: number; co
       r.exposure ? packFloat64(r.exposure) : null,
     );
     const runId = Number(info.lastInsertRowid);
+    // TRADE_BATCH rows per statement: a year of 1m trades is ~20,000 rows, and each call has its overhead.
+    const full = r.trades.length - (r.trades.length % TRADE_BATCH);
+    const batch = full > 0 ? insertTrades(TRADE_BATCH) : null;
+    const values: unknown[] = [];
     for (let seq = 0; seq < r.trades.length; seq++) {
       const t = r.trades[seq]!;
       // The symbol only when it is not the run's one symbol (a shared-account run over several markets).
-      insertTrade.run(runId, seq, t.side, t.qty, t.entryTime, t.exitTime, t.entryPrice, t.exitPrice, t.pnl, t.pnlPct, t.fees, t.exitReason, t.symbol === input.symbol ? null : t.symbol);
+      values.push(runId, seq, t.side, t.qty, t.entryTime, t.exitTime, t.entryPrice, t.exitPrice, t.pnl, t.pnlPct, t.fees, t.exitReason, t.symbol === input.symbol ? null : t.symbol);
+      if (seq < full && (seq + 1) % TRADE_BATCH === 0) {
+        batch!.run(values);
+        values.length = 0;
+      }
     }
+    if (values.length > 0) insertTrades(values.length / 13).run(values);
     return runId;
   })();
   return { id, createdAt, columns };

@@ -6,6 +6,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { CandleSeries, MarketKey } from '../core/candle.js';
 import { lowerBound, seriesSlice } from '../core/candle.js';
 import { UserError } from '../core/errors.js';
+import { SLIPPAGE_MODELS, type SlippageModel } from '../core/slippage.js';
 import { iso, parseDate, parseTimeframe, timeframeMs, type Timeframe } from '../core/time.js';
 import { SqliteCandleStore } from '../adapters/store/sqlite/candle-cache.js';
 import { ensureSeeded } from '../data/seed.js';
@@ -30,6 +31,8 @@ interface RunArgs extends GlobalArgs {
   balance?: number;
   fee?: number;
   slippage?: number;
+  slippageModel?: string;
+  impactK?: number;
   stakePct?: number;
   risk?: string | string[];
   param?: string | string[];
@@ -203,7 +206,10 @@ async function runCommand(args: RunArgs): Promise<void> {
     // Several symbols are one account (shared cash, limits, positions, protections) unless --separate.
     const shared = symbols.length > 1 && !args.separate;
     if (shared && wfSpec) throw new UserError('--walk-forward retrains a model for each market: add --separate to run each symbol as its own account', '--walk-forward');
-    const account = { balance, fee, slippage, allowShort: acct.allowShort };
+    const slippageModel = (args.slippageModel ?? acct.slippageModel) as SlippageModel;
+    if (!SLIPPAGE_MODELS.includes(slippageModel)) throw new UserError(`unknown slippage model "${slippageModel}"; use ${SLIPPAGE_MODELS.join(' or ')}`, '--slippage-model');
+    const impactK = numberFlag(args.impactK ?? acct.impactK, '--impact-k', (x) => x >= 0 && x <= 100, 'impact coefficient k is a number from 0 to 100');
+    const account = { balance, fee, slippage, slippageModel, impactK, maxSlippage: acct.maxSlippage, allowShort: acct.allowShort };
     for (let si = 0; si < strategies.length; si++) {
       let strategy = prepared[si]!;
       const params = paramsByStrategy[si]!;
@@ -417,6 +423,8 @@ const runModule: CommandModule<GlobalArgs, RunArgs> = {
         .option('balance', { type: 'number', describe: 'starting balance (default: config account.balance)', requiresArg: true })
         .option('fee', { type: 'number', describe: 'fee rate per fill, 0.001 = 0.1% (default: config account.fee)', requiresArg: true })
         .option('slippage', { type: 'number', describe: 'adverse slippage rate per fill (default: config account.slippage)', requiresArg: true })
+        .option('slippage-model', { type: 'string', describe: 'fixed (the rate above) or sqrt-impact (+ k × σ × √(qty ÷ candle volume)); default: config account.slippageModel', requiresArg: true })
+        .option('impact-k', { type: 'number', describe: 'sqrt-impact coefficient k (default: config account.impactK)', requiresArg: true })
         .option('stake-pct', { type: 'number', describe: 'percent of equity per entry, fees included (100 = all-in); default: the risk config sizing', requiresArg: true })
         .option('risk', { type: 'string', describe: 'override a risk setting for this run, key=value (repeat): sizing.mode=atr, protections.maxDrawdown.pct=15', requiresArg: true })
         .option('param', { type: 'string', describe: 'strategy parameter key=value (repeat, or comma-separate)', requiresArg: true })

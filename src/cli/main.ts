@@ -6,7 +6,8 @@ import { globalOptions } from './context.js';
 import { commands } from './commands.js';
 import { copyableExamples } from './help-format.js';
 
-export async function main(argv: string[]): Promise<void> {
+/** `exitProcess: false` keeps --help and --version from ending the process (the CLI run inside a test). */
+export async function main(argv: string[], opts: { exitProcess?: boolean } = {}): Promise<void> {
   let usageError: string | undefined;
   // the terminal's width (COLUMNS when piped, e.g. `COLUMNS=80 tradetui --help | less`), at most 110
   const width = Math.min(110, process.stdout.columns || Number(process.env.COLUMNS) || 100);
@@ -19,6 +20,7 @@ export async function main(argv: string[]): Promise<void> {
     .help()
     .alias('h', 'help')
     .version()
+    .exitProcess(opts.exitProcess ?? true)
     .wrap(width)
     .fail((msg, err) => {
       if (err) throw err;

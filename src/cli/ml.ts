@@ -18,14 +18,15 @@ import { createContext, output, type CliContext, type GlobalArgs } from './conte
 
 interface TrainArgs extends GlobalArgs {
   model: string;
-  symbol: string;
-  timeframe: string;
+  symbol?: string;
+  timeframe?: string;
   exchange?: string;
   from?: string;
   to?: string;
   features?: string;
   label?: string;
-  epochs: number;
+  epochs?: number;
+  members?: string;
   seed: number;
   lookback?: number;
   units: number;
@@ -127,11 +128,15 @@ function metaText(e: ModelEntry): string {
     `  label      ${labelText(m.label)}`,
     `  train      ${m.train.from} → ${m.train.to} (${m.train.rows} rows)`,
     `  validation ${m.valid.from} → ${m.valid.to} (${m.valid.rows} rows), purged ${m.purge} + embargo ${m.embargo} candles before it`,
-    `  training   ${m.epochs.run} of ${m.epochs.max} epochs (best ${m.epochs.best}), seed ${m.seed}, ${m.backend} backend, tfjs ${m.tfjsVersion}, ${m.trainSeconds.toFixed(1)} s`,
+    m.kind === 'ensemble'
+      ? `  members    ${(m.ensemble?.members ?? []).map((x) => `${x.id} × ${x.weight.toFixed(3)}`).join(', ')}`
+      : m.kind === 'gbt'
+        ? `  training   ${m.epochs.run} boosting rounds, seed ${m.seed}, ${m.backend}, ${m.trainSeconds.toFixed(1)} s`
+        : `  training   ${m.epochs.run} of ${m.epochs.max} epochs (best ${m.epochs.best}), seed ${m.seed}, ${m.backend} backend, tfjs ${m.tfjsVersion}, ${m.trainSeconds.toFixed(1)} s`,
     `  data hash  ${m.dataHash.slice(0, 16)}…`,
     ...m.notes.map((n) => `  note       ${n}`),
     '',
-    `Validation (out of sample, ${m.validation.rows} candles, ${m.validation.from} → ${m.validation.to}):`,
+    `Validation (${m.kind === 'ensemble' ? 'weights learned here; members out of sample' : 'out of sample'}, ${m.validation.rows} candles, ${m.validation.from} → ${m.validation.to}):`,
     evaluationTable(m.validation),
   ];
   return lines.join('\n');
@@ -150,11 +155,37 @@ function progressLine(p: { epoch: number; epochs: number; loss: number; valLoss:
   return `[${'█'.repeat(done)}${'░'.repeat(width - done)}] epoch ${p.epoch}/${p.epochs}  loss ${f5(p.loss)}  val loss ${f5(p.valLoss)}  ${p.valMetricName} ${f3(p.valMetric)}  ETA ${Math.round(p.etaSeconds)} s`;
 }
 
+/** `ml train --model ensemble --members A,B`: weights learned on the members' shared validation span. */
+async function trainEnsemble(ctx: CliContext, args: TrainArgs): Promise<void> {
+  if (!args.members) throw new UserError('an ensemble needs --members ID,ID,… (classifiers from "tradetui ml list")', '--members');
+  const dirs = registryDirs(ctx.dataDir);
+  cleanTemporary(dirs.data);
+  const members = args.members.split(',').map((s) => s.trim()).filter((s) => s).map((id) => findModel(dirs, id, '--members'));
+  const { checkMembers, ensembleWarmup, fitEnsemble } = await import('../ml/ensemble.js');
+  const span = checkMembers(members);
+  const market = members[0]!.meta.market;
+  const key: MarketKey = { ...market };
+  const warm = (ensembleWarmup(members) + 10) * timeframeMs(market.timeframe);
+  const candles = await loadCandles(ctx, key, span.from - warm, span.to + 1, '--members');
+  const features = [...new Set(members.flatMap((m) => m.meta.featureSpec.features))];
+  const external = externalSeries(ctx, features);
+  const id = args.id !== undefined ? checkModelId(String(args.id), '--id') : newModelId(dirs, 'ensemble', market);
+  if (listModels(dirs).some((e) => e.id === id)) throw new UserError(`a model "${id}" exists already; pick another id or delete it first`, '--id');
+  if (!ctx.json) process.stderr.write(`Learning the weights of ${members.map((m) => m.id).join(', ')} on their shared validation span ${iso(span.from)} → ${iso(span.to)}\n`);
+  const r = await fitEnsemble({ dirs, env: { dataDir: ctx.dataDir, externalSeries: (name) => external.get(name) ?? null }, members, candles, target: { root: dirs.data, id } });
+  const entry: ModelEntry = { id: r.meta.id, dir: r.dir, source: 'data', meta: r.meta };
+  output(ctx, { id: r.meta.id, meta: entryJson(entry) }, () => `Saved model ${r.meta.id}\n\n${metaText(entry)}`);
+}
+
 async function trainHandler(ctx: CliContext, args: TrainArgs): Promise<void> {
   const kind = parseModelKind(args.model);
+  if (kind === 'ensemble') return trainEnsemble(ctx, args);
+  if (args.members !== undefined) throw new UserError('--members is for --model ensemble', '--members');
   const task = MODEL_KINDS[kind].task;
   const label: LabelSpec = parseLabel(args.label ?? (task === 'classify' ? 'direction:h=4,k=0.25' : 'return:h=4'));
   const features = parseFeatureList(args.features ? args.features.split(',').map((s) => s.trim()).filter((s) => s) : [...DEFAULT_FEATURES]);
+  if (!args.symbol) throw new UserError('give the market to train on, e.g. --symbol BTC/USDT', '--symbol');
+  if (!args.timeframe) throw new UserError('give the candle timeframe, e.g. --timeframe 1h', '--timeframe');
   const key: MarketKey = { exchange: (args.exchange ?? ctx.config.exchange.name).trim().toLowerCase(), symbol: args.symbol, timeframe: parseTimeframe(args.timeframe, '--timeframe') };
   const from = args.from !== undefined ? parseDate(args.from, '--from') : undefined;
   const to = args.to !== undefined ? parseDate(args.to, '--to') : undefined;
@@ -165,9 +196,9 @@ async function trainHandler(ctx: CliContext, args: TrainArgs): Promise<void> {
     key,
     features,
     label,
-    lookback: intFlag(args.lookback ?? (kind === 'mlp' ? 24 : DEFAULT_TRAIN.lookback), '--lookback', 1, 1000),
+    lookback: intFlag(args.lookback ?? (kind === 'mlp' ? 24 : kind === 'gbt' ? 4 : DEFAULT_TRAIN.lookback), '--lookback', 1, 1000),
     units: intFlag(args.units, '--units', 1, 512),
-    epochs: intFlag(args.epochs, '--epochs', 1, 1000),
+    epochs: intFlag(args.epochs ?? (kind === 'gbt' ? 100 : DEFAULT_TRAIN.epochs), '--epochs', 1, 5000),
     batchSize: intFlag(args.batchSize, '--batch-size', 1, 65536),
     seed: intFlag(args.seed, '--seed', 0, 2 ** 31 - 1),
     validFraction: Number(args.valid),
@@ -242,7 +273,7 @@ async function evaluateHandler(ctx: CliContext, args: EvaluateArgs): Promise<voi
   const { evaluateModel } = await import('../ml/evaluate.js');
   const start = from === undefined ? Date.parse(m.valid.from) : from;
   const external = externalSeries(ctx, m.featureSpec.features);
-  const r = await evaluateModel(entry, all, external, start);
+  const r = await evaluateModel(entry, all, external, start, ctx.dataDir);
   output(ctx, { id: m.id, inSample: r.inSample, evaluation: r.evaluation }, () =>
     [
       `${m.id} on ${m.market.exchange} ${m.market.symbol} ${m.market.timeframe}: ${r.evaluation.rows} candles ${r.evaluation.from} → ${r.evaluation.to}`,
@@ -262,14 +293,15 @@ const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
   builder: (y) =>
     (y as Argv<GlobalArgs>)
       .option('model', { type: 'string', demandOption: true, choices: MODEL_KIND_LIST, describe: 'model kind' })
-      .option('symbol', { type: 'string', demandOption: true, describe: 'market, e.g. BTC/USDT' })
-      .option('timeframe', { type: 'string', demandOption: true, choices: TIMEFRAME_LIST, describe: 'candle timeframe' })
+      .option('symbol', { type: 'string', describe: 'market, e.g. BTC/USDT (not for ensembles: their members say it)' })
+      .option('timeframe', { type: 'string', choices: TIMEFRAME_LIST, describe: 'candle timeframe (not for ensembles)' })
       .option('exchange', { type: 'string', describe: 'exchange of the cached candles (default: exchange.name in the config)' })
       .option('from', { type: 'string', describe: 'first candle (ISO date or epoch ms)' })
       .option('to', { type: 'string', describe: 'end of the span (exclusive)' })
       .option('features', { type: 'string', describe: `comma-separated features (default ${DEFAULT_FEATURES.join(',')}); ext:NAME adds an imported series` })
       .option('label', { type: 'string', describe: 'direction:h=4,k=0.25 | triple-barrier:h=24,k=1.5 | return:h=4 (forecasters)' })
-      .option('epochs', { type: 'number', default: DEFAULT_TRAIN.epochs, describe: 'maximum epochs (early stopping on validation loss)' })
+      .option('epochs', { type: 'number', describe: `maximum epochs, early stopping on validation loss (default ${DEFAULT_TRAIN.epochs}); gbt: boosting rounds (default 100)` })
+      .option('members', { type: 'string', describe: 'ensemble only: classifier ids to combine, e.g. mlp-…,gbt-…' })
       .option('seed', { type: 'number', default: DEFAULT_TRAIN.seed, describe: 'seed of the initial weights' })
       .option('lookback', { type: 'number', describe: 'window length in candles (default 120; mlp 24)' })
       .option('units', { type: 'number', default: DEFAULT_TRAIN.units, describe: 'hidden units' })
@@ -279,6 +311,8 @@ const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .option('patience', { type: 'number', default: DEFAULT_TRAIN.patience, describe: 'epochs without a better validation loss before stopping' })
       .option('id', { type: 'string', describe: 'model id (default: KIND-SYMBOL-TIMEFRAME-DATE-TIME)' })
       .example('$0 ml train --model lstm --symbol BTC/USDT --timeframe 1h --from 2024-01-01 --epochs 10', 'an LSTM classifier on 2024 onward')
+      .example('$0 ml train --model gbt --symbol BTC/USDT --timeframe 1h --from 2022-01-01 --to 2024-01-01', 'gradient-boosted trees (XGBoost)')
+      .example('$0 ml train --model ensemble --members mlp-btcusdt-1h-shipped,gbt-btcusdt-1h-shipped', 'an ensemble, weights learned on the members\' validation candles')
       .example('$0 ml train --model gru-forecast --symbol BTC/USDT --timeframe 1h --label return:h=4 --features ret1,ret4,vol24,volz,ext:fear_greed', 'a forecaster with sentiment') as unknown as Argv<TrainArgs>,
   handler: withContext<TrainArgs>(trainHandler),
 };

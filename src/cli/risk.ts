@@ -70,15 +70,54 @@ async function handler(args: RiskArgs): Promise<void> {
   if (guardFlag !== undefined && guardFlag > 100) throw new UserError('a drawdown is at most 100%', '--guard-pct');
 
   const ctx = createContext(args);
+  // Progress on stderr for a person watching a terminal; nothing for --json or a pipe.
+  const progress = await riskProgress(process.stderr, !ctx.json && Boolean(process.stderr.isTTY));
   try {
-    const subject = backtestMode ? await freshRun(args, ctx) : await storedRun(args, ctx);
+    const subject = backtestMode ? await freshRun(args, ctx, progress) : await storedRun(args, ctx);
     // The guard the run had, else the configured one, else 20% (documented), so the probability is always shown.
     const guardPct = guardFlag ?? guardFrom(subject.risk) ?? guardFrom(ctx.config.risk) ?? 20;
-    const report = riskReport(subject, { paths, seed, guardPct, correlationWarn: corrWarn });
+    const report = riskReport(subject, { paths, seed, guardPct, correlationWarn: corrWarn, onProgress: (done, total) => progress?.step('Monte Carlo', done, total, 'paths') });
+    progress?.stop();
     output(ctx, { run: subject.label, ...report, protections: subject.protections, riskDecisions: subject.riskDecisions }, () => human(subject.label, report));
   } finally {
+    progress?.stop();
     ctx.close();
   }
+}
+
+export interface RiskProgress {
+  /** Shows `phase` at done/total `unit`; a new phase restarts the bar. */
+  step(phase: string, done: number, total: number, unit: string): void;
+  stop(): void;
+}
+
+/**
+ * cli-progress on `stream` (as `optimize` shows trials): the phase, its count and the time spent. Null when
+ * not `enabled`. The backtest phase has no count of its own (it runs in one go): it shows what it covers.
+ */
+export async function riskProgress(stream: NodeJS.WritableStream, enabled: boolean): Promise<RiskProgress | null> {
+  if (!enabled) return null;
+  const { default: cliProgress } = await import('cli-progress');
+  const bar = new cliProgress.SingleBar(
+    { stream, format: ' {phase} {bar} {value}/{total} {unit} | {duration_formatted}', hideCursor: true, clearOnComplete: true, fps: 10 },
+    cliProgress.Presets.shades_classic,
+  );
+  let phase: string | null = null;
+  let stopped = false;
+  return {
+    step(name, done, total, unit) {
+      if (stopped) return;
+      if (name !== phase) {
+        if (phase !== null) bar.stop();
+        bar.start(Math.max(1, total), done, { phase: name, unit });
+        phase = name;
+      } else bar.update(done);
+    },
+    stop() {
+      if (phase !== null && !stopped) bar.stop();
+      stopped = true;
+    },
+  };
 }
 
 async function storedRun(args: RiskArgs, ctx: ReturnType<typeof createContext>): Promise<Subject> {
@@ -105,7 +144,7 @@ async function storedRun(args: RiskArgs, ctx: ReturnType<typeof createContext>):
   };
 }
 
-async function freshRun(args: RiskArgs, ctx: ReturnType<typeof createContext>): Promise<Subject> {
+async function freshRun(args: RiskArgs, ctx: ReturnType<typeof createContext>, progress: RiskProgress | null): Promise<Subject> {
   if (!args.strategy) throw new UserError('give a strategy, e.g. --strategy ma-cross', '--strategy');
   const symbolsIn = listFlag(args.symbol);
   if (symbolsIn.length === 0) throw new UserError('give one or more symbols, e.g. --symbol BTC/USDT,ETH/USDT', '--symbol');
@@ -133,7 +172,8 @@ async function freshRun(args: RiskArgs, ctx: ReturnType<typeof createContext>): 
   await ensureSeeded(store);
   const exchange = (args.exchange ?? ctx.config.exchange.name).trim().toLowerCase();
   const cached = [...new Set(store.list().filter((m) => m.exchange === exchange).map((m) => m.symbol))];
-  const markets = symbolsIn.map((input) => {
+  const markets = symbolsIn.map((input, n) => {
+    progress?.step('reading candles', n, symbolsIn.length, 'markets');
     const bare = input.toUpperCase().replace(/[/_-]/g, '');
     const symbol = cached.find((s) => s.replace('/', '') === bare);
     if (!symbol) throw new UserError(`no cached candles for "${input}" on ${exchange}${cached.length ? ` (cached: ${cached.sort().join(', ')})` : ''}`, '--symbol');
@@ -146,6 +186,8 @@ async function freshRun(args: RiskArgs, ctx: ReturnType<typeof createContext>): 
     const candles: CandleSeries = seriesSlice(all, begin, all.length);
     return { key, candles, tradeFrom: start - begin };
   });
+  const candles = markets.reduce((sum, m) => sum + m.candles.length, 0);
+  progress?.step(`backtest of ${candles.toLocaleString('en-US')} candles`, 0, markets.length, 'markets');
   const r = runPortfolioBacktest({ strategy, params, markets, account: { balance, fee: acct.fee, slippage: acct.slippage, allowShort: acct.allowShort }, stakePct, risk });
   return {
     label: `${strategy.name} on ${markets.map((m) => m.key.symbol).join(', ')} ${timeframe} (fresh backtest)`,

@@ -119,6 +119,8 @@ export async function attachTui(engine: RemoteEngine, ctx: CliContext, ascii: bo
       noColor: process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '',
       logFile: logFile(ctx.dataDir),
       readonly,
+      keys: ctx.config.tui.keys,
+      colors: ctx.config.tui.theme,
     },
     {},
     {

@@ -15,7 +15,7 @@ export function parseRiskValue(raw: string): unknown {
 
 /** Returns a new, validated risk section with each `key=value` applied in order. */
 export function applyRiskOverrides(risk: RiskConfig, overrides: readonly string[]): RiskConfig {
-  const out = structuredClone(risk) as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = structuredClone(risk);
   const origin = new Map<string, string>();
   for (const o of overrides) {
     const eq = o.indexOf('=');

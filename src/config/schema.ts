@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { checkInstanceRisk, riskOverrideSchema, riskSchema } from '../engine/risk/schema.js';
 import { telegramSchema } from './telegram-schema.js';
+import { tuiSchema } from './tui-schema.js';
 import { TIMEFRAME_LIST } from '../core/time.js';
 
 const timeframe = z.enum(TIMEFRAME_LIST as [string, ...string[]]);
@@ -36,6 +37,10 @@ export const configSchema = z
         fee: z.number().min(0).max(0.1).default(0.001),
         /** Adverse slippage on each simulated fill (0.0005 = 0.05%). */
         slippage: z.number().min(0).max(0.1).default(0),
+        /** fixed: `slippage` on every fill; sqrt-impact: slippage + impactK × σ × √(qty ÷ candle volume), at most maxSlippage. */
+        slippageModel: z.enum(['fixed', 'sqrt-impact']).default('fixed'),
+        impactK: z.number().min(0).max(100).default(1),
+        maxSlippage: z.number().min(0).max(0.5).default(0.05),
         /** Spot is long-only; true lets strategies enter shorts. */
         allowShort: z.boolean().default(false),
       })
@@ -83,15 +88,7 @@ export const configSchema = z
       .prefault({}),
     risk: riskSchema.prefault({}),
     telegram: telegramSchema.prefault({}),
-    tui: z
-      .object({
-        /** Frames per second at most; lower is quieter over slow links. */
-        maxFps: z.number().int().min(1).max(30).default(4),
-        /** Force ASCII drawing (also automatic when the locale is not UTF-8). */
-        ascii: z.boolean().default(false),
-      })
-      .strict()
-      .prefault({}),
+    tui: tuiSchema,
   })
   .strict()
   .superRefine(checkInstanceRisk);

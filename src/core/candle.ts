@@ -122,6 +122,15 @@ export class SeriesBuffer {
     s.volume[i] = c.volume;
     s.length = i + 1;
   }
+  /**
+   * Takes `src` as the buffer's candles without copying them (an empty buffer only): views of its first
+   * `src.length` candles. The buffer never writes to them: their capacity is their length, so the next push or
+   * append copies into arrays of its own. The caller must not change them afterwards.
+   */
+  adopt(src: CandleSeries): void {
+    if (this.series.length > 0) throw new Error('SeriesBuffer.adopt: the buffer already holds candles');
+    this.series = seriesPrefix(src, src.length);
+  }
   /** Appends candles [start, end) of `src` in bulk (typed-array copies, no per-candle objects). */
   append(src: CandleSeries, start = 0, end = src.length): void {
     const n = end - start;

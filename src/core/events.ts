@@ -83,6 +83,10 @@ export type Command =
   | { type: 'resume'; by: Actor }
   | { type: 'kill'; by: Actor }
   | { type: 'set-speed'; candlesPerSecond: number; by: Actor }
+  /** Cancels one waiting order (the Orders window); the broker's report ends it, or a fill that came first. */
+  | { type: 'cancel-order'; orderId: string; by: Actor }
+  /** Replay control: hold or release the replay itself, deliver the next candle(s), or run forward to a time. */
+  | { type: 'replay'; action: 'pause' | 'resume' | 'step' | 'jump'; to?: number; by: Actor }
   /**
    * Live trading: resolves one difference with the exchange (adopt, ignore, cancel or flatten), or with no
    * differenceId checks the account against the exchange now.

@@ -1,4 +1,5 @@
 // Trading domain types shared by every mode. Plain serialisable data only.
+import type { MarketConditions } from './slippage.js';
 
 export type Side = 'buy' | 'sell';
 export type PositionSide = 'long' | 'short';
@@ -85,6 +86,8 @@ export interface OrderRequest {
   urgent?: boolean;
   /** Entry protection carried to the position when it fills. */
   protection?: Protection;
+  /** The market when the order was sent (last closed candle's volume, recent volatility): simulated impact. */
+  market?: MarketConditions;
   createdAt: number;
 }
 

@@ -44,27 +44,42 @@ export const CLIENT_ID_PATTERN = /^[.A-Za-z0-9:/_-]{1,36}$/;
  * an intent: instance, purpose, side, the position it opens or closes, the exit reason and the decision
  * time. `prefix` (≤ 6 chars of [A-Za-z0-9]) tells apart engines sharing one exchange account.
  */
-export function clientOrderId(req: Omit<OrderRequest, 'id' | 'clientId'>, prefix = 'tt'): string {
-  if (!/^[A-Za-z0-9]{1,6}$/.test(prefix)) throw new Error(`client id prefix "${prefix}" must be 1-6 letters or digits`);
-  const identity = [req.instanceId, req.purpose, req.side, req.positionId ?? '', req.exitReason ?? '', req.createdAt].join('|');
-  const digest = fnv1a(identity, 0x811c9dc5) + fnv1a(identity, 0x01000193 ^ 0x5bd1e995);
-  // prefix(≤6) + '-' + time base36 (≤9 until year 5188) + '-' + 16 hex = ≤ 33 characters
-  return `${prefix}-${Math.max(0, Math.floor(req.createdAt)).toString(36)}-${digest}`;
-}
-
-/** 32-bit FNV-1a as 8 hex digits; two seeds give 64 bits, plenty to tell apart one account's intents. */
-function fnv1a(text: string, seed: number): string {
-  let h = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
+export function clientOrderId(req: Omit<OrderRequest, 'id' | 'clientId'>, prefix = DEFAULT_PREFIX): string {
+  if (prefix !== DEFAULT_PREFIX && !/^[A-Za-z0-9]{1,6}$/.test(prefix)) throw new Error(`client id prefix "${prefix}" must be 1-6 letters or digits`);
+  const identity = `${req.instanceId}|${req.purpose}|${req.side}|${req.positionId ?? ''}|${req.exitReason ?? ''}|${req.createdAt}`;
+  // 32-bit FNV-1a with two seeds (64 bits, plenty to tell apart one account's intents), both in one pass:
+  // every backtest order makes one id.
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < identity.length; i++) {
+    const c = identity.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193);
   }
-  return h.toString(16).padStart(8, '0');
+  // prefix(≤6) + '-' + time base36 (≤9 until year 5188) + '-' + 16 hex = ≤ 33 characters
+  return `${prefix}-${Math.max(0, Math.floor(req.createdAt)).toString(36)}-${hex8(a)}${hex8(b)}`;
 }
 
-/** A new order record in state `intent`. */
+const DEFAULT_PREFIX = 'tt';
+
+/** A 32-bit value as 8 hex digits. */
+function hex8(h: number): string {
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * A new order record in state `intent`: `req` itself becomes the record (pass a fresh object). Not a copy such as
+ * `{ ...req, status, … }`, which V8 runs on a slow path: microseconds per order on the backtest loop.
+ */
 export function newOrder(req: OrderRequest): Order {
-  return { ...req, status: 'intent', filledQty: 0, avgPrice: 0, fees: 0, feesByCurrency: {}, updatedAt: req.createdAt };
+  const o = req as Order;
+  o.status = 'intent';
+  o.filledQty = 0;
+  o.avgPrice = 0;
+  o.fees = 0;
+  o.feesByCurrency = {};
+  o.updatedAt = req.createdAt;
+  return o;
 }
 
 /** Moves `order` to `to` (mutates it). Throws OrderTransitionError on a move the state machine forbids. */

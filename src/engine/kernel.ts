@@ -11,6 +11,7 @@ import type { Candle, MarketKey } from '../core/candle.js';
 import { marketKeyString } from '../core/candle.js';
 import type { Actor, Command, CommandResult, InstanceInfo } from '../core/events.js';
 import { DAY_MS } from '../core/time.js';
+import { marketConditions } from '../core/slippage.js';
 import type { ClosedTrade, Decision, ExitReason, Fill, Order, OrderRequest, Position } from '../core/trading.js';
 import { applyFill as bookOnOrder, applyUpdate, clientOrderId, isLive, newOrder, transition } from './execution.js';
 import { currenciesOf, isTerminalStatus } from '../core/trading.js';
@@ -264,8 +265,15 @@ export class Kernel {
     }));
   }
 
+  /** `req` is a fresh literal from the caller; it becomes the record. */
   private order(req: Omit<OrderRequest, 'id' | 'clientId'>): Order {
-    return newOrder({ ...req, id: this.d.nextId('o'), clientId: clientOrderId(req) });
+    // Not `{ ...req, id, clientId }`: V8 copies a spread followed by more keys on a slow path (µs per order,
+    // a fifth of an optimisation trial's time). Same keys in the same order.
+    const clientId = clientOrderId(req);
+    const r = req as OrderRequest;
+    r.id = this.d.nextId('o');
+    r.clientId = clientId;
+    return newOrder(r);
   }
 
   /**
@@ -273,6 +281,12 @@ export class Kernel {
    * hands it to the broker, which may answer at once (simulated) or later (exchange).
    */
   private submit(order: Order): void {
+    // The market as the order leaves (closed candles only): a simulated broker's impact model prices by it.
+    const runner = this.instances.get(order.instanceId);
+    if (runner && runner.cursor >= 0 && order.market === undefined) {
+      const market = marketConditions(runner.candles.close, runner.candles.volume, runner.cursor);
+      if (market) order.market = market;
+    }
     transition(order, 'submitted', order.createdAt);
     this.working.set(order.id, order);
     this.emitOrder(order);
@@ -331,6 +345,7 @@ export class Kernel {
     if (!isTerminalStatus(order.status)) return;
     this.working.delete(order.id);
     this.bookedFills.delete(order.id);
+    if (order.status === 'filled' && order.purpose === 'exit') this.writeOffDust(order, u.time);
     if (order.purpose === 'entry' && order.filledQty === 0 && order.status !== 'filled') {
       // An accepted entry that ends without a fill says so where the trader looks for entries.
       const r = this.instances.get(order.instanceId);
@@ -352,6 +367,35 @@ export class Kernel {
     bookOnOrder(order, fill, currenciesOf(order.symbol).quote);
     this.applyFill(fill, order);
     this.emitOrder(order);
+  }
+
+  /**
+   * An exchange sells whole steps of its quantity rule: an exit reported filled for less than it asked
+   * leaves a remainder too small to sell. When all that is left of the position is that remainder, it is
+   * written off (booked at price 0, so cash stays what the exchange holds) and the position closes.
+   */
+  private writeOffDust(order: Order, time: number): void {
+    const p = order.positionId !== undefined ? this.d.portfolio.positions.get(order.positionId) : undefined;
+    const unsent = (order.qty ?? 0) - order.filledQty;
+    if (!p || !(unsent > 0) || p.qty > unsent * (1 + 1e-9)) return;
+    this.applyFill(
+      {
+        id: `${order.id}-dust`,
+        orderId: order.id,
+        instanceId: order.instanceId,
+        symbol: order.symbol,
+        side: order.side,
+        purpose: 'exit',
+        qty: p.qty,
+        price: 0,
+        fee: 0,
+        time,
+        reason: `remainder ${p.qty} below the exchange's quantity step, written off`,
+        exitReason: order.exitReason,
+        positionId: p.id,
+      },
+      order,
+    );
   }
 
   /** A broker report the engine cannot apply: alerted, never applied or guessed at. */
@@ -458,8 +502,16 @@ export class Kernel {
         this.setState('running', `resumed by ${cmd.by}`, cmd.by);
         return { ok: true, message: 'entries resumed' };
       }
+      case 'cancel-order': {
+        const o = this.working.get(cmd.orderId);
+        if (!o || !isLive(o)) return { ok: false, message: `order ${cmd.orderId} is no longer waiting` };
+        if (o.status === 'pending_cancel') return { ok: true, message: `order ${o.id} is already being cancelled` };
+        this.cancelOrder(o, `cancelled by ${cmd.by}`, this.lastTime());
+        return { ok: true, message: `cancelling order ${o.id} (${o.side} ${o.symbol})` };
+      }
       case 'add-instance':
       case 'set-speed':
+      case 'replay':
       case 'reconcile':
         return { ok: false, message: `${cmd.type} is handled by the application, not the kernel` };
     }

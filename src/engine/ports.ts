@@ -124,7 +124,7 @@ export interface Broker {
 /** Everything a view needs to draw the current state; the TUI and Telegram read this and events. */
 export interface EngineSnapshot {
   mode: 'backtest' | 'paper' | 'live';
-  feed: { source: string; status: FeedStatus['status']; detail: string; lastCandleTime: number | null; speed: number | null };
+  feed: { source: string; status: FeedStatus['status']; detail: string; lastCandleTime: number | null; speed: number | null; paused?: boolean };
   state: 'running' | 'paused' | 'halted' | 'stopped';
   time: number;
   cash: number;
@@ -133,6 +133,8 @@ export interface EngineSnapshot {
   dayStartEquity: number;
   exposure: number;
   positions: Position[];
+  /** Orders still working (waiting for a fill or a cancel), oldest first. */
+  orders: Order[];
   instances: Array<InstanceInfo & { trades: number; pnl: number }>;
   protections: ProtectionEvent[];
   recentTrades: ClosedTrade[];

@@ -62,9 +62,17 @@ export class StrategyRunner {
     return s;
   }
 
-  /** Candles known ahead of processing (history feed) or before the feed starts (warm-up). */
+  /**
+   * Candles known ahead of processing (history feed) or before the feed starts (warm-up). The first preload
+   * reads them in place, without a copy (a year of 1m candles is 25 MB; an optimisation runs thousands of
+   * backtests over the same candles): they must not change afterwards. Later candles are copied.
+   */
   preload(series: CandleSeries): void {
-    const last = this.buffer.length > 0 ? this.candles.time[this.buffer.length - 1]! : -Infinity;
+    if (this.buffer.length === 0) {
+      if (series.length > 0) this.buffer.adopt(series);
+      return;
+    }
+    const last = this.candles.time[this.buffer.length - 1]!;
     let start = 0;
     while (start < series.length && series.time[start]! <= last) start++;
     this.buffer.append(series, start);

@@ -25,7 +25,20 @@ export interface BacktestSummary {
   equity: number[];
 }
 
+/** One line of the engine's log as the views show it (the Log window). */
+export interface LogEntry {
+  /** Order of writing, so a viewer can ask only for newer lines. */
+  seq: number;
+  time: number;
+  level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  msg: string;
+  /** The line's other fields, compact (error messages, the command, the order), at most 300 characters. */
+  detail: string;
+}
+
 export type TuiApi = EngineApi & {
+  /** The engine's newest log lines (kept in memory as written), oldest first; absent: the log is only a file. */
+  logs?(opts?: { limit?: number; after?: number }): LogEntry[];
   strategies?(): StrategyListing[];
   symbols?(): SymbolListing[];
   backtest?(instanceId: string): Promise<BacktestSummary>;

@@ -102,7 +102,7 @@ export class Reconciler {
    * `balances: false` skips the balance check (an order is in flight: the exchange's balance may already
    * include a fill the engine has not heard of yet).
    */
-  async run(believedNow: Believed | (() => Believed), opts: { balances?: boolean } = {}): Promise<ReconcileReport> {
+  async run(believedNow: Believed | (() => Believed), opts: { balances?: boolean; watchBalances?: () => () => boolean } = {}): Promise<ReconcileReport> {
     const started = performance.now();
     await this.broker.loadMarkets();
     const found: Difference[] = [];
@@ -146,8 +146,12 @@ export class Reconciler {
     }
     // 4. Balances of the traded base currencies against the positions.
     if (opts.balances === false) return { found, unresolved: this.unresolved(), ordersChecked: unfinished.length, missedFills: this.journal.fills().length - fillsBefore, tradesScanned: scanned, durationMs: performance.now() - started };
-    const believed = typeof believedNow === 'function' ? believedNow() : believedNow;
+    const unchanged = opts.watchBalances?.();
     const balance = await this.exchange.fetchBalance();
+    // Read after the balance: a fill booked while it was fetched is in both. An order that moved meanwhile
+    // (the caller says) makes the comparison meaningless: it waits for the next run.
+    if (unchanged && !unchanged()) return { found, unresolved: this.unresolved(), ordersChecked: unfinished.length, missedFills: this.journal.fills().length - fillsBefore, tradesScanned: scanned, durationMs: performance.now() - started };
+    const believed = typeof believedNow === 'function' ? believedNow() : believedNow;
     const believedBy = new Map<string, number>();
     for (const p of believed.positions) {
       const { base } = currenciesOf(p.symbol);

@@ -3,23 +3,27 @@
 import type { CandleSeries } from '../core/candle.js';
 import { UserError } from '../core/errors.js';
 import { timeframeMs } from '../core/time.js';
-import { scaledMatrix, usableRows } from './dataset.js';
+import { usableRows } from './dataset.js';
 import { computeFeatures, type ExternalSeries } from './features.js';
 import { computeLabels } from './labels.js';
-import { loadLayersModel } from './predictor.js';
+import { loadScorer } from './predictor.js';
 import type { Evaluation, ModelEntry } from './registry.js';
-import { evaluateRows, predictRows } from './train.js';
+import { evaluateRows } from './train.js';
 
-export async function evaluateModel(entry: ModelEntry, candles: CandleSeries, external: Map<string, ExternalSeries>, start: number): Promise<{ evaluation: Evaluation; inSample: boolean }> {
+export async function evaluateModel(entry: ModelEntry, candles: CandleSeries, external: Map<string, ExternalSeries>, start: number, dataDir: string): Promise<{ evaluation: Evaluation; inSample: boolean }> {
   const m = entry.meta;
   const n = candles.length;
   const features = computeFeatures(candles, m.featureSpec.features, { timeframeMs: timeframeMs(m.market.timeframe), external });
   const labels = computeLabels(candles, m.label);
+  const env = { dataDir, externalSeries: (name: string) => external.get(name) ?? null };
   const rows = usableRows(features, labels, m.featureSpec.lookback, n).filter((i) => candles.time[i]! >= start);
   if (rows.length === 0) throw new UserError(`no candles with a known outcome to evaluate on from ${new Date(start).toISOString()} (the last ${m.label.horizon} candles have no label yet)`, '--from');
-  const { tf, model } = await loadLayersModel(entry);
+  const scorer = await loadScorer(entry, env, m.market.timeframe);
   try {
-    const out = predictRows(tf, model, scaledMatrix(features, m.scaler, n), features.length, rows, m.featureSpec.lookback);
+    const want = new Set(rows);
+    const scored = scorer.score(candles, (i) => want.has(i));
+    if (scored.rows.length !== rows.length) throw new Error(`model ${m.id} predicted ${scored.rows.length} of ${rows.length} rows`);
+    const out = scored.out;
     // The majority-class baseline uses the class most frequent over the model's own training span.
     const trainFrom = Date.parse(m.train.from);
     const trainTo = Date.parse(m.train.to);
@@ -32,6 +36,6 @@ export async function evaluateModel(entry: ModelEntry, candles: CandleSeries, ex
     const inSample = firstEval <= trainTo + m.label.horizon * timeframeMs(m.market.timeframe) && candles.time[rows.at(-1)!]! >= trainFrom;
     return { evaluation, inSample };
   } finally {
-    model.dispose();
+    scorer.dispose();
   }
 }

@@ -15,7 +15,15 @@ export const MODEL_KINDS = {
   'lstm-forecast': { task: 'forecast', need: 'any', about: 'LSTM(units) forecaster of the forward log return' },
   'gru-forecast': { task: 'forecast', need: 'any', about: 'GRU(units) forecaster of the forward log return' },
   transformer: { task: 'forecast', need: 'prefer-cpu', about: 'Transformer encoder (causal self-attention) forecaster (cpu: faster than wasm here)' },
-} as const satisfies Record<string, { task: 'classify' | 'forecast'; need: BackendNeed; about: string }>;
+  gbt: { task: 'classify', need: 'none', about: 'gradient-boosted trees (XGBoost, WebAssembly) over the last few candles\' features' },
+  ensemble: { task: 'classify', need: 'none', about: "weighted average of classifiers' probabilities, weights learned on validation candles" },
+} as const satisfies Record<string, { task: 'classify' | 'forecast'; need: BackendNeed | 'none'; about: string }>;
+
+/** Kinds that are TensorFlow.js networks (the others: gbt trees, ensembles of other models). */
+export type NetworkKind = Exclude<keyof typeof MODEL_KINDS, 'gbt' | 'ensemble'>;
+export function isNetworkKind(kind: string): kind is NetworkKind {
+  return kind in MODEL_KINDS && kind !== 'gbt' && kind !== 'ensemble';
+}
 
 export type ModelKind = keyof typeof MODEL_KINDS;
 export const MODEL_KIND_LIST = Object.keys(MODEL_KINDS) as ModelKind[];
@@ -32,7 +40,7 @@ export interface ModelShape {
   seed: number;
 }
 
-export function buildModel(tf: Tf, kind: ModelKind, s: ModelShape): tfTypes.LayersModel {
+export function buildModel(tf: Tf, kind: NetworkKind, s: ModelShape): tfTypes.LayersModel {
   const glorot = (k: number) => tf.initializers.glorotUniform({ seed: s.seed + k });
   const orth = (k: number) => tf.initializers.orthogonal({ seed: s.seed + k, gain: 1 });
   const classify = MODEL_KINDS[kind].task === 'classify';

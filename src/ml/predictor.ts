@@ -12,31 +12,72 @@ import { registerCustomLayers } from './attention.js';
 import { findModel, registryDirs, type ModelEntry, type ModelMeta } from './registry.js';
 import { MODEL_KINDS } from './models.js';
 import { predictRows } from './train.js';
-import { useBackend, type Tf } from './tf.js';
+import { useBackend, type BackendNeed, type Tf } from './tf.js';
 import type * as tfTypes from '@tensorflow/tfjs';
 
 /** Names of the series a predictor writes: class probabilities or the forecast log return. */
 export const CLASSIFIER_SERIES = ['pDown', 'pFlat', 'pUp'] as const;
 export const FORECAST_SERIES = ['forecast'] as const;
 
-export class Predictor {
-  readonly seriesNames: readonly string[];
-  private readonly external: Map<string, ExternalSeries>;
+/** What a loaded model predicts from: a network or a tree model, over rows of one scaled feature matrix. */
+export interface RowModel {
+  predict(matrix: Float32Array, featureCount: number, rows: readonly number[], lookback: number): Float32Array;
+  dispose(): void;
+}
 
+/** Class probabilities (3 per row) or forecasts (1 per row) for chosen rows of a candle series. */
+export interface Scorer {
+  readonly meta: ModelMeta;
+  /** Candles needed before the first prediction. */
+  readonly warmup: number;
+  /** Predicts the rows (ascending) that pass `want` and have a full window; returns them with the outputs. */
+  score(candles: CandleSeries, want: (i: number) => boolean): { rows: number[]; out: Float32Array };
+  dispose(): void;
+}
+
+/** One model (network or trees): features recomputed over the candles, predictions for the wanted rows only. */
+export class ModelScorer implements Scorer {
   constructor(
     readonly meta: ModelMeta,
-    private readonly tf: Tf,
-    private readonly model: tfTypes.LayersModel,
-    external: Map<string, ExternalSeries>,
+    private readonly model: RowModel,
+    private readonly external: Map<string, ExternalSeries>,
     private readonly timeframe: Timeframe,
-  ) {
-    this.seriesNames = meta.task === 'classify' ? CLASSIFIER_SERIES : FORECAST_SERIES;
-    this.external = external;
+  ) {}
+
+  get warmup(): number {
+    return featureWarmup(this.meta.featureSpec.features) + this.meta.featureSpec.lookback;
+  }
+
+  score(candles: CandleSeries, want: (i: number) => boolean): { rows: number[]; out: Float32Array } {
+    const n = candles.length;
+    const spec = this.meta.featureSpec;
+    const features = computeFeatures(candles, spec.features, { timeframeMs: timeframeMs(this.timeframe), external: this.external });
+    const rows = usableRows(features, null, spec.lookback, n).filter(want);
+    if (rows.length === 0) return { rows, out: new Float32Array(0) };
+    const matrix = scaledMatrix(features, this.meta.scaler, n);
+    return { rows, out: this.model.predict(matrix, features.length, rows, spec.lookback) };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+/** A loaded model as series over candles: the ML strategies' compute() and update(). */
+export class Predictor {
+  readonly seriesNames: readonly string[];
+
+  constructor(private readonly scorer: Scorer) {
+    this.seriesNames = scorer.meta.task === 'classify' ? CLASSIFIER_SERIES : FORECAST_SERIES;
+  }
+
+  get meta(): ModelMeta {
+    return this.scorer.meta;
   }
 
   /** Candles needed before the first prediction. */
   get warmup(): number {
-    return featureWarmup(this.meta.featureSpec.features) + this.meta.featureSpec.lookback;
+    return this.scorer.warmup;
   }
 
   /** Series over all candles (NaN before the first full window). */
@@ -53,12 +94,8 @@ export class Predictor {
       if (previous?.[name]) a.set(previous[name]!.subarray(0, Math.min(previousLength, n)));
       out[name] = a;
     }
-    const spec = this.meta.featureSpec;
-    const features = computeFeatures(candles, spec.features, { timeframeMs: timeframeMs(this.timeframe), external: this.external });
-    const rows = usableRows(features, null, spec.lookback, n).filter((i) => i >= (previous ? previousLength : 0));
-    if (rows.length === 0) return out;
-    const matrix = scaledMatrix(features, this.meta.scaler, n);
-    const y = predictRows(this.tf, this.model, matrix, features.length, rows, spec.lookback);
+    const from = previous ? previousLength : 0;
+    const { rows, out: y } = this.scorer.score(candles, (i) => i >= from);
     if (this.meta.task === 'classify') {
       rows.forEach((i, k) => {
         out.pDown![i] = y[k * 3]!;
@@ -72,7 +109,7 @@ export class Predictor {
   }
 
   dispose(): void {
-    this.model.dispose();
+    this.scorer.dispose();
   }
 }
 
@@ -93,7 +130,7 @@ export async function loadLayersModel(entry: ModelEntry): Promise<{ tf: Tf; mode
   const problem = featureSpecMismatch(entry.meta.featureSpec);
   if (problem) throw new UserError(`model ${entry.id} cannot be used: ${problem}`, entry.dir);
   if (!(entry.meta.kind in MODEL_KINDS)) throw new UserError(`model ${entry.id} is of unknown kind "${entry.meta.kind}"`, entry.dir);
-  const { tf, backend } = await useBackend(MODEL_KINDS[entry.meta.kind].need);
+  const { tf, backend } = await useBackend(MODEL_KINDS[entry.meta.kind].need as BackendNeed);
   registerCustomLayers(tf);
   const model = await tf.loadLayersModel(fileHandler(entry.dir));
   const input = model.inputs[0]!.shape;
@@ -104,13 +141,34 @@ export async function loadLayersModel(entry: ModelEntry): Promise<{ tf: Tf; mode
   return { tf, model, backend };
 }
 
+/** A network or tree model from its folder, as a RowModel. */
+export async function loadRowModel(entry: ModelEntry): Promise<RowModel> {
+  const problem = featureSpecMismatch(entry.meta.featureSpec);
+  if (problem) throw new UserError(`model ${entry.id} cannot be used: ${problem}`, entry.dir);
+  if (entry.meta.kind === 'gbt') {
+    const { TreeModel } = await import('./tree.js');
+    return TreeModel.load(entry.dir);
+  }
+  const { tf, model } = await loadLayersModel(entry);
+  return { predict: (matrix, F, rows, lookback) => predictRows(tf, model, matrix, F, rows, lookback), dispose: () => model.dispose() };
+}
+
+/** The scorer of any model: one model, or an ensemble of members (each loaded with its own features). */
+export async function loadScorer(entry: ModelEntry, env: Pick<PrepareEnv, 'dataDir' | 'externalSeries'>, timeframe: Timeframe): Promise<Scorer> {
+  if (entry.meta.kind === 'ensemble') {
+    const { loadEnsemble } = await import('./ensemble.js');
+    return loadEnsemble(entry, env, timeframe);
+  }
+  const external = externalFor(entry.meta, env);
+  return new ModelScorer(entry.meta, await loadRowModel(entry), external, timeframe);
+}
+
 export async function loadPredictor(id: string, env: PrepareEnv, timeframe: Timeframe): Promise<Predictor> {
   const entry = findModel(registryDirs(env.dataDir), id, 'model');
-  const external = externalFor(entry.meta, env);
-  const { tf, model } = await loadLayersModel(entry);
+  const scorer = await loadScorer(entry, env, timeframe);
   if (entry.meta.market.timeframe !== timeframe) {
     env.note?.(`model ${id} was trained on ${entry.meta.market.timeframe} candles and runs here on ${timeframe}`);
   }
-  if (external.size === 0) env.note?.(`model ${id}: no external series, price features only`);
-  return new Predictor(entry.meta, tf, model, external, timeframe);
+  if (!entry.meta.featureSpec.features.some(isExternalFeature)) env.note?.(`model ${id}: no external series, price features only`);
+  return new Predictor(scorer);
 }

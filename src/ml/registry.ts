@@ -11,6 +11,7 @@ import type { LabelSpec } from './labels.js';
 import type { ModelKind } from './models.js';
 import type { Scaler } from './dataset.js';
 import { MODEL_FILE, WEIGHTS_FILE } from './io.js';
+import { TREE_FILE } from './tree.js';
 
 export const META_FILE = 'meta.json';
 
@@ -69,6 +70,8 @@ export interface ModelMeta {
   validation: Evaluation;
   /** Notes shown with the model (e.g. "no external series: price features only"). */
   notes: string[];
+  /** Ensembles only: the member models and their weights (learned on validation candles, summing to 1). */
+  ensemble?: { members: { id: string; weight: number }[] };
 }
 
 export type ModelSource = 'data' | 'project';
@@ -151,8 +154,15 @@ export function findModel(dirs: RegistryDirs, id: string, where = 'ID'): ModelEn
   if (!hit) {
     throw new UserError(`no model "${id}"${all.length > 0 ? `; models: ${all.map((e) => e.id).join(', ')}` : '; train one with "tradetui ml train --model lstm --symbol BTC/USDT --timeframe 1h"'}`, where);
   }
-  for (const f of [MODEL_FILE, WEIGHTS_FILE]) if (!existsSync(join(hit.dir, f))) throw new UserError(`model ${id} is incomplete: ${f} missing`, hit.dir);
+  for (const f of modelFiles(hit.meta.kind)) if (!existsSync(join(hit.dir, f))) throw new UserError(`model ${id} is incomplete: ${f} missing`, hit.dir);
   return hit;
+}
+
+/** The files beside meta.json a model of `kind` needs: a network's topology and weights, the trees, or none. */
+export function modelFiles(kind: string): string[] {
+  if (kind === 'gbt') return [TREE_FILE];
+  if (kind === 'ensemble') return [];
+  return [MODEL_FILE, WEIGHTS_FILE];
 }
 
 /** A fresh id: KIND-SYMBOL-TIMEFRAME-YYYYMMDD-HHMMSS, with a suffix if taken. */

@@ -26,14 +26,16 @@ export function unprepared(name: string): never {
  * Loads `params.model` and returns `base` bound to it. `task` is what the strategy needs from the model:
  * a classifier's probabilities or a forecaster's return.
  */
-export async function prepareWithModel<P extends Params & { model: string }>(base: Strategy<P>, params: P, env: PrepareEnv, task: 'classify' | 'forecast'): Promise<Strategy<P>> {
+export async function prepareWithModel<P extends Params & { model: string }>(base: Strategy<P>, params: P, env: PrepareEnv, task: 'classify' | 'forecast' | 'ensemble'): Promise<Strategy<P>> {
   const { loadPredictor } = await import('./predictor.js');
   const predictor = await loadPredictor(params.model, env, env.timeframe);
-  if (predictor.meta.task !== task) {
-    throw new UserError(
-      `model ${params.model} is a ${predictor.meta.task === 'classify' ? 'classifier' : 'forecaster'}; ${base.name} needs a ${task === 'classify' ? 'classifier (mlp, lstm, gru, cnn-lstm)' : 'forecaster (lstm-forecast, gru-forecast, transformer)'}`,
-      '--param model',
-    );
+  const m = predictor.meta;
+  const fits = task === 'ensemble' ? m.kind === 'ensemble' : m.task === task;
+  if (!fits) {
+    predictor.dispose();
+    const what = m.kind === 'ensemble' ? 'an ensemble' : m.task === 'classify' ? 'a classifier' : 'a forecaster';
+    const needs = { classify: 'a classifier (mlp, lstm, gru, cnn-lstm, gbt)', forecast: 'a forecaster (lstm-forecast, gru-forecast, transformer)', ensemble: 'an ensemble (ml train --model ensemble --members …)' }[task];
+    throw new UserError(`model ${params.model} is ${what}; ${base.name} needs ${needs}`, '--param model');
   }
   return {
     ...base,

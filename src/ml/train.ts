@@ -14,7 +14,7 @@ import { computeLabels, isClassification, type LabelSpec } from './labels.js';
 import { classifierMetrics, forecastMetrics, lastCandleClass, majorityClass, persistenceForecast } from './metrics.js';
 import { buildModel, MODEL_KINDS, type ModelKind } from './models.js';
 import { saveModelFolder, type Evaluation, type ModelMeta } from './registry.js';
-import { useBackend, type Tf } from './tf.js';
+import { useBackend, type BackendNeed, type Tf } from './tf.js';
 import type * as tfTypes from '@tensorflow/tfjs';
 
 export interface TrainSettings {
@@ -192,7 +192,61 @@ export async function trainModel(settings: TrainSettings, data: TrainData, targe
     return y;
   };
 
-  const { tf, backend } = await useBackend(MODEL_KINDS[kind].need);
+  const spanOf = (r: number[]) => ({ from: iso(candles.time[r[0]!]!), to: iso(candles.time[r.at(-1)!]!), rows: r.length });
+  const baseMeta = (backend: string, tfjsVersion: string, epochs: ModelMeta['epochs'], validation: Evaluation, notes: string[]): ModelMeta => {
+    if (!settings.features.some(isExternalFeature)) notes.unshift('no external series: price features only');
+    return {
+      id: target.id,
+      createdAt: new Date().toISOString(),
+      kind,
+      task,
+      market: settings.key,
+      featureSpec: { version: FEATURE_VERSION, features: settings.features, lookback },
+      label,
+      targetScale,
+      units: settings.units,
+      epochs,
+      train: spanOf(split.train),
+      valid: spanOf(split.valid),
+      purge: label.horizon,
+      embargo: settings.embargo,
+      scaler,
+      seed: settings.seed,
+      dataHash: dataHash(candles, settings, external),
+      tfjsVersion,
+      backend,
+      trainSeconds: (Date.now() - started) / 1000,
+      validation,
+      notes,
+    };
+  };
+  const majority = majorityClass(labels, split.train);
+
+  if (kind === 'gbt') {
+    // Trees: one fit of `epochs` boosting rounds (XGBoost has no per-round callback here); cancel is honoured
+    // before and after it, and nothing is saved when cancelled.
+    const { TreeModel, DEFAULT_TREE } = await import('./tree.js');
+    hooks.onStart?.({ backend: 'xgboost-wasm', trainRows: split.train.length, validRows: split.valid.length });
+    if (hooks.cancelled?.()) throw new TrainingCancelled();
+    const tree = await TreeModel.train(matrix, F, split.train, labels, lookback, { ...DEFAULT_TREE, rounds: settings.epochs }, settings.seed);
+    try {
+      if (hooks.cancelled?.()) throw new TrainingCancelled();
+      const out = tree.predict(matrix, F, split.valid, lookback);
+      const validation = evaluateRows(task, candles, labels, split.valid, out, { majority, horizon: label.horizon, targetScale });
+      const elapsed = (Date.now() - started) / 1000;
+      hooks.onEpoch?.({ epoch: settings.epochs, epochs: settings.epochs, loss: NaN, valLoss: NaN, valMetric: (validation.model as { accuracy: number }).accuracy, valMetricName: 'val acc', elapsedSeconds: elapsed, etaSeconds: 0 });
+      const meta = baseMeta('xgboost-wasm', '', { max: settings.epochs, run: settings.epochs, best: settings.epochs }, validation, [
+        `${settings.epochs} boosting rounds, depth ${DEFAULT_TREE.maxDepth}, eta ${DEFAULT_TREE.eta}, row subsample ${DEFAULT_TREE.subsample} (seeded)`,
+      ]);
+      const dir = await saveModelFolder(target.root, meta, async (tmp) => tree.save(tmp));
+      return { meta, dir };
+    } finally {
+      tree.dispose();
+    }
+  }
+  if (kind === 'ensemble') throw new UserError('an ensemble is built from trained models: tradetui ml train --model ensemble --members ID,ID', '--model');
+
+  const { tf, backend } = await useBackend(MODEL_KINDS[kind].need as BackendNeed);
   hooks.onStart?.({ backend, trainRows: split.train.length, validRows: split.valid.length });
   const model = buildModel(tf, kind, { lookback, features: F, units: settings.units, seed: settings.seed });
 
@@ -250,36 +304,11 @@ export async function trainModel(settings: TrainSettings, data: TrainData, targe
     if (bestWeights) model.setWeights(bestWeights);
 
     const out = predictRows(tf, model, matrix, F, split.valid, lookback);
-    const validation = evaluateRows(task, candles, labels, split.valid, out, { majority: majorityClass(labels, split.train), horizon: label.horizon, targetScale });
-    const spanOf = (r: number[]) => ({ from: iso(candles.time[r[0]!]!), to: iso(candles.time[r.at(-1)!]!), rows: r.length });
+    const validation = evaluateRows(task, candles, labels, split.valid, out, { majority, horizon: label.horizon, targetScale });
     const notes: string[] = [];
-    if (!settings.features.some(isExternalFeature)) notes.push('no external series: price features only');
     if (kind === 'cnn-lstm' && backend === 'cpu') notes.push('trained on cpu: the wasm backend has no Conv1D gradient');
     if (kind === 'transformer' && backend === 'cpu') notes.push('trained on cpu: the attention layers run faster there than on wasm');
-    const meta: ModelMeta = {
-      id: target.id,
-      createdAt: new Date().toISOString(),
-      kind,
-      task,
-      market: settings.key,
-      featureSpec: { version: FEATURE_VERSION, features: settings.features, lookback },
-      label,
-      targetScale,
-      units: settings.units,
-      epochs: { max: settings.epochs, run: epochsRun, best: bestEpoch },
-      train: spanOf(split.train),
-      valid: spanOf(split.valid),
-      purge: label.horizon,
-      embargo: settings.embargo,
-      scaler,
-      seed: settings.seed,
-      dataHash: dataHash(candles, settings, external),
-      tfjsVersion: tf.version.tfjs,
-      backend,
-      trainSeconds: (Date.now() - started) / 1000,
-      validation,
-      notes,
-    };
+    const meta = baseMeta(backend, tf.version.tfjs, { max: settings.epochs, run: epochsRun, best: bestEpoch }, validation, notes);
     const dir = await saveModelFolder(target.root, meta, async (tmp) => {
       await model.save(fileHandler(tmp));
     });

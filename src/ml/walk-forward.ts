@@ -13,11 +13,9 @@ import { DAY_MS, timeframeMs } from '../core/time.js';
 import type { Params, PrepareEnv, Strategy } from '../strategy/contract.js';
 import { scaledMatrix, usableRows } from './dataset.js';
 import { computeFeatures } from './features.js';
-import { externalFor, loadLayersModel } from './predictor.js';
+import { externalFor, loadRowModel, type RowModel } from './predictor.js';
 import { findModel, registryDirs, type ModelMeta } from './registry.js';
-import { predictRows, trainModel, type TrainSettings } from './train.js';
-import type { Tf } from './tf.js';
-import type * as tfTypes from '@tensorflow/tfjs';
+import { trainModel, type TrainSettings } from './train.js';
 
 export interface WalkForwardSpec {
   trainMs: number;
@@ -55,7 +53,7 @@ interface Block {
   start: number;
   end: number;
   meta: ModelMeta;
-  model: tfTypes.LayersModel;
+  model: RowModel;
 }
 
 export interface WalkForwardProgress {
@@ -85,13 +83,15 @@ export async function prepareWalkForward<P extends Params & { model: string }>(
   onBlock?: (p: WalkForwardProgress) => void,
 ): Promise<Strategy<P> & { walkForward: { blocks: { from: string; to: string; trainFrom: string; trainTo: string }[] } }> {
   const template = findModel(registryDirs(env.dataDir), params.model, '--param model').meta;
+  if (template.kind === 'ensemble') {
+    throw new UserError(`walk-forward retrains one model per block; ${params.model} is an ensemble (its members would each need retraining): walk forward ml-classifier with one of its members`, '--walk-forward');
+  }
   const external = externalFor(template, env);
   const tfMs = timeframeMs(env.timeframe);
   const first = candles.time[tradeFrom]!;
   const last = candles.time[candles.length - 1]!;
   const root = join(tmpdir(), `tradetui-wf-${process.pid}-${Date.now()}`);
   const blocks: Block[] = [];
-  let tf: Tf | null = null;
   try {
     const count = Math.ceil((last + tfMs - first) / spec.testMs);
     for (let k = 0, start = first; start <= last; k++, start += spec.testMs) {
@@ -125,9 +125,8 @@ export async function prepareWalkForward<P extends Params & { model: string }>(
       };
       const id = `wf-${k}`;
       const r = await trainModel(settings, { candles: window, external }, { root, id });
-      const loaded = await loadLayersModel({ id, dir: r.dir, source: 'data', meta: r.meta });
-      tf = loaded.tf;
-      blocks.push({ start, end: start + spec.testMs, meta: r.meta, model: loaded.model });
+      const model = await loadRowModel({ id, dir: r.dir, source: 'data', meta: r.meta });
+      blocks.push({ start, end: start + spec.testMs, meta: r.meta, model });
       onBlock?.({ block: k + 1, blocks: count, from: start, to: Math.min(start + spec.testMs, last + tfMs), seconds: (Date.now() - started) / 1000 });
     }
   } finally {
@@ -144,7 +143,7 @@ export async function prepareWalkForward<P extends Params & { model: string }>(
       const rows = usable.filter((i) => c.time[i]! >= b.start && c.time[i]! < b.end);
       if (rows.length === 0) continue;
       // Each block's model scales with the scaler fitted on its own training rows.
-      const y = predictRows(tf!, b.model, scaledMatrix(features, b.meta.scaler, n), features.length, rows, template.featureSpec.lookback);
+      const y = b.model.predict(scaledMatrix(features, b.meta.scaler, n), features.length, rows, template.featureSpec.lookback);
       rows.forEach((i, k) => {
         if (task === 'classify') {
           out.pDown![i] = y[k * 3]!;

@@ -210,21 +210,43 @@ export function pboCscv(returns: readonly Float64Array[], blocks = 16): PboResul
   };
   const logits: number[] = [];
   let losses = 0;
-  const isSum = new Float64Array(n);
-  const isSq = new Float64Array(n);
+  // In-sample sums by prefix of the chosen blocks: level d holds blocks chosen[0..d] added in that order.
+  // Lexicographic order changes only a suffix from one split to the next, so only those levels are redone;
+  // the additions are the same as summing the chosen blocks from scratch (identical numbers, ~4× fewer).
+  const half = blocks / 2;
+  const levelSum = Array.from({ length: half }, () => new Float64Array(n));
+  const levelSq = Array.from({ length: half }, () => new Float64Array(n));
+  const levelCount = new Float64Array(half);
+  let previous: number[] | null = null;
   const oos = new Float64Array(n);
-  for (const chosen of combinations(blocks, blocks / 2)) {
-    isSum.fill(0);
-    isSq.fill(0);
-    let m = 0;
-    for (const b of chosen) {
-      m += counts[b]!;
+  for (const chosen of combinations(blocks, half)) {
+    let from = 0;
+    if (previous) while (from < half && previous[from] === chosen[from]) from++;
+    for (let d = from; d < half; d++) {
+      const b = chosen[d]!;
       const off = b * n;
-      for (let k = 0; k < n; k++) {
-        isSum[k]! += sums[off + k]!;
-        isSq[k]! += sqs[off + k]!;
+      const s = levelSum[d]!;
+      const q = levelSq[d]!;
+      if (d === 0) {
+        for (let k = 0; k < n; k++) {
+          s[k] = 0 + sums[off + k]!;
+          q[k] = 0 + sqs[off + k]!;
+        }
+        levelCount[0] = counts[b]!;
+      } else {
+        const ps = levelSum[d - 1]!;
+        const pq = levelSq[d - 1]!;
+        for (let k = 0; k < n; k++) {
+          s[k] = ps[k]! + sums[off + k]!;
+          q[k] = pq[k]! + sqs[off + k]!;
+        }
+        levelCount[d] = levelCount[d - 1]! + counts[b]!;
       }
     }
+    previous = chosen;
+    const isSum = levelSum[half - 1]!;
+    const isSq = levelSq[half - 1]!;
+    const m = levelCount[half - 1]!;
     const mo = t - m;
     let best = 0;
     let bestSr = -Infinity;

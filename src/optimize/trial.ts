@@ -6,7 +6,7 @@ import { seriesSlice } from '../core/candle.js';
 import { DAY_MS } from '../core/time.js';
 import type { RiskConfig } from '../engine/risk/schema.js';
 import type { Metrics } from '../backtest/metrics.js';
-import type { AccountSettings } from '../backtest/run.js';
+import type { AccountSettings, CurveMemory } from '../backtest/run.js';
 import { measureBacktest } from '../backtest/record.js';
 import type { Params, Strategy } from '../strategy/contract.js';
 import type { Indicators } from '../strategy/indicators.js';
@@ -119,14 +119,14 @@ export function runTrial(
   setup: TrialSetup,
   params: Params,
   span: Span,
-  opts: { ta?: Indicators; costs?: number; onWindow?: (window: CandleSeries, begin: number) => void } = {},
+  opts: { ta?: Indicators; costs?: number; onWindow?: (window: CandleSeries, begin: number) => void; curves?: CurveMemory } = {},
 ): TrialOutcome & { equityTimes: Float64Array; equity: Float64Array } {
   const { begin, tradeFrom } = trialWindow(setup, params, span);
   const candles = seriesSlice(setup.candles, begin, span.to);
   opts.onWindow?.(candles, begin);
   const costs = opts.costs ?? 1;
   const account = { ...setup.account, fee: setup.account.fee * costs, slippage: setup.account.slippage * costs };
-  const { result, metrics: m } = measureBacktest({ strategy: setup.strategy, params, key: setup.key, candles, tradeFrom, account, stakePct: setup.stakePct, risk: setup.risk, ta: opts.ta });
+  const { result, metrics: m } = measureBacktest({ strategy: setup.strategy, params, key: setup.key, candles, tradeFrom, account, stakePct: setup.stakePct, risk: setup.risk, ta: opts.ta, curves: opts.curves });
   const metrics = trialMetrics(m);
   return {
     metrics,

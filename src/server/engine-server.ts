@@ -31,6 +31,7 @@ export type ServedApi = EngineApi & {
   symbols?(): Array<{ symbol: string; timeframes: string[] }>;
   telegramStatus?(): { state: string; queue: number };
   backtest?(instanceId: string): Promise<unknown>;
+  logs?(opts: { limit?: number; after?: number }): unknown[];
   exchange?: string;
 };
 
@@ -282,6 +283,8 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
       case 'backtest':
         if (!api.backtest) throw new Error('this engine cannot backtest');
         return api.backtest(call.args[0]);
+      case 'logs':
+        return api.logs ? api.logs(call.args[0]) : [];
       case 'stop-engine':
         logger.info('stop requested through the control socket');
         // after the reply is written

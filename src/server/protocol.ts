@@ -31,6 +31,8 @@ export const commandSchema: z.ZodType<Command> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resume'), by: actor }),
   z.object({ type: z.literal('kill'), by: actor }),
   z.object({ type: z.literal('set-speed'), candlesPerSecond: z.number().finite(), by: actor }),
+  z.object({ type: z.literal('cancel-order'), orderId: name, by: actor }),
+  z.object({ type: z.literal('replay'), action: z.enum(['pause', 'resume', 'step', 'jump']), to: z.number().finite().optional(), by: actor }),
   z.object({ type: z.literal('reconcile'), differenceId: z.number().int().min(1).optional(), action: z.enum(['adopt', 'ignore', 'cancel', 'flatten']).optional(), by: actor }),
 ]);
 
@@ -51,6 +53,8 @@ export const callSchema = z.discriminatedUnion('method', [
   }),
   z.object({ type: z.literal('call'), id: z.number().int(), method: z.literal('dailyEquity'), args: z.tuple([z.number().int().min(0).max(3660)]) }),
   z.object({ type: z.literal('call'), id: z.number().int(), method: z.literal('backtest'), args: z.tuple([name]) }),
+  /** The engine's newest log lines (the Log window). */
+  z.object({ type: z.literal('call'), id: z.number().int(), method: z.literal('logs'), args: z.tuple([z.object({ limit: limit.optional(), after: z.number().int().min(0).optional() })]) }),
   /** Stops the engine process cleanly (tradetui stop, q → stop the engine too). */
   z.object({ type: z.literal('call'), id: z.number().int(), method: z.literal('stop-engine'), args: z.tuple([]) }),
 ]);

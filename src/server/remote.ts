@@ -11,7 +11,7 @@ import type { Command, CommandResult } from '../core/events.js';
 import type { ClosedTrade } from '../core/trading.js';
 import { EventBus } from '../engine/bus.js';
 import type { EngineApi, EngineSnapshot } from '../engine/ports.js';
-import type { BacktestSummary, StrategyListing, SymbolListing } from '../engine/viewer-api.js';
+import type { BacktestSummary, LogEntry, StrategyListing, SymbolListing } from '../engine/viewer-api.js';
 import {
   LineReader,
   MAX_REPLY_BYTES,
@@ -62,6 +62,8 @@ export class RemoteEngine implements EngineApi {
   private readonly indicatorCache = new Map<string, Cached<Record<string, Float64Array>> & { instanceId: string }>();
   private readonly tradeCache = new Map<string, Cached<ClosedTrade[]>>();
   private readonly equityCache = new Map<number, Cached<Array<{ day: number; equity: number }>>>();
+  /** The engine's log tail; refreshed after each frame while read, asking only for lines newer than held. */
+  private readonly logCache: Cached<LogEntry[]> = { value: [], stale: true, loading: false };
   private readonly updateListeners = new Set<() => void>();
   /** Candle windows to load whole again (after a resync: what was missed is unknown). */
   private readonly fullReload = new Set<string>();
@@ -220,6 +222,15 @@ export class RemoteEngine implements EngineApi {
     return c.value;
   }
 
+  logs(opts: { limit?: number } = {}): LogEntry[] {
+    const c = this.logCache;
+    const limit = opts.limit ?? 500;
+    const held = c.value;
+    const after = held.length > 0 ? held[held.length - 1]!.seq : undefined;
+    this.refresh(c, () => this.call<LogEntry[]>('logs', { limit, ...(after !== undefined ? { after } : {}) }).then((newer) => (newer.length === 0 ? held : [...held, ...newer].slice(-limit))));
+    return c.value;
+  }
+
   /** Loads the reads a TUI needs before its first frame (trade markers), so it does not start blank. */
   async prefetch(): Promise<void> {
     const trades = await this.call<ClosedTrade[]>('trades', { limit: 200 });
@@ -296,6 +307,8 @@ export class RemoteEngine implements EngineApi {
         if (msg.snapshot) this.snap = msg.snapshot;
         else if (msg.patch) this.snap = { ...this.snap, ...msg.patch };
         this.tg = msg.telegram;
+        // any frame may follow new log lines; the log is asked for only while a window reads it
+        this.logCache.stale = true;
         if (msg.resync) {
           for (const m of [this.candleCache, this.indicatorCache, this.tradeCache, this.equityCache] as Array<Map<unknown, Cached<unknown>>>) for (const c of m.values()) c.stale = true;
           for (const id of this.candleCache.keys()) this.fullReload.add(id);

@@ -16,9 +16,10 @@ import ichimoku from '../../strategies/ichimoku.js';
 import maCross from '../../strategies/ma-cross.js';
 import rsiMacd from '../../strategies/rsi-macd.js';
 import mlClassifier from '../../strategies/ml-classifier.js';
+import mlEnsemble from '../../strategies/ml-ensemble.js';
 import mlForecast from '../../strategies/ml-forecast.js';
 
-const BUILTINS: readonly Strategy[] = [maCross, rsiMacd, adaptiveEma, enhanced, bollingerReversion, highRisk, ichimoku, mlClassifier as Strategy, mlForecast as Strategy];
+const BUILTINS: readonly Strategy[] = [maCross, rsiMacd, adaptiveEma, enhanced, bollingerReversion, highRisk, ichimoku, mlClassifier as Strategy, mlForecast as Strategy, mlEnsemble as Strategy];
 
 /** The strategies shipped with tradetui, in display order. */
 export function builtinStrategies(): Strategy[] {

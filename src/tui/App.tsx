@@ -8,36 +8,41 @@ import { join } from 'node:path';
 import { type default as React, useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useInput, useStdout } from 'ink';
 import type { Command } from '../core/events.js';
-import { TIMEFRAME_LIST } from '../core/time.js';
-import { unrealisedPnl } from '../core/trading.js';
-import type { SymbolListing, TuiApi } from '../engine/viewer-api.js';
+import type { TuiApi } from '../engine/viewer-api.js';
+import { parseDate } from '../core/time.js';
+import type { ClosedTrade } from '../core/trading.js';
+import { accountTradesCsv } from '../backtest/trades-csv.js';
+import { accountSummary, pnlByPeriod } from '../view/account.js';
+import { confirmCancelOrder } from '../view/confirm.js';
+import { TRADE_SORTS } from '../view/trades.js';
+import { type ActionContext, paletteComplete, paletteEntries, paletteMatches, runAction } from './actions.js';
 import { footerLine, helpLines, statusLine, tabLine } from './components/chrome.js';
 import { frame } from './components/frame.js';
 import { type Line, block, fit, seg, wrapText } from './components/line.js';
 import { addFormBody, backtestBody, confirmBody, infoBody, listBody } from './components/overlays.js';
-import { money, paramsText, price, qty } from './format.js';
-import { type ActionId, type PaneId, type Scope, MUTATING, PANES, PANE_TITLES, keyName, lookup } from './keys/keymap.js';
-import { MIN_COLS, MIN_ROWS, computeLayout, paneBeside } from './layout/layout.js';
+import { tradesBody, visibleTrades } from './components/trades.js';
+import { accountBody, logBody, nextLogLevel, ordersBody, paletteBody, visibleLog, waitingOrders } from './components/windows.js';
+import { type ActionId, type Keymap, type PaneId, type Scope, KEYMAP, PANES, PANE_TITLES, keyName, lookup } from './keys/keymap.js';
+import { MIN_COLS, MIN_ROWS, computeLayout } from './layout/layout.js';
 import { renderAlerts } from './panes/alerts.js';
-import { chartKeyPatch, chartTitleRight, renderChart } from './panes/chart.js';
+import { chartTitleRight, renderChart } from './panes/chart.js';
 import { renderPositions } from './panes/positions.js';
 import { renderSignals } from './panes/signals.js';
 import { renderStrategies } from './panes/strategies.js';
 import type { PaneProps } from './panes/types.js';
-import { type AddForm, formKey, formRefused, newAddForm } from './store/add-form.js';
-import { chartMarket, isReplay, listKeys, positionsOf, selectedIndex, shownCount, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
+import { type AddForm, formKey, formRefused } from './store/add-form.js';
+import { listKeys, positionsOf, selectedIndex, shownCount, timeframesOf } from './store/selectors.js';
 import { type UiAction, type UiState, initialUi, uiReducer } from './store/ui-state.js';
 import type { ViewSnapshot, ViewStore } from './store/view-store.js';
 import type { FrameSink } from './screen-writer.js';
 import type { Theme } from './theme/theme.js';
-import type { ClosedTrade } from '../core/trading.js';
-import { TRADE_SORTS } from '../view/trades.js';
-import { accountTradesCsv } from '../backtest/trades-csv.js';
-import { tradesBody, visibleTrades } from './components/trades.js';
 
 /** Closed trades the history window reads (newest first from the store). */
 const TRADE_HISTORY_LIMIT = 5000;
-import { holds } from '../view/protections.js';
+/** Daily equity marks the account view reads (a year and a bit). */
+const ACCOUNT_DAYS = 400;
+/** Log lines the log window holds. */
+const LOG_LINES = 500;
 import { detailsOf, goneText } from './details.js';
 
 export interface AppProps {
@@ -52,6 +57,8 @@ export interface AppProps {
   onQuit: () => void;
   /** --readonly: watch only; every key that would trade or change the engine is refused. */
   readonly?: boolean;
+  /** Key bindings in force (the config's tui.keys applied); the defaults when absent. */
+  keymap?: Keymap;
   /** Attached to a background engine: d detaches, and q asks whether to stop the engine too. */
   onDetach?: () => void;
   onStopEngine?: () => void;
@@ -84,7 +91,7 @@ function useTerminalSize(fixedCols?: number, fixedRows?: number): { cols: number
   return size;
 }
 
-export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRows, onQuit, onDetach, onStopEngine, readonly = false }: AppProps): React.ReactElement | null {
+export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRows, onQuit, onDetach, onStopEngine, readonly = false, keymap = KEYMAP }: AppProps): React.ReactElement | null {
   const view = useSyncExternalStore(store.subscribe, store.get);
   const [ui, setUi] = useState<UiState>(initialUi);
   const uiRef = useRef(ui);
@@ -158,8 +165,30 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
     }
   };
 
-  const confirm = (title: string, lines: string[], commands: Command[]): void => dispatch({ type: 'overlay', overlay: { kind: 'confirm', title, lines, commands } });
+  const readLog = (): ReturnType<NonNullable<TuiApi['logs']>> | null => {
+    if (!api.logs) return null;
+    try {
+      return api.logs({ limit: LOG_LINES });
+    } catch {
+      return [];
+    }
+  };
+
   const say = (text: string, severity: 'info' | 'warn' | 'error' = 'warn'): void => dispatch({ type: 'message', message: { text, severity } });
+
+  const startBacktest = (id: string): void => {
+    dispatch({ type: 'overlay', overlay: { kind: 'backtest', instanceId: id, status: 'running' } });
+    backtestFor.current = id;
+    api.backtest!(id).then(
+      (result) => {
+        if (backtestFor.current === id) dispatch({ type: 'overlay', overlay: { kind: 'backtest', instanceId: id, status: 'done', result } });
+      },
+      (err: unknown) => {
+        const error = err instanceof Error ? err.message : String(err);
+        if (backtestFor.current === id) dispatch({ type: 'overlay', overlay: { kind: 'backtest', instanceId: id, status: 'error', error } });
+      },
+    );
+  };
 
   // Keys are handled against the latest state (refs), not the render's: keys that arrive in one chunk (fast typing,
   // paste, a busy event loop) are parsed into several key presses in the same tick, before React re-renders.
@@ -168,200 +197,26 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
     const view = store.get();
     const form = formRef.current;
 
-    const act = (id: ActionId, name: string): void => {
-      if (readonly && MUTATING.has(id)) return say('read-only (--readonly): this screen only watches; start tradetui without --readonly to act');
-      const inst = selectedInstance(view, ui);
-      switch (id) {
-        case 'quit':
-          if (!onDetach) return onQuit();
-          dispatch({ type: 'overlay', overlay: { kind: 'quit', running: view.engine.instances.filter((i) => i.running).map((i) => i.id) } });
-          return;
-        case 'detach':
-          if (!onDetach) return say('this TUI runs its own engine: there is nothing to detach from');
-          onDetach();
-          return;
-        case 'focus-next':
-          dispatch({ type: 'focus-step', delta: 1 });
-          return;
-        case 'focus-prev':
-          dispatch({ type: 'focus-step', delta: -1 });
-          return;
-        case 'focus-left':
-        case 'focus-right': {
-          const beside = paneBeside(computeLayout(sizeRef.current.cols, sizeRef.current.rows, ui.focus), ui.focus, id === 'focus-left' ? -1 : 1, PANES);
-          if (beside) dispatch({ type: 'focus', pane: beside });
-          return;
-        }
-        case 'focus-pane':
-          dispatch({ type: 'focus', pane: PANES[Number(name) - 1]! });
-          return;
-        case 'up':
-        case 'down': {
-          if (ui.focus === 'chart') return;
-          const keys = listKeys(view, ui.focus, ui);
-          const n = keys.length;
-          const cur = selectedIndex(view, ui, ui.focus, keys);
-          const next = Math.max(0, Math.min(n - 1, cur + (id === 'up' ? -1 : 1)));
-          dispatch({ type: 'select', pane: ui.focus, index: next, key: keys[next] ?? null });
-          // the chart follows the selected instance
-          if (ui.focus === 'strategies' && next !== cur) dispatch({ type: 'chart', patch: { symbol: null, timeframe: null, pan: 0 } });
-          return;
-        }
-        case 'details':
-          openDetails();
-          return;
-        case 'toggle-strategy': {
-          if (!inst) return say('no strategy instance selected');
-          const pos = view.engine.positions.filter((p) => p.instanceId === inst.id);
-          const posText = pos.length
-            ? `Its open position (${pos.map((p) => `${p.side} ${qty(p.qty)} ${p.symbol}`).join(', ')}) stays open with its stop and take-profit; close it with x in Positions.`
-            : 'It has no open position.';
-          if (inst.running)
-            confirm(`Stop ${inst.strategy} on ${inst.symbol} ${inst.timeframe}?`, [`${inst.id} will stop acting on its signals: no new entries and no signal exits.`, posText], [
-              { type: 'stop', instanceId: inst.id, by: 'keyboard' },
-            ]);
-          else
-            confirm(
-              `Start ${inst.strategy} on ${inst.symbol} ${inst.timeframe}?`,
-              [
-                `${inst.id} will act on its signals from the next closed candle: entries sized and vetted by the risk layer go to the ${view.engine.mode === 'live' ? 'LIVE exchange (real money)' : `${view.engine.mode} broker`}.`,
-                `Params: ${paramsText(inst.params) || 'defaults'}.`,
-              ],
-              [{ type: 'start', instanceId: inst.id, by: 'keyboard' }],
-            );
-          return;
-        }
-        case 'backtest': {
-          if (!inst) return say('no strategy instance selected');
-          if (!api.backtest) return say('backtest is not available: this app does not expose backtest()', 'error');
-          const id = inst.id;
-          dispatch({ type: 'overlay', overlay: { kind: 'backtest', instanceId: id, status: 'running' } });
-          backtestFor.current = id;
-          api.backtest(id).then(
-            (result) => {
-              if (backtestFor.current === id) dispatch({ type: 'overlay', overlay: { kind: 'backtest', instanceId: id, status: 'done', result } });
-            },
-            (err: unknown) => {
-              const error = err instanceof Error ? err.message : String(err);
-              if (backtestFor.current === id) dispatch({ type: 'overlay', overlay: { kind: 'backtest', instanceId: id, status: 'error', error } });
-            },
-          );
-          return;
-        }
-        case 'add-instance': {
-          const strategies = api.strategies?.();
-          if (!strategies) return say('adding strategies is not available: this app does not list strategies()', 'error');
-          if (strategies.length === 0) return say('no strategies are installed');
-          const symbols: SymbolListing[] =
-            api.symbols?.() ?? symbolList(api, view).map((s) => ({ symbol: s, timeframes: [...TIMEFRAME_LIST] }));
-          if (symbols.length === 0) return say('no symbols with cached candles');
-          setFormNow(newAddForm(strategies, symbols));
-          dispatch({ type: 'overlay', overlay: { kind: 'add' } });
-          return;
-        }
-        case 'close-position': {
-          const p = selectedPosition(view, ui);
-          if (!p) return say('no open position selected');
-          const pnl = unrealisedPnl(p, p.lastPrice);
-          const verb = p.side === 'long' ? 'Sells' : 'Buys back';
-          const others = view.engine.positions.filter((x) => x.symbol === p.symbol && x.id !== p.id).length;
-          confirm(
-            `Close ${p.side} ${qty(p.qty)} ${p.symbol} at market?`,
-            [
-              `${verb} ${qty(p.qty)} ${p.symbol} of ${p.instanceId} at market, about ${price(p.lastPrice)} (last price).`,
-              `Unrealised P&L of ${pnl >= 0 ? '+' : '-'}${money(Math.abs(pnl))} becomes realised (before fees).`,
-              ...(others > 0 ? [`The other ${others} position${others === 1 ? '' : 's'} on ${p.symbol} stay${others === 1 ? 's' : ''} open.`] : []),
-            ],
-            [{ type: 'close', symbol: p.symbol, positionId: p.id, by: 'keyboard' }],
-          );
-          return;
-        }
-        case 'kill': {
-          const running = view.engine.instances.filter((i) => i.running).length;
-          const open = view.engine.positions.length;
-          confirm(
-            'KILL SWITCH: stop everything?',
-            [
-              `Stops all ${running} running strateg${running === 1 ? 'y' : 'ies'} and closes all ${open} open position${open === 1 ? '' : 's'} at market (exposure ${money(view.engine.exposure)}).`,
-              'New entries stay halted until you resume (r) and start strategies again (s).',
-            ],
-            [{ type: 'kill', by: 'keyboard' }],
-          );
-          return;
-        }
-        case 'pause':
-          confirm('Pause new entries?', ['No strategy opens a position until you resume (r).', 'Open positions keep their stops and take-profits; strategies may still exit.'], [{ type: 'pause', by: 'keyboard' }]);
-          return;
-        case 'resume': {
-          const held = holds(view.engine);
-          if (held.length === 0) return say('nothing to resume: entries are not paused, halted or held by a protection', 'info');
-          confirm(
-            'Resume entries?',
-            [...held.map((x) => `Lifts ${x.badge}: ${x.reason}.`), 'Running strategies may open positions again from the next candle.'],
-            [{ type: 'resume', by: 'keyboard' }],
-          );
-          return;
-        }
-        case 'tf-prev':
-        case 'tf-next': {
-          const m = chartMarket(api, view, ui);
-          if (!m) return say('nothing on the chart');
-          const tfs = timeframesOf(api, view, m.symbol);
-          if (tfs.length <= 1) return say(`only ${m.timeframe} candles for ${m.symbol}`);
-          const i = tfs.indexOf(m.timeframe);
-          const next = tfs[(i + (id === 'tf-next' ? 1 : -1) + tfs.length) % tfs.length]!;
-          dispatch({ type: 'chart', patch: { symbol: m.symbol, timeframe: next, pan: 0 } });
-          return;
-        }
-        case 'pick-symbol': {
-          const items = symbolList(api, view);
-          if (items.length === 0) return say('no symbols to chart');
-          const cur = chartMarket(api, view, ui)?.symbol;
-          dispatch({ type: 'overlay', overlay: { kind: 'symbol', items, index: Math.max(0, items.indexOf(cur ?? '')) } });
-          return;
-        }
-        case 'chart-mode':
-          dispatch({ type: 'chart', patch: { mode: ui.chart.mode === 'candles' ? 'line' : 'candles' } });
-          return;
-        case 'pan-left':
-        case 'pan-right':
-        case 'pan-reset':
-        case 'cursor-left':
-        case 'cursor-right':
-        case 'zoom-in':
-        case 'zoom-out':
-        case 'chart-panels':
-          dispatch({ type: 'chart', patch: chartKeyPatch(api, ui.chart, id) });
-          return;
-        case 'speed-up':
-        case 'speed-down': {
-          const f = view.engine.feed;
-          if (!isReplay(f) || f.speed === null) return say('speed applies to a replay feed only');
-          const base = speedAsked.current ?? f.speed;
-          const next = id === 'speed-up' ? Math.min(1000, base * 2) : Math.max(0.25, base / 2);
-          if (next === base) return say(`replay speed is already ${base} candles/s`);
-          speedAsked.current = next;
-          void send([{ type: 'set-speed', candlesPerSecond: next, by: 'keyboard' }]).then((ok) => {
-            if (!ok) speedAsked.current = null;
-          });
-          return;
-        }
-        case 'help':
-          dispatch({ type: 'overlay', overlay: { kind: 'help', scroll: 0 } });
-          return;
-        case 'maximise':
-          dispatch({ type: 'maximise', on: !ui.maximised });
-          return;
-        case 'filter':
-          if (ui.focus !== 'chart') dispatch({ type: 'filter', pane: ui.focus, text: ui.filter[ui.focus], typing: true });
-          return;
-        case 'trades':
-          dispatch({ type: 'overlay', overlay: { kind: 'trades', index: 0, sort: 'exit', desc: true, filter: '', editing: false } });
-          return;
-        default:
-          return;
-      }
-    };
+    const ctx = (key: string | null): ActionContext => ({
+      api,
+      view,
+      ui,
+      key,
+      layout: computeLayout(sizeRef.current.cols, sizeRef.current.rows, ui.focus),
+      dispatch,
+      say,
+      send,
+      quit: onQuit,
+      ...(onDetach ? { detach: onDetach } : {}),
+      openForm: (f) => {
+        setFormNow(f);
+        dispatch({ type: 'overlay', overlay: { kind: 'add' } });
+      },
+      openDetails: () => openDetails(),
+      startBacktest,
+      speedAsked,
+    });
+    const act = (id: ActionId, key: string | null): void => runAction(id, ctx(key), readonly);
 
     const openDetails = (): void => {
       if (ui.focus === 'chart') return;
@@ -377,7 +232,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
       const o = ui.overlay!;
       switch (o.kind) {
         case 'help': {
-          const b = lookup(name, ['help']);
+          const b = lookup(name, ['help'], keymap);
           if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
           else if (b?.id === 'up') dispatch({ type: 'overlay', overlay: { ...o, scroll: Math.max(0, o.scroll - 1) } });
           else if (b?.id === 'down') dispatch({ type: 'overlay', overlay: { ...o, scroll: o.scroll + 1 } });
@@ -385,14 +240,14 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
             // a page is the visible help less one line of overlap; clamp to the real end so page-up works at once
             const { cols, rows } = sizeRef.current;
             const page = Math.max(1, rows - 1 - 2 - 2 - 1);
-            const max = Math.max(0, helpLines(theme, cols - 2).length - (rows - 1 - 2 - 2));
+            const max = Math.max(0, helpLines(theme, cols - 2, keymap).length - (rows - 1 - 2 - 2));
             const from = Math.min(o.scroll, max);
             dispatch({ type: 'overlay', overlay: { ...o, scroll: Math.max(0, Math.min(max, from + (b.id === 'page-down' ? page : -page))) } });
           }
           return;
         }
         case 'confirm': {
-          const b = lookup(name, ['confirm']);
+          const b = lookup(name, ['confirm'], keymap);
           if (b?.id === 'confirm-yes') {
             dispatch({ type: 'overlay', overlay: null });
             void send(o.commands);
@@ -403,7 +258,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
           return;
         }
         case 'symbol': {
-          const b = lookup(name, ['picker']);
+          const b = lookup(name, ['picker'], keymap);
           if (b?.id === 'up' || b?.id === 'down') {
             const index = Math.max(0, Math.min(o.items.length - 1, o.index + (b.id === 'up' ? -1 : 1)));
             dispatch({ type: 'overlay', overlay: { ...o, index } });
@@ -418,7 +273,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         }
         case 'info':
         case 'backtest': {
-          if (lookup(name, ['info'])?.id === 'close-overlay') {
+          if (lookup(name, ['info'], keymap)?.id === 'close-overlay') {
             backtestFor.current = null;
             dispatch({ type: 'overlay', overlay: null });
           }
@@ -434,7 +289,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
             else if ([...name].length === 1 && name >= ' ') dispatch({ type: 'overlay', overlay: { ...o, filter: o.filter + name, index: 0 } });
             return;
           }
-          const b = lookup(name, ['trades']);
+          const b = lookup(name, ['trades'], keymap);
           const n = visibleTrades(readTrades(), o).length;
           if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
           else if (b?.id === 'up' || b?.id === 'down') dispatch({ type: 'overlay', overlay: { ...o, index: Math.max(0, Math.min(n - 1, o.index + (b.id === 'up' ? -1 : 1))) } });
@@ -459,8 +314,83 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
           }
           return;
         }
+        case 'palette': {
+          const b = lookup(name, ['palette'], keymap);
+          const matches = paletteMatches(paletteEntries(keymap, readonly), o.text);
+          if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
+          else if (b?.id === 'up' || b?.id === 'down') dispatch({ type: 'overlay', overlay: { ...o, index: Math.max(0, Math.min(matches.length - 1, o.index + (b.id === 'up' ? -1 : 1))) } });
+          else if (b?.id === 'complete') {
+            const text = paletteComplete(matches, o.text, o.index);
+            dispatch({ type: 'overlay', overlay: { ...o, text, index: 0 } });
+          } else if (b?.id === 'pick') {
+            // an exact name wins over the highlighted match (":kill" Enter runs kill even if another was highlighted)
+            const chosen = matches.find((m) => m.id === o.text.trim()) ?? matches[Math.min(o.index, matches.length - 1)];
+            dispatch({ type: 'overlay', overlay: null });
+            if (!chosen) return say(`no action "${o.text}": Tab lists the actions`);
+            act(chosen.id, null);
+          } else if (name === 'backspace') dispatch({ type: 'overlay', overlay: { ...o, text: o.text.slice(0, -1), index: 0 } });
+          else if ([...name].length === 1 && name >= ' ') dispatch({ type: 'overlay', overlay: { ...o, text: o.text + name, index: 0 } });
+          return;
+        }
+        case 'orders': {
+          const b = lookup(name, ['orders'], keymap);
+          const list = waitingOrders(view.engine.orders);
+          const cur = o.key !== null && list.some((x) => x.id === o.key) ? list.findIndex((x) => x.id === o.key) : Math.min(o.index, Math.max(0, list.length - 1));
+          if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
+          else if (b?.id === 'up' || b?.id === 'down') {
+            const index = Math.max(0, Math.min(list.length - 1, cur + (b.id === 'up' ? -1 : 1)));
+            dispatch({ type: 'overlay', overlay: { ...o, index, key: list[index]?.id ?? null } });
+          } else if (b?.id === 'cancel-order') {
+            if (readonly) return say('read-only (--readonly): this screen only watches; start tradetui without --readonly to act');
+            const order = list[cur];
+            if (!order) return say('no waiting order selected');
+            const q = confirmCancelOrder(order, 'keyboard');
+            dispatch({ type: 'overlay', overlay: { kind: 'confirm', title: q.title, lines: q.lines, commands: q.commands } });
+          }
+          return;
+        }
+        case 'log': {
+          if (o.editing) {
+            if (name === 'enter') dispatch({ type: 'overlay', overlay: { ...o, editing: false } });
+            else if (name === 'escape') dispatch({ type: 'overlay', overlay: { ...o, editing: false, filter: '', scroll: 0 } });
+            else if (name === 'backspace') dispatch({ type: 'overlay', overlay: { ...o, filter: o.filter.slice(0, -1), scroll: 0 } });
+            else if ([...name].length === 1 && name >= ' ') dispatch({ type: 'overlay', overlay: { ...o, filter: o.filter + name, scroll: 0 } });
+            return;
+          }
+          const b = lookup(name, ['log'], keymap);
+          if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
+          else if (b?.id === 'up') dispatch({ type: 'overlay', overlay: { ...o, scroll: Math.min(o.scroll + 1, Math.max(0, visibleLog(readLog() ?? [], o.level, o.filter).length - 1)) } });
+          else if (b?.id === 'down') dispatch({ type: 'overlay', overlay: { ...o, scroll: Math.max(0, o.scroll - 1) } });
+          else if (b?.id === 'log-level') dispatch({ type: 'overlay', overlay: { ...o, level: nextLogLevel(o.level), scroll: 0 } });
+          else if (b?.id === 'filter') dispatch({ type: 'overlay', overlay: { ...o, editing: true } });
+          return;
+        }
+        case 'jump': {
+          const b = lookup(name, ['jump'], keymap);
+          if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
+          else if (b?.id === 'pick') {
+            let to: number;
+            try {
+              to = parseDate(o.text, 'date');
+            } catch {
+              return dispatch({ type: 'overlay', overlay: { ...o, error: `"${o.text}" is not a date: type 2024-01-31 or 2024-01-31 14:00 (UTC)` } });
+            }
+            dispatch({ type: 'overlay', overlay: null });
+            void send([{ type: 'replay', action: 'jump', to, by: 'keyboard' }]);
+          } else if (name === 'backspace') dispatch({ type: 'overlay', overlay: { ...o, text: o.text.slice(0, -1), error: null } });
+          else if ([...name].length === 1 && name >= ' ') dispatch({ type: 'overlay', overlay: { ...o, text: o.text + name, error: null } });
+          return;
+        }
+        case 'account': {
+          const b = lookup(name, ['account'], keymap);
+          if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
+          else if (b?.id === 'up') dispatch({ type: 'overlay', overlay: { ...o, scroll: Math.max(0, o.scroll - 1) } });
+          else if (b?.id === 'down') dispatch({ type: 'overlay', overlay: { ...o, scroll: o.scroll + 1 } });
+          else if (b?.id === 'sort-next') dispatch({ type: 'overlay', overlay: { ...o, period: o.period === 'day' ? 'week' : 'day', scroll: 0 } });
+          return;
+        }
         case 'quit': {
-          const b = lookup(name, ['quit']);
+          const b = lookup(name, ['quit'], keymap);
           if (b?.id === 'quit-leave-running') onDetach?.();
           else if (b?.id === 'quit-stop-engine') {
             dispatch({ type: 'overlay', overlay: null });
@@ -481,7 +411,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
       return;
     }
     if (computeLayout(sizeRef.current.cols, sizeRef.current.rows, ui.focus).kind === 'too-small') {
-      if (lookup(name, ['global'])?.id === 'quit') onQuit();
+      if (lookup(name, ['global'], keymap)?.id === 'quit') onQuit();
       return;
     }
     if (ui.overlay) return onOverlayKey(name);
@@ -496,7 +426,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
       else if ([...name].length === 1 && name >= ' ') dispatch({ type: 'filter', pane, text: text + name, typing: true });
       return;
     }
-    const b = lookup(name, [ui.focus, 'global']);
+    const b = lookup(name, [ui.focus, 'global'], keymap);
     if (b) act(b.id, name);
   };
 
@@ -526,7 +456,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         .map((t) => [seg(t)]);
     }
     const width = cols;
-    const scopes: Scope[] = ui.overlay ? [overlayScope(ui.overlay.kind, form)] : ui.filtering ? ['filtering'] : [ui.focus, 'global'];
+    const scopes: Scope[] = ui.overlay ? [overlayScope(ui.overlay, form)] : ui.filtering ? ['filtering'] : [ui.focus, 'global'];
     const out: Line[] = [fit(statusLine(view, theme, width, readonly), width)];
     const paneProps = (pane: PaneId, w: number, h: number): PaneProps => ({ api, view, ui, theme, width: Math.max(0, w - 2), height: Math.max(0, h - 2), focused: ui.focus === pane });
     const paneLines = (pane: PaneId, w: number, h: number): Line[] => {
@@ -537,7 +467,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
     };
     const contentHeight = layout.height - 2;
     if (ui.overlay) {
-      out.push(...overlayLines(ui, form, view, theme, width, contentHeight, readTrades));
+      out.push(...overlayLines(ui, form, view, theme, width, contentHeight, { trades: readTrades, api, keymap, readonly }));
     } else if (ui.maximised) {
       // the focused pane alone, over the whole content area (tabs or grid alike)
       out.push(...block(paneLines(ui.focus, width, contentHeight), width, contentHeight));
@@ -552,7 +482,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
       out.push(fit(tabLine(ui.focus, theme, width), width));
       out.push(...block(paneLines(ui.focus, width, layout.contentHeight), width, layout.contentHeight));
     }
-    out.push(fit(footerLine(scopes, ui.message, theme, width, readonly), width));
+    out.push(fit(footerLine(scopes, ui.message, theme, width, readonly, keymap), width));
     return out;
   }
 }
@@ -584,8 +514,8 @@ function charKey(ch: string): string {
   }
 }
 
-function overlayScope(kind: NonNullable<UiState['overlay']>['kind'], form: AddForm | null): Scope {
-  switch (kind) {
+function overlayScope(o: NonNullable<UiState['overlay']>, form: AddForm | null): Scope {
+  switch (o.kind) {
     case 'help':
       return 'help';
     case 'confirm':
@@ -593,9 +523,19 @@ function overlayScope(kind: NonNullable<UiState['overlay']>['kind'], form: AddFo
     case 'symbol':
       return 'picker';
     case 'trades':
-      return 'trades';
+      return o.editing ? 'filtering' : 'trades';
     case 'quit':
       return 'quit';
+    case 'palette':
+      return 'palette';
+    case 'orders':
+      return 'orders';
+    case 'log':
+      return o.editing ? 'filtering' : 'log';
+    case 'account':
+      return 'account';
+    case 'jump':
+      return 'jump';
     case 'add':
       return form?.step === 'params' ? 'form' : form?.step === 'review' ? 'confirm' : 'picker';
     default:
@@ -603,7 +543,14 @@ function overlayScope(kind: NonNullable<UiState['overlay']>['kind'], form: AddFo
   }
 }
 
-function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, theme: Theme, width: number, height: number, trades: () => ClosedTrade[]): Line[] {
+interface OverlayReads {
+  trades: () => ClosedTrade[];
+  api: TuiApi;
+  keymap: Keymap;
+  readonly: boolean;
+}
+
+function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, theme: Theme, width: number, height: number, reads: OverlayReads): Line[] {
   const o = ui.overlay!;
   const inner = width - 2;
   const innerH = height - 2;
@@ -611,7 +558,7 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
   let body: Line[];
   switch (o.kind) {
     case 'help': {
-      const all = helpLines(theme, inner);
+      const all = helpLines(theme, inner, reads.keymap);
       const max = Math.max(0, all.length - innerH);
       const scroll = Math.min(o.scroll, max);
       title = `Keys${max > 0 ? ` (${scroll + 1}-${Math.min(all.length, scroll + innerH)} of ${all.length}, j/k line, Space page)` : ''}`;
@@ -644,8 +591,70 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
       break;
     case 'trades':
       title = 'Trade history';
-      body = tradesBody(trades(), o, inner, innerH, theme);
+      body = tradesBody(reads.trades(), o, inner, innerH, theme);
       break;
+    case 'palette': {
+      const matches = paletteMatches(paletteEntries(reads.keymap, reads.readonly), o.text);
+      title = `Command palette (${matches.length} action${matches.length === 1 ? '' : 's'})`;
+      body = paletteBody(matches, o.text, Math.min(o.index, Math.max(0, matches.length - 1)), inner, innerH, theme);
+      break;
+    }
+    case 'orders': {
+      const list = waitingOrders(view.engine.orders);
+      const i = o.key !== null && list.some((x) => x.id === o.key) ? list.findIndex((x) => x.id === o.key) : Math.min(o.index, Math.max(0, list.length - 1));
+      const gone = o.key !== null && !list.some((x) => x.id === o.key);
+      title = `Waiting orders${gone ? ` (${o.key} is no longer waiting)` : ''}`;
+      body = ordersBody(list, i, inner, innerH, theme);
+      break;
+    }
+    case 'log': {
+      let entries: ReturnType<NonNullable<TuiApi['logs']>> | null = null;
+      if (reads.api.logs) {
+        try {
+          entries = reads.api.logs({ limit: LOG_LINES });
+        } catch {
+          entries = [];
+        }
+      }
+      title = 'Engine log';
+      body = logBody(entries, o, inner, innerH, theme);
+      break;
+    }
+    case 'account': {
+      let marks: Array<{ day: number; equity: number }> = [];
+      let closed: ClosedTrade[] = [];
+      try {
+        marks = reads.api.dailyEquity(ACCOUNT_DAYS);
+        closed = reads.trades();
+      } catch {
+        // a read the engine refused shows as no history
+      }
+      const e = view.engine;
+      const summary = accountSummary(e, marks.slice(0, -1));
+      const periods = pnlByPeriod(marks, closed, o.period);
+      const curve = marks.map((m) => m.equity);
+      title = `Account (${e.mode})`;
+      body = accountBody(summary, curve, periods, { period: o.period, scroll: Math.min(o.scroll, Math.max(0, periods.length - 1)) }, inner, innerH, theme);
+      break;
+    }
+    case 'jump': {
+      const at = view.engine.feed.lastCandleTime;
+      title = 'Run the replay forward to';
+      body = [
+        [],
+        fit([seg(' date (UTC): ', 'muted'), seg(o.text, 'focus', { inverse: true }), seg(' ')], inner),
+        [],
+        ...infoBody(
+          [
+            ...(o.error ? [o.error] : []),
+            `The replay is at ${at !== null ? new Date(at).toISOString().slice(0, 16).replace('T', ' ') : 'its start'}. Every candle up to the date goes through the strategies, stops and the account as fast as the machine allows; then the replay holds (P plays it again).`,
+            'It only runs forward: to go back, restart with paper.replayFrom.',
+          ],
+          inner,
+        ),
+      ];
+      break;
+    }
     case 'quit':
       title = 'Quit: leave the engine running?';
       body = [

@@ -12,6 +12,8 @@ import { App } from './App.js';
 import { ScreenWriter } from './screen-writer.js';
 import { ViewStore } from './store/view-store.js';
 import { detectCapabilities, makeTheme } from './theme/theme.js';
+import { type KeyOverrides, applyKeyOverrides } from '../config/keys.js';
+import type { TuiConfig } from '../config/tui-schema.js';
 
 export interface TuiOptions {
   maxFps: number;
@@ -21,6 +23,9 @@ export interface TuiOptions {
   logFile: string;
   /** Watch only: keys that trade or change the engine are refused. */
   readonly?: boolean;
+  /** The config's `tui.keys` (checked by the config schema) and `tui.theme` colours by role. */
+  keys?: KeyOverrides;
+  colors?: TuiConfig['theme'];
 }
 
 /** When the TUI is a viewer of an engine in another process (tradetui, tradetui attach). */
@@ -61,7 +66,8 @@ export async function runTui(
   const env = io.env ?? process.env;
   if (!stdout.isTTY || !stdin.isTTY) throw new UserError('the TUI needs a terminal (stdin and stdout must be a TTY); use --headless', 'tui');
 
-  const theme = makeTheme(detectCapabilities(env, { ascii: opts.ascii, noColor: opts.noColor }));
+  const theme = makeTheme(detectCapabilities(env, { ascii: opts.ascii, noColor: opts.noColor }), opts.colors);
+  const keymap = applyKeyOverrides(opts.keys ?? {});
   const log = (line: string): void => {
     try {
       fs.appendFileSync(opts.logFile, `${new Date().toISOString()} ${line}\n`);
@@ -193,6 +199,7 @@ export async function runTui(
         frames={screen}
         onQuit={() => quit()}
         readonly={opts.readonly ?? false}
+        keymap={keymap}
         {...(remote ? { onDetach: () => quit(), onStopEngine: stopEngine } : {})}
       />,
       {

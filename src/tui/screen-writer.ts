@@ -2,7 +2,7 @@
 // code point) and hands it to writeLines(); we diff it against the previous frame (rows first, then cells of the rows
 // that changed) and write only the changed runs with absolute cursor positions inside the alternate screen, wrapped
 // in synchronized-output markers. Ink stays the React host and input layer but renders an empty tree into this
-// object (debug mode); write() still accepts a whole frame as a string with SGR codes, parsed into cells.
+// object (debug mode): what it writes is ignored (a render error reaches run.tsx through waitUntilExit).
 //
 // Why not let Ink draw the text: its per-frame pipeline tokenizes and measures every character of a frame
 // (ansi-tokenize, string-width through Intl.Segmenter for each box-drawing glyph), only for this writer to parse
@@ -29,13 +29,6 @@ interface Style {
 
 const PLAIN: Style = { fg: '', bg: '', bold: false, dim: false, italic: false, underline: false, inverse: false };
 
-interface Cell {
-  ch: string;
-  style: Style;
-  /** Identity of the style for fast comparison. */
-  key: string;
-}
-
 function styleKey(s: Style): string {
   return `${s.fg}|${s.bg}|${s.bold ? 1 : 0}${s.dim ? 1 : 0}${s.italic ? 1 : 0}${s.underline ? 1 : 0}${s.inverse ? 1 : 0}`;
 }
@@ -50,56 +43,6 @@ function sgrOf(s: Style): string {
   if (s.fg) codes.push(s.fg);
   if (s.bg) codes.push(s.bg);
   return `\x1b[${codes.join(';')}m`;
-}
-
-function applySgr(style: Style, params: string): Style {
-  const p = params === '' ? [0] : params.split(';').map((x) => (x === '' ? 0 : Number(x)));
-  const s = { ...style };
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i]!;
-    if (c === 0) Object.assign(s, PLAIN);
-    else if (c === 1) s.bold = true;
-    else if (c === 2) s.dim = true;
-    else if (c === 3) s.italic = true;
-    else if (c === 4) s.underline = true;
-    else if (c === 7) s.inverse = true;
-    else if (c === 22) s.bold = s.dim = false;
-    else if (c === 23) s.italic = false;
-    else if (c === 24) s.underline = false;
-    else if (c === 27) s.inverse = false;
-    else if ((c >= 30 && c <= 37) || (c >= 90 && c <= 97)) s.fg = String(c);
-    else if (c === 39) s.fg = '';
-    else if ((c >= 40 && c <= 47) || (c >= 100 && c <= 107)) s.bg = String(c);
-    else if (c === 49) s.bg = '';
-    else if (c === 38 || c === 48) {
-      const mode = p[i + 1];
-      const n = mode === 5 ? 2 : mode === 2 ? 4 : 0;
-      const v = p.slice(i, i + 1 + n).join(';');
-      if (c === 38) s.fg = v;
-      else s.bg = v;
-      i += n;
-    }
-  }
-  return s;
-}
-
-/** One line of styled text → cells (one per code point; all glyphs the TUI uses are one cell wide). */
-export function parseLine(line: string): Cell[] {
-  const cells: Cell[] = [];
-  let style = PLAIN;
-  let key = styleKey(style);
-  // eslint-disable-next-line no-control-regex
-  const re = /\x1b\[([0-9;]*)m|\x1b\][^\x07]*\x07|\x1b\[[0-9;?]*[A-Za-z]|([\s\S])/gu;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(line))) {
-    if (m[1] !== undefined) {
-      style = applySgr(style, m[1]);
-      key = styleKey(style);
-    } else if (m[2] !== undefined) {
-      cells.push({ ch: m[2], style, key });
-    }
-  }
-  return cells;
 }
 
 export interface ScreenOutput {
@@ -143,7 +86,7 @@ function codePoints(s: string): number {
 export class ScreenWriter extends EventEmitter implements FrameSink {
   readonly isTTY = true;
   private prev: Row[] = [];
-  private pending: string | { lines: readonly Line[]; theme: Theme } | null = null;
+  private pending: { lines: readonly Line[]; theme: Theme } | null = null;
   private scheduled = false;
   private closed = false;
   /** Style ids (stable for the writer's life): 0 is plain. */
@@ -174,14 +117,8 @@ export class ScreenWriter extends EventEmitter implements FrameSink {
     return this.out.rows ?? 24;
   }
 
-  /** A whole frame as text with SGR codes (Ink's debug mode); anything without text (erase sequences) is ignored. */
-  write = (data: string): boolean => {
-    if (this.closed) return true;
-    // eslint-disable-next-line no-control-regex
-    if (data.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\r\n]/g, '') === '') return true;
-    this.schedule(data);
-    return true;
-  };
+  /** Ink's own output (debug mode, an empty tree): nothing to draw. */
+  write = (_data: string): boolean => true;
 
   /** A whole frame as composed lines, styled by the theme's roles. */
   writeLines(lines: readonly Line[], theme: Theme): void {
@@ -204,13 +141,7 @@ export class ScreenWriter extends EventEmitter implements FrameSink {
     if (this.pending === null || this.closed) return;
     const p = this.pending;
     this.pending = null;
-    let rows: Row[];
-    if (typeof p === 'string') {
-      const frame = p.endsWith('\n') ? p.slice(0, -1) : p;
-      rows = frame.split('\n').map((l) => this.rowOfCells(parseLine(l)));
-    } else {
-      rows = p.lines.map((l) => this.rowOfLine(l, p.theme));
-    }
+    const rows = p.lines.map((l) => this.rowOfLine(l, p.theme));
     const text = this.diff(rows);
     if (text) {
       const data = `\x1b[?2026h${text}\x1b[0m\x1b[?2026l`;
@@ -234,18 +165,6 @@ export class ScreenWriter extends EventEmitter implements FrameSink {
       this.styleSgr.push(sgrOf(style));
     }
     return id;
-  }
-
-  private rowOfCells(cells: Cell[]): Row {
-    let text = '';
-    const runs: number[] = [];
-    for (const c of cells) {
-      const id = this.styleId(c.style);
-      if (runs.length && runs[runs.length - 1] === id) runs[runs.length - 2]!++;
-      else runs.push(1, id);
-      text += c.ch;
-    }
-    return { text, runs, key: `${text}\0${runs.join(',')}` };
   }
 
   /** Segments → row; trailing unstyled blanks are dropped, so a shorter line clears its end with EL as before. */

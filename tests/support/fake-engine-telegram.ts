@@ -63,6 +63,7 @@ export class FakeEngine implements EngineApi {
   series = new Map<string, CandleSeries>();
   snap: EngineSnapshot = {
     signals: [],
+    orders: [],
     mode: 'paper',
     feed: { source: 'binance', status: 'connected', detail: '', lastCandleTime: T0, speed: null },
     state: 'running',

@@ -162,6 +162,7 @@ export class FakeEngine implements TuiApi {
       dayStartEquity: 10_000,
       exposure: positions.reduce((a, p) => a + p.qty * p.lastPrice, 0),
       positions,
+      orders: [],
       instances: [
         { id: 'ma-cross@binance:BTC/USDT:1h', strategy: 'ma-cross', symbol: 'BTC/USDT', timeframe: '1h', params: { fast: 10, slow: 30, type: 'sma', short: false }, running: true, trades: 3, pnl: 123.45 },
         { id: 'rsi-macd@binance:ETH/USDT:1h', strategy: 'rsi-macd', symbol: 'ETH/USDT', timeframe: '1h', params: { rsiPeriod: 14 }, running: false, trades: 1, pnl: -20.5 },
@@ -315,12 +316,31 @@ export class FakeEngine implements TuiApi {
         this.bus.emit({ type: 'feed', status: 'replay', detail: `REPLAY ${cmd.candlesPerSecond}/s`, lastCandleTime: this.snap.feed.lastCandleTime });
         return { ok: true, message: `replay speed ${cmd.candlesPerSecond} candles/s` };
       case 'add-instance': {
-        const id = `${cmd.strategy}@binance:${cmd.symbol}:${cmd.timeframe}`;
-        if (this.snap.instances.some((i) => i.id === id)) return { ok: false, message: `instance ${id} exists` };
+        // Like the engine (app/instances.ts uniqueId): the same strategy on the same market again gets "#2", "#3"…
+        const base = `${cmd.strategy}@binance:${cmd.symbol}:${cmd.timeframe}`;
+        let id = base;
+        for (let n = 2; this.snap.instances.some((i) => i.id === id); n++) id = `${base}#${n}`;
         const info = { id, strategy: cmd.strategy, symbol: cmd.symbol, timeframe: cmd.timeframe, params: cmd.params, running: false };
         this.snap.instances = [...this.snap.instances, { ...info, trades: 0, pnl: 0 }];
         this.bus.emit({ type: 'instance', instance: info, change: 'added', by: 'keyboard' });
-        return { ok: true, message: `added ${id}` };
+        return { ok: true, message: `added ${id} (stopped; press s to start)` };
+      }
+      case 'replay': {
+        if (cmd.action === 'jump') {
+          if (cmd.to === undefined || cmd.to <= (this.snap.feed.lastCandleTime ?? 0)) return { ok: false, message: 'the replay can only run forward' };
+          this.snap.feed = { ...this.snap.feed, paused: true };
+          return { ok: true, message: `replay running to ${new Date(cmd.to).toISOString()}, then paused` };
+        }
+        this.snap.feed = { ...this.snap.feed, paused: cmd.action !== 'resume' };
+        this.bus.emit({ type: 'feed', status: 'replay', detail: this.snap.feed.paused ? 'REPLAY paused' : 'REPLAY 2/s', lastCandleTime: this.snap.feed.lastCandleTime });
+        return { ok: true, message: `replay ${cmd.action}` };
+      }
+      case 'cancel-order': {
+        const o = this.snap.orders.find((x) => x.id === cmd.orderId);
+        if (!o) return { ok: false, message: `order ${cmd.orderId} is no longer waiting` };
+        this.snap.orders = this.snap.orders.filter((x) => x.id !== cmd.orderId);
+        this.bus.emit({ type: 'order', order: { ...o, status: 'cancelled', statusReason: `cancelled by ${cmd.by}` } });
+        return { ok: true, message: `cancelling order ${o.id} (${o.side} ${o.symbol})` };
       }
       case 'reconcile':
         return { ok: false, message: 'a paper engine has no exchange account to reconcile' };

@@ -60,6 +60,7 @@ export class CcxtBroker implements Broker {
   /** Last status reported per order id, so the same evidence is not reported twice. */
   private readonly reported = new Map<string, OrderUpdate['status']>();
   private readonly pending = new Set<Promise<unknown>>();
+  private activityCount = 0;
   private pausedUntil = 0;
   private haltReason: string | null = null;
   private marketsLoaded: Promise<void> | null = null;
@@ -87,6 +88,11 @@ export class CcxtBroker implements Broker {
   /** Requests are under way (an order being placed, looked up or cancelled). */
   get busy(): boolean {
     return this.pending.size > 0;
+  }
+
+  /** Grows with every request started and every trade booked: a balance read across a change is stale. */
+  get activity(): number {
+    return this.activityCount;
   }
 
   /** Why live trading is halted (auth refused), or null. */
@@ -143,6 +149,7 @@ export class CcxtBroker implements Broker {
   }
 
   private track(p: Promise<unknown>): void {
+    this.activityCount++;
     const tracked = p.catch((err) => this.alert('critical', `live broker: ${errorMessage(err)}`)).finally(() => this.pending.delete(tracked));
     this.pending.add(tracked);
   }
@@ -325,6 +332,7 @@ export class CcxtBroker implements Broker {
     const time = t.timestamp ?? this.now();
     const fresh = this.journal.addFill({ symbol: row.symbol, tradeId, clientId: row.clientId, exchangeOrderId: t.order ?? null, side: row.side, qty, price, fee: feeAmount, feeCurrency, time });
     if (!fresh) return false;
+    this.activityCount++;
     this.journal.advanceCursor(row.symbol, tradeId, time);
     if (!order || row.kind !== 'order') return true;
     // P&L values every fee in quote; a fee in a third currency (BNB) is not priced here.

@@ -2,15 +2,19 @@
 // answers synchronously (inside submit / marketOpened) with the events an exchange would send later.
 // Market orders wait for the next candle's open (status open meanwhile); stop orders (the engine has already
 // seen the level touched) fill at their price; urgent orders (kill switch, manual close) fill at the last
-// known price. Every fill pays adverse slippage and the fee rate on its notional, in quote currency.
+// known price. Every fill pays adverse slippage (a fixed rate, or the square-root impact model of
+// core/slippage.ts from the market conditions the order carries) and the fee rate on its notional, in quote currency.
 // Entries sized in quote get qty = quote / (price × (1 + fee)). An order that cannot fill ends rejected with
 // the reason: nothing is dropped silently.
 import type { Order } from '../../core/trading.js';
+import { slippageRate, type SlippageSettings } from '../../core/slippage.js';
 import type { Broker, BrokerEvents, SubmitContext } from '../../engine/ports.js';
 
 export interface SimulatedBrokerOptions {
   fee: number;
   slippage: number;
+  /** The slippage model; default: the fixed rate `slippage`. */
+  slippageModel?: SlippageSettings;
   /** Cash available for a long entry at fill time; a quote larger than this is reduced to it. */
   cash: () => number;
   nextId: (prefix: string) => string;
@@ -59,7 +63,12 @@ export class SimulatedBroker implements Broker {
   }
 
   marketOpened(symbol: string, time: number, price: number): void {
-    if (this.queue.length === 0) return;
+    // Called on every candle: kept tiny, the fills in their own function (inlining the whole fill path into
+    // the kernel's candle loop made each candle allocate and run slower).
+    if (this.queue.length > 0) this.fillDue(symbol, time, price);
+  }
+
+  private fillDue(symbol: string, time: number, price: number): void {
     const due = this.queue.filter((o) => o.symbol === symbol);
     if (due.length === 0) return;
     for (const o of due) this.queue.splice(this.queue.indexOf(o), 1);
@@ -72,7 +81,10 @@ export class SimulatedBroker implements Broker {
   }
 
   private fill(order: Readonly<Order>, reference: number, time: number): void {
-    const { fee, slippage } = this.opts;
+    const { fee } = this.opts;
+    // The size the impact model sees: the quantity, or for a quote-sized entry what it buys at the reference.
+    const size = order.qty ?? (order.quote !== undefined ? order.quote / (reference * (1 + fee)) : 0);
+    const slippage = this.opts.slippageModel ? slippageRate(this.opts.slippageModel, size, order.market) : this.opts.slippage;
     const price = order.side === 'buy' ? reference * (1 + slippage) : reference * (1 - slippage);
     let qty = order.qty ?? 0;
     let cashNote = '';

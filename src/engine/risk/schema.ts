@@ -4,8 +4,9 @@
 //
 // The same shapes exist twice: `riskSchema` (the account's section, every key defaulted) and
 // `riskOverrideSchema` (a strategy instance's partial override: no defaults, every key optional). Both are
-// built from one field list so they cannot drift. A protection is off when null (the default) and on when
-// it is an object; `true` turns it on with its defaults, `false` turns it off (handy in overrides).
+// built from one list of validators per section, and every TypeScript type is inferred from them (z.infer):
+// nothing is written twice, so nothing can drift. A protection is off when null (the default) and on when it
+// is an object; `true` turns it on with its defaults, `false` turns it off (handy in overrides).
 import { z } from 'zod';
 
 const positivePct = z.number().gt(0).max(100);
@@ -16,160 +17,168 @@ const multiple = z.number().gt(0).max(100);
 export const SIZING_MODES = ['fixed', 'percent', 'atr', 'kelly', 'confidence', 'regime'] as const;
 export type SizingMode = (typeof SIZING_MODES)[number];
 
-type Shape = Record<string, z.ZodType>;
-
-interface Section {
-  shape: Shape;
-  defaults: Record<string, unknown>;
+/** A section's validators and, beside them, its defaults (type-checked against what the validators accept). */
+interface Section<S extends z.ZodRawShape> {
+  shape: S;
+  defaults: z.output<z.ZodObject<S>>;
 }
 
-function section(fields: Record<string, [z.ZodType, unknown]>): Section {
-  const shape: Shape = {};
-  const defaults: Record<string, unknown> = {};
-  for (const [k, [schema, def]] of Object.entries(fields)) {
-    shape[k] = schema;
-    defaults[k] = def;
-  }
+function section<S extends z.ZodRawShape>(shape: S, defaults: z.output<z.ZodObject<S>>): Section<S> {
   return { shape, defaults };
 }
 
-const kelly = section({
-  /** Fraction of the full Kelly bet (0.5 = half Kelly, the usual practice: full Kelly is too volatile). */
-  fraction: [z.number().gt(0).max(1), 0.5],
-  /** Cap on the Kelly size, % of equity. */
-  maxPct: [positivePct, 25],
-  /** Kelly stays off (percent sizing is used) until the instance has this many closed trades. */
-  minTrades: [count, 30],
-});
+const kelly = section(
+  {
+    /** Fraction of the full Kelly bet (0.5 = half Kelly, the usual practice: full Kelly is too volatile). */
+    fraction: z.number().gt(0).max(1),
+    /** Cap on the Kelly size, % of equity. */
+    maxPct: positivePct,
+    /** Kelly stays off (percent sizing is used) until the instance has this many closed trades. */
+    minTrades: count,
+  },
+  { fraction: 0.5, maxPct: 25, minTrades: 30 },
+);
 
-const regime = section({
-  adxPeriod: [z.number().int().min(2).max(500), 14],
-  /** ADX at or above this is a trending market. */
-  trendAdx: [z.number().min(0).max(100), 25],
-  /** ATR above this multiple of its own average over `volatilityLookback` candles is a volatile market. */
-  volatileRatio: [z.number().gt(0).max(100), 1.5],
-  volatilityLookback: [z.number().int().min(2).max(10_000), 100],
-  trending: [z.number().min(0).max(10), 1.5],
-  ranging: [z.number().min(0).max(10), 1],
-  volatile: [z.number().min(0).max(10), 0.6],
-});
+const regime = section(
+  {
+    adxPeriod: z.number().int().min(2).max(500),
+    /** ADX at or above this is a trending market. */
+    trendAdx: z.number().min(0).max(100),
+    /** ATR above this multiple of its own average over `volatilityLookback` candles is a volatile market. */
+    volatileRatio: z.number().gt(0).max(100),
+    volatilityLookback: z.number().int().min(2).max(10_000),
+    trending: z.number().min(0).max(10),
+    ranging: z.number().min(0).max(10),
+    volatile: z.number().min(0).max(10),
+  },
+  { adxPeriod: 14, trendAdx: 25, volatileRatio: 1.5, volatilityLookback: 100, trending: 1.5, ranging: 1, volatile: 0.6 },
+);
 
-const sizingBase = section({
-  mode: [z.enum(SIZING_MODES), 'percent'],
-  /** percent (and the base of confidence, regime and Kelly before minTrades): % of equity per entry. */
-  pct: [positivePct, 10],
-  /** fixed: quote currency per entry. */
-  quote: [z.number().gt(0), 100],
-  /** atr: % of equity lost if the ATR stop is hit: size = equity × riskPct ÷ (ATR × atrMultiple). */
-  riskPct: [z.number().gt(0).max(20), 1],
-  atrMultiple: [multiple, 2],
-  /** confidence: entries whose confidence is below this are refused (0 = none refused). */
-  minConfidence: [z.number().min(0).max(1), 0],
-});
+const sizingBase = section(
+  {
+    mode: z.enum(SIZING_MODES),
+    /** percent (and the base of confidence, regime and Kelly before minTrades): % of equity per entry. */
+    pct: positivePct,
+    /** fixed: quote currency per entry. */
+    quote: z.number().gt(0),
+    /** atr: % of equity lost if the ATR stop is hit: size = equity × riskPct ÷ (ATR × atrMultiple). */
+    riskPct: z.number().gt(0).max(20),
+    atrMultiple: multiple,
+    /** confidence: entries whose confidence is below this are refused (0 = none refused). */
+    minConfidence: z.number().min(0).max(1),
+  },
+  { mode: 'percent', pct: 10, quote: 100, riskPct: 1, atrMultiple: 2, minConfidence: 0 },
+);
 
-const exits = section({
-  /** Fixed stop-loss, % below (long) or above (short) the entry reference price. */
-  stopLossPct: [positivePct.nullable(), null],
-  /** ATR stop at this multiple of ATR from the entry reference price. */
-  atrStopMultiple: [multiple.nullable(), null],
-  /** Trailing stop as % of the best price, or as a multiple of the ATR at entry (the tighter is used). */
-  trailingPct: [positivePct.nullable(), null],
-  trailingAtrMultiple: [multiple.nullable(), null],
-  takeProfitPct: [z.number().gt(0).max(1000).nullable(), null],
-  /** Move the stop to the entry price after +N% in favour. */
-  breakEvenPct: [z.number().gt(0).max(1000).nullable(), null],
-  /** Close after N candles in the trade. */
-  maxCandles: [z.number().int().min(1).max(1_000_000).nullable(), null],
-  /** No stop may be wider than this % from the entry price: wider ones (a strategy's, an ATR stop) are tightened to it. */
-  maxStopPct: [positivePct, 25],
-});
+const exits = section(
+  {
+    /** Fixed stop-loss, % below (long) or above (short) the entry reference price. */
+    stopLossPct: positivePct.nullable(),
+    /** ATR stop at this multiple of ATR from the entry reference price. */
+    atrStopMultiple: multiple.nullable(),
+    /** Trailing stop as % of the best price, or as a multiple of the ATR at entry (the tighter is used). */
+    trailingPct: positivePct.nullable(),
+    trailingAtrMultiple: multiple.nullable(),
+    takeProfitPct: z.number().gt(0).max(1000).nullable(),
+    /** Move the stop to the entry price after +N% in favour. */
+    breakEvenPct: z.number().gt(0).max(1000).nullable(),
+    /** Close after N candles in the trade. */
+    maxCandles: z.number().int().min(1).max(1_000_000).nullable(),
+    /** No stop may be wider than this % from the entry price: wider ones (a strategy's, an ATR stop) are tightened to it. */
+    maxStopPct: positivePct,
+  },
+  { stopLossPct: null, atrStopMultiple: null, trailingPct: null, trailingAtrMultiple: null, takeProfitPct: null, breakEvenPct: null, maxCandles: null, maxStopPct: 25 },
+);
 
-const limits = section({
-  /** Largest single position, % of equity. */
-  maxPositionPct: [positivePct, 10],
-  /** All open positions together (gross), % of equity. */
-  maxTotalExposurePct: [z.number().gt(0).max(1000), 100],
-  maxOpenPositions: [z.number().int().min(1).max(10_000).nullable(), 10],
-  /** All positions on one symbol together, % of equity. */
-  maxSymbolPct: [positivePct, 25],
-  /** The exchange's minimum order value in quote (Binance spot: 5 USDT); smaller entries are refused. */
-  minNotional: [z.number().min(0), 5],
-  /** The exchange's quantity step (precision); quantities are rounded down to it. 0 = any quantity. */
-  amountStep: [z.number().min(0), 0],
-});
+const limits = section(
+  {
+    /** Largest single position, % of equity. */
+    maxPositionPct: positivePct,
+    /** All open positions together (gross), % of equity. */
+    maxTotalExposurePct: z.number().gt(0).max(1000),
+    maxOpenPositions: z.number().int().min(1).max(10_000).nullable(),
+    /** All positions on one symbol together, % of equity. */
+    maxSymbolPct: positivePct,
+    /** The exchange's minimum order value in quote (Binance spot: 5 USDT); smaller entries are refused. */
+    minNotional: z.number().min(0),
+    /** The exchange's quantity step (precision); quantities are rounded down to it. 0 = any quantity. */
+    amountStep: z.number().min(0),
+  },
+  { maxPositionPct: 10, maxTotalExposurePct: 100, maxOpenPositions: 10, maxSymbolPct: 25, minNotional: 5, amountStep: 0 },
+);
 
-const stoplossGuard = section({
-  /** Stop-outs (losing stop-loss or trailing-stop exits) within the lookback that trigger the guard. */
-  trades: [count, 3],
-  lookbackMinutes: [minutes, 24 * 60],
-  /** How long new entries stay paused. */
-  stopMinutes: [minutes, 4 * 60],
-  /** Pause only the symbol that was stopped out (counted per symbol) instead of everything. */
-  perSymbol: [z.boolean(), false],
-});
+const stoplossGuard = section(
+  {
+    /** Stop-outs (losing stop-loss or trailing-stop exits) within the lookback that trigger the guard. */
+    trades: count,
+    lookbackMinutes: minutes,
+    /** How long new entries stay paused. */
+    stopMinutes: minutes,
+    /** Pause only the symbol that was stopped out (counted per symbol) instead of everything. */
+    perSymbol: z.boolean(),
+  },
+  { trades: 3, lookbackMinutes: 24 * 60, stopMinutes: 4 * 60, perSymbol: false },
+);
 
-const cooldown = section({
-  /** No new entry on a symbol for this long after a position on it closed. */
-  minutes: [minutes, 60],
-});
+const cooldown = section(
+  {
+    /** No new entry on a symbol for this long after a position on it closed. */
+    minutes,
+  },
+  { minutes: 60 },
+);
 
-const dailyLossLimit = section({
-  /** At −pct% of the UTC day's starting equity, no new entries until the next UTC day. */
-  pct: [positivePct, 5],
-});
+const dailyLossLimit = section(
+  {
+    /** At −pct% of the UTC day's starting equity, no new entries until the next UTC day. */
+    pct: positivePct,
+  },
+  { pct: 5 },
+);
 
-const maxDrawdown = section({
-  /** At −pct% from the equity peak, entries halt until a person resumes. */
-  pct: [positivePct, 20],
-});
+const maxDrawdown = section(
+  {
+    /** At −pct% from the equity peak, entries halt until a person resumes. */
+    pct: positivePct,
+  },
+  { pct: 20 },
+);
 
-const lowProfit = section({
-  /** A symbol whose closed trades within the lookback sum to a loss of more than pct% is locked. */
-  pct: [z.number().min(0).max(1000), 5],
-  /** At least this many closed trades within the lookback before the rule judges. */
-  trades: [count, 3],
-  lookbackMinutes: [minutes, 3 * 24 * 60],
-  stopMinutes: [minutes, 12 * 60],
-});
+const lowProfit = section(
+  {
+    /** A symbol whose closed trades within the lookback sum to a loss of more than pct% is locked. */
+    pct: z.number().min(0).max(1000),
+    /** At least this many closed trades within the lookback before the rule judges. */
+    trades: count,
+    lookbackMinutes: minutes,
+    stopMinutes: minutes,
+  },
+  { pct: 5, trades: 3, lookbackMinutes: 3 * 24 * 60, stopMinutes: 12 * 60 },
+);
 
 const PROTECTIONS = { stoplossGuard, cooldown, dailyLossLimit, maxDrawdown, lowProfit } as const;
 export type ProtectionName = keyof typeof PROTECTIONS;
 export const PROTECTION_NAMES = Object.keys(PROTECTIONS) as ProtectionName[];
 
-function full(s: Section): z.ZodObject {
-  const shape: Shape = {};
-  for (const [k, v] of Object.entries(s.shape)) shape[k] = v.default(s.defaults[k] as never);
-  return z.object(shape).strict();
+/** The section as the account has it: any key may be left out and takes its default. */
+function full<S extends z.ZodRawShape>(s: Section<S>) {
+  return z
+    .object(s.shape)
+    .strict()
+    .partial()
+    .transform((given) => ({ ...s.defaults, ...given }));
 }
 
-function partial(s: Section): z.ZodObject {
-  const shape: Shape = {};
-  for (const [k, v] of Object.entries(s.shape)) shape[k] = v.optional();
-  return z.object(shape).strict();
+/** The section as an instance overrides it: any key, no defaults (the account's values fill the rest). */
+function partial<S extends z.ZodRawShape>(s: Section<S>) {
+  return z.object(s.shape).strict().partial();
 }
 
 /** true → on with defaults, false → off. */
 const onOff = (v: unknown): unknown => (v === true ? {} : v === false ? null : v);
 
-function protection(s: Section, mk: (s: Section) => z.ZodObject) {
-  return z.preprocess(onOff, mk(s).nullable());
-}
-
-const sizingShape = (mk: (s: Section) => z.ZodObject, opt: boolean) => {
-  const base: Shape = {};
-  for (const [k, v] of Object.entries(mk(sizingBase).shape)) base[k] = v as z.ZodType;
-  base.kelly = opt ? mk(kelly).optional() : mk(kelly).prefault({});
-  base.regime = opt ? mk(regime).optional() : mk(regime).prefault({});
-  return z.object(base).strict();
-};
-
-function protectionsShape(mk: (s: Section) => z.ZodObject, opt: boolean) {
-  const shape: Shape = {};
-  for (const name of PROTECTION_NAMES) {
-    const p = protection(PROTECTIONS[name], mk);
-    shape[name] = opt ? p.optional() : p.default(null);
-  }
-  return z.object(shape).strict();
+function protection<T extends z.ZodType>(section: T) {
+  return z.preprocess(onOff, section.nullable());
 }
 
 /** Cross-field rules, shared by the account section and a merged instance override. */
@@ -181,110 +190,73 @@ function checkStops(r: { exits?: { stopLossPct?: number | null; maxStopPct?: num
   }
 }
 
-const riskObject = z
+/** The account's `risk:` section, every key defaulted. */
+export const riskSchema = z
   .object({
     /** ATR period for ATR sizing, ATR stops, ATR trailing and the regime's volatility. */
     atrPeriod: z.number().int().min(1).max(1000).default(14),
-    sizing: sizingShape(full, false).prefault({}),
+    sizing: z
+      .object({ ...partial(sizingBase).shape, kelly: full(kelly).prefault({}), regime: full(regime).prefault({}) })
+      .strict()
+      .transform((given) => ({ ...sizingBase.defaults, ...given }))
+      .prefault({}),
     exits: full(exits).prefault({}),
     limits: full(limits).prefault({}),
-    protections: protectionsShape(full, false).prefault({}),
+    protections: z
+      .object({
+        stoplossGuard: protection(full(stoplossGuard)).default(null),
+        cooldown: protection(full(cooldown)).default(null),
+        dailyLossLimit: protection(full(dailyLossLimit)).default(null),
+        maxDrawdown: protection(full(maxDrawdown)).default(null),
+        lowProfit: protection(full(lowProfit)).default(null),
+      })
+      .strict()
+      .prefault({}),
   })
-  .strict();
-
-/** Typed by hand (RiskConfig below): the field-list construction is beyond zod's inference. */
-export const riskSchema = riskObject.superRefine(checkStops) as unknown as z.ZodType<RiskConfig, unknown>;
+  .strict()
+  .superRefine(checkStops);
 
 /** A strategy instance's partial `risk:` (paper.instances[].risk): any key of the section, no defaults. */
 export const riskOverrideSchema = z
   .object({
     atrPeriod: z.number().int().min(1).max(1000).optional(),
-    sizing: sizingShape(partial, true).optional(),
+    sizing: z
+      .object({ ...sizingBase.shape, kelly: partial(kelly), regime: partial(regime) })
+      .strict()
+      .partial()
+      .optional(),
     exits: partial(exits).optional(),
     limits: partial(limits).optional(),
-    protections: protectionsShape(partial, true).optional(),
+    protections: z
+      .object({
+        stoplossGuard: protection(partial(stoplossGuard)),
+        cooldown: protection(partial(cooldown)),
+        dailyLossLimit: protection(partial(dailyLossLimit)),
+        maxDrawdown: protection(partial(maxDrawdown)),
+        lowProfit: protection(partial(lowProfit)),
+      })
+      .strict()
+      .partial()
+      .optional(),
   })
-  .strict() as unknown as z.ZodType<RiskOverride, unknown>;
+  .strict();
 
-export interface KellyConfig {
-  fraction: number;
-  maxPct: number;
-  minTrades: number;
-}
-export interface RegimeConfig {
-  adxPeriod: number;
-  trendAdx: number;
-  volatileRatio: number;
-  volatilityLookback: number;
-  trending: number;
-  ranging: number;
-  volatile: number;
-}
-export interface SizingConfig {
-  mode: SizingMode;
-  pct: number;
-  quote: number;
-  riskPct: number;
-  atrMultiple: number;
-  minConfidence: number;
-  kelly: KellyConfig;
-  regime: RegimeConfig;
-}
-export interface ExitsConfig {
-  stopLossPct: number | null;
-  atrStopMultiple: number | null;
-  trailingPct: number | null;
-  trailingAtrMultiple: number | null;
-  takeProfitPct: number | null;
-  breakEvenPct: number | null;
-  maxCandles: number | null;
-  maxStopPct: number;
-}
-export interface LimitsConfig {
-  maxPositionPct: number;
-  maxTotalExposurePct: number;
-  maxOpenPositions: number | null;
-  maxSymbolPct: number;
-  minNotional: number;
-  amountStep: number;
-}
-export interface StoplossGuardConfig {
-  trades: number;
-  lookbackMinutes: number;
-  stopMinutes: number;
-  perSymbol: boolean;
-}
-export interface CooldownConfig {
-  minutes: number;
-}
-export interface PctConfig {
-  pct: number;
-}
-export interface LowProfitConfig {
-  pct: number;
-  trades: number;
-  lookbackMinutes: number;
-  stopMinutes: number;
-}
-export interface ProtectionsConfig {
-  stoplossGuard: StoplossGuardConfig | null;
-  cooldown: CooldownConfig | null;
-  dailyLossLimit: PctConfig | null;
-  maxDrawdown: PctConfig | null;
-  lowProfit: LowProfitConfig | null;
-}
-
-/** The parsed section. Written out because the schema is built from a field list zod cannot infer through. */
-export interface RiskConfig {
-  atrPeriod: number;
-  sizing: SizingConfig;
-  exits: ExitsConfig;
-  limits: LimitsConfig;
-  protections: ProtectionsConfig;
-}
-
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object | null ? DeepPartial<NonNullable<T[K]>> | null | boolean : T[K] };
-export type RiskOverride = DeepPartial<RiskConfig>;
+/** The parsed section, and its parts (inferred from the schema). */
+export type RiskConfig = z.output<typeof riskSchema>;
+export type SizingConfig = RiskConfig['sizing'];
+export type KellyConfig = SizingConfig['kelly'];
+export type RegimeConfig = SizingConfig['regime'];
+export type ExitsConfig = RiskConfig['exits'];
+export type LimitsConfig = RiskConfig['limits'];
+export type ProtectionsConfig = RiskConfig['protections'];
+export type StoplossGuardConfig = NonNullable<ProtectionsConfig['stoplossGuard']>;
+export type CooldownConfig = NonNullable<ProtectionsConfig['cooldown']>;
+export type PctConfig = NonNullable<ProtectionsConfig['dailyLossLimit']>;
+export type LowProfitConfig = NonNullable<ProtectionsConfig['lowProfit']>;
+type ParsedOverride = z.output<typeof riskOverrideSchema>;
+type OverrideProtections = NonNullable<ParsedOverride['protections']>;
+/** An instance's override, as parsed or as written (a protection as true/false: on with its defaults / off). */
+export type RiskOverride = Omit<ParsedOverride, 'protections'> & { protections?: { [K in keyof OverrideProtections]?: OverrideProtections[K] | boolean } };
 
 /** The account section with every default (what `risk: {}` parses to). */
 export function defaultRisk(): RiskConfig {

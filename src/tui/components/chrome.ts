@@ -1,5 +1,5 @@
 // Status bar, tab bar and footer lines. The footer is generated from the keymap for the keys that work now.
-import { type Binding, type PaneId, type Scope, PANES, PANE_TITLES, displayKey, footerBindings, KEYMAP } from '../keys/keymap.js';
+import { type Binding, type Keymap, type PaneId, type Scope, PANES, PANE_TITLES, displayKey, footerBindings, KEYMAP } from '../keys/keymap.js';
 import type { Message } from '../store/ui-state.js';
 import type { ViewSnapshot } from '../store/view-store.js';
 import type { Theme } from '../theme/theme.js';
@@ -14,10 +14,11 @@ export function statusLine(view: ViewSnapshot, theme: Theme, width: number, read
   const narrow = width < 100;
   const mode = e.mode === 'live' ? seg(' LIVE ', 'live', { bold: true, inverse: true }) : seg(e.mode === 'paper' ? 'PAPER' : e.mode.toUpperCase(), 'accent', { bold: true });
   const replay = isReplay(f);
-  const src = replay ? `REPLAY ${f.speed !== null ? `${fmtSpeed(f.speed)}/s` : ''}`.trim() : f.source;
+  const jumping = replay && /^REPLAY jumping/.test(f.detail);
+  const src = jumping ? 'REPLAY jumping' : replay && f.paused ? 'REPLAY paused' : replay ? `REPLAY ${f.speed !== null ? `${fmtSpeed(f.speed)}/s` : ''}`.trim() : f.source;
   const feedRole = f.status === 'connected' || f.status === 'replay' ? 'up' : f.status === 'retrying' ? 'warn' : f.status === 'down' ? 'error' : 'muted';
   const feedGlyph = f.status === 'connected' || f.status === 'replay' ? theme.g.running : theme.g.stopped;
-  const feedWord = f.status === 'replay' ? 'playing' : f.status;
+  const feedWord = f.status === 'replay' ? (f.paused ? 'held' : 'playing') : f.status;
   const last =
     f.lastCandleTime === null
       ? 'no candle yet'
@@ -80,14 +81,14 @@ export function tabLine(focus: PaneId, theme: Theme, width: number): Line {
   return fit(line, width);
 }
 
-export function footerLine(scopes: readonly Scope[], message: Message | null, theme: Theme, width: number, readonly = false): Line {
+export function footerLine(scopes: readonly Scope[], message: Message | null, theme: Theme, width: number, readonly = false, keymap: Keymap = KEYMAP): Line {
   const line: Line = [];
   if (message) {
     const role = message.severity === 'error' ? 'error' : message.severity === 'warn' ? 'warn' : 'accent';
     const tag = message.severity === 'error' ? '! ' : message.severity === 'warn' ? '! ' : '';
     line.push(seg(`${tag}${message.text}`, role, { bold: true }), seg(` ${theme.g.sep} `, 'muted'));
   }
-  const bindings = footerBindings(scopes, readonly);
+  const bindings = footerBindings(scopes, readonly, keymap);
   // help and quit first among the global keys, so they survive truncation on narrow screens
   const rank = (b: Binding): number => (b.scope !== 'global' ? 0 : b.id === 'help' ? 1 : b.id === 'quit' || b.id === 'detach' ? 2 : 3);
   bindings.sort((a, b) => rank(a) - rank(b));
@@ -123,14 +124,19 @@ const SCOPE_TITLES: Record<Scope, string> = {
   trades: 'Trade history (t)',
   filtering: 'Typing a filter (/ in a list)',
   quit: 'Quit (attached to a background engine)',
+  palette: 'Command palette (:)',
+  orders: 'Orders window (o)',
+  log: 'Log window (L)',
+  account: 'Account view (A)',
+  jump: 'Replay jump (J)',
 };
 
-/** Every binding, grouped by where it works; generated from KEYMAP. */
-export function helpLines(theme: Theme, width: number): Line[] {
+/** Every binding in force (the config's keys applied), grouped by where it works. */
+export function helpLines(theme: Theme, width: number, keymap: Keymap = KEYMAP): Line[] {
   const out: Line[] = [];
-  const scopes: Scope[] = ['global', 'chart', 'strategies', 'positions', 'signals', 'alerts', 'filtering', 'trades', 'confirm', 'picker', 'form', 'help', 'info', 'quit'];
+  const scopes: Scope[] = ['global', 'chart', 'strategies', 'positions', 'signals', 'alerts', 'filtering', 'trades', 'orders', 'log', 'account', 'palette', 'jump', 'confirm', 'picker', 'form', 'help', 'info', 'quit'];
   for (const s of scopes) {
-    const bs = KEYMAP.filter((b) => b.scope === s);
+    const bs = keymap.filter((b) => b.scope === s);
     if (bs.length === 0) continue;
     if (out.length) out.push([]);
     out.push(fit([seg(SCOPE_TITLES[s], 'accent', { bold: true })], width));

@@ -8,10 +8,6 @@ import type { ViewSnapshot } from './view-store.js';
 
 export type InstanceRow = EngineSnapshot['instances'][number];
 
-export function instancesOf(view: ViewSnapshot): InstanceRow[] {
-  return view.engine.instances;
-}
-
 /** Whether a row's text holds every word of the pane's filter (case-insensitive). */
 function matches(text: string, filter: string): boolean {
   const words = filter.toLowerCase().split(/\s+/).filter(Boolean);

@@ -14,9 +14,22 @@ export type Overlay =
   | { kind: 'add' }
   /** Trade history: closed trades sorted and filtered; `editing` while the filter is being typed. */
   | { kind: 'trades'; index: number; sort: TradeSort; desc: boolean; filter: string; editing: boolean }
+  /** The `:` command palette: the typed text and the highlighted match. */
+  | { kind: 'palette'; text: string; index: number }
+  /** Waiting orders; the selection follows the order (key = its id) as others fill or arrive. */
+  | { kind: 'orders'; index: number; key: string | null }
+  /** The engine's log: lowest level shown, lines scrolled up from the newest, filter words. */
+  | { kind: 'log'; level: LogLevel; scroll: number; filter: string; editing: boolean }
+  /** J: the date to run the replay forward to, as typed; `error` when it was not a date. */
+  | { kind: 'jump'; text: string; error: string | null }
+  /** Balance, equity curve and P&L by day or week. */
+  | { kind: 'account'; period: 'day' | 'week'; scroll: number }
   /** q while attached to a background engine: leave it running or stop it too. */
   | { kind: 'quit'; running: string[] }
   | { kind: 'backtest'; instanceId: string; status: 'running' | 'done' | 'error'; result?: BacktestSummary; error?: string };
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Message {
   text: string;

@@ -2,10 +2,9 @@
 // monochrome theme is chosen here and simply never asks for a colour; every colour is paired with a glyph
 // (▲ ▼ + −, severity tags) so the monochrome and ASCII themes lose no information.
 
-export type ColorName = 'green' | 'red' | 'yellow' | 'cyan' | 'magenta' | 'blue' | 'gray' | 'white';
+import type { ColorName, Role, TuiConfig } from '../../config/tui-schema.js';
 
-/** Semantic colour roles; panes name roles, never colours. */
-export type Role = 'up' | 'down' | 'accent' | 'muted' | 'info' | 'warn' | 'error' | 'critical' | 'focus' | 'live' | 'ov1' | 'ov2' | 'ov3' | 'ov4';
+export type { ColorName, Role };
 
 export interface Glyphs {
   up: string;
@@ -117,6 +116,12 @@ export function detectCapabilities(env: NodeJS.ProcessEnv, opts: { ascii?: boole
   return { color, unicode };
 }
 
-export function makeTheme(caps: Capabilities): Theme {
-  return { color: caps.color, unicode: caps.unicode, colors: caps.color ? COLORS : NONE, g: caps.unicode ? UNICODE : ASCII };
+/** The theme for the terminal's capabilities, with the config's colours by role (`tui.theme`; NO_COLOR still wins). */
+export function makeTheme(caps: Capabilities, colors: TuiConfig['theme'] = {}): Theme {
+  let palette: Record<Role, ColorName | undefined> = COLORS;
+  if (Object.keys(colors).length > 0) {
+    palette = { ...COLORS };
+    for (const [role, c] of Object.entries(colors) as Array<[Role, ColorName | 'none']>) palette[role] = c === 'none' ? undefined : c;
+  }
+  return { color: caps.color, unicode: caps.unicode, colors: caps.color ? palette : NONE, g: caps.unicode ? UNICODE : ASCII };
 }

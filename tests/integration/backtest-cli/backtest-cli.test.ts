@@ -1,10 +1,11 @@
-// The real `tradetui backtest` CLI over the real shipped candles (seeded into a fresh data dir once).
+// The `tradetui backtest` CLI (run in-process: tests/support/cli-in-process.ts) over the real shipped candles (seeded into a fresh data dir once).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli, tempDir, type CliResult } from '../../support/run-cli.js';
+import { ROOT, tempDir, type CliResult } from '../../support/run-cli.js';
+import { cliInProcess as runCli } from '../../support/cli-in-process.js';
 
 const dataDir = tempDir('tradetui-bt-');
 const cli = (args: string[], env?: Record<string, string>): Promise<CliResult> => runCli(args, { dataDir, env });

@@ -1,6 +1,7 @@
 // `tradetui backtest --risk key=value` changes the risk settings for one run, validated like the config.
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../../support/run-cli.js';
+import { tempDir } from '../../support/run-cli.js';
+import { cliInProcess as runCli } from '../../support/cli-in-process.js';
 
 const dataDir = tempDir();
 const base = ['backtest', '--strategy', 'ma-cross', '--symbol', 'BTC/USDT', '--timeframe', '1h', '--from', '2025-01-01', '--to', '2025-04-01', '--json'];

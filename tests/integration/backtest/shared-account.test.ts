@@ -76,11 +76,11 @@ describe('tradetui backtest over several symbols', () => {
 });
 
 describe('shared-account backtest and paper replay agree', () => {
-  it('two instances (BTC/USDT and ETH/USDT 1h) in one paper account make the trades the portfolio backtest makes', async () => {
+  for (const slippageModel of ['fixed', 'sqrt-impact'] as const) it(`two instances (BTC/USDT and ETH/USDT 1h) in one paper account make the trades the portfolio backtest makes (${slippageModel} slippage)`, async () => {
     const replayFrom = '2026-02-01T00:00:00Z';
     const name = 'rsi-macd';
     const config = parseConfig({
-      account: { balance: 10000, fee: 0.001, slippage: 0.0005 },
+      account: { balance: 10000, fee: 0.001, slippage: 0.0005, slippageModel, impactK: 20 },
       risk: { sizing: { pct: 40 }, limits: { maxPositionPct: 40, maxSymbolPct: 40, maxTotalExposurePct: 50 } },
       paper: {
         speed: 1000,
@@ -115,5 +115,11 @@ describe('shared-account backtest and paper replay agree', () => {
     // Positions the backtest closed at the end are still open in paper, at the same entries.
     const ended2 = bt.trades.filter((t) => t.exitReason === 'end').map((t) => [t.symbol, t.entryTime, t.entryPrice, t.qty]);
     expect(open.map((p) => [p.symbol, p.entryTime, p.entryPrice, p.qty]).sort()).toEqual(ended2.sort());
+    // Under sqrt-impact the fills really paid more than the fixed rate (the model was in force on both sides).
+    if (slippageModel === 'sqrt-impact') {
+      const fills = app.db.prepare("SELECT f.price, json_extract(o.body, '$.market.sigma') AS sigma FROM fills f JOIN orders o ON o.id = f.order_id WHERE f.purpose = 'entry'").all() as Array<{ price: number; sigma: number | null }>;
+      expect(fills.length).toBeGreaterThan(5);
+      expect(fills.every((f) => typeof f.sigma === 'number' && f.sigma > 0)).toBe(true);
+    }
   });
 });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../../src/adapters/store/sqlite/db.js';
 import { PaperStore } from '../../../src/adapters/store/sqlite/paper-store.js';
-import { runCli, tempDir } from '../../support/run-cli.js';
+import { tempDir } from '../../support/run-cli.js';
+import { cliInProcess as runCli } from '../../support/cli-in-process.js';
 
 describe('tradetui backup', () => {
   it('copies the account while the database is open, refuses to overwrite, and restores by copying back', async () => {

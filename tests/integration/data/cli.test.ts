@@ -1,9 +1,10 @@
-// `tradetui data …` through the real binary (the built bundle), each with its own data dir; download talks to a local
+// `tradetui data …` through the CLI run in-process (tests/support/cli-in-process.ts), each with its own data dir; download talks to a local
 // Binance server through the real ccxt client.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../../support/run-cli.js';
+import { tempDir } from '../../support/run-cli.js';
+import { cliInProcess as runCli } from '../../support/cli-in-process.js';
 import { FakeBinance } from '../../support/fake-binance.js';
 import { DATA_DIR } from '../../support/candles.js';
 

@@ -10,7 +10,8 @@ import { createLogger } from '../../../src/app/logger.js';
 import { parseConfig } from '../../../src/config/load.js';
 import { confirmsExchange, liveOptIn } from '../../../src/live/opt-in.js';
 import { FakeBinance } from '../../support/fake-binance.js';
-import { runCli, tempDir } from '../../support/run-cli.js';
+import { tempDir } from '../../support/run-cli.js';
+import { cliInProcess as runCli } from '../../support/cli-in-process.js';
 
 let fake: FakeBinance | undefined;
 let app: App | undefined;

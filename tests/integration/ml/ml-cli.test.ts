@@ -5,7 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir, type CliResult } from '../../support/run-cli.js';
+import { tempDir, type CliResult } from '../../support/run-cli.js';
+import { cliInProcess as runCli } from '../../support/cli-in-process.js';
 
 const dataDir = tempDir('tradetui-ml-cli-');
 const cli = (args: string[]): Promise<CliResult> => runCli(args, { dataDir, env: { TRADETUI_TF_BACKEND: 'cpu' } });

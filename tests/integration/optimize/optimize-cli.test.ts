@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir, type CliResult } from '../../support/run-cli.js';
+import { tempDir, type CliResult } from '../../support/run-cli.js';
+import { cliInProcess as runCli } from '../../support/cli-in-process.js';
 
 const dataDir = tempDir('tradetui-opt-');
 const cfgDir = tempDir('tradetui-opt-cfg-');

@@ -11,6 +11,7 @@ import { parseSpace } from '../../../src/optimize/space.js';
 import { OptimizeStore } from '../../../src/optimize/store.js';
 import { createIndicatorCache } from '../../../src/optimize/indicator-cache.js';
 import { runTrial, type TrialSetup } from '../../../src/optimize/trial.js';
+import { CurveMemory } from '../../../src/backtest/run.js';
 import { parseWalkForward, walkForward } from '../../../src/optimize/walk-forward.js';
 import { loadCsvSeries } from '../../support/candles.js';
 
@@ -88,9 +89,10 @@ describe('optimize on the worker pool', () => {
 });
 
 describe('per-worker indicator cache', () => {
-  it('changes no number: trials in any order equal uncached trials, and shared series are reused', () => {
+  it('changes no number: trials in any order (curves in reused memory) equal uncached trials, and shared series are reused', () => {
     const setup: TrialSetup = { strategy: maCross, key: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' }, candles, account, risk, objective: 'sharpe', minTrades: 1 };
     const cache = createIndicatorCache(ta);
+    const curves = new CurveMemory();
     const span = { from: 600, to: candles.length };
     const params = [
       { fast: 20, slow: 50, type: 'sma', short: false },
@@ -100,10 +102,12 @@ describe('per-worker indicator cache', () => {
       { fast: 20, slow: 50, type: 'sma', short: false },
     ];
     for (const p of params) {
-      const cached = runTrial(setup, p, span, { ta: cache.ta, onWindow: (w, b) => cache.setWindow(w, b) });
+      const cached = runTrial(setup, p, span, { ta: cache.ta, onWindow: (w, b) => cache.setWindow(w, b), curves });
       const plain = runTrial(setup, p, span);
       expect(cached.metrics).toEqual(plain.metrics);
       expect([...cached.daily]).toEqual([...plain.daily]);
+      expect([...cached.equity]).toEqual([...plain.equity]);
+      expect([...cached.equityTimes]).toEqual([...plain.equityTimes]);
     }
     // SMA(50) of the same window serves trials 2 and 5; trial 5 reuses both its series.
     expect(cache.stats().hits).toBeGreaterThanOrEqual(3);

@@ -1,7 +1,10 @@
-// `tradetui risk` through the real binary: a fresh multi-symbol backtest and a stored run, JSON shape,
+// `tradetui risk` through the CLI run in-process (tests/support/cli-in-process.ts): a fresh multi-symbol backtest and a stored run, JSON shape,
 // reproducibility from the seed, and user mistakes named by flag.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../../support/run-cli.js';
+import { ROOT, tempDir } from '../../support/run-cli.js';
+import { cliInProcess as runCli } from '../../support/cli-in-process.js';
 
 const dataDir = tempDir('tradetui-risk-cli-');
 const fresh = ['risk', '--strategy', 'ma-cross', '--symbol', 'BTC/USDT,ETH/USDT', '--timeframe', '1h', '--from', '2024-01-01', '--to', '2024-04-01', '--paths', '300', '--seed', '5'];
@@ -31,6 +34,22 @@ describe('tradetui risk', { timeout: 120_000 }, () => {
     const again = JSON.parse((await runCli([...fresh, '--risk', 'protections.cooldown.minutes=120', '--json'], { dataDir })).stdout);
     expect(again.monteCarlo).toEqual(j.monteCarlo);
     expect(again.var).toEqual(j.var);
+  });
+
+  it('shows its progress on a terminal (phases, Monte Carlo paths) and nothing on a pipe or with --json', async () => {
+    // A pipe: the human report on stdout, not a byte of progress on stderr.
+    const piped = await runCli([...fresh.slice(0, -4), '--paths', '2000', '--seed', '5'], { dataDir });
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toContain('Monte Carlo: 2000 paths');
+    expect(piped.stderr).toBe('');
+    // A terminal (script(1) gives the command a pseudo-terminal): the bar shows each phase on stderr.
+    const cmd = [process.execPath, join(ROOT, 'dist/tradetui.mjs'), ...fresh.slice(0, -4), '--paths', '20000', '--seed', '5'].map((a) => `'${a}'`).join(' ');
+    const tty = spawnSync('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, TRADETUI_DATA_DIR: dataDir, XDG_CONFIG_HOME: tempDir(), COLUMNS: '100' }, encoding: 'utf8', timeout: 60_000 });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toMatch(/reading candles .* \d+\/2 markets/);
+    expect(tty.stdout).toMatch(/backtest of [\d,]+ candles/);
+    expect(tty.stdout).toMatch(/Monte Carlo .* \d+\/20000 paths/);
+    expect(tty.stdout).toContain('Monte Carlo: 20000 paths');
   });
 
   it('reads a stored run: the latest by default, or by id', async () => {

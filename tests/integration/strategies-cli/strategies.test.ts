@@ -1,8 +1,9 @@
-// `tradetui strategies` through the real binary: built-ins and the trader's own folder, human and JSON output.
+// `tradetui strategies` through the CLI run in-process (tests/support/cli-in-process.ts): built-ins and the trader's own folder, human and JSON output.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../../support/run-cli.js';
+import { tempDir } from '../../support/run-cli.js';
+import { cliInProcess as runCli } from '../../support/cli-in-process.js';
 
 const USER_STRATEGY = `export default {
   name: 'my-breakout',
@@ -31,7 +32,7 @@ describe('tradetui strategies', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const doc = JSON.parse(r.stdout) as { strategies: { name: string; builtin: boolean; timeframe: string; description: string; params: Record<string, unknown>[] }[] };
-    expect(doc.strategies.map((s) => s.name)).toEqual(['ma-cross', 'rsi-macd', 'adaptive-ema', 'enhanced', 'bollinger-reversion', 'high-risk', 'ichimoku', 'ml-classifier', 'ml-forecast']);
+    expect(doc.strategies.map((s) => s.name)).toEqual(['ma-cross', 'rsi-macd', 'adaptive-ema', 'enhanced', 'bollinger-reversion', 'high-risk', 'ichimoku', 'ml-classifier', 'ml-forecast', 'ml-ensemble']);
     const ma = doc.strategies[0]!;
     expect(ma).toMatchObject({ builtin: true, timeframe: '1h' });
     expect(ma.description).toMatch(/crossover/);

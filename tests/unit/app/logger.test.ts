@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createLogger, RotatingLogFile } from '../../../src/app/logger.js';
+import { createLogger, LOG_TAIL_LINES, recentLog, RotatingLogFile } from '../../../src/app/logger.js';
 import { tempDir } from '../../support/run-cli.js';
 
 describe('tradetui.log', () => {
@@ -43,5 +43,35 @@ describe('tradetui.log', () => {
     expect(lines[0]).toMatch(/3 line\(s\) were lost to write errors \(ENOSPC\)/);
     expect(lines[1]).toBe('{"msg":"back"}');
     expect(dest.dropped).toBe(0);
+  });
+});
+
+describe('the log tail the views read (Log window)', () => {
+  it('keeps the newest lines as written (redacted), by level, newer than a seq, without reading the file', () => {
+    const file = join(tempDir(), 'tradetui.log');
+    const log = createLogger(file, 'debug');
+    log.debug('poll tick');
+    log.info({ command: { type: 'pause' } }, 'command');
+    log.warn({ exchange: { apiKey: 'sekret' } }, 'exchange said no');
+    log.error({ err: new Error('boom') }, 'command failed');
+    const all = recentLog(log);
+    expect(all.map((e) => [e.level, e.msg])).toEqual([
+      ['debug', 'poll tick'],
+      ['info', 'command'],
+      ['warn', 'exchange said no'],
+      ['error', 'command failed'],
+    ]);
+    expect(all[1]!.detail).toBe('{"command":{"type":"pause"}}');
+    expect(all[2]!.detail).toContain('***');
+    expect(all[2]!.detail).not.toContain('sekret');
+    expect(all[3]!.detail).toContain('boom');
+    expect(recentLog(log, { level: 'warn' }).map((e) => e.msg)).toEqual(['exchange said no', 'command failed']);
+    expect(recentLog(log, { after: all[2]!.seq }).map((e) => e.msg)).toEqual(['command failed']);
+    expect(recentLog(log, { limit: 1 }).map((e) => e.msg)).toEqual(['command failed']);
+    for (let i = 0; i < LOG_TAIL_LINES + 50; i++) log.info({ i }, 'filler');
+    const tail = recentLog(log);
+    expect(tail).toHaveLength(LOG_TAIL_LINES);
+    expect(JSON.parse(tail.at(-1)!.detail).i).toBe(LOG_TAIL_LINES + 49);
+    expect(recentLog(createLogger(null))).toEqual([]);
   });
 });

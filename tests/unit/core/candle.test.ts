@@ -11,6 +11,21 @@ describe('SeriesBuffer', () => {
     expect(Array.from(b.series.close.subarray(0, 100))).toEqual(Array.from({ length: 100 }, (_, i) => i + 0.5));
     expect(b.series.time[99]).toBe(99 * 60_000);
   });
+
+  it('adopts preloaded candles without a copy and never writes to them: the next candle is appended to a copy', () => {
+    const src = seriesFromCandles(Array.from({ length: 8 }, (_, i) => candle(i)));
+    const before = Array.from(src.close);
+    const b = new SeriesBuffer(2);
+    b.adopt(seriesPrefix(src, 5));
+    expect(b.length).toBe(5);
+    expect(b.series.close.buffer).toBe(src.close.buffer);
+    b.push(candle(100));
+    expect(b.length).toBe(6);
+    expect(b.series.close.buffer).not.toBe(src.close.buffer);
+    expect(Array.from(b.series.close.subarray(0, 6))).toEqual([0.5, 1.5, 2.5, 3.5, 4.5, 100.5]);
+    expect(Array.from(src.close)).toEqual(before);
+    expect(() => b.adopt(src)).toThrow(/already holds candles/);
+  });
 });
 
 describe('series helpers', () => {

@@ -132,3 +132,24 @@ describe('kernel execution layer with a broker that answers later', () => {
     expect(kernel.portfolio.positions.get(o.id)!.qty).toBe(5);
   });
 });
+
+describe('cancel-order command (the Orders window)', () => {
+  it('asks the broker to cancel exactly that order; the broker report ends it and frees the reservation', () => {
+    const { kernel, broker, step } = setup();
+    step(0);
+    step(1);
+    const o = broker.sent[0]!;
+    expect(kernel.handle({ type: 'cancel-order', orderId: 'nope', by: 'keyboard' })).toEqual({ ok: false, message: 'order nope is no longer waiting' });
+    const r = kernel.handle({ type: 'cancel-order', orderId: o.id, by: 'keyboard' });
+    expect(r.ok).toBe(true);
+    expect(broker.cancels).toEqual([`${o.id}: cancelled by keyboard`]);
+    expect(kernel.pendingOrders()[0]!.status).toBe('pending_cancel');
+    // asking twice sends no second cancel
+    expect(kernel.handle({ type: 'cancel-order', orderId: o.id, by: 'telegram' }).message).toMatch(/already being cancelled/);
+    expect(broker.cancels).toHaveLength(1);
+    broker.events.update({ orderId: o.id, status: 'cancelled', time: 20, reason: 'cancelled by keyboard' });
+    expect(kernel.pendingOrders()).toEqual([]);
+    expect(kernel.reservations()).toEqual([]);
+    expect(kernel.handle({ type: 'cancel-order', orderId: o.id, by: 'keyboard' }).ok).toBe(false);
+  });
+});

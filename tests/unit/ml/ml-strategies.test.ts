@@ -66,7 +66,12 @@ describe.each(mlBuiltins.map((s) => [s.name, s] as const))('%s', (name, base) =>
 describe('model parameter', () => {
   it('lists the shipped models and rejects an unknown id naming the choices', () => {
     const s = builtinStrategies().find((x) => x.name === 'ml-classifier')!;
-    expect(() => resolveParams(s, { model: 'nope' })).toThrow(/must be one of mlp-btcusdt-1h-shipped/);
+    expect(() => resolveParams(s, { model: 'nope' })).toThrow(/must be one of gbt-btcusdt-1h-shipped, mlp-btcusdt-1h-shipped,/);
+    // An ensemble is not a plain classifier's model, and ml-ensemble lists only ensembles.
+    expect(() => resolveParams(s, { model: 'ensemble-btcusdt-1h-shipped' })).toThrow(/must be one of/);
+    const e = builtinStrategies().find((x) => x.name === 'ml-ensemble')!;
+    expect(resolveParams(e, {}).model).toBe('ensemble-btcusdt-1h-shipped');
+    expect(() => resolveParams(e, { model: 'mlp-btcusdt-1h-shipped' })).toThrow(/must be one of ensemble-btcusdt-1h-shipped,/);
     const f = builtinStrategies().find((x) => x.name === 'ml-forecast')!;
     expect(resolveParams(f, {}).model).toBe('gru-forecast-btcusdt-1h-shipped');
   });

@@ -281,17 +281,16 @@ describe('lookaheadCheck', () => {
   });
 
   // ML built-ins load a model first (prepare); tests/unit/ml/ml-strategies.test.ts checks them.
-  it.each(builtinStrategies().filter((s) => !s.prepare).map((s) => [s.name, s] as const))('passes built-in %s on real BTC and ETH candles (prints its time)', async (name, s) => {
+  it.each(builtinStrategies().filter((s) => !s.prepare).map((s) => [s.name, s] as const))('passes built-in %s on real BTC and ETH candles', async (name, s) => {
     const params = resolveParams(s, {});
     for (const [market, candles] of [['BTC', btc], ['ETH', loadCsvSeries('binance_ETHUSDT_1h.csv', 6000)]] as const) {
       const result = await lookaheadCheck(s, params, candles);
-      expect(result.differences).toEqual([]);
+      expect(result.differences, `${name} on ${market}`).toEqual([]);
       expect(result.truncated).toBe(false);
       // The check is meaningful: the strategy does decide within the checked span, and each decision is re-run.
       const decided = runDecisions(s, params, candles).filter(Boolean).length;
       expect(decided).toBeGreaterThan(10);
       expect(result.checkedCuts.length).toBeGreaterThanOrEqual(decided - 1);
-      console.log(`lookahead check ${name} on ${candles.length} ${market} candles: ${result.ms.toFixed(0)} ms (${result.checkedCuts.length} cut runs)`);
     }
   });
 

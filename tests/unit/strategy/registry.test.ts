@@ -53,7 +53,7 @@ async function userError(p: Promise<unknown>): Promise<UserError> {
 describe('built-in strategies', () => {
   it('are the nine shipped strategies, each a valid contract with a unique name', () => {
     const list = builtinStrategies();
-    expect(list.map((s) => s.name)).toEqual(['ma-cross', 'rsi-macd', 'adaptive-ema', 'enhanced', 'bollinger-reversion', 'high-risk', 'ichimoku', 'ml-classifier', 'ml-forecast']);
+    expect(list.map((s) => s.name)).toEqual(['ma-cross', 'rsi-macd', 'adaptive-ema', 'enhanced', 'bollinger-reversion', 'high-risk', 'ichimoku', 'ml-classifier', 'ml-forecast', 'ml-ensemble']);
     for (const s of list) {
       expect(checkStrategy(s, s.name)).toBe(s);
       expect(isBuiltin(s)).toBe(true);
@@ -74,7 +74,7 @@ describe('built-in strategies', () => {
     })();
     expect(e).toBeInstanceOf(UserError);
     expect(e.where).toBe('--strategy');
-    expect(e.message).toBe('unknown strategy "nope"; available: ma-cross, rsi-macd, adaptive-ema, enhanced, bollinger-reversion, high-risk, ichimoku, ml-classifier, ml-forecast');
+    expect(e.message).toBe('unknown strategy "nope"; available: ma-cross, rsi-macd, adaptive-ema, enhanced, bollinger-reversion, high-risk, ichimoku, ml-classifier, ml-forecast, ml-ensemble');
   });
 });
 

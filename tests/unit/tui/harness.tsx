@@ -4,6 +4,7 @@
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { App } from '../../../src/tui/App.js';
+import type { Keymap } from '../../../src/tui/keys/keymap.js';
 import type { Line } from '../../../src/tui/components/line.js';
 import type { FrameSink } from '../../../src/tui/screen-writer.js';
 import { linesToAnsi } from '../../../src/tui/theme/ansi.js';
@@ -36,7 +37,7 @@ export async function settle(): Promise<void> {
   }
 }
 
-export async function mount(opts: { cols?: number; rows?: number; theme?: Theme; fake?: FakeOptions; api?: FakeEngine; attached?: boolean; readonly?: boolean } = {}): Promise<Harness> {
+export async function mount(opts: { cols?: number; rows?: number; theme?: Theme; fake?: FakeOptions; api?: FakeEngine; attached?: boolean; readonly?: boolean; keymap?: Keymap } = {}): Promise<Harness> {
   const api = opts.api ?? new FakeEngine(opts.fake);
   const store = new ViewStore(api, { maxFps: 30, manual: true, now: () => NOW });
   const theme = opts.theme ?? makeTheme({ color: true, unicode: true });
@@ -48,7 +49,7 @@ export async function mount(opts: { cols?: number; rows?: number; theme?: Theme;
     },
   };
   const el = (cols: number, rows: number): React.ReactElement => (
-    <App api={api} store={store} theme={theme} frames={frames} cols={cols} rows={rows} onQuit={() => (h.quits = ++quits)} readonly={opts.readonly} {...(opts.attached ? { onDetach: () => h.detaches++, onStopEngine: () => h.engineStops++ } : {})} />
+    <App api={api} store={store} theme={theme} frames={frames} cols={cols} rows={rows} onQuit={() => (h.quits = ++quits)} readonly={opts.readonly} {...(opts.keymap ? { keymap: opts.keymap } : {})} {...(opts.attached ? { onDetach: () => h.detaches++, onStopEngine: () => h.engineStops++ } : {})} />
   );
   const r = render(el(opts.cols ?? 120, opts.rows ?? 40));
   const h: Harness = {

@@ -119,7 +119,3 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
     })();
   }
 }
-
-export function schemaVersion(db: Db): number {
-  return (db.prepare('SELECT COALESCE(MAX(version), 0) FROM schema_migrations').pluck().get() as number) ?? 0;
-}

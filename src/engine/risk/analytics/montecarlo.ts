@@ -11,6 +11,8 @@ export interface MonteCarloOptions {
   startEquity: number;
   /** Drawdown (percent) at which the max drawdown guard would halt; null when none is set. */
   guardPct: number | null;
+  /** Called about every 1% of the paths (long runs show progress). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface MonteCarloResult {
@@ -44,7 +46,9 @@ export function monteCarlo(returns: ArrayLike<number>, o: MonteCarloOptions): Mo
   const dds = new Float64Array(o.paths);
   const rnd = mulberry32(o.seed);
   let hits = 0;
+  const every = Math.max(1, Math.floor(o.paths / 100));
   for (let p = 0; p < o.paths; p++) {
+    if (o.onProgress && p % every === 0) o.onProgress(p, o.paths);
     let e = o.startEquity;
     let peak = e;
     let maxDd = 0;
@@ -59,6 +63,7 @@ export function monteCarlo(returns: ArrayLike<number>, o: MonteCarloOptions): Mo
     dds[p] = maxDd;
     if (o.guardPct !== null && maxDd >= o.guardPct) hits++;
   }
+  o.onProgress?.(o.paths, o.paths);
   finals.sort();
   dds.sort();
   return {

@@ -19,6 +19,8 @@ export interface RiskReportOptions {
   guardPct: number | null;
   /** |ρ| at or above which two symbols are flagged as one concentrated bet. */
   correlationWarn: number;
+  /** Monte Carlo paths done so far (long runs show progress). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface TailPair {
@@ -50,7 +52,7 @@ function tails(r: Float64Array) {
 export function riskReport(input: RiskReportInput, o: RiskReportOptions): RiskReport {
   const perCandle = tails(simpleReturns(input.equity));
   const daily = tails(dailyReturns(input.equityTimes, input.equity));
-  const mc = monteCarlo(tradeReturns(input.trades, input.startEquity), { paths: o.paths, seed: o.seed, startEquity: input.startEquity, guardPct: o.guardPct });
+  const mc = monteCarlo(tradeReturns(input.trades, input.startEquity), { paths: o.paths, seed: o.seed, startEquity: input.startEquity, guardPct: o.guardPct, onProgress: o.onProgress });
   const warnings: string[] = [];
   if (input.trades.length < 30) warnings.push(`only ${input.trades.length} trades: the Monte Carlo percentiles are rough`);
   if (daily.n < 100) warnings.push(`only ${daily.n} daily returns: daily VaR at 99% rests on ${Math.max(1, Math.ceil(daily.n * 0.01))} observation(s)`);

@@ -1,0 +1,106 @@
+// What a trader is asked before an action that trades or stops trading, in one wording for every view: the TUI's
+// confirmation dialogs and Telegram's confirmations read these (Telegram escapes and joins the lines). Each returns
+// the title, the sentences that say exactly what will happen, and the engine command(s) that do it.
+import type { Actor, Command, InstanceInfo } from '../core/events.js';
+import type { Order, Position } from '../core/trading.js';
+import { unrealisedPnl } from '../core/trading.js';
+import type { EngineSnapshot } from '../engine/ports.js';
+import { money, price, qty } from './format.js';
+import { holds } from './protections.js';
+
+export interface Confirmation {
+  title: string;
+  lines: string[];
+  commands: Command[];
+}
+
+function paramsText(p: Record<string, number | string | boolean>): string {
+  return Object.entries(p)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}
+
+/** Closing exactly one position at market. */
+export function confirmClosePosition(s: Pick<EngineSnapshot, 'positions'>, p: Position, by: Actor): Confirmation {
+  const pnl = unrealisedPnl(p, p.lastPrice);
+  const verb = p.side === 'long' ? 'Sells' : 'Buys back';
+  const others = s.positions.filter((x) => x.symbol === p.symbol && x.id !== p.id).length;
+  return {
+    title: `Close ${p.side} ${qty(p.qty)} ${p.symbol} at market?`,
+    lines: [
+      `${verb} ${qty(p.qty)} ${p.symbol} of ${p.instanceId} at market, about ${price(p.lastPrice)} (last price).`,
+      `Unrealised P&L of ${pnl >= 0 ? '+' : '-'}${money(Math.abs(pnl))} becomes realised (before fees).`,
+      ...(others > 0 ? [`The other ${others} position${others === 1 ? '' : 's'} on ${p.symbol} stay${others === 1 ? 's' : ''} open.`] : []),
+    ],
+    commands: [{ type: 'close', symbol: p.symbol, positionId: p.id, by }],
+  };
+}
+
+export function confirmKill(s: Pick<EngineSnapshot, 'instances' | 'positions' | 'exposure'>, by: Actor): Confirmation {
+  const running = s.instances.filter((i) => i.running).length;
+  const open = s.positions.length;
+  return {
+    title: 'KILL SWITCH: stop everything?',
+    lines: [
+      `Stops all ${running} running strateg${running === 1 ? 'y' : 'ies'} and closes all ${open} open position${open === 1 ? '' : 's'} at market (exposure ${money(s.exposure)}).`,
+      'New entries stay halted until you resume and start strategies again.',
+    ],
+    commands: [{ type: 'kill', by }],
+  };
+}
+
+export function confirmPause(by: Actor): Confirmation {
+  return {
+    title: 'Pause new entries?',
+    lines: ['No strategy opens a position until you resume.', 'Open positions keep their stops and take-profits; strategies may still exit.'],
+    commands: [{ type: 'pause', by }],
+  };
+}
+
+/** Null when nothing holds entries back (nothing to resume). */
+export function confirmResume(s: Pick<EngineSnapshot, 'state' | 'protections'>, by: Actor): Confirmation | null {
+  const held = holds(s);
+  if (held.length === 0) return null;
+  return {
+    title: 'Resume entries?',
+    lines: [...held.map((x) => `Lifts ${x.badge}: ${x.reason}.`), 'Running strategies may open positions again from the next candle.'],
+    commands: [{ type: 'resume', by }],
+  };
+}
+
+/** Starting or stopping an instance (whichever it is not doing now). */
+export function confirmStartStop(s: Pick<EngineSnapshot, 'positions' | 'mode'>, inst: InstanceInfo, by: Actor): Confirmation {
+  if (inst.running) {
+    const pos = s.positions.filter((p) => p.instanceId === inst.id);
+    const posText = pos.length
+      ? `Its open position (${pos.map((p) => `${p.side} ${qty(p.qty)} ${p.symbol}`).join(', ')}) stays open with its stop and take-profit; close it from Positions.`
+      : 'It has no open position.';
+    return {
+      title: `Stop ${inst.strategy} on ${inst.symbol} ${inst.timeframe}?`,
+      lines: [`${inst.id} will stop acting on its signals: no new entries and no signal exits.`, posText],
+      commands: [{ type: 'stop', instanceId: inst.id, by }],
+    };
+  }
+  return {
+    title: `Start ${inst.strategy} on ${inst.symbol} ${inst.timeframe}?`,
+    lines: [
+      `${inst.id} will act on its signals from the next closed candle: entries sized and vetted by the risk layer go to the ${s.mode === 'live' ? 'LIVE exchange (real money)' : `${s.mode} broker`}.`,
+      `Params: ${paramsText(inst.params) || 'defaults'}.`,
+    ],
+    commands: [{ type: 'start', instanceId: inst.id, by }],
+  };
+}
+
+/** Cancelling one waiting order. */
+export function confirmCancelOrder(o: Order, by: Actor): Confirmation {
+  const size = o.qty !== undefined ? `${qty(Math.max(0, o.qty - o.filledQty))} ${o.symbol}` : `${money(o.quote ?? 0)} of ${o.symbol}`;
+  return {
+    title: `Cancel the ${o.purpose} order: ${o.side} ${size}?`,
+    lines: [
+      `Cancels order ${o.id} (${o.type}${o.price !== undefined ? ` at ${price(o.price)}` : ''}, ${o.reason}) of ${o.instanceId}; ${o.filledQty > 0 ? `the ${qty(o.filledQty)} already filled stays booked` : 'nothing of it has filled'}.`,
+      o.purpose === 'entry' ? 'The entry is dropped and the cash it reserved is freed.' : 'The position it would close stays open without it.',
+      'A fill that arrives before the cancel is still booked.',
+    ],
+    commands: [{ type: 'cancel-order', orderId: o.id, by }],
+  };
+}

@@ -1,0 +1,37 @@
+// The few CLI checks that need the real process: the built bundle (dist/tradetui.mjs) as a trader runs it,
+// its exit codes and its streams. Command behaviour is tested in-process (tests/support/cli-in-process.ts);
+// these prove the bundle runs those same commands end to end.
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../support/run-cli.js';
+
+describe('the tradetui bundle as a process', { timeout: 120_000 }, () => {
+  const dataDir = tempDir();
+
+  it('--help exits 0 and lists the commands', async () => {
+    const r = await runCli(['--help'], { dataDir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/backtest/);
+    expect(r.stdout).toMatch(/data/);
+  });
+
+  it('a usage error exits 2 with the message on stderr', async () => {
+    const r = await runCli(['backtest', '--strategy', 'ma-cross', '--symbol', 'BTC/USDT', '--timeframe', '7h'], { dataDir });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/tradetui: .*7h/);
+  });
+
+  it('data list, then a backtest with --json on the shipped candles, then backtest show', async () => {
+    const list = await runCli(['data', 'list', '--json'], { dataDir });
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout).markets.length).toBeGreaterThan(0);
+    const bt = await runCli(['backtest', '--strategy', 'ma-cross', '--symbol', 'BTC/USDT', '--timeframe', '1h', '--from', '2024-01-01', '--to', '2024-03-01', '--json'], { dataDir });
+    expect(bt.code).toBe(0);
+    const run = JSON.parse(bt.stdout).runs[0];
+    expect(run.equityCurve.length).toBe(60 * 24);
+    const show = await runCli(['backtest', 'show', String(run.id), '--json'], { dataDir });
+    expect(show.code).toBe(0);
+    // The stored run prints again byte for byte as it was first printed.
+    expect(show.stdout).toBe(bt.stdout);
+  });
+});
