@@ -125,11 +125,9 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { id: 'pick-symbol', keys: ['/'], label: 'symbol', description: 'search the symbol to chart', scope: 'chart', footer: false },
   { id: 'cursor-left', keys: ['left', 'h'], label: 'cursor', description: 'cursor one candle left (older): reads its OHLCV and indicator values; scrolls at the edge', scope: 'chart' },
   { id: 'cursor-right', keys: ['right', 'l'], label: 'cursor right', description: 'cursor one candle right (newer)', scope: 'chart', footer: false },
-  { id: 'pan-left', keys: ['H', 'pageup'], label: 'older', description: 'scroll the chart back in time (10 columns)', scope: 'chart', footer: false },
-  // not L: L opens the log everywhere
-  { id: 'pan-right', keys: ['pagedown'], label: 'newer', description: 'scroll the chart forward in time (10 columns)', scope: 'chart', footer: false },
-  { id: 'zoom-out', keys: ['<', ','], label: 'zoom out', description: 'zoom out: 2, 4, 8, 16 candles to a column', scope: 'chart' },
-  // not '.': it steps the replay everywhere
+  { id: 'pan-left', keys: ['pageup', '{'], label: 'older', description: 'scroll the chart back in time (10 columns)', scope: 'chart', footer: false },
+  { id: 'pan-right', keys: ['pagedown', '}'], label: 'newer', description: 'scroll the chart forward in time (10 columns)', scope: 'chart', footer: false },
+  { id: 'zoom-out', keys: ['<'], label: 'zoom out', description: 'zoom out: 2, 4, 8, 16 candles to a column', scope: 'chart' },
   { id: 'zoom-in', keys: ['>'], label: 'zoom in', description: 'zoom in, back to one candle a column', scope: 'chart', footer: false },
   { id: 'chart-panels', keys: ['v'], label: 'panels', description: 'panels under the price: volume, + RSI, + MACD, none', scope: 'chart' },
   { id: 'pan-reset', keys: ['escape', 'end', '0'], label: 'latest', description: 'back to the latest candle, cursor off', scope: 'chart', footer: false },

@@ -8,11 +8,11 @@ import type { SymbolListing, TuiApi } from '../engine/viewer-api.js';
 import { type Confirmation, confirmClosePosition, confirmKill, confirmPause, confirmResume, confirmStartStop } from '../view/confirm.js';
 import { type ActionId, type Binding, type Keymap, PANES, MUTATING } from './keys/keymap.js';
 import { type Layout, paneBeside } from './layout/layout.js';
-import { chartKeyPatch } from './panes/chart.js';
 import { type AddForm, cloneForm, newAddForm } from './store/add-form.js';
 import { chartMarket, isReplay, listKeys, selectedIndex, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
 import type { UiAction, UiState } from './store/ui-state.js';
 import type { ViewSnapshot } from './store/view-store.js';
+import { chartKeyPatch } from './panes/chart.js';
 
 /** What an action may read and do: the latest view and UI state, and the App's effects. */
 export interface ActionContext {
@@ -177,11 +177,12 @@ export const ACTIONS: Partial<Record<ActionId, Action>> = {
     },
   },
   'chart-mode': view((c) => chartPatch(c, { mode: c.ui.chart.mode === 'candles' ? 'line' : 'candles' })),
+  // cursor, zoom, panels and pan: the chart pane turns each into a patch of its state (panes/chart.ts)
   'pan-left': view((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'pan-left'))),
   'pan-right': view((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'pan-right'))),
   'pan-reset': view((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'pan-reset'))),
-  'cursor-left': view((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'cursor-left'))),
-  'cursor-right': view((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'cursor-right'))),
+  'cursor-left': move_((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'cursor-left'))),
+  'cursor-right': move_((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'cursor-right'))),
   'zoom-in': view((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'zoom-in'))),
   'zoom-out': view((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'zoom-out'))),
   'chart-panels': view((c) => chartPatch(c, chartKeyPatch(c.api, c.ui.chart, 'chart-panels'))),

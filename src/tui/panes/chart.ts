@@ -13,6 +13,7 @@ import { age, percent, price } from '../format.js';
 import { chartMarket, exchangeOf, isReplay, overlayInstance, tfMs } from '../store/selectors.js';
 import { marketId } from '../store/view-store.js';
 import type { Role } from '../theme/theme.js';
+import type { UiState } from '../store/ui-state.js';
 import type { PaneProps } from './types.js';
 
 const OV_ROLES = ['ov1', 'ov2', 'ov3', 'ov4'] as const;
@@ -187,7 +188,7 @@ function cursorHeader(s: CandleSeries, i: number, tfMsShown: number, overlays: O
  * The chart keys as a patch of the chart state: the cursor moves over the columns drawn last (the window pans when
  * it passes an edge), zoom steps through ZOOM_LEVELS, `v` cycles the panels, Esc/End/0 go back to the live edge.
  */
-export function chartKeyPatch(api: TuiApi, chart: { pan: number; zoom?: number; panels?: number; cursor?: number | null }, action: 'cursor-left' | 'cursor-right' | 'pan-left' | 'pan-right' | 'pan-reset' | 'zoom-in' | 'zoom-out' | 'chart-panels'): Record<string, unknown> {
+export function chartKeyPatch(api: TuiApi, chart: { pan: number; zoom?: number; panels?: number; cursor?: number | null }, action: 'cursor-left' | 'cursor-right' | 'pan-left' | 'pan-right' | 'pan-reset' | 'zoom-in' | 'zoom-out' | 'chart-panels'): Partial<UiState['chart']> {
   const last = drawn.get(api);
   switch (action) {
     case 'pan-left':

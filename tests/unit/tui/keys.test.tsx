@@ -216,9 +216,9 @@ describe('chart keys', () => {
     expect(screen()).toContain('· candles');
   });
 
-  it('H pans back in time and 0 returns to the latest candle', async () => {
+  it('{ pans back in time and 0 returns to the latest candle', async () => {
     h = await mount();
-    await h.press('H');
+    await h.press('{');
     expect(screen()).toContain('· -10');
     await h.press('0');
     expect(screen()).not.toContain('· -10');

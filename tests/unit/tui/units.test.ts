@@ -125,7 +125,7 @@ describe('keymap', () => {
 
   it('pane keys win over global ones, and the issue keys are all bound', () => {
     expect(lookup('h', ['chart', 'global'])?.id).toBe('cursor-left');
-    expect(lookup('H', ['chart', 'global'])?.id).toBe('pan-left');
+    expect(lookup('{', ['chart', 'global'])?.id).toBe('pan-left');
     expect(lookup('h', ['positions', 'global'])?.id).toBe('focus-left');
     expect(lookup('s', ['chart', 'global'])).toBeUndefined();
     for (const k of ['tab', 'shift-tab', '1', '5', 'up', 'down', 'j', 'k', 'K', '[', ']', '/', '+', '-', '?', 'q', 'a'])
