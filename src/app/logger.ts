@@ -20,13 +20,20 @@ export interface LogFileOptions {
 }
 
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+
+/**
+ * ccxt's credential names (and Telegram's token) wherever a log call puts them, top level included, up to three
+ * levels deep (`config.exchange.secret`): a logged object never writes a key to the file or the Log window.
+ */
+const CREDENTIALS = ['apiKey', 'secret', 'token', 'password', 'passphrase', 'uid', 'login', 'twofa', 'privateKey', 'walletAddress', 'accountId', 'headers'];
+const REDACTED_PATHS = CREDENTIALS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 const DEFAULT_KEEP = 3;
 
 export function createLogger(file: string | null, level = 'info', opts: LogFileOptions = {}): Logger {
   if (!file) return pino({ level: 'silent' });
   const dest = new RotatingLogFile(file, opts);
   const logger = pino(
-    { level, redact: { paths: ['*.token', '*.apiKey', '*.secret', 'config.telegram.token', 'config.exchange.apiKey', 'config.exchange.secret'], censor: '***' } },
+    { level, redact: { paths: REDACTED_PATHS, censor: '***' } },
     dest,
   );
   tails.set(logger, dest);

@@ -47,6 +47,17 @@ describe('tradetui.log', () => {
 });
 
 describe('the log tail the views read (Log window)', () => {
+  it('never writes a credential, at the top level or nested, by any of ccxt\'s names', () => {
+    const file = join(tempDir(), 'tradetui.log');
+    const log = createLogger(file, 'info');
+    log.info({ apiKey: 'top-key', secret: 'top-secret' }, 'flat');
+    log.info({ exchange: { privateKey: 'pk-1', walletAddress: 'wa-1', password: 'pw-1', uid: 'uid-1', twofa: 'tf-1' } }, 'nested');
+    log.info({ config: { exchange: { secret: 'deep-secret', headers: { 'X-MBX-APIKEY': 'hdr-key' } }, telegram: { token: 'tg-token' } } }, 'config');
+    const written = readFileSync(file, 'utf8') + JSON.stringify(recentLog(log));
+    for (const leaked of ['top-key', 'top-secret', 'pk-1', 'wa-1', 'pw-1', 'uid-1', 'tf-1', 'deep-secret', 'hdr-key', 'tg-token']) expect(written).not.toContain(leaked);
+    expect(written).toContain('nested');
+  });
+
   it('keeps the newest lines as written (redacted), by level, newer than a seq, without reading the file', () => {
     const file = join(tempDir(), 'tradetui.log');
     const log = createLogger(file, 'debug');
