@@ -124,23 +124,26 @@ export class ReplayFeed implements MarketFeed {
 
   /** After a restart: deliver only candles after `time` (the market's last delivered open time). */
   resumeAfter(key: MarketKey, time: number): void {
-    this.resume.set(marketKeyString(key), time);
+    // several instances on one market: resume after the earliest of them (each skips what it has seen)
+    const id = marketKeyString(key);
+    const prev = this.resume.get(id);
+    if (prev === undefined || time < prev) this.resume.set(id, time);
     this.advance(time + timeframeMs(key.timeframe));
   }
 
   /**
-   * Index of this market's first candle to deliver: the first that closes after the replay clock, and after
-   * its restart point. The first market of a fresh replay (no `from`) fixes the timeline's start.
+   * Index of this market's first candle to deliver. A market with a restart point resumes right after it: a kill
+   * can fall between two markets' candles of one time step, and skipping the laggard's candle to the clock would
+   * skip its stops and decisions (the other markets wait: candles go out in close-time order). A market that joins
+   * starts at the first candle that closes after the replay clock; the first market of a fresh replay (no `from`)
+   * fixes the timeline's start.
    */
   private startIndex(key: MarketKey): number {
     const all = this.all(key);
     const after = this.resume.get(marketKeyString(key));
-    let start = after !== undefined ? lowerBound(all, after + 1) : 0;
-    if (this.now === null && after === undefined) {
-      this.now = this.startOf(key);
-    }
-    if (this.now !== null) start = Math.max(start, lowerBound(all, this.now - timeframeMs(key.timeframe) + 1));
-    return start;
+    if (after !== undefined) return lowerBound(all, after + 1);
+    if (this.now === null) this.now = this.startOf(key);
+    return lowerBound(all, this.now - timeframeMs(key.timeframe) + 1);
   }
 
   watch(key: MarketKey): void {

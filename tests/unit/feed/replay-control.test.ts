@@ -58,3 +58,27 @@ describe('replay control', () => {
     await done;
   });
 });
+
+describe('replay restart between two markets of one time step', () => {
+  it('resumes each market right after its own last candle: a kill between BTC 15:00 and ETH 15:00 skips no ETH candle', async () => {
+    const s = new MemoryCandleStore();
+    const mk = (n: number, base: number) => seriesFromCandles(Array.from({ length: n }, (_, i) => ({ time: i * H, open: base, high: base + 1, low: base - 1, close: base, volume: 1 })));
+    s.write(btc, mk(40, 100));
+    s.write(eth, mk(40, 10));
+    const feed = new ReplayFeed(s, { speed: 1, from: 0, sleep: () => new Promise(() => {}) });
+    // before the kill: BTC's 15:00 candle was committed, ETH's was not
+    feed.resumeAfter(btc, 15 * H);
+    feed.resumeAfter(eth, 14 * H);
+    feed.watch(btc);
+    feed.watch(eth);
+    feed.pause();
+    const got: string[] = [];
+    const done = feed.run({ candle: (k, c) => got.push(`${k.symbol[0]}${c.time / H}`), status: () => {} });
+    await turns();
+    feed.step(3);
+    await turns();
+    expect(got).toEqual(['E15', 'B16', 'E16']);
+    feed.stop();
+    await done;
+  });
+});
