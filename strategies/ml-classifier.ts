@@ -12,14 +12,12 @@
  */
 import { defineStrategy, type Strategy } from '../src/strategy/contract.js';
 import { modelParam } from '../src/ml/model-ids.js';
-import { modelWarmup, prepareWithModel, unprepared } from '../src/ml/strategy.js';
+import { type ProbabilityParams, modelWarmup, prepareWithModel, probabilityDecide, probabilityThresholdParams, unprepared } from '../src/ml/strategy.js';
 
 /** The small model shipped in models/ (trained on the shipped BTC/USDT 1h candles). */
 export const SHIPPED_CLASSIFIER = 'mlp-btcusdt-1h-shipped';
 
-type MlClassifierParams = { model: string; enter: number; exit: number; short: boolean };
-
-const pct = (p: number): string => `${(p * 100).toFixed(1)}%`;
+type MlClassifierParams = ProbabilityParams;
 
 const mlClassifier: Strategy<MlClassifierParams> = defineStrategy<MlClassifierParams>({
   name: 'ml-classifier',
@@ -27,26 +25,14 @@ const mlClassifier: Strategy<MlClassifierParams> = defineStrategy<MlClassifierPa
   timeframe: '1h',
   params: [
     modelParam('classify', SHIPPED_CLASSIFIER),
-    { name: 'enter', type: 'float', default: 0.45, min: 0.34, max: 0.99, step: 0.01, description: 'probability of "up" needed to enter long' },
-    { name: 'exit', type: 'float', default: 0.45, min: 0.34, max: 0.99, step: 0.01, description: 'probability of "down" that closes a long' },
-    { name: 'short', type: 'bool', default: false, description: 'enter short when P(down) clears the entry threshold' },
+    ...probabilityThresholdParams(''),
   ],
   warmup: (p) => modelWarmup(p.model),
   compute: () => unprepared('ml-classifier'),
   prepare(params, env) {
     return prepareWithModel(mlClassifier, params, env, 'classify');
   },
-  decide(i, { ind, params }, position) {
-    const up = ind.pUp![i]!;
-    const down = ind.pDown![i]!;
-    if (Number.isNaN(up) || Number.isNaN(down)) return null;
-    const what = `${params.model}: P(up) ${pct(up)}, P(down) ${pct(down)}`;
-    if (position === 'long') return down >= params.exit ? { action: 'exit', reason: what } : null;
-    if (position === 'short') return up >= params.exit ? { action: 'exit', reason: what } : null;
-    if (up >= params.enter && up > down) return { action: 'enter-long', reason: what };
-    if (params.short && down >= params.enter && down > up) return { action: 'enter-short', reason: what };
-    return null;
-  },
+  decide: probabilityDecide,
 });
 
 export default mlClassifier;

@@ -3,7 +3,8 @@
 // returns the strategy bound to it, with compute() and an incremental update() over the model's predictions.
 import { UserError } from '../core/errors.js';
 import type { ModelSummary } from '../core/events.js';
-import type { Params, PrepareEnv, Strategy } from '../strategy/contract.js';
+import type { Decision, PositionSide } from '../core/trading.js';
+import type { ParamSpec, Params, PrepareEnv, Strategy, StrategyInput } from '../strategy/contract.js';
 import { featureWarmup } from './features.js';
 import { modelsDataDir } from './model-ids.js';
 import { listModels, registryDirs } from './registry.js';
@@ -76,4 +77,33 @@ export function inSampleWarning(params: Params, from: number, to: number): strin
   } catch {
     return null;
   }
+}
+
+/** Parameters of a probability-threshold strategy (ml-classifier, ml-ensemble); `whose` names the probabilities. */
+export type ProbabilityParams = { model: string; enter: number; exit: number; short: boolean };
+
+export function probabilityThresholdParams(whose: string): ParamSpec[] {
+  return [
+    { name: 'enter', type: 'float', default: 0.45, min: 0.34, max: 0.99, step: 0.01, description: `${whose}probability of "up" needed to enter long` },
+    { name: 'exit', type: 'float', default: 0.45, min: 0.34, max: 0.99, step: 0.01, description: `${whose}probability of "down" that closes a long` },
+    { name: 'short', type: 'bool', default: false, description: 'enter short when P(down) clears the entry threshold' },
+  ];
+}
+
+const pct = (p: number): string => `${(p * 100).toFixed(1)}%`;
+
+/**
+ * Flat: long when P(up) >= enter and P(up) > P(down) (short the other way, with `short`). Long: out when
+ * P(down) >= exit; short: out when P(up) >= exit. No decision while the model has no prediction.
+ */
+export function probabilityDecide(i: number, { ind, params }: StrategyInput<ProbabilityParams>, position: PositionSide | null): Decision | null {
+  const up = ind.pUp![i]!;
+  const down = ind.pDown![i]!;
+  if (Number.isNaN(up) || Number.isNaN(down)) return null;
+  const what = `${params.model}: P(up) ${pct(up)}, P(down) ${pct(down)}`;
+  if (position === 'long') return down >= params.exit ? { action: 'exit', reason: what } : null;
+  if (position === 'short') return up >= params.exit ? { action: 'exit', reason: what } : null;
+  if (up >= params.enter && up > down) return { action: 'enter-long', reason: what };
+  if (params.short && down >= params.enter && down > up) return { action: 'enter-short', reason: what };
+  return null;
 }
