@@ -7,7 +7,7 @@ import type { Db } from '../adapters/store/sqlite/db.js';
 import type { Order } from '../core/trading.js';
 import { timeframeMs } from '../core/time.js';
 import { EventBus } from '../engine/bus.js';
-import { slippageSettingsOf } from './runs.js';
+import { accountSettingsOf } from './runs.js';
 import { computeMetrics, type Metrics } from './metrics.js';
 import { runPortfolioBacktest, type PortfolioResult, type PortfolioSpec } from './portfolio.js';
 import { saveRun, type LookaheadSummary, type MarketSettings, type UnfilledEntry } from './runs.js';
@@ -96,13 +96,7 @@ export function portfolioBacktestAndStore(db: Db, spec: PortfolioSpec, opts: { l
     to,
     params: spec.params,
     settings: {
-      initialBalance: account.balance,
-      fee: account.fee,
-      slippage: account.slippage,
-      ...slippageSettingsOf(account),
-      allowShort: account.allowShort,
-      stakePct: spec.stakePct ?? null,
-      risk: { ...spec.risk },
+      ...accountSettingsOf(account, spec.stakePct, spec.risk),
       warmupCandles: Math.max(...spec.markets.map((m) => m.tradeFrom)),
       markets: run.markets,
       unfilledEntries: run.unfilledEntries,

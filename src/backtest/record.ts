@@ -1,7 +1,7 @@
 // One backtest run, measured and stored: the path `tradetui backtest` and the TUI's `b` key share.
 import type { Db } from '../adapters/store/sqlite/db.js';
 import { timeframeMs } from '../core/time.js';
-import { slippageSettingsOf } from './runs.js';
+import { accountSettingsOf } from './runs.js';
 import { computeMetrics, type Metrics } from './metrics.js';
 import { runBacktest, type BacktestResult, type BacktestSpec } from './run.js';
 import { storeRun, type LookaheadSummary, type StoredRun } from './runs.js';
@@ -46,13 +46,7 @@ export function backtestAndStore(db: Db, spec: BacktestSpec, opts: { lookahead?:
     to: c.time[last]! + timeframeMs(key.timeframe),
     params: spec.params,
     settings: {
-      initialBalance: account.balance,
-      fee: account.fee,
-      slippage: account.slippage,
-      ...slippageSettingsOf(account),
-      allowShort: account.allowShort,
-      stakePct: spec.stakePct ?? null,
-      risk: { ...spec.risk },
+      ...accountSettingsOf(account, spec.stakePct, spec.risk),
       warmupCandles: tradeFrom,
     },
     result,

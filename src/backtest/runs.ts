@@ -77,9 +77,14 @@ export interface LookaheadSummary {
 }
 
 /** The slippage model of an account as a run stores it (nothing for the fixed model: older runs read the same). */
-export function slippageSettingsOf(a: { slippageModel?: string; impactK?: number; maxSlippage?: number }): Pick<RunSettings, 'slippageModel' | 'impactK' | 'maxSlippage'> {
-  if (a.slippageModel === undefined || a.slippageModel === 'fixed') return {};
-  return { slippageModel: a.slippageModel, impactK: a.impactK ?? 1, maxSlippage: a.maxSlippage ?? 0.05 };
+/** A run's account settings as stored: balance, costs (the slippage model only when it is not fixed), shorts, sizing, risk. */
+export function accountSettingsOf(
+  a: { balance: number; fee: number; slippage: number; allowShort: boolean; slippageModel?: string; impactK?: number; maxSlippage?: number },
+  stakePct: number | undefined,
+  risk: RunSettings['risk'],
+): Pick<RunSettings, 'initialBalance' | 'fee' | 'slippage' | 'slippageModel' | 'impactK' | 'maxSlippage' | 'allowShort' | 'stakePct' | 'risk'> {
+  const model = a.slippageModel === undefined || a.slippageModel === 'fixed' ? {} : { slippageModel: a.slippageModel, impactK: a.impactK ?? 1, maxSlippage: a.maxSlippage ?? 0.05 };
+  return { initialBalance: a.balance, fee: a.fee, slippage: a.slippage, ...model, allowShort: a.allowShort, stakePct: stakePct ?? null, risk: { ...risk } };
 }
 
 /** One summary for a check run on each market of a shared-account run. */
