@@ -44,6 +44,19 @@ export interface CcxtBrokerOptions {
   onReconcileNeeded?: (reason: string) => void;
 }
 
+/**
+ * Whether `symbol`'s protective stops can rest on the exchange: the market lists a stop-limit order type
+ * (Binance spot: STOP_LOSS_LIMIT in exchangeInfo), or, without such a list, ccxt says the exchange has one.
+ * Markets must be loaded.
+ */
+export function restingStopsOn(exchange: Exchange, symbol: string): boolean {
+  const market = exchange.markets?.[symbol];
+  if (!market) return false;
+  const types = (market.info as { orderTypes?: unknown } | undefined)?.orderTypes;
+  if (Array.isArray(types)) return types.includes('STOP_LOSS_LIMIT');
+  return exchange.has['createStopLimitOrder'] === true;
+}
+
 const STATUS: Record<string, OrderUpdate['status'] | undefined> = { open: 'open', closed: 'filled', canceled: 'cancelled', cancelled: 'cancelled', expired: 'expired', rejected: 'rejected' };
 
 export class CcxtBroker implements Broker {
@@ -96,13 +109,8 @@ export class CcxtBroker implements Broker {
     this.events = events;
   }
 
-  /** Stops rest on the exchange where the market takes a stop-limit order (Binance spot: STOP_LOSS_LIMIT). */
   restingStops(symbol: string): boolean {
-    const market = this.exchange.markets?.[symbol];
-    if (!market) return false;
-    const types = (market.info as { orderTypes?: unknown } | undefined)?.orderTypes;
-    if (Array.isArray(types)) return types.includes('STOP_LOSS_LIMIT');
-    return this.exchange.has['createStopLimitOrder'] === true;
+    return restingStopsOn(this.exchange, symbol);
   }
 
   submit(order: Readonly<Order>, context: SubmitContext): void {

@@ -3,15 +3,19 @@
 // exit from the exchange's fill exactly once and sends no sell; cancelled by hand, it is placed again with an
 // alert; an exit by the strategy cancels it first and never sells twice (also when the stop filled in the
 // meantime). Where the exchange has no stop order, stops are checked on every polled price.
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { createLiveApp, type LiveApp } from '../../../src/app/live.js';
 import { createLogger } from '../../../src/app/logger.js';
 import type { EngineEvent } from '../../../src/core/events.js';
 import { FakeBinance, type FakeOrder } from '../../support/fake-binance.js';
 import { liveConfig, nextEvent, until } from '../../support/live-app.js';
 import { tempDir } from '../../support/run-cli.js';
+import { detailsOf } from '../../../src/tui/details.js';
+import type { ViewSnapshot } from '../../../src/tui/store/view-store.js';
+import { cliInProcess as runCli } from '../../support/cli-in-process.js';
 
 const H = 3_600_000;
 let fake: FakeBinance | undefined;
@@ -78,6 +82,22 @@ describe('exchange-resting protective stops', { timeout: 120_000 }, () => {
     expect(stop.origQty).toBeCloseTo(position.qty, 4);
     expect(app.broker.journal.get(resting.clientId)).toMatchObject({ kind: 'stop', state: 'working' });
     expect(app.snapshot().live!.stops).toBe('exchange');
+    // The TUI's position window says where the stop is held.
+    const detail = detailsOf({ engine: app.snapshot() } as ViewSnapshot, { pane: 'positions', key: position.id })!.lines;
+    expect(detail.find((l) => l.startsWith('stop held'))).toMatch(new RegExp(`on binance: stop-limit at .*, open \\(${resting.clientId}\\)`));
+    // `tradetui orders` says where the stops are held and which order is the position's stop.
+    const configFile = join(tempDir(), 'config.yaml');
+    writeFileSync(configFile, stringify({ exchange: { options: fake!.ccxtOptions() }, paper: { instances: [{ strategy: 'ma-cross', symbol: 'BTC/USDT', timeframe: '1h' }] } }));
+    chmodSync(configFile, 0o600);
+    const env = { TRADETUI_EXCHANGE_API_KEY: fake!.apiKey, TRADETUI_EXCHANGE_SECRET: fake!.secret };
+    const listed = await runCli(['orders', '--open', '--json', '--config', configFile, '--data-dir', dataDir], { env });
+    expect(listed.code, listed.stderr).toBe(0);
+    const json = JSON.parse(listed.stdout) as { stops: Record<string, string>; orders: Array<Record<string, unknown>> };
+    expect(json.stops).toEqual({ 'BTC/USDT': 'exchange' });
+    expect(json.orders).toMatchObject([{ clientOrderId: resting.clientId, kind: 'stop', positionId: position.id, byTradetui: true }]);
+    const text = await runCli(['orders', '--open', '--config', configFile, '--data-dir', dataDir], { env });
+    expect(text.stdout).toMatch(/BTC\/USDT protective stops: rest on binance as stop-limit orders/);
+    expect(text.stdout).toMatch(new RegExp(`tradetui stop of ${position.id}`));
     await app.stop();
 
     // Down: the price falls through the stop (above its limit); the exchange sells.
@@ -167,6 +187,8 @@ describe('exchange-resting protective stops', { timeout: 120_000 }, () => {
     await app.broker.idle();
     expect(stopsOn(fake)).toEqual([]);
     const position = [...app.kernel.portfolio.positions.values()][0]!;
+    const detail = detailsOf({ engine: app.snapshot() } as ViewSnapshot, { pane: 'positions', key: position.id })!.lines;
+    expect(detail.find((l) => l.startsWith('stop held'))).toMatch(/by tradetui on every polled price \(binance takes no stop order here\)/);
     // Within the hour, the price polled falls through the stop: a market sell, before the candle closes.
     const exit = nextEvent(app.bus, filled('exit'));
     fake.setPrice('BTCUSDT', position.protection.stop! * 0.99);
