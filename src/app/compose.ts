@@ -126,6 +126,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
   let feedStatus: FeedStatus = { type: 'feed', status: 'connected', detail: '', lastCandleTime: null };
   // While the database refuses steps, the feed's status says so (it is not stored: feed events never are).
   let feedBeforeFailure: FeedStatus | null = null;
+  // A replay's events happen at replay time: every alert carries the replay clock as its time (the wall-clock
+  // time beside it), so their order is the replay's, before and after a restart. Live feeds: the wall clock.
+  // Set once the feed exists; storage alerts can only come from steps, which come after it.
+  let replayClock: ReplayFeed | null = null;
+  const eventTime = (): number => replayClock?.clock ?? now();
+  const alertTimes = (): { time: number; wallTime?: number } => (replayClock ? { time: eventTime(), wallTime: now() } : { time: now() });
   const persistence = createPersistence({
     store,
     bus,
@@ -133,6 +139,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     now,
     kernel: () => kernelRef!,
     nextAlertId,
+    alertTimes,
     retryMs: opts.storageRetryMs,
     onFailure(f) {
       if (f) {
@@ -171,10 +178,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const needsCachedCandles = feedKind === 'replay' && !opts.feedOverride;
   feedStatus = { type: 'feed', status: 'connected', detail: feed.label ?? feedKind, lastCandleTime: null };
 
-  // A replay's events happen at replay time: every alert carries the replay clock as its time (the wall-clock
-  // time beside it), so their order is the replay's, before and after a restart. Live feeds: the wall clock.
-  const replayClock = feed instanceof ReplayFeed ? feed : null;
-  const eventTime = (): number => replayClock?.clock ?? now();
+  replayClock = feed instanceof ReplayFeed ? feed : null;
 
   // Persistence first: every later listener (alerts, views) sees only what the store is writing.
   store.attach(bus);
@@ -182,7 +186,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const deriver = new AlertDeriver({ feedDownMs: config.telegram.alerts.feedDownSeconds * 1000, nextId: nextAlertId });
   let feedDownTimer: NodeJS.Timeout | null = null;
   const emitAlerts = (alerts: Alert[]): void => {
-    for (const alert of alerts) bus.emit({ type: 'alert', alert: replayClock ? { ...alert, wallTime: now() } : alert });
+    for (const alert of alerts) bus.emit({ type: 'alert', alert: replayClock ? { ...alert, wallTime: alertTimes().wallTime } : alert });
   };
   bus.onAny((e) => {
     if (e.type === 'alert') return;
@@ -332,7 +336,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     telegramStatus: () => telegram?.status() ?? TELEGRAM_DISABLED,
     onSettled: (listener) => persistence.onSettled(listener),
     step: (fn) => persistence.guarded(fn),
-    raise: (alert) => persistence.guarded(() => bus.emit({ type: 'alert', alert: { ...alert, id: nextAlertId(), time: now() } })),
+    raise: (alert) => persistence.guarded(() => bus.emit({ type: 'alert', alert: { ...alert, id: nextAlertId(), ...alertTimes() } })),
   };
   // Telegram is one more view over the same API, loaded only when a token is set (startup time).
   if (config.telegram.token) {
