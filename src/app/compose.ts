@@ -165,6 +165,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     atomic: persistence.atomic,
     broker: mode === 'live' ? (ctx) => opts.broker!({ ...ctx, db }) : undefined,
     capitalCap: opts.capitalCap,
+    // A live account's stops the exchange cannot hold are checked on every polled price (paper keeps the
+    // backtest's candle-close check: one fill model).
+    stopsOnTicks: mode === 'live',
   });
   kernelRef = kernel;
 
@@ -265,6 +268,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       });
     },
     drained: () => persistence.drained(),
+    tick(key, time, price) {
+      if (mode === 'live' && kernel.portfolio.positions.size > 0) persistence.step(() => kernel.priceTick(key.symbol, price, time));
+    },
     status(s) {
       persistence.step(() => {
         afterCommit(() => {

@@ -106,6 +106,8 @@ export function createSimulatedKernel(opts: {
   broker?: (ctx: { portfolio: Portfolio; nextId: (prefix: string) => string }) => Broker;
   /** live.maxCapital: the most quote currency entries are sized from. */
   capitalCap?: number | null;
+  /** Live without exchange-resting stops: check stops on every polled price too (Kernel stopsOnTicks). */
+  stopsOnTicks?: boolean;
 }): Kernel {
   const bus = opts.bus ?? new EventBus();
   const portfolio = new Portfolio(opts.account.balance);
@@ -120,7 +122,7 @@ export function createSimulatedKernel(opts: {
       seq = saved;
     };
   };
-  return new Kernel({ bus, broker, portfolio, risk, ta: opts.ta ?? ta, clock: { now: opts.now ?? Date.now }, nextId, allowShort: opts.account.allowShort, atomic: opts.atomic, checkpointIds, capitalCap: opts.capitalCap });
+  return new Kernel({ bus, broker, portfolio, risk, ta: opts.ta ?? ta, clock: { now: opts.now ?? Date.now }, nextId, allowShort: opts.account.allowShort, atomic: opts.atomic, checkpointIds, capitalCap: opts.capitalCap, stopsOnTicks: opts.stopsOnTicks });
 }
 
 export function runBacktest(spec: BacktestSpec): BacktestResult {

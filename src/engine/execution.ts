@@ -42,11 +42,12 @@ export const CLIENT_ID_PATTERN = /^[.A-Za-z0-9:/_-]{1,36}$/;
  * The client order id of an intent: the same decision gives the same id, so an order re-created after a
  * crash is recognised by the exchange (and by a lookup) instead of being placed twice. The parts that make
  * an intent: instance, purpose, side, the position it opens or closes, the exit reason and the decision
- * time. `prefix` (≤ 6 chars of [A-Za-z0-9]) tells apart engines sharing one exchange account.
+ * time (and whether it is a stop resting on the exchange). `prefix` (≤ 6 chars of [A-Za-z0-9]) tells apart engines sharing one exchange account.
  */
 export function clientOrderId(req: Omit<OrderRequest, 'id' | 'clientId'>, prefix = DEFAULT_PREFIX): string {
   if (prefix !== DEFAULT_PREFIX && !/^[A-Za-z0-9]{1,6}$/.test(prefix)) throw new Error(`client id prefix "${prefix}" must be 1-6 letters or digits`);
-  const identity = `${req.instanceId}|${req.purpose}|${req.side}|${req.positionId ?? ''}|${req.exitReason ?? ''}|${req.createdAt}`;
+  // A resting stop is a different intent from the exit the engine sends when it sees its stop touched.
+  const identity = `${req.instanceId}|${req.purpose}|${req.side}|${req.positionId ?? ''}|${req.exitReason ?? ''}|${req.createdAt}${req.resting === true ? '|resting' : ''}`;
   // 32-bit FNV-1a with two seeds (64 bits, plenty to tell apart one account's intents), both in one pass:
   // every backtest order makes one id.
   let a = 0x811c9dc5;
