@@ -14,6 +14,7 @@ import { createPrivateExchange } from '../adapters/broker/ccxt-client.js';
 import { CcxtBroker, type CcxtBrokerOptions, type LiveAlert } from '../adapters/broker/ccxt.js';
 import { LiveJournal } from '../live/journal.js';
 import { ACTIONS, Reconciler, type Believed, type ReconcileReport } from '../live/reconcile.js';
+import { ParityMeter } from '../live/parity.js';
 import { createApp, type App, type AppOptions } from './compose.js';
 
 export interface LiveAppOptions extends Omit<AppOptions, 'mode' | 'broker' | 'dbFile' | 'initialBalance' | 'capitalCap' | 'live' | 'feed' | 'exchange'> {
@@ -31,6 +32,8 @@ export interface LiveAppOptions extends Omit<AppOptions, 'mode' | 'broker' | 'db
 
 export interface LiveApp extends App {
   readonly broker: CcxtBroker;
+  /** The live-paper parity meter. */
+  readonly parity: ParityMeter;
   readonly reconciler: Reconciler;
   /** The reconciliation the session started with. */
   readonly startReport: ReconcileReport;
@@ -76,6 +79,8 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
   let lastReconcileAt: number | null = null;
   // Made once the engine exists; commands before that (Telegram at start-up) are told to wait.
   let reconciler: Reconciler | null = null;
+  // The live-paper parity meter (its shadow runs the same decisions on the simulated broker).
+  let parity: ParityMeter | null = null;
 
   const status = (): LiveStatus => ({
     exchange: exchangeName,
@@ -85,7 +90,7 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
     lastReconcileAt,
     maxCapital,
     stops: 'engine',
-    parity: [],
+    ...(parity ? (({ rows, summary }) => ({ parity: rows, paritySummary: summary }))(parity.status()) : { parity: [] }),
   });
 
   const command = async (cmd: Command, next: (cmd: Command) => Promise<CommandResult>): Promise<CommandResult> => {
@@ -98,6 +103,7 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
       if (brokerHalt) return { ok: false, message: `live trading is halted: ${brokerHalt}. Fix it, then restart tradetui` };
     }
     const result = await next(cmd);
+    if (result.ok && (cmd.type === 'close' || cmd.type === 'kill')) app?.step(() => parity?.afterCommand(cmd));
     if (cmd.type === 'add-instance' && result.ok) {
       const symbol = cmd.symbol;
       reconciler.watch(symbol);
@@ -135,6 +141,16 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
   for (const a of early.splice(0)) liveApp.raise(a);
   if (brokerHalt) liveApp.step(() => liveApp.kernel.setState('halted', `live trading halted: ${brokerHalt}`, 'system'));
   const kernel = liveApp.kernel;
+  parity = new ParityMeter({
+    db: liveApp.db,
+    live: kernel,
+    liveBus: liveApp.bus,
+    account: config.account,
+    risk: config.risk,
+    capitalCap: maxCapital,
+    instanceRisk: (r) => config.paper.instances.find((c) => c.strategy === r.strategy.name && c.symbol === r.key.symbol && c.timeframe === r.key.timeframe)?.risk,
+    now,
+  });
 
   const believed = (): Believed => ({ positions: [...kernel.portfolio.positions.values()].map((p) => ({ symbol: p.symbol, qty: p.side === 'long' ? p.qty : -p.qty })) });
 
@@ -291,11 +307,13 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
   const stop = liveApp.stop;
   const out: LiveApp = Object.assign(liveApp, {
     broker,
+    parity,
     reconciler: rec,
     startReport,
     reconcileNow: () => reconcile({ balances: !broker.busy }),
     stop: () => {
       clearInterval(timer);
+      parity?.close();
       // Replies to requests in flight are worth a moment; one that comes later is resolved at the next start.
       return (async () => {
         await Promise.race([broker.idle(), new Promise((r) => setTimeout(r, 5000).unref())]);
