@@ -538,6 +538,44 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM live_fills f JOIN order_exchange x ON x.client_id = f.client_id WHERE x.kind != 'order';
       DROP TABLE live_orders;
       DROP TABLE live_fills;
+      `,
+    },
+    {
+    version: 46,
+    name: 'live-paper parity',
+    // The parity meter (src/live/parity.ts): per decision that made an order, the live order's outcome beside
+    // the shadow simulated broker's outcome of the same decision; and the shadow engine's state (one JSON
+    // document, rewritten in the step's transaction) so the comparison survives a restart. Live databases only.
+    sql: `
+      CREATE TABLE parity_trades (
+        key TEXT PRIMARY KEY,
+        instance_id TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        side TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        exit_reason TEXT,
+        decision_candle INTEGER NOT NULL,
+        decided_at INTEGER,
+        reference REAL,
+        live_order_id TEXT,
+        live_qty REAL,
+        live_price REAL,
+        live_fee REAL,
+        live_filled_at INTEGER,
+        live_status TEXT,
+        sim_reference REAL,
+        sim_qty REAL,
+        sim_price REAL,
+        sim_fee REAL,
+        sim_filled_at INTEGER,
+        sim_status TEXT
+      );
+      CREATE INDEX parity_trades_time ON parity_trades (decision_candle);
+      CREATE TABLE parity_shadow (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        state TEXT NOT NULL,
+        saved_at INTEGER NOT NULL
+      );
     `,
   },
 ];
