@@ -490,4 +490,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE alerts ADD COLUMN wall_time INTEGER;
     `,
   },
+  {
+    version: 90,
+    name: 'instance delete and edited risk',
+    // A deleted instance keeps its row (deleted_at set) so its trades and decisions still name their strategy and
+    // market; an instance edited from a view keeps its risk overrides here (JSON; NULL: the config's, if any).
+    sql: `
+      ALTER TABLE instances ADD COLUMN deleted_at INTEGER;
+      ALTER TABLE instances ADD COLUMN risk TEXT;
+    `,
+  },
 ];
