@@ -26,6 +26,7 @@ import { AlertDeriver } from '../alerts/derive.js';
 import type { TelegramStatus } from '../adapters/notify/telegram/index.js';
 import { createApi, type AppApi, type AppFeed, type EngineMode } from './api.js';
 import { createInstances, restoreOrConfigure } from './instances.js';
+import { createStrategyReloader } from './strategy-reload.js';
 import { createPersistence } from './persistence.js';
 import type { Logger } from './logger.js';
 
@@ -54,6 +55,8 @@ export interface AppOptions {
   exchange?: string;
   /** Called before each shipped candle file is imported (first run only), so the wait can be explained. */
   onSeedFile?: (file: { name: string }) => void;
+  /** How often the strategies folder is polled for changed files (ms; 0: never, reload-strategies only). Default 1000. */
+  strategyPollMs?: number;
   /** The config file it came from: a relative strategiesDir is relative to it. */
   configSource?: string;
   /** Replay speed override (candles per second). */
@@ -101,7 +104,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   createFromTemplate(file);
   const db = openDb(file);
   const candleStore = new SqliteCandleStore(db);
-  const strategies = await loadStrategies({ strategiesDir: config.strategiesDir ? resolveStrategiesDir(config.strategiesDir, opts.configSource) : null });
+  const strategiesDir = config.strategiesDir ? resolveStrategiesDir(config.strategiesDir, opts.configSource) : null;
+  const strategies = await loadStrategies({ strategiesDir });
   const feedKind = opts.feed ?? config.paper.feed;
   // The same checks as `tradetui config check`, before anything is written: the config's own first (no
   // wait for seeding), then the cached markets once the shipped candles are in.
@@ -239,6 +243,19 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const instances = createInstances(instanceDeps);
   await restoreOrConfigure({ ...instanceDeps, instances, strategies, config, exchange }, stored);
 
+  // The trader's strategy files are watched: a changed one is swapped into its instances (app/strategy-reload.ts).
+  const reloader = strategiesDir
+    ? createStrategyReloader({
+        dir: strategiesDir,
+        strategies,
+        kernel,
+        instances,
+        tx: (fn) => persistence.tx(fn),
+        raise: (alert) => persistence.guarded(() => emitAlerts([{ ...alert, id: nextAlertId(), time: eventTime() }])),
+        logger,
+      })
+    : null;
+
   const sink: FeedSink = {
     open(key, time, price) {
       persistence.step(() => kernel.candleOpened(key, time, price));
@@ -311,6 +328,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     recentAlerts,
     recentSignals,
     live: opts.live,
+    reloadStrategies: reloader ? (by) => reloader.reload(by) : undefined,
   });
   const api: App = {
     ...engineApi,
@@ -319,6 +337,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     finished,
     exchange,
     async start() {
+      if (opts.strategyPollMs !== 0) reloader?.watch(opts.strategyPollMs ?? 1000);
       running ??= feed
         .run(sink)
         .catch((err) => {
@@ -330,6 +349,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     stop() {
       // Idempotent: the TUI, signal handlers and the CLI may all ask.
       stopping ??= (async () => {
+        reloader?.stop();
         feed.stop();
         persistence.close();
         await running;

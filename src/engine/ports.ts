@@ -143,7 +143,7 @@ export interface EngineSnapshot {
   positions: Position[];
   /** Orders still working (waiting for a fill or a cancel), oldest first. */
   orders: Order[];
-  instances: Array<InstanceInfo & { trades: number; pnl: number; model?: ModelSummary }>;
+  instances: Array<InstanceInfo & { trades: number; pnl: number; model?: ModelSummary; /** Its own risk overrides (config or edited), when any. */ risk?: Record<string, unknown> }>;
   protections: ProtectionEvent[];
   recentTrades: ClosedTrade[];
   alerts: Alert[];

@@ -538,9 +538,9 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM live_fills f JOIN order_exchange x ON x.client_id = f.client_id WHERE x.kind != 'order';
       DROP TABLE live_orders;
       DROP TABLE live_fills;
-      `,
-    },
-    {
+    `,
+  },
+  {
     version: 46,
     name: 'live-paper parity',
     // The parity meter (src/live/parity.ts): per decision that made an order, the live order's outcome beside
@@ -576,9 +576,9 @@ export const MIGRATIONS: readonly Migration[] = [
         state TEXT NOT NULL,
         saved_at INTEGER NOT NULL
       );
-      `,
-    },
-    {
+    `,
+  },
+  {
     version: 75,
     name: 'compact backtest curves',
     // Runs stored from now on keep their four curves in the lossless compact form of backtest/curve-codec.ts
@@ -586,6 +586,16 @@ export const MIGRATIONS: readonly Migration[] = [
     // NULL marks the raw packed Float64 curves of older runs, which read as before.
     sql: `
       ALTER TABLE runs ADD COLUMN equity_format INTEGER;
+    `,
+  },
+  {
+    version: 90,
+    name: 'instance delete and edited risk',
+    // A deleted instance keeps its row (deleted_at set) so its trades and decisions still name their strategy and
+    // market; an instance edited from a view keeps its risk overrides here (JSON; NULL: the config's, if any).
+    sql: `
+      ALTER TABLE instances ADD COLUMN deleted_at INTEGER;
+      ALTER TABLE instances ADD COLUMN risk TEXT;
     `,
   },
 ];
