@@ -16,6 +16,7 @@ import { createPrivateExchange } from '../adapters/broker/ccxt-client.js';
 import { CcxtBroker, type CcxtBrokerOptions, type LiveAlert } from '../adapters/broker/ccxt.js';
 import { LiveJournal } from '../live/journal.js';
 import { ACTIONS, Reconciler, type Believed, type ReconcileReport } from '../live/reconcile.js';
+import { ParityMeter } from '../live/parity.js';
 import { createApp, type App, type AppOptions } from './compose.js';
 
 export interface LiveAppOptions extends Omit<AppOptions, 'mode' | 'broker' | 'dbFile' | 'initialBalance' | 'capitalCap' | 'live' | 'feed' | 'exchange'> {
@@ -33,6 +34,8 @@ export interface LiveAppOptions extends Omit<AppOptions, 'mode' | 'broker' | 'db
 
 export interface LiveApp extends App {
   readonly broker: CcxtBroker;
+  /** The live-paper parity meter. */
+  readonly parity: ParityMeter;
   readonly reconciler: Reconciler;
   /** The reconciliation the session started with. */
   readonly startReport: ReconcileReport;
@@ -78,6 +81,8 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
   let lastReconcileAt: number | null = null;
   // Made once the engine exists; commands before that (Telegram at start-up) are told to wait.
   let reconciler: Reconciler | null = null;
+  // The live-paper parity meter (its shadow runs the same decisions on the simulated broker).
+  let parity: ParityMeter | null = null;
 
   const stopsHeldBy = (): LiveStatus['stops'] => {
     const symbols = app ? [...new Set([...app.kernel.instances.values()].map((r) => r.key.symbol))] : [];
@@ -93,7 +98,7 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
     maxCapital,
     // Where the traded markets' stops are held: on the exchange only if every market takes a stop order.
     stops: stopsHeldBy(),
-    parity: [],
+    ...(parity ? (({ rows, summary }) => ({ parity: rows, paritySummary: summary }))(parity.status()) : { parity: [] }),
   });
 
   const command = async (cmd: Command, next: (cmd: Command) => Promise<CommandResult>): Promise<CommandResult> => {
@@ -106,6 +111,7 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
       if (brokerHalt) return { ok: false, message: `live trading is halted: ${brokerHalt}. Fix it, then restart tradetui` };
     }
     const result = await next(cmd);
+    if (result.ok && (cmd.type === 'close' || cmd.type === 'kill')) app?.step(() => parity?.afterCommand(cmd));
     if (cmd.type === 'add-instance' && result.ok) {
       const symbol = cmd.symbol;
       reconciler.watch(symbol);
@@ -143,6 +149,16 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
   for (const a of early.splice(0)) liveApp.raise(a);
   if (brokerHalt) liveApp.step(() => liveApp.kernel.setState('halted', `live trading halted: ${brokerHalt}`, 'system'));
   const kernel = liveApp.kernel;
+  parity = new ParityMeter({
+    db: liveApp.db,
+    live: kernel,
+    liveBus: liveApp.bus,
+    account: config.account,
+    risk: config.risk,
+    capitalCap: maxCapital,
+    instanceRisk: (r) => config.paper.instances.find((c) => c.strategy === r.strategy.name && c.symbol === r.key.symbol && c.timeframe === r.key.timeframe)?.risk,
+    now,
+  });
 
   const believed = (): Believed => ({ positions: [...kernel.portfolio.positions.values()].map((p) => ({ symbol: p.symbol, qty: p.side === 'long' ? p.qty : -p.qty })) });
 
@@ -302,11 +318,13 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
   const stop = liveApp.stop;
   const out: LiveApp = Object.assign(liveApp, {
     broker,
+    parity,
     reconciler: rec,
     startReport,
     reconcileNow: () => reconcile({ balances: !broker.busy }),
     stop: () => {
       clearInterval(timer);
+      parity?.close();
       // Replies to requests in flight are worth a moment; one that comes later is resolved at the next start.
       return (async () => {
         await Promise.race([broker.idle(), new Promise((r) => setTimeout(r, 5000).unref())]);

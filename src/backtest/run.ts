@@ -32,6 +32,15 @@ export function slippageSettings(a: AccountSettings): SlippageSettings {
   return { model: a.slippageModel ?? 'fixed', rate: a.slippage, k: a.impactK ?? 1, maxRate: a.maxSlippage ?? 0.05 };
 }
 
+/**
+ * The account with every trading cost multiplied by `factor` (the optimiser's doubled-costs re-run): fee,
+ * slippage, and under sqrt-impact the impact coefficient and its cap too, so the whole slippage rate scales.
+ */
+export function scaledCosts(a: AccountSettings, factor: number): AccountSettings {
+  const s = slippageSettings(a);
+  return { ...a, fee: a.fee * factor, slippage: a.slippage * factor, impactK: s.k * factor, maxSlippage: s.maxRate * factor };
+}
+
 export interface BacktestSpec {
   strategy: Strategy;
   params: Params;

@@ -161,10 +161,18 @@ export interface Fill {
 }
 
 /** Base and quote currencies of a unified ccxt symbol ("BTC/USDT" → BTC, USDT; "BTC/USDT:USDT" too). */
-export function currenciesOf(symbol: string): { base: string; quote: string } {
-  const [base = symbol, rest = ''] = symbol.split('/');
-  return { base, quote: rest.split(':')[0] ?? rest };
+export function currenciesOf(symbol: string): Readonly<{ base: string; quote: string }> {
+  // Asked on every fill (two splits and an object each): remembered per symbol, one frozen answer each.
+  let c = CURRENCIES.get(symbol);
+  if (!c) {
+    const [base = symbol, rest = ''] = symbol.split('/');
+    c = Object.freeze({ base, quote: rest.split(':')[0] ?? rest });
+    if (CURRENCIES.size < 10_000) CURRENCIES.set(symbol, c);
+  }
+  return c;
 }
+
+const CURRENCIES = new Map<string, Readonly<{ base: string; quote: string }>>();
 
 export interface Position {
   id: string;

@@ -118,6 +118,32 @@ export class Kernel {
     return runner;
   }
 
+  /** Takes an instance out (delete-instance; the app refuses while it holds a position or waiting orders). */
+  removeInstance(id: string, by: Actor): boolean {
+    const r = this.instances.get(id);
+    if (!r) return false;
+    this.instances.delete(id);
+    this.instancesVersion++;
+    this.d.risk.setInstanceRisk?.(id, undefined);
+    this.d.bus.emit({ type: 'instance', instance: { ...this.info(r), running: false }, change: 'removed', by });
+    return true;
+  }
+
+  /**
+   * A new runner (new params, or reloaded strategy code) in an instance's place: same id and place in the list, its
+   * closed trades carried over; positions and orders are the portfolio's, keyed by the id, so they stay its own.
+   */
+  replaceInstance(spec: InstanceSpec, by: Actor): StrategyRunner {
+    const old = this.instances.get(spec.id);
+    if (!old) throw new Error(`no instance ${spec.id}`);
+    const runner = new StrategyRunner(spec, this.d.ta, this.d.risk);
+    runner.trades.push(...old.trades);
+    this.instances.set(spec.id, runner);
+    this.instancesVersion++;
+    this.d.bus.emit({ type: 'instance', instance: this.info(runner), change: 'updated', by });
+    return runner;
+  }
+
   info(r: StrategyRunner): InstanceInfo {
     return { id: r.id, strategy: r.strategy.name, symbol: r.key.symbol, timeframe: r.key.timeframe, params: { ...r.params }, running: r.running };
   }
@@ -627,6 +653,9 @@ export class Kernel {
         return { ok: true, message: `cancelling order ${o.id} (${o.side} ${o.symbol})` };
       }
       case 'add-instance':
+      case 'delete-instance':
+      case 'edit-instance':
+      case 'reload-strategies':
       case 'set-speed':
       case 'replay':
       case 'reconcile':

@@ -540,4 +540,62 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE live_fills;
     `,
   },
+  {
+    version: 46,
+    name: 'live-paper parity',
+    // The parity meter (src/live/parity.ts): per decision that made an order, the live order's outcome beside
+    // the shadow simulated broker's outcome of the same decision; and the shadow engine's state (one JSON
+    // document, rewritten in the step's transaction) so the comparison survives a restart. Live databases only.
+    sql: `
+      CREATE TABLE parity_trades (
+        key TEXT PRIMARY KEY,
+        instance_id TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        side TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        exit_reason TEXT,
+        decision_candle INTEGER NOT NULL,
+        decided_at INTEGER,
+        reference REAL,
+        live_order_id TEXT,
+        live_qty REAL,
+        live_price REAL,
+        live_fee REAL,
+        live_filled_at INTEGER,
+        live_status TEXT,
+        sim_reference REAL,
+        sim_qty REAL,
+        sim_price REAL,
+        sim_fee REAL,
+        sim_filled_at INTEGER,
+        sim_status TEXT
+      );
+      CREATE INDEX parity_trades_time ON parity_trades (decision_candle);
+      CREATE TABLE parity_shadow (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        state TEXT NOT NULL,
+        saved_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 75,
+    name: 'compact backtest curves',
+    // Runs stored from now on keep their four curves in the lossless compact form of backtest/curve-codec.ts
+    // (runs of equal values counted once, times as differences): a year of 1m candles wrote 16 MB per run.
+    // NULL marks the raw packed Float64 curves of older runs, which read as before.
+    sql: `
+      ALTER TABLE runs ADD COLUMN equity_format INTEGER;
+    `,
+  },
+  {
+    version: 90,
+    name: 'instance delete and edited risk',
+    // A deleted instance keeps its row (deleted_at set) so its trades and decisions still name their strategy and
+    // market; an instance edited from a view keeps its risk overrides here (JSON; NULL: the config's, if any).
+    sql: `
+      ALTER TABLE instances ADD COLUMN deleted_at INTEGER;
+      ALTER TABLE instances ADD COLUMN risk TEXT;
+    `,
+  },
 ];
