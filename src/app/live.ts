@@ -3,7 +3,9 @@
 // it, and reconciliation with the exchange: at start before any strategy decides, then while running (open
 // orders polled while any exist, the whole account every live.reconcileSeconds). A difference halts entries
 // until the trader resolves each (adopt, ignore, cancel, flatten) from the TUI, Telegram or `tradetui
-// reconcile`. The kill switch also cancels what tradetui has resting on the exchange and waits for the
+// reconcile`. Each position's stop-loss rests on the exchange as a stop order where the market has one (the
+// engine keeps it placed, moved and cancelled; the order polls verify it), else the engine checks it on every
+// polled price. The kill switch also cancels what tradetui has resting on the exchange and waits for the
 // market exits.
 import { join } from 'node:path';
 import { errorMessage } from '../core/errors.js';
@@ -82,6 +84,11 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
   // The live-paper parity meter (its shadow runs the same decisions on the simulated broker).
   let parity: ParityMeter | null = null;
 
+  const stopsHeldBy = (): LiveStatus['stops'] => {
+    const symbols = app ? [...new Set([...app.kernel.instances.values()].map((r) => r.key.symbol))] : [];
+    return symbols.length > 0 && symbols.every((s) => broker.restingStops(s)) ? 'exchange' : 'engine';
+  };
+
   const status = (): LiveStatus => ({
     exchange: exchangeName,
     sandbox: config.exchange.sandbox,
@@ -89,7 +96,8 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
     brokerHalt,
     lastReconcileAt,
     maxCapital,
-    stops: 'engine',
+    // Where the traded markets' stops are held: on the exchange only if every market takes a stop order.
+    stops: stopsHeldBy(),
     ...(parity ? (({ rows, summary }) => ({ parity: rows, paritySummary: summary }))(parity.status()) : { parity: [] }),
   });
 
@@ -260,7 +268,7 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
   const afterKill = async (message: string): Promise<string> => {
     let cancelled = 0;
     for (const row of broker.journal.unfinished()) {
-      if (row.kind === 'order') continue; // the kernel's own orders are being cancelled through the port
+      if (row.kind !== 'adopted') continue; // the engine's own orders and stops are being cancelled through the port
       await broker.cancelRow(row).catch((err: unknown) => raise({ severity: 'critical', category: 'error', message: `LIVE ${label}: kill switch could not cancel ${row.clientId}: ${errorMessage(err)}` }));
       cancelled++;
     }
@@ -275,6 +283,9 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
   await broker.idle();
   const startReport = await reconcile();
   reconciler = rec;
+  // Positions whose stop is not resting on the exchange (opened before a crash, or their stop gone) get one
+  // now, not at the next candle.
+  liveApp.step(() => kernel.syncStops(now()));
   opts.onReconciled?.(startReport);
 
   // While running: open orders while any exist; the whole account every reconcileMs, or at once when the

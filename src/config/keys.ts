@@ -84,7 +84,9 @@ export type ActionId =
   | 'reconcile-ignore'
   | 'reconcile-cancel'
   | 'reconcile-flatten'
-  | 'reconcile-check';
+  | 'reconcile-check'
+  | 'edit-instance'
+  | 'delete-instance';
 
 export interface Binding {
   id: ActionId;
@@ -146,6 +148,8 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { id: 'toggle-strategy', keys: ['s'], label: 'start/stop', description: 'start or stop the selected strategy instance (asks first)', scope: 'strategies' },
   { id: 'filter', keys: ['/'], label: 'filter', description: 'filter the instances by words (Enter keeps, Esc clears)', scope: 'strategies' },
   { id: 'clone-instance', keys: ['C'], label: 'clone', description: 'clone the selected instance: the add wizard filled in with its strategy, market and params', scope: 'strategies', footer: false },
+  { id: 'edit-instance', keys: ['e'], label: 'edit', description: 'edit params and risk overrides; the instance restarts keeping its position', scope: 'strategies', footer: false },
+  { id: 'delete-instance', keys: ['D'], label: 'delete', description: 'delete the selected instance (asks; not while it holds a position; history kept)', scope: 'strategies', footer: false },
   { id: 'backtest', keys: ['b'], label: 'backtest', description: 'backtest the selected instance on the cached candles', scope: 'strategies' },
   { id: 'details', keys: ['enter'], label: 'details', description: 'details of the selected instance', scope: 'strategies' },
 

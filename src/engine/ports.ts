@@ -27,6 +27,8 @@ export interface FeedSink {
    * otherwise. Feeds that can wait (a replay) wait rather than pile candles up behind the held ones.
    */
   drained?(): Promise<void> | null;
+  /** The price polled now on a market (live feeds, between candle closes): stops the engine holds are checked on it. */
+  tick?(key: MarketKey, time: number, price: number): void;
 }
 
 export interface MarketFeed {
@@ -119,6 +121,12 @@ export interface Broker {
    * unrecoverable in memory; the engine then halts until a restart reloads the journal.
    */
   checkpoint?(): () => void;
+  /**
+   * Whether protective stops of `symbol` rest on the exchange (live brokers whose exchange has a stop order
+   * type). The engine then keeps each position's stop there as a `resting` stop order. Absent: the engine
+   * checks stops itself.
+   */
+  restingStops?(symbol: string): boolean;
 }
 
 /** Everything a view needs to draw the current state; the TUI and Telegram read this and events. */
@@ -135,7 +143,7 @@ export interface EngineSnapshot {
   positions: Position[];
   /** Orders still working (waiting for a fill or a cancel), oldest first. */
   orders: Order[];
-  instances: Array<InstanceInfo & { trades: number; pnl: number; model?: ModelSummary }>;
+  instances: Array<InstanceInfo & { trades: number; pnl: number; model?: ModelSummary; /** Its own risk overrides (config or edited), when any. */ risk?: Record<string, unknown> }>;
   protections: ProtectionEvent[];
   recentTrades: ClosedTrade[];
   alerts: Alert[];
@@ -158,7 +166,10 @@ export interface LiveStatus {
   lastReconcileAt: number | null;
   /** The most quote currency entries are sized from (live.maxCapital), or null. */
   maxCapital: number | null;
-  /** Where protective stops are checked: by the engine on each candle (the exchange holds none yet). */
+  /**
+   * Where protective stops are held: `exchange`, resting there as stop orders (they hold while tradetui is
+   * down); `engine`, checked by tradetui on every polled price and candle (the exchange has no stop order).
+   */
   stops: 'engine' | 'exchange';
   /** Live fills against the same decisions on the shadow simulated broker (the parity meter), newest last. */
   parity: ParityRow[];
