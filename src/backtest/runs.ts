@@ -1,7 +1,7 @@
 // The run repository: stores each backtest (settings, params, metrics, trades, equity curve) in
 // tradetui.db (migration 2's `runs` and `run_trades`) so `tradetui backtest show` can print it again
-// exactly as it was first printed. Equity curves are packed little-endian Float64 blobs: exact and
-// compact (a year of 1m candles is 4 MB per series instead of 525,600 rows).
+// exactly as it was first printed. Equity curves are little-endian Float64 blobs in the lossless compact form of
+// curve-codec.ts (runs stored before migration 75: the raw values), exact to the bit.
 import { endianness } from 'node:os';
 import type { Db } from '../adapters/store/sqlite/db.js';
 import type { ProtectionEvent } from '../core/events.js';
@@ -9,6 +9,7 @@ import type { Timeframe } from '../core/time.js';
 import type { ClosedTrade, ExitReason, PositionSide } from '../core/trading.js';
 import type { Params } from '../strategy/contract.js';
 import type { Metrics } from './metrics.js';
+import { CurveScratch, decodeCurve, encodeCurve } from './curve-codec.js';
 
 const LITTLE_ENDIAN = endianness() === 'LE';
 
@@ -185,6 +186,8 @@ interface RunRow {
   equity_values: Buffer;
   equity_cash: Buffer | null;
   equity_exposure: Buffer | null;
+  /** NULL: raw packed Float64 (before migration 75); 1: curve-codec's compact form. */
+  equity_format: number | null;
 }
 
 interface TradeRow {
@@ -202,9 +205,12 @@ interface TradeRow {
   symbol: string | null;
 }
 
-/** Packs a Float64Array as little-endian bytes, whatever the machine's byte order (a copy on little-endian). */
+/**
+ * A Float64Array as little-endian bytes, whatever the machine's byte order: on little-endian a view of the same
+ * memory (SQLite copies a bound blob), so bind it before the array changes.
+ */
 export function packFloat64(values: Float64Array): Buffer {
-  if (LITTLE_ENDIAN) return Buffer.from(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  if (LITTLE_ENDIAN) return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
   const buf = Buffer.allocUnsafe(values.length * 8);
   for (let i = 0; i < values.length; i++) buf.writeDoubleLE(values[i]!, i * 8);
   return buf;
@@ -221,6 +227,19 @@ export function unpackFloat64(buf: Buffer | Uint8Array): Float64Array {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(i * 8, true);
   return out;
+}
+
+/** The equity_format of runs this version stores. */
+const CURVE_FORMAT = 1;
+
+function packCurve(values: Float64Array, scratch: CurveScratch): Buffer {
+  return packFloat64(encodeCurve(values, scratch));
+}
+
+function unpackCurve(blob: Buffer, format: number | null): Float64Array {
+  if (format === null) return unpackFloat64(blob);
+  if (format !== CURVE_FORMAT) throw new Error(`stored run curve in format ${format}, which this version cannot read (a newer tradetui stored it)`);
+  return decodeCurve(unpackFloat64(blob));
 }
 
 /** Stores a run and its trades in one transaction; returns the new run id. */
@@ -289,14 +308,15 @@ function insertRun(db: Db, input: RunInput): { id: number; createdAt: number; co
   const createdAt = input.createdAt ?? Date.now();
   const columns = { params: JSON.stringify(input.params), settings: JSON.stringify(input.settings), metrics: JSON.stringify(input.metrics), extra: JSON.stringify(extra) };
   const insertRunRow = db.prepare(
-    `INSERT INTO runs (created_at, kind, strategy, exchange, symbol, timeframe, from_time, to_time, params, settings, metrics, extra, equity_times, equity_values, equity_cash, equity_exposure)
-     VALUES (?, 'backtest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO runs (created_at, kind, strategy, exchange, symbol, timeframe, from_time, to_time, params, settings, metrics, extra, equity_times, equity_values, equity_cash, equity_exposure, equity_format)
+     VALUES (?, 'backtest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${CURVE_FORMAT})`,
   );
   const insertTrades = (rows: number) =>
     db.prepare(
       `INSERT INTO run_trades (run_id, seq, side, qty, entry_time, exit_time, entry_price, exit_price, pnl, pnl_pct, fees, exit_reason, symbol)
        VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     );
+  const scratch = new CurveScratch();
   const id = db.transaction(() => {
     const info = insertRunRow.run(
       createdAt,
@@ -310,10 +330,10 @@ function insertRun(db: Db, input: RunInput): { id: number; createdAt: number; co
       columns.settings,
       columns.metrics,
       columns.extra,
-      packFloat64(r.equityTimes),
-      packFloat64(r.equity),
-      r.cash ? packFloat64(r.cash) : null,
-      r.exposure ? packFloat64(r.exposure) : null,
+      packCurve(r.equityTimes, scratch),
+      packCurve(r.equity, scratch),
+      r.cash ? packCurve(r.cash, scratch) : null,
+      r.exposure ? packCurve(r.exposure, scratch) : null,
     );
     const runId = Number(info.lastInsertRowid);
     // TRADE_BATCH rows per statement: a year of 1m trades is ~20,000 rows, and each call has its overhead.
@@ -347,10 +367,10 @@ export function getRun(db: Db, id: number): StoredRun | null {
     ...summaryOf(row),
     settings: JSON.parse(row.settings) as RunSettings,
     trades: trades.map((t) => tradeOf(row, t)),
-    equityTimes: unpackFloat64(row.equity_times),
-    equity: unpackFloat64(row.equity_values),
-    cash: row.equity_cash ? unpackFloat64(row.equity_cash) : null,
-    exposure: row.equity_exposure ? unpackFloat64(row.equity_exposure) : null,
+    equityTimes: unpackCurve(row.equity_times, row.equity_format),
+    equity: unpackCurve(row.equity_values, row.equity_format),
+    cash: row.equity_cash ? unpackCurve(row.equity_cash, row.equity_format) : null,
+    exposure: row.equity_exposure ? unpackCurve(row.equity_exposure, row.equity_format) : null,
     ...extraOf(extra),
   };
 }

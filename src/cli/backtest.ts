@@ -179,7 +179,8 @@ async function runCommand(args: RunArgs): Promise<void> {
     const store = new SqliteCandleStore(db);
     // First use imports the shipped candles (a few seconds); say so, on stderr so --json stays clean.
     await ensureSeeded(store, { onFile: (f) => process.stderr.write(`tradetui: importing shipped candles ${f.name}\n`) });
-    const cachedSymbols = [...new Set(store.list().filter((m) => m.exchange === exchange).map((m) => m.symbol))].sort();
+    // markets() reads the primary key only; list() would walk every chunk's row (the gap summary sits past the blob).
+    const cachedSymbols = [...new Set(store.markets().filter((m) => m.exchange === exchange).map((m) => m.symbol))].sort();
     const symbols = symbolInputs.map((s) => resolveSymbol(s, cachedSymbols));
     // Check every market before running anything, so a typo in the last symbol costs nothing.
     for (const symbol of symbols) {
@@ -285,7 +286,8 @@ async function runCommand(args: RunArgs): Promise<void> {
 /** Prints runs: `{ runs: [...], ...extra }` with --json (streamed: equity curves can be 100 MB), else the text. */
 function outputRuns(ctx: CliContext, runs: readonly StoredRun[], extra: Record<string, unknown>, human: () => string): void {
   if (!ctx.json) return output(ctx, null, human);
-  writeRunsJson(runs, extra, (chunk) => process.stdout.write(chunk));
+  // Nothing left queued after a write: stdout wrote it synchronously (a file, or a pipe with room), so the buffer is free again.
+  writeRunsJson(runs, extra, (chunk) => process.stdout.write(chunk), () => process.stdout.writableLength === 0);
 }
 
 /**

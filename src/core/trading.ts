@@ -84,6 +84,11 @@ export interface OrderRequest {
   positionId?: string;
   /** Fill at the last known price now (kill switch, manual close) instead of the next open. */
   urgent?: boolean;
+  /**
+   * A protective stop resting on the exchange (type `stop`, `price` the trigger): the exchange sells when the
+   * price reaches it, also while tradetui is down. Only made for brokers that keep stops (Broker.restingStops).
+   */
+  resting?: boolean;
   /** Entry protection carried to the position when it fills. */
   protection?: Protection;
   /** The market when the order was sent (last closed candle's volume, recent volatility): simulated impact. */
@@ -156,10 +161,18 @@ export interface Fill {
 }
 
 /** Base and quote currencies of a unified ccxt symbol ("BTC/USDT" → BTC, USDT; "BTC/USDT:USDT" too). */
-export function currenciesOf(symbol: string): { base: string; quote: string } {
-  const [base = symbol, rest = ''] = symbol.split('/');
-  return { base, quote: rest.split(':')[0] ?? rest };
+export function currenciesOf(symbol: string): Readonly<{ base: string; quote: string }> {
+  // Asked on every fill (two splits and an object each): remembered per symbol, one frozen answer each.
+  let c = CURRENCIES.get(symbol);
+  if (!c) {
+    const [base = symbol, rest = ''] = symbol.split('/');
+    c = Object.freeze({ base, quote: rest.split(':')[0] ?? rest });
+    if (CURRENCIES.size < 10_000) CURRENCIES.set(symbol, c);
+  }
+  return c;
 }
+
+const CURRENCIES = new Map<string, Readonly<{ base: string; quote: string }>>();
 
 export interface Position {
   id: string;

@@ -42,29 +42,61 @@ export const CLIENT_ID_PATTERN = /^[.A-Za-z0-9:/_-]{1,36}$/;
  * The client order id of an intent: the same decision gives the same id, so an order re-created after a
  * crash is recognised by the exchange (and by a lookup) instead of being placed twice. The parts that make
  * an intent: instance, purpose, side, the position it opens or closes, the exit reason and the decision
- * time. `prefix` (≤ 6 chars of [A-Za-z0-9]) tells apart engines sharing one exchange account.
+ * time (and whether it is a stop resting on the exchange). `prefix` (≤ 6 chars of [A-Za-z0-9]) tells apart engines sharing one exchange account.
  */
 export function clientOrderId(req: Omit<OrderRequest, 'id' | 'clientId'>, prefix = DEFAULT_PREFIX): string {
   if (prefix !== DEFAULT_PREFIX && !/^[A-Za-z0-9]{1,6}$/.test(prefix)) throw new Error(`client id prefix "${prefix}" must be 1-6 letters or digits`);
-  const identity = `${req.instanceId}|${req.purpose}|${req.side}|${req.positionId ?? ''}|${req.exitReason ?? ''}|${req.createdAt}`;
-  // 32-bit FNV-1a with two seeds (64 bits, plenty to tell apart one account's intents), both in one pass:
-  // every backtest order makes one id.
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < identity.length; i++) {
-    const c = identity.charCodeAt(i);
+  // The hash of `${instanceId}|${purpose}|${side}|${positionId ?? ''}|${exitReason ?? ''}|${createdAt}` (+ `|resting`
+  // for a stop resting on the exchange: a different intent from the exit sent when the engine sees it touched), fed part by
+  // part (every backtest order makes one id: no joined string to build and flatten). 32-bit FNV-1a with two
+  // seeds (64 bits, plenty to tell apart one account's intents), both in one pass.
+  hashA = 0x811c9dc5;
+  hashB = 0x01000193 ^ 0x5bd1e995;
+  feed(req.instanceId);
+  feedBar();
+  feed(req.purpose);
+  feedBar();
+  feed(req.side);
+  feedBar();
+  if (req.positionId !== undefined && req.positionId !== null) feed(req.positionId);
+  feedBar();
+  if (req.exitReason !== undefined && req.exitReason !== null) feed(req.exitReason);
+  feedBar();
+  feed(String(req.createdAt));
+  if (req.resting === true) {
+    feedBar();
+    feed('resting');
+  }
+  // prefix(≤6) + '-' + time base36 (≤9 until year 5188) + '-' + 16 hex = ≤ 33 characters
+  return `${prefix}-${Math.max(0, Math.floor(req.createdAt)).toString(36)}-${hex8(hashA)}${hex8(hashB)}`;
+}
+
+let hashA = 0;
+let hashB = 0;
+
+function feed(s: string): void {
+  let a = hashA;
+  let b = hashB;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x01000193);
   }
-  // prefix(≤6) + '-' + time base36 (≤9 until year 5188) + '-' + 16 hex = ≤ 33 characters
-  return `${prefix}-${Math.max(0, Math.floor(req.createdAt)).toString(36)}-${hex8(a)}${hex8(b)}`;
+  hashA = a;
+  hashB = b;
+}
+
+function feedBar(): void {
+  hashA = Math.imul(hashA ^ 0x7c, 0x01000193);
+  hashB = Math.imul(hashB ^ 0x7c, 0x01000193);
 }
 
 const DEFAULT_PREFIX = 'tt';
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** A 32-bit value as 8 hex digits. */
 function hex8(h: number): string {
-  return (h >>> 0).toString(16).padStart(8, '0');
+  return HEX_BYTE[h >>> 24]! + HEX_BYTE[(h >>> 16) & 255]! + HEX_BYTE[(h >>> 8) & 255]! + HEX_BYTE[h & 255]!;
 }
 
 /**

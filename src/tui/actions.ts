@@ -226,6 +226,8 @@ export const ACTIONS: Partial<Record<ActionId, Action>> = {
   orders: view((c) => c.dispatch({ type: 'overlay', overlay: { kind: 'orders', index: 0, key: null } })),
   log: view((c) => c.dispatch({ type: 'overlay', overlay: { kind: 'log', level: 'info', scroll: 0, filter: '', editing: false } })),
   account: view((c) => c.dispatch({ type: 'overlay', overlay: { kind: 'account', period: 'day', scroll: 0 } })),
+  parity: { mutating: false, palette: true, guard: liveOnly, run: (c) => c.dispatch({ type: 'overlay', overlay: { kind: 'parity', index: null } }) },
+  reconcile: { mutating: false, palette: true, guard: liveOnly, run: (c) => c.dispatch({ type: 'overlay', overlay: { kind: 'reconcile', index: 0, key: null } }) },
   'replay-toggle': {
     mutating: true,
     palette: true,
@@ -241,6 +243,10 @@ export const ACTIONS: Partial<Record<ActionId, Action>> = {
   },
   palette: move_((c) => c.dispatch({ type: 'overlay', overlay: { kind: 'palette', text: '', index: 0 } })),
 };
+
+function liveOnly(c: ActionContext): string | null {
+  return c.view.engine.live ? null : 'live trading only (tradetui --live): a paper engine has no exchange account to compare or reconcile';
+}
 
 function replayOnly(c: ActionContext): string | null {
   return isReplay(c.view.engine.feed) ? null : 'replay control applies to a replay feed only';

@@ -342,8 +342,18 @@ export class FakeEngine implements TuiApi {
         this.bus.emit({ type: 'order', order: { ...o, status: 'cancelled', statusReason: `cancelled by ${cmd.by}` } });
         return { ok: true, message: `cancelling order ${o.id} (${o.side} ${o.symbol})` };
       }
-      case 'reconcile':
-        return { ok: false, message: 'a paper engine has no exchange account to reconcile' };
+      case 'reconcile': {
+        const live = this.snap.live;
+        if (!live) return { ok: false, message: 'a paper engine has no exchange account to reconcile' };
+        // Like the live engine (app/live.ts): a difference resolved by one of its actions leaves the list.
+        if (cmd.differenceId === undefined) return { ok: true, message: `checked ${live.exchange}: 0 new difference(s), ${live.differences.length} waiting` };
+        const d = live.differences.find((x) => x.id === cmd.differenceId);
+        if (!d) return { ok: false, message: `no unresolved difference #${cmd.differenceId}` };
+        if (!cmd.action || !d.actions.includes(cmd.action)) return { ok: false, message: `difference #${d.id} (${d.kind}) can be resolved by ${d.actions.join(', ')}, not ${cmd.action}` };
+        this.snap.live = { ...live, differences: live.differences.filter((x) => x !== d) };
+        const left = this.snap.live.differences.length;
+        return { ok: true, message: `#${d.id}: ${cmd.action === 'ignore' ? 'ignored' : `${cmd.action}ed`}${left ? `; ${left} difference(s) still waiting` : '; no differences left'}` };
+      }
       case 'delete-instance': {
         const inst = this.snap.instances.find((i) => i.id === cmd.instanceId);
         if (!inst) return { ok: false, message: `no strategy instance "${cmd.instanceId}"` };

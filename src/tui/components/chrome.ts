@@ -131,12 +131,14 @@ const SCOPE_TITLES: Record<Scope, string> = {
   log: 'Log window (L)',
   account: 'Account view (A)',
   jump: 'Replay jump (J)',
+  parity: 'Parity window, live (S)',
+  reconcile: 'Reconciliation window, live (R)',
 };
 
 /** Every binding in force (the config's keys applied), grouped by where it works. */
 export function helpLines(theme: Theme, width: number, keymap: Keymap = KEYMAP): Line[] {
   const out: Line[] = [];
-  const scopes: Scope[] = ['global', 'chart', 'strategies', 'positions', 'signals', 'alerts', 'filtering', 'trades', 'orders', 'log', 'account', 'palette', 'jump', 'confirm', 'picker', 'form', 'help', 'info', 'quit'];
+  const scopes: Scope[] = ['global', 'chart', 'strategies', 'positions', 'signals', 'alerts', 'filtering', 'trades', 'orders', 'log', 'account', 'parity', 'reconcile', 'palette', 'jump', 'confirm', 'picker', 'form', 'help', 'info', 'quit'];
   for (const s of scopes) {
     const bs = keymap.filter((b) => b.scope === s);
     if (bs.length === 0) continue;

@@ -65,8 +65,10 @@ export class SqliteCandleStore implements CandleCache {
       `INSERT OR REPLACE INTO candle_chunks (exchange, symbol, timeframe, chunk_start, first_time, last_time, count, data, gaps, largest_gap)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.lastStmt = db.prepare('SELECT MAX(last_time) FROM candle_chunks WHERE exchange = ? AND symbol = ? AND timeframe = ?').pluck();
-    this.firstStmt = db.prepare('SELECT MIN(first_time) FROM candle_chunks WHERE exchange = ? AND symbol = ? AND timeframe = ?').pluck();
+    // Chunks hold disjoint, ordered spans: the first and last chunk by key hold the first and last candle. One row
+    // each, where MIN/MAX over the market visited every chunk's record (~0.1 s on a year of 1m candles).
+    this.lastStmt = db.prepare('SELECT last_time FROM candle_chunks WHERE exchange = ? AND symbol = ? AND timeframe = ? ORDER BY chunk_start DESC LIMIT 1').pluck();
+    this.firstStmt = db.prepare('SELECT first_time FROM candle_chunks WHERE exchange = ? AND symbol = ? AND timeframe = ? ORDER BY chunk_start LIMIT 1').pluck();
     this.listStmt = db
       .prepare(
         `SELECT exchange, symbol, timeframe, count, first_time, last_time, gaps, largest_gap FROM candle_chunks

@@ -1,0 +1,103 @@
+// Lossless compact form of a stored run's per-candle curves (times, equity, cash, exposure). A year of 1m
+// candles is 525,600 values per curve: stored raw that is 16 MB per run written to SQLite, most of it runs of
+// one value (cash between fills, equity and exposure while flat, the candle step between times). Runs of equal
+// values (bit for bit) become a count and the value; times are stored as differences, so a gapless series is
+// one run. Decoding gives back every bit, so `backtest show --json` prints what `backtest --json` printed.
+//
+// Layout: little-endian Float64 words (see packFloat64): [FORMAT, kind, length, segments...], where a segment is
+// either +k followed by k literal values, or -k followed by one value repeated k times.
+
+/** Marks the blob as this format; raw packed curves (runs stored before migration 75) carry no marker column. */
+const FORMAT = 1;
+const PLAIN = 0;
+/** Values are differences from the previous value (the first from 0): only for whole numbers within ±2^52. */
+const DELTAS = 1;
+/** Shorter runs of equal values stay literal: a run costs two words. */
+const MIN_RUN = 3;
+const SAFE = 2 ** 52;
+
+/**
+ * The words of `values` in the compact form (fresh memory of just the words used). `scratch` (reused between
+ * calls) holds the encoding while it is built: a year of 1m candles is 4 MB per curve, and fresh memory for
+ * each of a run's four curves costs more than encoding them.
+ */
+export function encodeCurve(values: Float64Array, scratch?: CurveScratch): Float64Array {
+  const n = values.length;
+  const deltas = wholeNumbers(values);
+  const out = scratch ? scratch.take(n + 4) : new Float64Array(n + 4);
+  out[0] = FORMAT;
+  out[1] = deltas ? DELTAS : PLAIN;
+  out[2] = n;
+  // Compare bits, not numbers: -0 and 0, and NaN payloads, must come back as they were. Differences of whole
+  // numbers are whole numbers (never -0 or NaN), so for them === is bit equality.
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n * 2);
+  const valueAt = deltas ? (i: number) => (i === 0 ? values[0]! : values[i]! - values[i - 1]!) : (i: number) => values[i]!;
+  const same = deltas ? (i: number, j: number) => valueAt(i) === valueAt(j) : (i: number, j: number) => bits[2 * i] === bits[2 * j] && bits[2 * i + 1] === bits[2 * j + 1];
+  let w = 3;
+  let literalAt = -1; // word holding the open literal segment's count
+  let i = 0;
+  while (i < n) {
+    let j = i + 1;
+    while (j < n && same(i, j)) j++;
+    const run = j - i;
+    if (run >= MIN_RUN) {
+      out[w++] = -run;
+      out[w++] = valueAt(i);
+      literalAt = -1;
+    } else {
+      if (literalAt < 0) {
+        literalAt = w++;
+        out[literalAt] = 0;
+      }
+      for (let k = i; k < j; k++) out[w++] = valueAt(k);
+      out[literalAt]! += run;
+    }
+    i = j;
+  }
+  return scratch ? out.slice(0, w) : out.subarray(0, w);
+}
+
+/** Memory reused by encodeCurve between the curves of a run. */
+export class CurveScratch {
+  private memory = new Float64Array(0);
+
+  take(n: number): Float64Array {
+    if (this.memory.length < n) this.memory = new Float64Array(n);
+    return this.memory;
+  }
+}
+
+/** The values back from `encodeCurve`'s words; throws on words that are not that form. */
+export function decodeCurve(words: Float64Array): Float64Array {
+  if (words.length < 3 || words[0] !== FORMAT || (words[1] !== PLAIN && words[1] !== DELTAS)) throw new Error('corrupt compact curve: bad header');
+  const n = words[2]!;
+  if (!Number.isInteger(n) || n < 0) throw new Error(`corrupt compact curve: length ${n}`);
+  const out = new Float64Array(n);
+  let r = 3;
+  let i = 0;
+  while (r < words.length) {
+    const k = words[r++]!;
+    if (k > 0 && Number.isInteger(k) && i + k <= n && r + k <= words.length) {
+      out.set(words.subarray(r, r + k), i);
+      r += k;
+      i += k;
+    } else if (k < 0 && Number.isInteger(k) && i - k <= n && r < words.length) {
+      out.fill(words[r++]!, i, i - k);
+      i -= k;
+    } else {
+      throw new Error(`corrupt compact curve: segment ${k} at word ${r - 1}`);
+    }
+  }
+  if (i !== n) throw new Error(`corrupt compact curve: ${i} of ${n} values`);
+  if (words[1] === DELTAS) for (let k = 1; k < n; k++) out[k] = out[k - 1]! + out[k]!;
+  return out;
+}
+
+/** Whether differences and their sums are exact: every value a whole number within ±2^52. */
+function wholeNumbers(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(Number.isInteger(v) && v <= SAFE && v >= -SAFE) || Object.is(v, -0)) return false;
+  }
+  return true;
+}
