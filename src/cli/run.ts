@@ -58,17 +58,22 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
     }
     // before starting anything in the background: a pipe or a cron job gets an error, not a stray engine
     if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UserError('the TUI needs a terminal (stdin and stdout must be a TTY); use --headless', 'tui');
-    // The TUI's modules (ink, react: about half a second) load while the engine is reached or started.
-    const tuiModule = import('../tui/run.js');
-    tuiModule.catch(() => {});
+    // The TUI's modules (ink, react: about half a second) load while the engine starts, but only once the engine
+    // process is spawned: their compilation holds this thread, and the engine's start is the longer way to the first frame.
+    let tuiModule: Promise<unknown> | null = null;
+    const loadTui = (): void => {
+      tuiModule ??= import('../tui/run.js');
+      tuiModule.catch(() => {});
+    };
     const { engine, started } = await attachOrStart({
       dataDir: ctx.dataDir,
       client: 'tui',
       fps: ctx.config.tui.maxFps,
       engineArgs: engineArgs(ctx.dataDir, args),
-      // The first start imports the shipped candles (a few seconds) before anything is drawn: say why.
       onStarting: () => process.stderr.write(`tradetui: starting the engine in the background (${ctx.dataDir})…\n`),
+      onSpawned: loadTui,
     });
+    loadTui();
     if (!started && (args.speed !== undefined || args.feed !== undefined)) {
       process.stderr.write('tradetui: an engine already runs on this data directory: --speed and --feed apply when it starts (use + and - for the replay speed)\n');
     }
