@@ -382,9 +382,11 @@ export class Kernel {
    * it to move it (the replacement follows the confirmed cancel), cancels it when the position has no stop.
    */
   private syncStop(p: Position, time: number): void {
+    const resting = this.restingStopOf(p.id);
+    // A cancel the exchange did not carry out (the stop is working again): an exit still waits for it.
+    if (resting && resting.status !== 'pending_cancel' && this.exitAfterCancel.has(resting.id)) return this.cancelOrder(resting, 'the exit still waits for this stop to be cancelled', time);
     if (this.stopRefused.has(p.id) || this.hasPendingExit(p.id)) return;
     const want = effectiveStop(p);
-    const resting = this.restingStopOf(p.id);
     if (resting) {
       if (resting.status === 'pending_cancel') return;
       if (!want) this.cancelOrder(resting, 'the position has no stop any more', time);

@@ -106,10 +106,15 @@ describe('stops resting on the exchange (kernel)', () => {
     // A second exit signal while waiting sends nothing either.
     step(3);
     expect(broker.sent.filter((o) => o.purpose === 'exit' && !o.resting)).toEqual([]);
-    broker.events.update({ orderId: stop.id, status: 'cancelled', time: candles.time[3]! + 1 });
+    // The exchange did not cancel it (still working): the next candle asks again, still without selling.
+    broker.events.update({ orderId: stop.id, status: 'open', time: candles.time[3]! + 1 });
+    step(4);
+    expect(broker.cancels).toEqual([stop.id, stop.id]);
+    expect(broker.sent.filter((o) => o.purpose === 'exit' && !o.resting)).toEqual([]);
+    broker.events.update({ orderId: stop.id, status: 'cancelled', time: candles.time[4]! + 1 });
     const exits = broker.sent.filter((o) => o.purpose === 'exit' && !o.resting);
     expect(exits).toMatchObject([{ type: 'market', qty: 10, exitReason: 'signal' }]);
-    fillAll(exits[0]!, 106, candles.time[3]! + 2);
+    fillAll(exits[0]!, 106, candles.time[4]! + 2);
     expect(kernel.portfolio.positions.size).toBe(0);
     expect(resting()).toEqual([]);
   });
