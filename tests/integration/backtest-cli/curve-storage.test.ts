@@ -29,7 +29,7 @@ function storeAsRaw(id: number): void {
   db.close();
 }
 
-function blobBytes(id: number): { compact: number; raw: number } {
+function blobBytes(id: number): { compact: number; raw: number | null } {
   const db = new Database(dbPath, { readonly: true });
   const r = db.prepare('SELECT length(equity_times) + length(equity_values) + length(equity_cash) + length(equity_exposure) AS compact, equity_format FROM runs WHERE id = ?').get(id) as { compact: number; equity_format: number | null };
   db.close();
