@@ -14,6 +14,7 @@ import { benchDaemon } from './daemon.js';
 import { benchOptimize, benchOptimizeFull } from './optimize.js';
 import { benchMl } from './ml.js';
 import { benchLive } from './live.js';
+import { benchParity } from './parity.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -105,6 +106,21 @@ async function main(): Promise<void> {
         ['start-up reconciliation, trades since the last known', String(l.reconcileTrades), f(l.reconcileMs), '-'],
       ]),
     );
+    console.log();
+  }
+
+  if (want('parity')) {
+    const p = benchParity(quick ? 500 : 2_000);
+    console.log('## Live–paper parity meter: the shadow inside each live candle step');
+    console.log(
+      table([
+        ['per candle (BTC/USDT 1h, ' + p.instances.join(' + ') + ')', 'p50 ms', 'p95 ms'],
+        ['engine alone', f(p.alone.p50, 3), f(p.alone.p95, 3)],
+        ['engine + parity meter (shadow + records)', f(p.withMeter.p50, 3), f(p.withMeter.p95, 3)],
+        ['added before the step\'s orders leave', f(p.withMeter.p50 - p.alone.p50, 3), f(p.withMeter.p95 - p.alone.p95, 3)],
+      ]),
+    );
+    console.log(`${p.candles} candles, ${p.decisions} decisions, ${p.paired} paired with the shadow; command: npm run bench -- --only=parity`);
     console.log();
   }
 

@@ -68,10 +68,12 @@ export class AlertDeriver {
         ];
       }
       case 'instance': {
-        if (e.change !== 'started' && e.change !== 'stopped') return [];
+        if (e.change === 'added') return [];
         const i = e.instance;
+        // 'updated': new params, risk overrides or reloaded code (the reload raises its own alert naming the file)
+        const what = e.change === 'removed' ? 'deleted' : e.change === 'updated' ? `restarted with ${Object.entries(i.params).map(([k, v]) => `${k}=${String(v)}`).join(' ') || 'its params'}` : e.change;
         return [
-          this.alert(now, 'info', 'strategy', `strategy ${i.id} ${e.change} by ${e.by}`, {
+          this.alert(now, 'info', 'strategy', `strategy ${i.id} ${what} by ${e.by}`, {
             instanceId: i.id,
             strategy: i.strategy,
             symbol: i.symbol,

@@ -7,7 +7,8 @@ import { marketKeyString, seriesSlice } from '../core/candle.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { Alert, Command, CommandResult, ModelSummary } from '../core/events.js';
 import { isTimeframe, timeframeMs } from '../core/time.js';
-import type { Config } from '../config/schema.js';
+import type { Config, InstanceConfig } from '../config/schema.js';
+import { riskOverrideProblems } from '../engine/risk/schema.js';
 import type { Db } from '../adapters/store/sqlite/db.js';
 import type { SqliteCandleStore } from '../adapters/store/sqlite/candle-cache.js';
 import type { PaperStore } from '../adapters/store/sqlite/paper-store.js';
@@ -63,6 +64,8 @@ export interface ApiDeps {
   needsCachedCandles: boolean;
   recentAlerts: Alert[];
   recentSignals: SignalRecord[];
+  /** Loads changed user strategy files again (absent without a strategies folder). */
+  reloadStrategies?: (by: Command['by']) => Promise<CommandResult>;
   /** Live trading's commands and account state (absent in paper). */
   live?: { command(cmd: Command, next: (cmd: Command) => Promise<CommandResult>): Promise<CommandResult>; status(): LiveStatus };
 }
@@ -132,6 +135,12 @@ export function createApi(d: ApiDeps): AppApi {
         const runner = await d.instances.add(strategy, params, key, false, cmd.by);
         return { ok: true, message: `added ${runner.id} (stopped; press s to start)` };
       }
+      if (cmd.type === 'delete-instance') return deleteInstance(cmd.instanceId, cmd.by);
+      if (cmd.type === 'edit-instance') return await editInstance(cmd);
+      if (cmd.type === 'reload-strategies') {
+        if (!d.reloadStrategies) return { ok: false, message: 'no strategies folder (config strategiesDir): nothing to reload' };
+        return await d.reloadStrategies(cmd.by);
+      }
       const result = d.persistence.tx(() => kernel.handle(cmd));
       logger.info({ command: cmd, result }, 'command');
       return result;
@@ -140,6 +149,52 @@ export function createApi(d: ApiDeps): AppApi {
       logger.error({ err, command: cmd }, 'command failed');
       return { ok: false, message: `failed: ${errorMessage(err)}` };
     }
+  }
+  /** What an instance still holds in the market: a reason it cannot be deleted, or null. */
+  function holdings(id: string): string | null {
+    const positions = [...kernel.portfolio.positions.values()].filter((p) => p.instanceId === id);
+    if (positions.length > 0) {
+      const p = positions[0]!;
+      return `${id} holds an open ${p.side} position (${p.qty} ${p.symbol}): close it first (x in Positions, /close), then delete`;
+    }
+    const orders = kernel.pendingOrders().filter((o) => o.instanceId === id);
+    if (orders.length > 0) return `${id} has ${orders.length} waiting order(s): cancel them first (o, Orders) or wait for the fill, then delete`;
+    return null;
+  }
+  function deleteInstance(id: string, by: Command['by']): CommandResult {
+    if (!kernel.instances.has(id)) return { ok: false, message: `no strategy instance "${id}"` };
+    const why = holdings(id);
+    if (why) return { ok: false, message: why };
+    const trades = kernel.instances.get(id)!.trades.length;
+    d.persistence.tx(() => d.instances.remove(id, by));
+    const r = { ok: true, message: `deleted ${id}; its ${trades} trade(s) and decisions stay in the history (t)` };
+    logger.info({ command: { type: 'delete-instance', instanceId: id, by }, result: r }, 'command');
+    return r;
+  }
+  async function editInstance(cmd: Extract<Command, { type: 'edit-instance' }>): Promise<CommandResult> {
+    const r = kernel.instances.get(cmd.instanceId);
+    if (!r) return { ok: false, message: `no strategy instance "${cmd.instanceId}"` };
+    // The strategy as listed (not the prepared copy an ML instance runs), so its params check as on add.
+    const listed = d.strategies.find((s) => s.name === r.strategy.name) ?? r.strategy;
+    const params = cmd.params ? resolveParams(listed, { ...r.params, ...cmd.params }, 'params') : r.params;
+    if (cmd.risk) {
+      const problems = riskOverrideProblems(cmd.risk, config.risk);
+      if (problems.length > 0) return { ok: false, message: problems.join('; ') };
+    }
+    const changed = Object.keys(params).filter((k) => params[k] !== r.params[k]);
+    if (changed.length === 0 && cmd.risk === undefined) return { ok: true, message: `${r.id}: nothing changed` };
+    const held = holdings(r.id);
+    const swap = await d.instances.replace(r.id, { params, ...(cmd.risk !== undefined ? { risk: cmd.risk as InstanceConfig['risk'] } : {}) });
+    d.persistence.tx(() => swap.commit(cmd.by));
+    const what = [changed.length > 0 ? changed.map((k) => `${k}=${String(params[k])}`).join(' ') : null, cmd.risk !== undefined ? (cmd.risk ? 'risk overrides set' : 'risk overrides cleared') : null].filter(Boolean).join(', ');
+    const res = { ok: true, message: `${r.id} restarted with ${what}${held ? '; it keeps its open position and orders' : ''}` };
+    logger.info({ command: cmd, result: res }, 'command');
+    return res;
+  }
+  /** An instance's own risk overrides, when it has any (the edit window starts from them). */
+  function riskOf(id: string): { risk?: Record<string, unknown> } {
+    const risk = d.instances.riskOf(id);
+    return risk && Object.keys(risk).length > 0 ? { risk: risk as Record<string, unknown> } : {};
   }
   return {
     bus: d.bus,
@@ -178,7 +233,7 @@ export function createApi(d: ApiDeps): AppApi {
         exposure: p.exposure(),
         positions: [...p.positions.values()].map((x) => ({ ...x, protection: { ...x.protection } })),
         orders: kernel.pendingOrders(),
-        instances: [...kernel.instances.values()].map((r) => ({ ...kernel.info(r), trades: r.trades.length, pnl: r.pnl, ...modelOf(r) })),
+        instances: [...kernel.instances.values()].map((r) => ({ ...kernel.info(r), trades: r.trades.length, pnl: r.pnl, ...modelOf(r), ...riskOf(r.id) })),
         protections: [...kernel.risk.active()],
         recentTrades: kernel.closedTrades.slice(-50).reverse(),
         alerts: d.recentAlerts.slice(),

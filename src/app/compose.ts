@@ -26,6 +26,7 @@ import { AlertDeriver } from '../alerts/derive.js';
 import type { TelegramStatus } from '../adapters/notify/telegram/index.js';
 import { createApi, type AppApi, type AppFeed, type EngineMode } from './api.js';
 import { createInstances, restoreOrConfigure } from './instances.js';
+import { createStrategyReloader } from './strategy-reload.js';
 import { createPersistence } from './persistence.js';
 import type { Logger } from './logger.js';
 
@@ -54,6 +55,8 @@ export interface AppOptions {
   exchange?: string;
   /** Called before each shipped candle file is imported (first run only), so the wait can be explained. */
   onSeedFile?: (file: { name: string }) => void;
+  /** How often the strategies folder is polled for changed files (ms; 0: never, reload-strategies only). Default 1000. */
+  strategyPollMs?: number;
   /** The config file it came from: a relative strategiesDir is relative to it. */
   configSource?: string;
   /** Replay speed override (candles per second). */
@@ -101,7 +104,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   createFromTemplate(file);
   const db = openDb(file);
   const candleStore = new SqliteCandleStore(db);
-  const strategies = await loadStrategies({ strategiesDir: config.strategiesDir ? resolveStrategiesDir(config.strategiesDir, opts.configSource) : null });
+  const strategiesDir = config.strategiesDir ? resolveStrategiesDir(config.strategiesDir, opts.configSource) : null;
+  const strategies = await loadStrategies({ strategiesDir });
   const feedKind = opts.feed ?? config.paper.feed;
   // The same checks as `tradetui config check`, before anything is written: the config's own first (no
   // wait for seeding), then the cached markets once the shipped candles are in.
@@ -126,6 +130,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
   let feedStatus: FeedStatus = { type: 'feed', status: 'connected', detail: '', lastCandleTime: null };
   // While the database refuses steps, the feed's status says so (it is not stored: feed events never are).
   let feedBeforeFailure: FeedStatus | null = null;
+  // A replay's events happen at replay time: every alert carries the replay clock as its time (the wall-clock
+  // time beside it), so their order is the replay's, before and after a restart. Live feeds: the wall clock.
+  // Set once the feed exists; storage alerts can only come from steps, which come after it.
+  let replayClock: ReplayFeed | null = null;
+  const eventTime = (): number => replayClock?.clock ?? now();
+  const alertTimes = (): { time: number; wallTime?: number } => (replayClock ? { time: eventTime(), wallTime: now() } : { time: now() });
   const persistence = createPersistence({
     store,
     bus,
@@ -133,6 +143,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     now,
     kernel: () => kernelRef!,
     nextAlertId,
+    alertTimes,
     retryMs: opts.storageRetryMs,
     onFailure(f) {
       if (f) {
@@ -158,6 +169,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     atomic: persistence.atomic,
     broker: mode === 'live' ? (ctx) => opts.broker!({ ...ctx, db }) : undefined,
     capitalCap: opts.capitalCap,
+    // A live account's stops the exchange cannot hold are checked on every polled price (paper keeps the
+    // backtest's candle-close check: one fill model).
+    stopsOnTicks: mode === 'live',
   });
   kernelRef = kernel;
 
@@ -171,10 +185,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const needsCachedCandles = feedKind === 'replay' && !opts.feedOverride;
   feedStatus = { type: 'feed', status: 'connected', detail: feed.label ?? feedKind, lastCandleTime: null };
 
-  // A replay's events happen at replay time: every alert carries the replay clock as its time (the wall-clock
-  // time beside it), so their order is the replay's, before and after a restart. Live feeds: the wall clock.
-  const replayClock = feed instanceof ReplayFeed ? feed : null;
-  const eventTime = (): number => replayClock?.clock ?? now();
+  replayClock = feed instanceof ReplayFeed ? feed : null;
 
   // Persistence first: every later listener (alerts, views) sees only what the store is writing.
   store.attach(bus);
@@ -182,7 +193,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const deriver = new AlertDeriver({ feedDownMs: config.telegram.alerts.feedDownSeconds * 1000, nextId: nextAlertId });
   let feedDownTimer: NodeJS.Timeout | null = null;
   const emitAlerts = (alerts: Alert[]): void => {
-    for (const alert of alerts) bus.emit({ type: 'alert', alert: replayClock ? { ...alert, wallTime: now() } : alert });
+    for (const alert of alerts) bus.emit({ type: 'alert', alert: replayClock ? { ...alert, wallTime: alertTimes().wallTime } : alert });
   };
   bus.onAny((e) => {
     if (e.type === 'alert') return;
@@ -232,6 +243,19 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const instances = createInstances(instanceDeps);
   await restoreOrConfigure({ ...instanceDeps, instances, strategies, config, exchange }, stored);
 
+  // The trader's strategy files are watched: a changed one is swapped into its instances (app/strategy-reload.ts).
+  const reloader = strategiesDir
+    ? createStrategyReloader({
+        dir: strategiesDir,
+        strategies,
+        kernel,
+        instances,
+        tx: (fn) => persistence.tx(fn),
+        raise: (alert) => persistence.guarded(() => emitAlerts([{ ...alert, id: nextAlertId(), time: eventTime() }])),
+        logger,
+      })
+    : null;
+
   const sink: FeedSink = {
     open(key, time, price) {
       persistence.step(() => kernel.candleOpened(key, time, price));
@@ -257,10 +281,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
           r.skipTo(last + 1);
           if (r.cursor >= 0) store.saveCursor(r.id, r.candles.time[r.cursor]!);
         }
-        afterCommit(() => (feedStatus = { ...feedStatus, lastCandleTime: last }));
+        // Viewers learn that indicators changed without a candle (their charts read them again).
+        afterCommit(() => bus.emit((feedStatus = { ...feedStatus, lastCandleTime: last })));
       });
     },
     drained: () => persistence.drained(),
+    tick(key, time, price) {
+      if (mode === 'live' && kernel.portfolio.positions.size > 0) persistence.step(() => kernel.priceTick(key.symbol, price, time));
+    },
     status(s) {
       persistence.step(() => {
         afterCommit(() => {
@@ -301,6 +329,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     recentAlerts,
     recentSignals,
     live: opts.live,
+    reloadStrategies: reloader ? (by) => reloader.reload(by) : undefined,
   });
   const api: App = {
     ...engineApi,
@@ -309,6 +338,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     finished,
     exchange,
     async start() {
+      if (opts.strategyPollMs !== 0) reloader?.watch(opts.strategyPollMs ?? 1000);
       running ??= feed
         .run(sink)
         .catch((err) => {
@@ -320,6 +350,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     stop() {
       // Idempotent: the TUI, signal handlers and the CLI may all ask.
       stopping ??= (async () => {
+        reloader?.stop();
         feed.stop();
         persistence.close();
         await running;
@@ -332,7 +363,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     telegramStatus: () => telegram?.status() ?? TELEGRAM_DISABLED,
     onSettled: (listener) => persistence.onSettled(listener),
     step: (fn) => persistence.guarded(fn),
-    raise: (alert) => persistence.guarded(() => bus.emit({ type: 'alert', alert: { ...alert, id: nextAlertId(), time: now() } })),
+    raise: (alert) => persistence.guarded(() => bus.emit({ type: 'alert', alert: { ...alert, id: nextAlertId(), ...alertTimes() } })),
   };
   // Telegram is one more view over the same API, loaded only when a token is set (startup time).
   if (config.telegram.token) {

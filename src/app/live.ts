@@ -3,7 +3,9 @@
 // it, and reconciliation with the exchange: at start before any strategy decides, then while running (open
 // orders polled while any exist, the whole account every live.reconcileSeconds). A difference halts entries
 // until the trader resolves each (adopt, ignore, cancel, flatten) from the TUI, Telegram or `tradetui
-// reconcile`. The kill switch also cancels what tradetui has resting on the exchange and waits for the
+// reconcile`. Each position's stop-loss rests on the exchange as a stop order where the market has one (the
+// engine keeps it placed, moved and cancelled; the order polls verify it), else the engine checks it on every
+// polled price. The kill switch also cancels what tradetui has resting on the exchange and waits for the
 // market exits.
 import { join } from 'node:path';
 import { errorMessage } from '../core/errors.js';
@@ -14,6 +16,7 @@ import { createPrivateExchange } from '../adapters/broker/ccxt-client.js';
 import { CcxtBroker, type CcxtBrokerOptions, type LiveAlert } from '../adapters/broker/ccxt.js';
 import { LiveJournal } from '../live/journal.js';
 import { ACTIONS, Reconciler, type Believed, type ReconcileReport } from '../live/reconcile.js';
+import { ParityMeter } from '../live/parity.js';
 import { createApp, type App, type AppOptions } from './compose.js';
 
 export interface LiveAppOptions extends Omit<AppOptions, 'mode' | 'broker' | 'dbFile' | 'initialBalance' | 'capitalCap' | 'live' | 'feed' | 'exchange'> {
@@ -31,6 +34,8 @@ export interface LiveAppOptions extends Omit<AppOptions, 'mode' | 'broker' | 'db
 
 export interface LiveApp extends App {
   readonly broker: CcxtBroker;
+  /** The live-paper parity meter. */
+  readonly parity: ParityMeter;
   readonly reconciler: Reconciler;
   /** The reconciliation the session started with. */
   readonly startReport: ReconcileReport;
@@ -76,6 +81,13 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
   let lastReconcileAt: number | null = null;
   // Made once the engine exists; commands before that (Telegram at start-up) are told to wait.
   let reconciler: Reconciler | null = null;
+  // The live-paper parity meter (its shadow runs the same decisions on the simulated broker).
+  let parity: ParityMeter | null = null;
+
+  const stopsHeldBy = (): LiveStatus['stops'] => {
+    const symbols = app ? [...new Set([...app.kernel.instances.values()].map((r) => r.key.symbol))] : [];
+    return symbols.length > 0 && symbols.every((s) => broker.restingStops(s)) ? 'exchange' : 'engine';
+  };
 
   const status = (): LiveStatus => ({
     exchange: exchangeName,
@@ -84,8 +96,9 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
     brokerHalt,
     lastReconcileAt,
     maxCapital,
-    stops: 'engine',
-    parity: [],
+    // Where the traded markets' stops are held: on the exchange only if every market takes a stop order.
+    stops: stopsHeldBy(),
+    ...(parity ? (({ rows, summary }) => ({ parity: rows, paritySummary: summary }))(parity.status()) : { parity: [] }),
   });
 
   const command = async (cmd: Command, next: (cmd: Command) => Promise<CommandResult>): Promise<CommandResult> => {
@@ -98,6 +111,7 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
       if (brokerHalt) return { ok: false, message: `live trading is halted: ${brokerHalt}. Fix it, then restart tradetui` };
     }
     const result = await next(cmd);
+    if (result.ok && (cmd.type === 'close' || cmd.type === 'kill')) app?.step(() => parity?.afterCommand(cmd));
     if (cmd.type === 'add-instance' && result.ok) {
       const symbol = cmd.symbol;
       reconciler.watch(symbol);
@@ -135,6 +149,17 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
   for (const a of early.splice(0)) liveApp.raise(a);
   if (brokerHalt) liveApp.step(() => liveApp.kernel.setState('halted', `live trading halted: ${brokerHalt}`, 'system'));
   const kernel = liveApp.kernel;
+  parity = new ParityMeter({
+    db: liveApp.db,
+    live: kernel,
+    liveBus: liveApp.bus,
+    account: config.account,
+    risk: config.risk,
+    capitalCap: maxCapital,
+    instanceRisk: (r) => config.paper.instances.find((c) => c.strategy === r.strategy.name && c.symbol === r.key.symbol && c.timeframe === r.key.timeframe)?.risk,
+    now,
+    onProblem: (message) => raise({ severity: 'warn', category: 'system', message: `LIVE ${label}: ${message} (live trading goes on)` }),
+  });
 
   const believed = (): Believed => ({ positions: [...kernel.portfolio.positions.values()].map((p) => ({ symbol: p.symbol, qty: p.side === 'long' ? p.qty : -p.qty })) });
 
@@ -243,7 +268,7 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
   const afterKill = async (message: string): Promise<string> => {
     let cancelled = 0;
     for (const row of broker.journal.unfinished()) {
-      if (row.kind === 'order') continue; // the kernel's own orders are being cancelled through the port
+      if (row.kind !== 'adopted') continue; // the engine's own orders and stops are being cancelled through the port
       await broker.cancelRow(row).catch((err: unknown) => raise({ severity: 'critical', category: 'error', message: `LIVE ${label}: kill switch could not cancel ${row.clientId}: ${errorMessage(err)}` }));
       cancelled++;
     }
@@ -258,6 +283,9 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
   await broker.idle();
   const startReport = await reconcile();
   reconciler = rec;
+  // Positions whose stop is not resting on the exchange (opened before a crash, or their stop gone) get one
+  // now, not at the next candle.
+  liveApp.step(() => kernel.syncStops(now()));
   opts.onReconciled?.(startReport);
 
   // While running: open orders while any exist; the whole account every reconcileMs, or at once when the
@@ -291,11 +319,13 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
   const stop = liveApp.stop;
   const out: LiveApp = Object.assign(liveApp, {
     broker,
+    parity,
     reconciler: rec,
     startReport,
     reconcileNow: () => reconcile({ balances: !broker.busy }),
     stop: () => {
       clearInterval(timer);
+      parity?.close();
       // Replies to requests in flight are worth a moment; one that comes later is resolved at the next start.
       return (async () => {
         await Promise.race([broker.idle(), new Promise((r) => setTimeout(r, 5000).unref())]);

@@ -51,12 +51,15 @@ export function createPersistence(deps: {
   /** The kernel, once made (the kernel needs `atomic` before it exists). */
   kernel: () => Kernel;
   nextAlertId: () => string;
+  /** An alert's times: the replay clock with the wall clock beside it, or the wall clock alone (default). */
+  alertTimes?: () => { time: number; wallTime?: number };
   /** How often held steps are tried again (ms). */
   retryMs?: number;
   /** Told when storage starts failing (with the failure) and when it has recovered (null). */
   onFailure?: (failure: StorageFailure | null) => void;
 }): Persistence {
   const { store, bus, logger, now } = deps;
+  const alertTimes = deps.alertTimes ?? (() => ({ time: now() }));
   const retryMs = deps.retryMs ?? 2000;
   const settled = new Set<(committed: boolean) => void>();
   const settle = (committed: boolean): void => {
@@ -114,7 +117,7 @@ export function createPersistence(deps: {
     try {
       attempt(() => {
         deps.kernel().setState('halted', `engine error: ${errorMessage(err)} (restart restores the last committed state)`, 'system');
-        const alert: Alert = { id: deps.nextAlertId(), time: now(), severity: 'critical', category: 'error', message: `engine error, entries halted: ${errorMessage(err)}` };
+        const alert: Alert = { id: deps.nextAlertId(), ...alertTimes(), severity: 'critical', category: 'error', message: `engine error, entries halted: ${errorMessage(err)}` };
         bus.emit({ type: 'alert', alert });
       });
     } catch (inner) {
@@ -156,7 +159,7 @@ export function createPersistence(deps: {
     // Said outside any transaction: it may not be storable, but the trader must hear it.
     const alert: Alert = {
       id: deps.nextAlertId(),
-      time: now(),
+      ...alertTimes(),
       severity: 'critical',
       category: 'error',
       message: `database refused a step (${failing.error}): no new decisions or entries until it is stored; retrying every ${Math.round(retryMs / 1000)} s (free disk space)`,
@@ -190,7 +193,7 @@ export function createPersistence(deps: {
       logger.info({ seconds: (now() - f.since) / 1000, attempts: f.attempts }, 'storage recovered; held steps committed');
       deps.onFailure?.(null);
       guarded(() => {
-        const alert: Alert = { id: deps.nextAlertId(), time: now(), severity: 'info', category: 'system', message: `database accepts writes again after ${Math.round((now() - f.since) / 1000)} s; ${f.held} held step(s) applied in order` };
+        const alert: Alert = { id: deps.nextAlertId(), ...alertTimes(), severity: 'info', category: 'system', message: `database accepts writes again after ${Math.round((now() - f.since) / 1000)} s; ${f.held} held step(s) applied in order` };
         bus.emit({ type: 'alert', alert });
       });
     }

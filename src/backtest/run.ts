@@ -32,6 +32,15 @@ export function slippageSettings(a: AccountSettings): SlippageSettings {
   return { model: a.slippageModel ?? 'fixed', rate: a.slippage, k: a.impactK ?? 1, maxRate: a.maxSlippage ?? 0.05 };
 }
 
+/**
+ * The account with every trading cost multiplied by `factor` (the optimiser's doubled-costs re-run): fee,
+ * slippage, and under sqrt-impact the impact coefficient and its cap too, so the whole slippage rate scales.
+ */
+export function scaledCosts(a: AccountSettings, factor: number): AccountSettings {
+  const s = slippageSettings(a);
+  return { ...a, fee: a.fee * factor, slippage: a.slippage * factor, impactK: s.k * factor, maxSlippage: s.maxRate * factor };
+}
+
 export interface BacktestSpec {
   strategy: Strategy;
   params: Params;
@@ -97,6 +106,8 @@ export function createSimulatedKernel(opts: {
   broker?: (ctx: { portfolio: Portfolio; nextId: (prefix: string) => string }) => Broker;
   /** live.maxCapital: the most quote currency entries are sized from. */
   capitalCap?: number | null;
+  /** Live without exchange-resting stops: check stops on every polled price too (Kernel stopsOnTicks). */
+  stopsOnTicks?: boolean;
 }): Kernel {
   const bus = opts.bus ?? new EventBus();
   const portfolio = new Portfolio(opts.account.balance);
@@ -111,7 +122,7 @@ export function createSimulatedKernel(opts: {
       seq = saved;
     };
   };
-  return new Kernel({ bus, broker, portfolio, risk, ta: opts.ta ?? ta, clock: { now: opts.now ?? Date.now }, nextId, allowShort: opts.account.allowShort, atomic: opts.atomic, checkpointIds, capitalCap: opts.capitalCap });
+  return new Kernel({ bus, broker, portfolio, risk, ta: opts.ta ?? ta, clock: { now: opts.now ?? Date.now }, nextId, allowShort: opts.account.allowShort, atomic: opts.atomic, checkpointIds, capitalCap: opts.capitalCap, stopsOnTicks: opts.stopsOnTicks });
 }
 
 export function runBacktest(spec: BacktestSpec): BacktestResult {

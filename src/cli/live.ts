@@ -4,6 +4,7 @@
 import type { CommandModule } from 'yargs';
 import type { Exchange } from 'ccxt';
 import { createPrivateExchange } from '../adapters/broker/ccxt-client.js';
+import { restingStopsOn } from '../adapters/broker/ccxt.js';
 import { openDb } from '../adapters/store/sqlite/db.js';
 import { UserError } from '../core/errors.js';
 import { iso } from '../core/time.js';
@@ -59,12 +60,21 @@ export const ordersCommand: CommandModule<GlobalArgs, OrdersArgs> = {
     const journal = new LiveJournal(db);
     const rows = orders
       .sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0))
-      .map((o) => ({ id: o.id, clientOrderId: o.clientOrderId ?? null, byTradetui: Boolean(o.clientOrderId && journal.get(o.clientOrderId)), time: o.timestamp ? new Date(o.timestamp).toISOString() : null, symbol: o.symbol, side: o.side, type: o.type, amount: o.amount, filled: o.filled, price: o.price ?? null, average: o.average ?? null, status: o.status }));
+      .map((o) => {
+        const mine = o.clientOrderId ? journal.get(o.clientOrderId) : undefined;
+        // kind: an engine order, a protective stop resting for a position, or one adopted from the exchange.
+        return { id: o.id, clientOrderId: o.clientOrderId ?? null, byTradetui: mine !== undefined, kind: mine?.kind ?? null, positionId: mine?.positionId ?? null, time: o.timestamp ? new Date(o.timestamp).toISOString() : null, symbol: o.symbol, side: o.side, type: o.type, amount: o.amount, filled: o.filled, price: o.price ?? null, stopPrice: o.triggerPrice ?? o.stopPrice ?? null, average: o.average ?? null, status: o.status };
+      });
     db.close();
-    output(ctx, { exchange: ex.id, open: Boolean(args.open), orders: rows }, () =>
-      rows.length === 0
-        ? `no ${args.open ? 'open ' : ''}orders on ${ex.id}`
-        : rows.map((r) => `${r.time ?? '-'}  ${r.symbol} ${r.side} ${r.type} ${r.amount} filled ${r.filled}${r.average ? ` @ ${r.average}` : r.price ? ` @ ${r.price}` : ''}  ${r.status}  ${r.byTradetui ? 'tradetui' : 'other'}  ${r.clientOrderId ?? r.id}`).join('\n'),
+    // Where each market's protective stops are held: resting on the exchange, or checked by tradetui.
+    const stops = Object.fromEntries(symbols.map((s) => [s, ex.markets?.[s] ? (restingStopsOn(ex, s) ? 'exchange' : 'tradetui') : 'unknown market']));
+    output(ctx, { exchange: ex.id, open: Boolean(args.open), stops, orders: rows }, () =>
+      [
+        ...Object.entries(stops).map(([s, held]) => `${s} protective stops: ${held === 'exchange' ? `rest on ${ex.id} as stop-limit orders (hold while tradetui is down)` : held === 'tradetui' ? `checked by tradetui on every polled price (${ex.id} takes no stop-limit order here)` : held}`),
+        ...(rows.length === 0
+          ? [`no ${args.open ? 'open ' : ''}orders on ${ex.id}`]
+          : rows.map((r) => `${r.time ?? '-'}  ${r.symbol} ${r.side} ${r.type} ${r.amount} filled ${r.filled}${r.average ? ` @ ${r.average}` : r.price ? ` @ ${r.price}` : ''}${r.stopPrice ? ` stop ${r.stopPrice}` : ''}  ${r.status}  ${r.kind === 'stop' ? `tradetui stop of ${r.positionId ?? '?'}` : r.kind === 'adopted' ? 'adopted' : r.byTradetui ? 'tradetui' : 'other'}  ${r.clientOrderId ?? r.id}`)),
+      ].join('\n'),
     );
   },
 };

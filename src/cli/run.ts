@@ -158,6 +158,9 @@ async function runLive(ctx: CliContext, args: RunArgs): Promise<void> {
     const logger = createLogger(logFile(ctx.dataDir), config.logLevel);
     logger.info({ source: ctx.source, dataDir: ctx.dataDir, exchange: label, background: Boolean(args.engineProcess) }, 'starting live');
     const { createLiveApp } = await import('../app/live.js');
+    // Rehearsals against a local fake exchange only (see app/test-clock.ts); null in real use.
+    const { testClockFromEnv } = await import('../app/test-clock.js');
+    const testClock = await testClockFromEnv(config);
     const print = (report: ReconcileReport): void => {
       if (!args.headless) return;
       if (ctx.json) process.stdout.write(`${JSON.stringify({ type: 'reconcile', exchange: label, tradesScanned: report.tradesScanned, ordersChecked: report.ordersChecked, missedFills: report.missedFills, differences: report.unresolved })}\n`);
@@ -168,7 +171,7 @@ async function runLive(ctx: CliContext, args: RunArgs): Promise<void> {
       logger,
       headless: args.engineProcess ? null : { json: ctx.json, exitAtEnd: false },
       createApp: () =>
-        createLiveApp({ config, configSource: ctx.source, dataDir: ctx.dataDir, logger, onReconciled: print, warn: (m) => {
+        createLiveApp({ config, configSource: ctx.source, dataDir: ctx.dataDir, logger, onReconciled: print, ...(testClock ? { now: testClock } : {}), warn: (m) => {
           logger.warn(m);
           if (args.headless) process.stderr.write(`tradetui: warning: ${m}\n`);
         } }),

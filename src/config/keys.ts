@@ -13,7 +13,7 @@ export const PANE_TITLES: Record<PaneId, string> = {
 };
 
 /** Where a binding applies: everywhere (no overlay), one pane, or one overlay (overlays claim keys first). */
-export type Scope = 'global' | PaneId | 'help' | 'confirm' | 'picker' | 'form' | 'info' | 'trades' | 'filtering' | 'quit' | 'palette' | 'orders' | 'log' | 'account' | 'jump';
+export type Scope = 'global' | PaneId | 'help' | 'confirm' | 'picker' | 'form' | 'info' | 'trades' | 'filtering' | 'quit' | 'palette' | 'orders' | 'log' | 'account' | 'jump' | 'parity' | 'reconcile';
 
 export type ActionId =
   | 'focus-next'
@@ -77,7 +77,16 @@ export type ActionId =
   | 'replay-toggle'
   | 'replay-step'
   | 'replay-jump'
-  | 'clone-instance';
+  | 'clone-instance'
+  | 'parity'
+  | 'reconcile'
+  | 'reconcile-adopt'
+  | 'reconcile-ignore'
+  | 'reconcile-cancel'
+  | 'reconcile-flatten'
+  | 'reconcile-check'
+  | 'edit-instance'
+  | 'delete-instance';
 
 export interface Binding {
   id: ActionId;
@@ -115,6 +124,8 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { id: 'orders', keys: ['o'], label: 'orders', description: 'waiting orders of every instance, with cancel', scope: 'global', footer: false },
   { id: 'account', keys: ['A'], label: 'account', description: 'account: balance, equity curve over time, P&L by day and week', scope: 'global', footer: false },
   { id: 'log', keys: ['L'], label: 'log', description: "the engine's log, newest last, filterable by level", scope: 'global', footer: false },
+  { id: 'parity', keys: ['S'], label: 'parity', description: 'live: each fill against the paper fill of the same decision (slippage, fees, delay, total)', scope: 'global', footer: false },
+  { id: 'reconcile', keys: ['R'], label: 'reconcile', description: 'live: differences with the exchange; adopt, ignore, cancel or flatten each (asks first)', scope: 'global', footer: false },
   { id: 'palette', keys: [':'], label: 'command', description: 'command palette: type an action (Tab completes, Enter runs)', scope: 'global' },
   { id: 'help', keys: ['?'], label: 'help', description: 'show every key', scope: 'global' },
   { id: 'quit', keys: ['q', 'ctrl-c'], label: 'quit', description: 'quit (the paper account and positions are saved)', scope: 'global' },
@@ -137,6 +148,8 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { id: 'toggle-strategy', keys: ['s'], label: 'start/stop', description: 'start or stop the selected strategy instance (asks first)', scope: 'strategies' },
   { id: 'filter', keys: ['/'], label: 'filter', description: 'filter the instances by words (Enter keeps, Esc clears)', scope: 'strategies' },
   { id: 'clone-instance', keys: ['C'], label: 'clone', description: 'clone the selected instance: the add wizard filled in with its strategy, market and params', scope: 'strategies', footer: false },
+  { id: 'edit-instance', keys: ['e'], label: 'edit', description: 'edit params and risk overrides; the instance restarts keeping its position', scope: 'strategies', footer: false },
+  { id: 'delete-instance', keys: ['D'], label: 'delete', description: 'delete the selected instance (asks; not while it holds a position; history kept)', scope: 'strategies', footer: false },
   { id: 'backtest', keys: ['b'], label: 'backtest', description: 'backtest the selected instance on the cached candles', scope: 'strategies' },
   { id: 'details', keys: ['enter'], label: 'details', description: 'details of the selected instance', scope: 'strategies' },
 
@@ -210,6 +223,19 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { id: 'down', keys: ['down', 'j'], label: 'down', description: 'scroll down', scope: 'account', footer: false },
   { id: 'sort-next', keys: ['w'], label: 'day/week', description: 'switch the P&L table between days and weeks', scope: 'account' },
   { id: 'close-overlay', keys: ['escape', 'q', 'A'], label: 'close', description: 'close the account view', scope: 'account' },
+
+  { id: 'up', keys: ['up', 'k'], label: 'up', description: 'previous fill', scope: 'parity', footer: false },
+  { id: 'down', keys: ['down', 'j'], label: 'down', description: 'next fill', scope: 'parity', footer: false },
+  { id: 'close-overlay', keys: ['escape', 'q', 'S'], label: 'close', description: 'close the parity window', scope: 'parity' },
+
+  { id: 'up', keys: ['up', 'k'], label: 'up', description: 'previous difference', scope: 'reconcile', footer: false },
+  { id: 'down', keys: ['down', 'j'], label: 'down', description: 'next difference', scope: 'reconcile', footer: false },
+  { id: 'reconcile-adopt', keys: ['a'], label: 'adopt', description: 'adopt: tradetui takes over the order, trade or balance (asks first)', scope: 'reconcile' },
+  { id: 'reconcile-ignore', keys: ['i'], label: 'ignore', description: 'ignore: leave it to you; tradetui stops counting it (asks first)', scope: 'reconcile' },
+  { id: 'reconcile-cancel', keys: ['c'], label: 'cancel', description: 'cancel the unknown order on the exchange (asks first)', scope: 'reconcile' },
+  { id: 'reconcile-flatten', keys: ['f'], label: 'flatten', description: "flatten: sell at market what the exchange holds beyond tradetui's positions (asks first)", scope: 'reconcile' },
+  { id: 'reconcile-check', keys: ['r'], label: 'check now', description: 'check the account against the exchange now', scope: 'reconcile', footer: false },
+  { id: 'close-overlay', keys: ['escape', 'q', 'R'], label: 'close', description: 'close the reconciliation window', scope: 'reconcile' },
 
   { id: 'pick', keys: ['enter'], label: 'jump', description: 'run the replay forward to the typed date (YYYY-MM-DD or YYYY-MM-DD HH:MM, UTC)', scope: 'jump' },
   { id: 'close-overlay', keys: ['escape'], label: 'cancel', description: 'cancel the jump', scope: 'jump' },

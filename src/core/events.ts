@@ -84,7 +84,7 @@ export type EngineEvent =
   | { type: 'equity'; time: number; equity: number; cash: number; exposure: number }
   | { type: 'alert'; alert: Alert }
   | { type: 'protection'; protection: ProtectionEvent }
-  | { type: 'instance'; instance: InstanceInfo; change: 'added' | 'started' | 'stopped' | 'removed'; by: Actor }
+  | { type: 'instance'; instance: InstanceInfo; change: 'added' | 'started' | 'stopped' | 'removed' | 'updated'; by: Actor }
   | { type: 'feed'; status: 'connected' | 'retrying' | 'down' | 'replay' | 'ended'; detail: string; lastCandleTime: number | null }
   | { type: 'engine'; state: 'running' | 'paused' | 'halted' | 'stopped'; reason: string; by: Actor };
 
@@ -110,6 +110,15 @@ export type Command =
    * Live trading: resolves one difference with the exchange (adopt, ignore, cancel or flatten), or with no
    * differenceId checks the account against the exchange now.
    */
+  /** Deletes a strategy instance: refused while it holds a position or waiting orders; its trades and decisions stay stored. */
+  | { type: 'delete-instance'; instanceId: string; by: Actor }
+  /**
+   * Restarts an instance with new params (merged over its own) and/or risk overrides (null clears them, absent keeps
+   * them). It keeps its id, candles, position, waiting orders and trades.
+   */
+  | { type: 'edit-instance'; instanceId: string; params?: Record<string, number | string | boolean>; risk?: Record<string, unknown> | null; by: Actor }
+  /** Loads changed user strategy files again and swaps the new code into their instances (a file that fails keeps the old). */
+  | { type: 'reload-strategies'; by: Actor }
   | { type: 'reconcile'; differenceId?: number; action?: 'adopt' | 'ignore' | 'cancel' | 'flatten'; by: Actor };
 
 export interface CommandResult {

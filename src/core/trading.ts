@@ -84,6 +84,11 @@ export interface OrderRequest {
   positionId?: string;
   /** Fill at the last known price now (kill switch, manual close) instead of the next open. */
   urgent?: boolean;
+  /**
+   * A protective stop resting on the exchange (type `stop`, `price` the trigger): the exchange sells when the
+   * price reaches it, also while tradetui is down. Only made for brokers that keep stops (Broker.restingStops).
+   */
+  resting?: boolean;
   /** Entry protection carried to the position when it fills. */
   protection?: Protection;
   /** The market when the order was sent (last closed candle's volume, recent volatility): simulated impact. */

@@ -42,11 +42,12 @@ export const CLIENT_ID_PATTERN = /^[.A-Za-z0-9:/_-]{1,36}$/;
  * The client order id of an intent: the same decision gives the same id, so an order re-created after a
  * crash is recognised by the exchange (and by a lookup) instead of being placed twice. The parts that make
  * an intent: instance, purpose, side, the position it opens or closes, the exit reason and the decision
- * time. `prefix` (≤ 6 chars of [A-Za-z0-9]) tells apart engines sharing one exchange account.
+ * time (and whether it is a stop resting on the exchange). `prefix` (≤ 6 chars of [A-Za-z0-9]) tells apart engines sharing one exchange account.
  */
 export function clientOrderId(req: Omit<OrderRequest, 'id' | 'clientId'>, prefix = DEFAULT_PREFIX): string {
   if (prefix !== DEFAULT_PREFIX && !/^[A-Za-z0-9]{1,6}$/.test(prefix)) throw new Error(`client id prefix "${prefix}" must be 1-6 letters or digits`);
-  // The hash of `${instanceId}|${purpose}|${side}|${positionId ?? ''}|${exitReason ?? ''}|${createdAt}`, fed part by
+  // The hash of `${instanceId}|${purpose}|${side}|${positionId ?? ''}|${exitReason ?? ''}|${createdAt}` (+ `|resting`
+  // for a stop resting on the exchange: a different intent from the exit sent when the engine sees it touched), fed part by
   // part (every backtest order makes one id: no joined string to build and flatten). 32-bit FNV-1a with two
   // seeds (64 bits, plenty to tell apart one account's intents), both in one pass.
   hashA = 0x811c9dc5;
@@ -62,6 +63,10 @@ export function clientOrderId(req: Omit<OrderRequest, 'id' | 'clientId'>, prefix
   if (req.exitReason !== undefined && req.exitReason !== null) feed(req.exitReason);
   feedBar();
   feed(String(req.createdAt));
+  if (req.resting === true) {
+    feedBar();
+    feed('resting');
+  }
   // prefix(≤6) + '-' + time base36 (≤9 until year 5188) + '-' + 16 hex = ≤ 33 characters
   return `${prefix}-${Math.max(0, Math.floor(req.createdAt)).toString(36)}-${hex8(hashA)}${hex8(hashB)}`;
 }

@@ -7,6 +7,9 @@
 // It owns the execution layer: every order is a record it keeps until the broker reports a terminal state
 // (engine/execution.ts); each change is an `order` event (the journal), each fill is booked once. Working
 // entries hold a risk reservation until they are done, so pending orders count in exposure and cash.
+// With a broker that keeps protective stops on the exchange (live), each position's stop is an order resting
+// there: placed when the position opens, moved when the stop moves, cancelled before any other exit sells
+// (that exit is sent once the cancel is confirmed, so nothing is sold twice), and its fill books the exit.
 import type { Candle, MarketKey } from '../core/candle.js';
 import { marketKeyString } from '../core/candle.js';
 import type { Actor, Command, CommandResult, InstanceInfo } from '../core/events.js';
@@ -17,7 +20,7 @@ import { applyFill as bookOnOrder, applyUpdate, clientOrderId, isLive, newOrder,
 import { currenciesOf, isTerminalStatus } from '../core/trading.js';
 import type { Indicators } from '../strategy/indicators.js';
 import type { EventBus } from './bus.js';
-import { checkExit, updateAfterCandle } from './exits.js';
+import { checkExit, effectiveStop, updateAfterCandle } from './exits.js';
 import type { Portfolio } from './portfolio.js';
 import type { Broker, BrokerEvents, Clock, OrderUpdate } from './ports.js';
 import type { Reservation, RiskLayer } from './risk/types.js';
@@ -44,6 +47,20 @@ export interface KernelDeps {
    * equity, and cash only up to what the cap leaves after open positions and working entries.
    */
   capitalCap?: number | null;
+  /**
+   * Live without stops resting on the exchange: stops are also checked on every price the feed polls
+   * (priceTick), not only at candle close. Off in backtest and paper (one fill model for both).
+   */
+  stopsOnTicks?: boolean;
+}
+
+/** An exit waiting for a resting stop's cancel to be confirmed (the stop could still fill meanwhile). */
+interface ExitAfterCancel {
+  positionId: string;
+  exitReason: ExitReason;
+  reason: string;
+  time: number;
+  urgent: boolean;
 }
 
 export type KernelState = 'running' | 'paused' | 'halted' | 'stopped';
@@ -70,6 +87,12 @@ export class Kernel {
   riskCounts = { accepted: 0, resized: 0, rejected: 0 };
   private instancesVersion = 0;
   decisions = 0;
+  /** Resting stop order id → the exit to send once its cancel is confirmed. */
+  private readonly exitAfterCancel = new Map<string, ExitAfterCancel>();
+  /** Positions whose resting stop the exchange refused: the engine checks their stops itself. */
+  private readonly stopRefused = new Set<string>();
+  /** Decision time of the last resting stop made: each new one gets a later one (and so its own client id). */
+  private lastStopAt = -Infinity;
 
   constructor(private readonly d: KernelDeps) {
     const atomic = d.atomic ?? ((step: () => void) => step());
@@ -92,6 +115,32 @@ export class Kernel {
     this.instances.set(spec.id, runner);
     this.instancesVersion++;
     if (this.d.bus.wants('instance')) this.d.bus.emit({ type: 'instance', instance: this.info(runner), change: 'added', by });
+    return runner;
+  }
+
+  /** Takes an instance out (delete-instance; the app refuses while it holds a position or waiting orders). */
+  removeInstance(id: string, by: Actor): boolean {
+    const r = this.instances.get(id);
+    if (!r) return false;
+    this.instances.delete(id);
+    this.instancesVersion++;
+    this.d.risk.setInstanceRisk?.(id, undefined);
+    this.d.bus.emit({ type: 'instance', instance: { ...this.info(r), running: false }, change: 'removed', by });
+    return true;
+  }
+
+  /**
+   * A new runner (new params, or reloaded strategy code) in an instance's place: same id and place in the list, its
+   * closed trades carried over; positions and orders are the portfolio's, keyed by the id, so they stay its own.
+   */
+  replaceInstance(spec: InstanceSpec, by: Actor): StrategyRunner {
+    const old = this.instances.get(spec.id);
+    if (!old) throw new Error(`no instance ${spec.id}`);
+    const runner = new StrategyRunner(spec, this.d.ta, this.d.risk);
+    runner.trades.push(...old.trades);
+    this.instances.set(spec.id, runner);
+    this.instancesVersion++;
+    this.d.bus.emit({ type: 'instance', instance: this.info(runner), change: 'updated', by });
     return runner;
   }
 
@@ -141,11 +190,14 @@ export class Kernel {
       for (let k = 0; k < open.length; k++) {
         const p = open[k]!;
         if (p.symbol !== symbol || p.entryTime > c.time) continue;
-        const hit = checkExit(p, c);
+        let hit = checkExit(p, c);
+        // A stop resting on the exchange is the exchange's to trigger: its fill, not this candle, books the exit.
+        if (hit && hit.reason !== 'take_profit' && this.working.size > 0 && this.restingStopOf(p.id)) hit = null;
         if (hit) this.exitPosition(p, 'stop', hit.price, hit.reason, `${hit.reason.replace('_', ' ')} at ${fmt(hit.price)}`, c.time);
         else {
           updateAfterCandle(p, c);
           if (bus.wants('position')) bus.emit({ type: 'position', change: 'updated', position: { ...p, protection: { ...p.protection } } });
+          if (this.d.broker.restingStops?.(symbol)) this.syncStop(p, c.time);
         }
       }
     }
@@ -249,6 +301,13 @@ export class Kernel {
   }
 
   private exitPosition(p: Position, type: 'market' | 'stop', price: number, exitReason: ExitReason, reason: string, time: number, urgent = false): void {
+    const resting = this.working.size > 0 ? this.restingStopOf(p.id) : undefined;
+    if (resting) {
+      // The exchange holds a stop for this position: it goes first, the exit follows its confirmed cancel.
+      this.exitAfterCancel.set(resting.id, { positionId: p.id, exitReason, reason, time, urgent });
+      this.cancelOrder(resting, `${reason}: the position exits at market instead`, time);
+      return;
+    }
     this.submit(this.order({
       instanceId: p.instanceId,
       symbol: p.symbol,
@@ -307,8 +366,86 @@ export class Kernel {
   }
 
   private hasPendingExit(positionId: string): boolean {
-    for (const o of this.working.values()) if (o.purpose === 'exit' && o.positionId === positionId) return true;
+    for (const o of this.working.values()) if (o.purpose === 'exit' && o.positionId === positionId && o.resting !== true) return true;
+    if (this.exitAfterCancel.size > 0) for (const e of this.exitAfterCancel.values()) if (e.positionId === positionId) return true;
     return false;
+  }
+
+  /** The position's stop resting on the exchange, if one is working. */
+  private restingStopOf(positionId: string): Order | undefined {
+    for (const o of this.working.values()) if (o.resting === true && o.positionId === positionId) return o;
+    return undefined;
+  }
+
+  /**
+   * Keeps a position's exchange-resting stop where its stop level is: places one when there is none, cancels
+   * it to move it (the replacement follows the confirmed cancel), cancels it when the position has no stop.
+   */
+  private syncStop(p: Position, time: number): void {
+    if (this.stopRefused.has(p.id) || this.hasPendingExit(p.id)) return;
+    const want = effectiveStop(p);
+    const resting = this.restingStopOf(p.id);
+    if (resting) {
+      if (resting.status === 'pending_cancel') return;
+      if (!want) this.cancelOrder(resting, 'the position has no stop any more', time);
+      else if (Math.abs((resting.price ?? 0) - want.level) > want.level * 1e-9 || resting.qty !== p.qty) this.cancelOrder(resting, `stop moved to ${fmt(want.level)}`, time);
+      return;
+    }
+    if (!want) return;
+    this.lastStopAt = Math.max(time, this.lastStopAt + 1);
+    this.submit(this.order({
+      instanceId: p.instanceId,
+      symbol: p.symbol,
+      side: p.side === 'long' ? 'sell' : 'buy',
+      type: 'stop',
+      purpose: 'exit',
+      qty: p.qty,
+      price: want.level,
+      reason: `protective ${want.reason.replace('_', ' ')} at ${fmt(want.level)}, resting on the exchange`,
+      exitReason: want.reason,
+      positionId: p.id,
+      resting: true,
+      createdAt: this.lastStopAt,
+    }));
+  }
+
+  /**
+   * Places a resting stop for every open position that should have one and has none (after a restart and
+   * its reconciliation; brokers that keep stops only).
+   */
+  syncStops(time: number): void {
+    for (const p of this.d.portfolio.openPositions()) if (this.d.broker.restingStops?.(p.symbol)) this.syncStop(p, time);
+  }
+
+  /**
+   * A price polled between candle closes (live feeds): positions whose stops the exchange does not hold are
+   * exited at market as soon as the price reaches their stop, not only at the candle's close.
+   */
+  priceTick(symbol: string, price: number, time: number): void {
+    if (!this.d.stopsOnTicks || this.d.portfolio.positions.size === 0) return;
+    for (const p of this.d.portfolio.openPositions()) {
+      if (p.symbol !== symbol || this.hasPendingExit(p.id) || this.restingStopOf(p.id)) continue;
+      const stop = effectiveStop(p);
+      if (!stop || (p.side === 'long' ? price > stop.level : price < stop.level)) continue;
+      this.exitPosition(p, 'market', price, stop.reason, `${stop.reason.replace('_', ' ')} at ${fmt(stop.level)} (price ${fmt(price)} polled)`, time);
+    }
+  }
+
+  /** A resting stop ended: send the exit that waited for it, or put the stop back if the position still needs one. */
+  private afterRestingStop(order: Order, before: Order['status'], time: number): void {
+    const waiting = this.exitAfterCancel.get(order.id);
+    this.exitAfterCancel.delete(order.id);
+    const p = order.positionId !== undefined ? this.d.portfolio.positions.get(order.positionId) : undefined;
+    if (!p) return; // it filled and closed the position, or the position is gone
+    if (waiting) return this.exitPosition(p, 'market', p.lastPrice, waiting.exitReason, waiting.reason, waiting.time, waiting.urgent);
+    if (order.status === 'rejected') {
+      this.stopRefused.add(p.id);
+      return this.brokerProblem(`protective stop of ${p.symbol} position ${p.id} refused (${order.statusReason ?? 'no reason'}): tradetui checks this stop itself, on every price`, time);
+    }
+    if (order.status !== 'filled' && before !== 'pending_cancel') {
+      this.brokerProblem(`protective stop of ${p.symbol} position ${p.id} is gone from the exchange (${order.status}${order.statusReason ? `: ${order.statusReason}` : ''}); placing it again`, time);
+    }
+    this.syncStop(p, time);
   }
 
   private hasPendingEntry(instanceId: string): boolean {
@@ -336,6 +473,7 @@ export class Kernel {
   private onOrderUpdate(u: OrderUpdate): void {
     const order = this.working.get(u.orderId);
     if (!order) return this.brokerProblem(`order update for unknown or finished order ${u.orderId} (${u.status})`, u.time);
+    const before = order.status;
     try {
       if (!applyUpdate(order, u)) return;
     } catch (err) {
@@ -346,6 +484,11 @@ export class Kernel {
     this.working.delete(order.id);
     this.bookedFills.delete(order.id);
     if (order.status === 'filled' && order.purpose === 'exit') this.writeOffDust(order, u.time);
+    if (order.resting === true) this.afterRestingStop(order, before, u.time);
+    else if (order.purpose === 'entry' && order.filledQty > 0 && this.d.broker.restingStops?.(order.symbol)) {
+      const p = this.d.portfolio.positionOf(order.instanceId);
+      if (p) this.syncStop(p, u.time);
+    }
     if (order.purpose === 'entry' && order.filledQty === 0 && order.status !== 'filled') {
       // An accepted entry that ends without a fill says so where the trader looks for entries.
       const r = this.instances.get(order.instanceId);
@@ -510,6 +653,9 @@ export class Kernel {
         return { ok: true, message: `cancelling order ${o.id} (${o.side} ${o.symbol})` };
       }
       case 'add-instance':
+      case 'delete-instance':
+      case 'edit-instance':
+      case 'reload-strategies':
       case 'set-speed':
       case 'replay':
       case 'reconcile':
@@ -571,7 +717,15 @@ export class Kernel {
     const { dayStart, dayStartEquity, state, decisions } = this;
     const riskCounts = { ...this.riskCounts };
     const closedTrades = this.closedTrades.length;
+    const exitAfterCancel = [...this.exitAfterCancel];
+    const stopRefused = [...this.stopRefused];
+    const lastStopAt = this.lastStopAt;
     return () => {
+      this.exitAfterCancel.clear();
+      for (const [id, e] of exitAfterCancel) this.exitAfterCancel.set(id, e);
+      this.stopRefused.clear();
+      for (const id of stopRefused) this.stopRefused.add(id);
+      this.lastStopAt = lastStopAt;
       undoBroker();
       undoRisk();
       undoPortfolio();

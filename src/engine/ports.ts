@@ -27,6 +27,8 @@ export interface FeedSink {
    * otherwise. Feeds that can wait (a replay) wait rather than pile candles up behind the held ones.
    */
   drained?(): Promise<void> | null;
+  /** The price polled now on a market (live feeds, between candle closes): stops the engine holds are checked on it. */
+  tick?(key: MarketKey, time: number, price: number): void;
 }
 
 export interface MarketFeed {
@@ -119,6 +121,12 @@ export interface Broker {
    * unrecoverable in memory; the engine then halts until a restart reloads the journal.
    */
   checkpoint?(): () => void;
+  /**
+   * Whether protective stops of `symbol` rest on the exchange (live brokers whose exchange has a stop order
+   * type). The engine then keeps each position's stop there as a `resting` stop order. Absent: the engine
+   * checks stops itself.
+   */
+  restingStops?(symbol: string): boolean;
 }
 
 /** Everything a view needs to draw the current state; the TUI and Telegram read this and events. */
@@ -135,7 +143,7 @@ export interface EngineSnapshot {
   positions: Position[];
   /** Orders still working (waiting for a fill or a cancel), oldest first. */
   orders: Order[];
-  instances: Array<InstanceInfo & { trades: number; pnl: number; model?: ModelSummary }>;
+  instances: Array<InstanceInfo & { trades: number; pnl: number; model?: ModelSummary; /** Its own risk overrides (config or edited), when any. */ risk?: Record<string, unknown> }>;
   protections: ProtectionEvent[];
   recentTrades: ClosedTrade[];
   alerts: Alert[];
@@ -158,27 +166,73 @@ export interface LiveStatus {
   lastReconcileAt: number | null;
   /** The most quote currency entries are sized from (live.maxCapital), or null. */
   maxCapital: number | null;
-  /** Where protective stops are checked: by the engine on each candle (the exchange holds none yet). */
+  /**
+   * Where protective stops are held: `exchange`, resting there as stop orders (they hold while tradetui is
+   * down); `engine`, checked by tradetui on every polled price and candle (the exchange has no stop order).
+   */
   stops: 'engine' | 'exchange';
-  /** Live fills against the same decisions on the simulated broker (the parity meter). */
+  /** Live fills against the same decisions on the shadow simulated broker (the parity meter), newest last. */
   parity: ParityRow[];
+  /** Totals over every recorded decision (parity carries only the newest rows). */
+  paritySummary?: ParitySummary;
 }
 
-/** One live fill next to the simulated broker's fill of the same decision. */
+/**
+ * One decision's order: the live fill next to the shadow simulated broker's fill of the same decision.
+ * Slippage is signed so that positive is a cost (a buy above, a sell below the price compared with).
+ */
 export interface ParityRow {
+  /** The decision's identity (instance, purpose, side, exit reason, decision candle). */
+  key: string;
+  /** When the live order left (engine clock), or the decision candle's open time for a paper-only decision. */
   time: number;
   instanceId: string;
   symbol: string;
   side: 'buy' | 'sell';
+  purpose: 'entry' | 'exit';
+  exitReason: string | null;
+  /** The decision price: the decision candle's close, a stop's level, or the last price of a manual close. */
+  reference: number | null;
+  /** Live quantity filled (the simulated one when only paper traded). */
   qty: number;
-  livePrice: number;
+  /** Live average fill price; null when the live order filled nothing (see liveStatus) or was never made. */
+  livePrice: number | null;
+  /** How the live order ended (filled, rejected: reason, …), null while working or never made. */
+  liveStatus: string | null;
   simPrice: number | null;
-  /** Signed cost of the live price against the simulated one, in quote (positive: live was worse). */
+  simStatus: string | null;
+  /** Live price against the decision price, in bps. */
+  slippageBps: number | null;
+  /** Live price against the simulated fill, in bps. */
+  vsSimBps: number | null;
+  /** Quote currency paid against the decision price (slippageBps × notional). */
   slippage: number | null;
-  liveFee: number;
+  /** Quote currency the live fill cost more than the simulated one. */
+  vsSim: number | null;
+  liveFee: number | null;
   simFee: number | null;
-  /** From the decision (candle close) to the live fill, in ms. */
-  delayMs: number;
+  liveFeeBps: number | null;
+  simFeeBps: number | null;
+  /** From the live order leaving (the decision) to its fill being booked, engine clock, ms. */
+  delayMs: number | null;
+  /** Running totals of `slippage` and `vsSim` up to this row. */
+  totalSlippage: number;
+  totalVsSim: number;
+}
+
+export interface ParitySummary {
+  /** Live orders that filled. */
+  trades: number;
+  /** Of them, with a simulated fill of the same decision. */
+  paired: number;
+  liveOnly: number;
+  /** Decisions the shadow filled and the live engine did not. */
+  simOnly: number;
+  totalSlippage: number;
+  totalVsSim: number;
+  /** Realised P&L of the live account and of its shadow. */
+  liveRealised: number;
+  simRealised: number;
 }
 
 export interface SignalRecord {

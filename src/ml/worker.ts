@@ -1,8 +1,9 @@
 // Training in a worker thread: the caller (CLI, TUI) keeps its event loop while TensorFlow.js trains.
 // Candles go over once as transferred buffers; progress comes back as messages; cancel is a shared flag the
 // training loop polls after each batch (a message would wait behind the busy loop), and a cancelled run
-// saves nothing. Runs the same trainModel() as a direct call, so results do not depend on where it ran.
-import { existsSync } from 'node:fs';
+// saves nothing. A fit that polls nothing (XGBoost's boosting rounds) is stopped by ending the thread after a
+// grace period, and its temporary model folder is removed. Runs the same trainModel() as a direct call, so results do not depend on where it ran.
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -51,8 +52,12 @@ export class TrainingHandle {
   private readonly cancelFlag = new Int32Array(new SharedArrayBuffer(4));
   readonly done: Promise<TrainResult>;
   private worker: Worker | null = null;
+  private settled = false;
+  private rejectDone: (err: Error) => void = () => {};
+  private readonly target: SaveTarget;
 
   constructor(settings: TrainSettings, candles: CandleSeries, external: Map<string, ExternalSeries>, target: SaveTarget, hooks: Omit<TrainHooks, 'cancelled'>) {
+    this.target = target;
     const entry = workerEntry();
     const n = candles.length;
     // Own copies, transferred (not cloned) to the worker.
@@ -68,31 +73,38 @@ export class TrainingHandle {
     this.done = new Promise<TrainResult>((resolve, reject) => {
       const w = new Worker(entry.file, { workerData: job, eval: entry.eval ?? false, transferList: transfer });
       this.worker = w;
-      let settled = false;
+      const settle = <T>(fn: (v: T) => void) => (v: T): void => {
+        if (this.settled) return;
+        this.settled = true;
+        fn(v);
+      };
+      this.rejectDone = settle(reject);
       w.on('message', (m: Message) => {
         if (m.type === 'start') hooks.onStart?.(m);
         else if (m.type === 'epoch') hooks.onEpoch?.(m.progress);
-        else if (m.type === 'done') {
-          settled = true;
-          resolve({ meta: m.meta, dir: m.dir });
-        } else {
-          settled = true;
-          reject(m.cancelled ? new TrainingCancelledError() : m.user ? new UserError(m.message, m.where) : new Error(m.message));
-        }
+        else if (m.type === 'done') settle(resolve)({ meta: m.meta, dir: m.dir });
+        else this.rejectDone(m.cancelled ? new TrainingCancelledError() : m.user ? new UserError(m.message, m.where) : new Error(m.message));
       });
-      w.on('error', (err) => {
-        settled = true;
-        reject(err);
-      });
-      w.on('exit', (code) => {
-        if (!settled) reject(new Error(`training worker exited with code ${code} before finishing`));
-      });
+      w.on('error', (err) => this.rejectDone(err));
+      w.on('exit', (code) => this.rejectDone(new Error(`training worker exited with code ${code} before finishing`)));
     });
   }
 
-  /** Stops after the current batch; done then rejects with TrainingCancelledError and nothing is saved. */
-  cancel(): void {
+  /**
+   * Stops after the current batch; done then rejects with TrainingCancelledError and nothing is saved. When
+   * the worker does not answer within `graceMs` (a fit with no per-round hook), the thread is ended instead.
+   */
+  cancel(graceMs = 2000): void {
     Atomics.store(this.cancelFlag, 0, 1);
+    const timer = setTimeout(() => {
+      if (this.settled) return;
+      this.rejectDone(new TrainingCancelledError());
+      void this.worker?.terminate().then(() => {
+        // the worker shares our pid, so this is exactly the folder its save may have begun
+        rmSync(join(this.target.root, `.tmp-${this.target.id}-${process.pid}`), { recursive: true, force: true });
+      });
+    }, graceMs);
+    timer.unref();
   }
 
   async terminate(): Promise<void> {

@@ -6,7 +6,7 @@ import { seriesSlice } from '../core/candle.js';
 import { DAY_MS } from '../core/time.js';
 import type { RiskConfig } from '../engine/risk/schema.js';
 import type { Metrics } from '../backtest/metrics.js';
-import type { AccountSettings, CurveMemory } from '../backtest/run.js';
+import { scaledCosts, type AccountSettings, type CurveMemory } from '../backtest/run.js';
 import { measureBacktest } from '../backtest/record.js';
 import type { Params, Strategy } from '../strategy/contract.js';
 import type { Indicators } from '../strategy/indicators.js';
@@ -114,7 +114,7 @@ export function trialWindow(setup: TrialSetup, params: Params, span: Span): { be
   return { begin, tradeFrom: span.from - begin };
 }
 
-/** Runs one trial. `costs` multiplies fee and slippage (2 for the doubled-costs re-run). */
+/** Runs one trial. `costs` multiplies every trading cost (2 for the doubled-costs re-run). */
 export function runTrial(
   setup: TrialSetup,
   params: Params,
@@ -124,8 +124,7 @@ export function runTrial(
   const { begin, tradeFrom } = trialWindow(setup, params, span);
   const candles = seriesSlice(setup.candles, begin, span.to);
   opts.onWindow?.(candles, begin);
-  const costs = opts.costs ?? 1;
-  const account = { ...setup.account, fee: setup.account.fee * costs, slippage: setup.account.slippage * costs };
+  const account = scaledCosts(setup.account, opts.costs ?? 1);
   const { result, metrics: m } = measureBacktest({ strategy: setup.strategy, params, key: setup.key, candles, tradeFrom, account, stakePct: setup.stakePct, risk: setup.risk, ta: opts.ta, curves: opts.curves });
   const metrics = trialMetrics(m);
   return {

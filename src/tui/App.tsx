@@ -16,12 +16,13 @@ import { accountSummary, pnlByPeriod } from '../view/account.js';
 import { confirmCancelOrder } from '../view/confirm.js';
 import { TRADE_SORTS } from '../view/trades.js';
 import { type ActionContext, paletteComplete, paletteEntries, paletteMatches, runAction } from './actions.js';
-import { footerLine, helpLines, statusLine, tabLine } from './components/chrome.js';
+import { footerLine, helpLines, helpScrollHint, statusLine, tabLine } from './components/chrome.js';
 import { frame } from './components/frame.js';
 import { type Line, block, fit, seg, wrapText } from './components/line.js';
 import { addFormBody, backtestBody, confirmBody, infoBody, listBody } from './components/overlays.js';
 import { tradesBody, visibleTrades } from './components/trades.js';
 import { accountBody, logBody, nextLogLevel, ordersBody, paletteBody, visibleLog, waitingOrders } from './components/windows.js';
+import { parityBody, parityKey, reconcileBody, reconcileKey } from './components/live-windows.js';
 import { type ActionId, type Keymap, type PaneId, type Scope, KEYMAP, PANES, PANE_TITLES, keyName, lookup } from './keys/keymap.js';
 import { MIN_COLS, MIN_ROWS, computeLayout } from './layout/layout.js';
 import { renderAlerts } from './panes/alerts.js';
@@ -389,6 +390,22 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
           else if (b?.id === 'sort-next') dispatch({ type: 'overlay', overlay: { ...o, period: o.period === 'day' ? 'week' : 'day', scroll: 0 } });
           return;
         }
+        case 'parity': {
+          const next = parityKey(o, lookup(name, ['parity'], keymap)?.id, view.engine.live?.parity ?? []);
+          if (next !== undefined) dispatch({ type: 'overlay', overlay: next });
+          return;
+        }
+        case 'reconcile': {
+          const r = reconcileKey(o, lookup(name, ['reconcile'], keymap)?.id, view.engine.live, readonly);
+          if (!r) return;
+          if ('confirm' in r) dispatch({ type: 'overlay', overlay: { kind: 'confirm', title: r.confirm.title, lines: r.confirm.lines, commands: r.confirm.commands } });
+          else if ('overlay' in r) dispatch({ type: 'overlay', overlay: r.overlay });
+          else if ('send' in r) {
+            say(r.say, 'info');
+            void send([r.send]);
+          } else say(r.say, r.severity);
+          return;
+        }
         case 'quit': {
           const b = lookup(name, ['quit'], keymap);
           if (b?.id === 'quit-leave-running') onDetach?.();
@@ -536,6 +553,10 @@ function overlayScope(o: NonNullable<UiState['overlay']>, form: AddForm | null):
       return 'account';
     case 'jump':
       return 'jump';
+    case 'parity':
+      return 'parity';
+    case 'reconcile':
+      return 'reconcile';
     case 'add':
       return form?.step === 'params' ? 'form' : form?.step === 'review' ? 'confirm' : 'picker';
     default:
@@ -561,7 +582,7 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
       const all = helpLines(theme, inner, reads.keymap);
       const max = Math.max(0, all.length - innerH);
       const scroll = Math.min(o.scroll, max);
-      title = `Keys${max > 0 ? ` (${scroll + 1}-${Math.min(all.length, scroll + innerH)} of ${all.length}, j/k line, Space page)` : ''}`;
+      title = `Keys${max > 0 ? ` (${scroll + 1}-${Math.min(all.length, scroll + innerH)} of ${all.length}, ${helpScrollHint(reads.keymap, theme.unicode)})` : ''}`;
       body = all.slice(scroll, scroll + innerH);
       break;
     }
@@ -655,6 +676,14 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
       ];
       break;
     }
+    case 'parity':
+      title = 'Live vs paper: each fill against the simulated fill of the same decision';
+      body = parityBody(view.engine.live, o, inner, innerH, theme);
+      break;
+    case 'reconcile':
+      title = 'Reconcile with the exchange';
+      body = reconcileBody(view.engine.live, o, view.engine.state, inner, innerH, theme);
+      break;
     case 'quit':
       title = 'Quit: leave the engine running?';
       body = [

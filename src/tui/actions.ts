@@ -5,10 +5,10 @@
 import type { Command } from '../core/events.js';
 import { TIMEFRAME_LIST } from '../core/time.js';
 import type { SymbolListing, TuiApi } from '../engine/viewer-api.js';
-import { type Confirmation, confirmClosePosition, confirmKill, confirmPause, confirmResume, confirmStartStop } from '../view/confirm.js';
+import { type Confirmation, confirmClosePosition, confirmDeleteInstance, confirmKill, confirmPause, confirmResume, confirmStartStop, deleteRefusal, instanceHoldings } from '../view/confirm.js';
 import { type ActionId, type Binding, type Keymap, PANES, MUTATING } from './keys/keymap.js';
 import { type Layout, paneBeside } from './layout/layout.js';
-import { type AddForm, cloneForm, newAddForm } from './store/add-form.js';
+import { type AddForm, cloneForm, editForm, newAddForm } from './store/add-form.js';
 import { chartMarket, isReplay, listKeys, selectedIndex, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
 import type { UiAction, UiState } from './store/ui-state.js';
 import type { ViewSnapshot } from './store/view-store.js';
@@ -150,6 +150,30 @@ export const ACTIONS: Partial<Record<ActionId, Action>> = {
     },
     run: (c) => c.openForm(cloneForm(c.api.strategies!(), addSymbols(c), selectedInstance(c.view, c.ui)!)!),
   },
+  'delete-instance': {
+    mutating: true,
+    palette: true,
+    guard: (c) => {
+      const inst = selectedInstance(c.view, c.ui);
+      return inst ? deleteRefusal(c.view.engine, inst.id) : 'no strategy instance selected';
+    },
+    confirm: (c) => confirmDeleteInstance(selectedInstance(c.view, c.ui)!, 'keyboard'),
+  },
+  'edit-instance': {
+    mutating: true,
+    palette: true,
+    guard: (c) => {
+      const inst = selectedInstance(c.view, c.ui);
+      if (!inst) return 'no strategy instance selected';
+      const strategies = c.api.strategies?.();
+      if (!strategies) return 'editing is not available: this app does not list strategies()';
+      return editForm(strategies, inst, null) ? null : `cannot edit ${inst.id}: its strategy is no longer offered`;
+    },
+    run: (c) => {
+      const inst = selectedInstance(c.view, c.ui)!;
+      c.openForm(editForm(c.api.strategies!(), inst, instanceHoldings(c.view.engine, inst.id))!);
+    },
+  },
   'close-position': {
     mutating: true,
     palette: true,
@@ -202,6 +226,8 @@ export const ACTIONS: Partial<Record<ActionId, Action>> = {
   orders: view((c) => c.dispatch({ type: 'overlay', overlay: { kind: 'orders', index: 0, key: null } })),
   log: view((c) => c.dispatch({ type: 'overlay', overlay: { kind: 'log', level: 'info', scroll: 0, filter: '', editing: false } })),
   account: view((c) => c.dispatch({ type: 'overlay', overlay: { kind: 'account', period: 'day', scroll: 0 } })),
+  parity: { mutating: false, palette: true, guard: liveOnly, run: (c) => c.dispatch({ type: 'overlay', overlay: { kind: 'parity', index: null } }) },
+  reconcile: { mutating: false, palette: true, guard: liveOnly, run: (c) => c.dispatch({ type: 'overlay', overlay: { kind: 'reconcile', index: 0, key: null } }) },
   'replay-toggle': {
     mutating: true,
     palette: true,
@@ -217,6 +243,10 @@ export const ACTIONS: Partial<Record<ActionId, Action>> = {
   },
   palette: move_((c) => c.dispatch({ type: 'overlay', overlay: { kind: 'palette', text: '', index: 0 } })),
 };
+
+function liveOnly(c: ActionContext): string | null {
+  return c.view.engine.live ? null : 'live trading only (tradetui --live): paper has no exchange account';
+}
 
 function replayOnly(c: ActionContext): string | null {
   return isReplay(c.view.engine.feed) ? null : 'replay control applies to a replay feed only';

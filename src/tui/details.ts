@@ -48,6 +48,7 @@ export function detailsOf(view: ViewSnapshot, subject: { pane: ListPane; key: st
           `last         ${price(p.lastPrice)}`,
           `unrealised   ${money(pnl)}`,
           `stop         ${pr.stop !== undefined ? price(pr.stop) : '-'}${pr.stopAtBreakEven ? ' (break-even)' : ''}`,
+          ...(view.engine.live ? [`stop held    ${stopHeld(view, p.id, pr.stop !== undefined || pr.trailingPct !== undefined || pr.trailingDistance !== undefined)}`] : []),
           `take-profit  ${pr.takeProfit !== undefined ? price(pr.takeProfit) : '-'}`,
           `trailing     ${pr.trailingPct !== undefined ? `${(pr.trailingPct * 100).toFixed(2)}%` : pr.trailingDistance !== undefined ? price(pr.trailingDistance) : '-'}`,
           `held         ${p.candlesHeld} candles${pr.maxCandles !== undefined ? ` (max ${pr.maxCandles})` : ''}`,
@@ -71,6 +72,15 @@ export function detailsOf(view: ViewSnapshot, subject: { pane: ListPane; key: st
 }
 
 /** What a detail window says once its subject is gone; the last values stay below. */
+/** Live: where a position's stop is held — resting on the exchange (which order), or checked by tradetui. */
+function stopHeld(view: ViewSnapshot, positionId: string, hasStop: boolean): string {
+  const live = view.engine.live!;
+  const resting = view.engine.orders.find((o) => o.resting === true && o.positionId === positionId);
+  if (resting) return `on ${live.exchange}: stop-limit at ${price(resting.price ?? NaN)}, ${resting.status.replace('_', ' ')} (${resting.clientId})`;
+  if (!hasStop) return '-';
+  return live.stops === 'exchange' ? `by tradetui on every polled price (no stop resting on ${live.exchange} now)` : `by tradetui on every polled price (${live.exchange} takes no stop order here)`;
+}
+
 export function goneText(pane: ListPane): string {
   switch (pane) {
     case 'positions':

@@ -104,3 +104,49 @@ export function confirmCancelOrder(o: Order, by: Actor): Confirmation {
     commands: [{ type: 'cancel-order', orderId: o.id, by }],
   };
 }
+
+/** What an instance holds in the market (its positions, else its waiting orders), or null when nothing. */
+export function instanceHoldings(s: Pick<EngineSnapshot, 'positions' | 'orders'>, instanceId: string): string | null {
+  const pos = s.positions.filter((p) => p.instanceId === instanceId);
+  if (pos.length > 0) return `Its open position (${pos.map((p) => `${p.side} ${qty(p.qty)} ${p.symbol}`).join(', ')})`;
+  const orders = s.orders.filter((o) => o.instanceId === instanceId);
+  if (orders.length > 0) return `Its ${orders.length} waiting order${orders.length === 1 ? '' : 's'}`;
+  return null;
+}
+
+/** Why an instance cannot be deleted now (it holds something), or null; what to do comes first (80 columns). */
+export function deleteRefusal(s: Pick<EngineSnapshot, 'positions' | 'orders'>, instanceId: string): string | null {
+  const pos = s.positions.filter((p) => p.instanceId === instanceId);
+  if (pos.length > 0) return `cannot delete: close its position first (x in Positions): ${pos.map((p) => `${p.side} ${qty(p.qty)} ${p.symbol}`).join(', ')} of ${instanceId}`;
+  const orders = s.orders.filter((o) => o.instanceId === instanceId).length;
+  if (orders > 0) return `cannot delete: cancel its ${orders} waiting order${orders === 1 ? '' : 's'} first (o, Orders), or let them fill: ${instanceId}`;
+  return null;
+}
+
+/** Deleting an instance that holds nothing (deleteRefusal is null). */
+export function confirmDeleteInstance(inst: InstanceInfo & { trades: number }, by: Actor): Confirmation {
+  return {
+    title: `Delete ${inst.strategy} on ${inst.symbol} ${inst.timeframe}?`,
+    lines: [
+      `${inst.id} is removed from the engine${inst.running ? ' (it stops acting on its signals now)' : ''} and is not restored after a restart.`,
+      `Its ${inst.trades} closed trade${inst.trades === 1 ? '' : 's'} and its signals stay in the history (t, Signals); nothing else changes.`,
+    ],
+    commands: [{ type: 'delete-instance', instanceId: inst.id, by }],
+  };
+}
+
+/** Closing every position on a symbol (Telegram's /close SYMBOL); exactly one position reads as confirmClosePosition. */
+export function confirmCloseSymbol(s: Pick<EngineSnapshot, 'positions'>, symbol: string, by: Actor): Confirmation | null {
+  const open = s.positions.filter((p) => p.symbol === symbol);
+  if (open.length === 0) return null;
+  if (open.length === 1) return confirmClosePosition(s, open[0]!, by);
+  const pnl = open.reduce((a, p) => a + unrealisedPnl(p, p.lastPrice), 0);
+  return {
+    title: `Close all ${open.length} positions on ${symbol} at market?`,
+    lines: [
+      ...open.map((p) => `${p.side === 'long' ? 'Sells' : 'Buys back'} ${qty(p.qty)} ${p.symbol} of ${p.instanceId} at market, about ${price(p.lastPrice)} (last price).`),
+      `Unrealised P&L of ${pnl >= 0 ? '+' : '-'}${money(Math.abs(pnl))} becomes realised (before fees).`,
+    ],
+    commands: [{ type: 'close', symbol, by }],
+  };
+}

@@ -39,6 +39,8 @@ export interface FakeBinanceOptions {
   balances?: Record<string, number>;
   /** Commission rate on each trade, charged in the asset received (default 0.001). */
   commission?: number;
+  /** Whether markets list STOP_LOSS_LIMIT among their order types (default true); false: an exchange without stop orders. */
+  stopOrders?: boolean;
 }
 
 export const FAKE_KEY = 'fakeApiKey0123456789';
@@ -115,6 +117,7 @@ export class FakeBinance {
   readonly apiKey: string;
   readonly secret: string;
   commission: number;
+  readonly stopOrders: boolean;
   /** Milliseconds the exchange's clock runs ahead (+) or behind (−) this machine's. */
   clockSkewMs = 0;
   readonly balances = new Map<string, { free: number; locked: number }>();
@@ -125,8 +128,13 @@ export class FakeBinance {
   private prices = new Map<string, number>();
   private nextOrderId = 1000;
   private nextTradeId = 5000;
-  /** Called with each order request's parameters before it is processed (e.g. to look at the journal then). */
-  onOrderRequest: ((params: Record<string, string>) => void) | null = null;
+  /**
+   * Called with each order request's parameters before it is processed (e.g. to look at the journal then).
+   * Returning 'unreached' drops the connection without processing it: the order never reached the exchange.
+   */
+  onOrderRequest: ((params: Record<string, string>) => unknown) | null = null;
+  /** Called as each request arrives, before anything is processed (e.g. to kill a client mid-way). */
+  onRequest: ((method: string, path: string) => void) | null = null;
   private lostReplies: Array<{ method: string; path: string; how: LostReply }> = [];
   private hanging = new Set<ServerResponse>();
 
@@ -135,6 +143,7 @@ export class FakeBinance {
     this.apiKey = opts.apiKey ?? FAKE_KEY;
     this.secret = opts.secret ?? FAKE_SECRET;
     this.commission = opts.commission ?? 0.001;
+    this.stopOrders = opts.stopOrders ?? true;
     for (const [asset, amount] of Object.entries(opts.balances ?? { USDT: 10_000 })) this.balances.set(asset, { free: amount, locked: 0 });
     const dir = opts.dataDir ?? REPO_DATA_DIR;
     for (const name of readdirSync(dir)) {
@@ -164,7 +173,11 @@ export class FakeBinance {
     return Date.now() + this.clockSkewMs;
   }
 
-  /** The price orders of `symbol` (exchange id, e.g. BTCUSDT) match against; resting orders that it crosses fill. */
+  /**
+   * The price orders of `symbol` (exchange id, e.g. BTCUSDT) match against; resting orders that it crosses
+   * fill (a STOP_LOSS_LIMIT triggers). The open candle served by klines trades at it too (its close, and its
+   * high or low when beyond), so a feed polling the market sees the move.
+   */
   setPrice(symbol: string, price: number): void {
     this.prices.set(symbol, price);
     for (const o of [...this.orders.values()]) if (o.symbol === symbol && isOpen(o.status)) this.match(o, false);
@@ -280,6 +293,7 @@ export class FakeBinance {
     const headerKey = req.headers['x-mbx-apikey'];
     const apiKey = typeof headerKey === 'string' ? headerKey : undefined;
     const record = (status: number) => this.requests.push({ method, path: url.pathname, query, status, ...(apiKey !== undefined ? { apiKey } : {}) });
+    this.onRequest?.(method, url.pathname);
     if (this.down) {
       record(0);
       req.socket.destroy();
@@ -311,6 +325,10 @@ export class FakeBinance {
       const denied = this.authenticate(req.url ?? '', body, apiKey, query);
       if (denied) return send(denied.status, { code: denied.code, msg: denied.msg });
       const result = this.privateRoute(method, url.pathname, query);
+      if (result === UNREACHED) {
+        record(0);
+        return void req.socket.destroy();
+      }
       const lost = this.lostReplies.findIndex((l) => l.method === method && l.path === url.pathname);
       if (lost >= 0) {
         const { how } = this.lostReplies.splice(lost, 1)[0]!;
@@ -329,6 +347,9 @@ export class FakeBinance {
     switch (url.pathname) {
       case '/api/v3/ping':
         return send(200, {});
+      case '/fake/now':
+        // The market clock for a CLI under test (TRADETUI_TEST_CLOCK_URL): not part of Binance's API.
+        return send(200, { now: this.now });
       case '/api/v3/time':
         return send(200, { serverTime: this.serverTime() });
       case '/api/v3/exchangeInfo':
@@ -369,7 +390,7 @@ export class FakeBinance {
   private privateRoute(method: string, path: string, q: Record<string, string>): unknown {
     if (path === '/api/v3/account' && method === 'GET') return this.account();
     if (path === '/api/v3/order' && method === 'POST') {
-      this.onOrderRequest?.(q);
+      if (this.onOrderRequest?.(q) === 'unreached') return UNREACHED;
       const r = this.place(q);
       return 'code' in r ? r : this.orderJson(r, 'full');
     }
@@ -471,6 +492,7 @@ export class FakeBinance {
     if (side !== 'BUY' && side !== 'SELL') return { status: 400, code: -1102, msg: "Mandatory parameter 'side' was not sent, was empty/null, or malformed." };
     const type = q.type;
     if (type !== 'MARKET' && type !== 'LIMIT' && type !== 'STOP_LOSS_LIMIT') return { status: 400, code: -1116, msg: 'Invalid orderType.' };
+    if (type === 'STOP_LOSS_LIMIT' && !this.stopOrders) return { status: 400, code: -1013, msg: 'Stop loss orders are not supported for this symbol.' };
     if (q.quoteOrderQty !== undefined) return { status: 400, code: -1106, msg: "Parameter 'quoteOrderQty' sent when not required." };
     const qty = Number(q.quantity);
     if (!(qty > 0)) return { status: 400, code: -1102, msg: "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed." };
@@ -636,7 +658,7 @@ export class FakeBinance {
         quoteAssetPrecision: 8,
         baseCommissionPrecision: 8,
         quoteCommissionPrecision: 8,
-        orderTypes: ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT'],
+        orderTypes: this.stopOrders ? ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT'] : ['LIMIT', 'LIMIT_MAKER', 'MARKET'],
         icebergAllowed: true,
         ocoAllowed: true,
         quoteOrderQtyMarketAllowed: true,
@@ -693,8 +715,11 @@ export class FakeBinance {
       const t = k.time[i]!;
       const [, o, h, l, c, v] = k.rows[i]!;
       const open = t + tfMs > this.now;
-      // The open candle so far: it has only traded at its open price, with part of the final volume.
-      const row = open ? [o, o, o, o, String(Number(v) / 2)] : [o, h, l, c, v];
+      // The open candle so far: it has only traded at its open price (or at the price set since), with part
+      // of the final volume.
+      const set = this.prices.get(id);
+      const now = set === undefined ? Number(o) : set;
+      const row = open ? [o, String(Math.max(Number(o), now)), String(Math.min(Number(o), now)), String(now), String(Number(v) / 2)] : [o, h, l, c, v];
       out.push([t, row[0], row[1], row[2], row[3], row[4], t + tfMs - 1, '0', 1, '0', '0', '0']);
     }
     send(200, out);
@@ -713,6 +738,9 @@ export class FakeBinance {
     return k;
   }
 }
+
+/** An order request dropped before the exchange processed it. */
+const UNREACHED = Symbol('unreached');
 
 const PRIVATE_ROUTES = new Set(['/api/v3/account', '/api/v3/order', '/api/v3/openOrders', '/api/v3/allOrders', '/api/v3/myTrades']);
 

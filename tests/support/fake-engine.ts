@@ -342,8 +342,42 @@ export class FakeEngine implements TuiApi {
         this.bus.emit({ type: 'order', order: { ...o, status: 'cancelled', statusReason: `cancelled by ${cmd.by}` } });
         return { ok: true, message: `cancelling order ${o.id} (${o.side} ${o.symbol})` };
       }
-      case 'reconcile':
-        return { ok: false, message: 'a paper engine has no exchange account to reconcile' };
+      case 'reconcile': {
+        const live = this.snap.live;
+        if (!live) return { ok: false, message: 'a paper engine has no exchange account to reconcile' };
+        // Like the live engine (app/live.ts): a difference resolved by one of its actions leaves the list.
+        if (cmd.differenceId === undefined) return { ok: true, message: `checked ${live.exchange}: 0 new difference(s), ${live.differences.length} waiting` };
+        const d = live.differences.find((x) => x.id === cmd.differenceId);
+        if (!d) return { ok: false, message: `no unresolved difference #${cmd.differenceId}` };
+        if (!cmd.action || !d.actions.includes(cmd.action)) return { ok: false, message: `difference #${d.id} (${d.kind}) can be resolved by ${d.actions.join(', ')}, not ${cmd.action}` };
+        this.snap.live = { ...live, differences: live.differences.filter((x) => x !== d) };
+        const left = this.snap.live.differences.length;
+        return { ok: true, message: `#${d.id}: ${cmd.action === 'ignore' ? 'ignored' : `${cmd.action}ed`}${left ? `; ${left} difference(s) still waiting` : '; no differences left'}` };
+      }
+      case 'delete-instance': {
+        const inst = this.snap.instances.find((i) => i.id === cmd.instanceId);
+        if (!inst) return { ok: false, message: `no strategy instance "${cmd.instanceId}"` };
+        if (this.snap.positions.some((p) => p.instanceId === inst.id)) return { ok: false, message: `${inst.id} holds an open position: close it first, then delete` };
+        if (this.snap.orders.some((o) => o.instanceId === inst.id)) return { ok: false, message: `${inst.id} has waiting orders: cancel them first, then delete` };
+        this.snap.instances = this.snap.instances.filter((i) => i.id !== inst.id);
+        const { trades: _t, pnl: _p, ...info } = inst;
+        this.bus.emit({ type: 'instance', instance: { ...info, running: false }, change: 'removed', by: cmd.by });
+        return { ok: true, message: `deleted ${inst.id}; its ${inst.trades} trade(s) and decisions stay in the history (t)` };
+      }
+      case 'edit-instance': {
+        const i = this.snap.instances.findIndex((x) => x.id === cmd.instanceId);
+        if (i < 0) return { ok: false, message: `no strategy instance "${cmd.instanceId}"` };
+        const params = { ...this.snap.instances[i]!.params, ...cmd.params };
+        // The built-in MA cross's rule, as the engine checks it.
+        if (typeof params.fast === 'number' && typeof params.slow === 'number' && params.fast >= params.slow) return { ok: false, message: 'params: ma-cross: fast must be below slow' };
+        const inst = { ...this.snap.instances[i]!, params };
+        this.snap.instances = this.snap.instances.map((x, k) => (k === i ? inst : x));
+        const { trades: _t, pnl: _p, ...info } = inst;
+        this.bus.emit({ type: 'instance', instance: info, change: 'updated', by: cmd.by });
+        return { ok: true, message: `${inst.id} restarted with ${Object.entries(cmd.params ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(' ')}` };
+      }
+      case 'reload-strategies':
+        return { ok: false, message: 'no strategies folder (config strategiesDir): nothing to reload' };
     }
   }
 }

@@ -14,7 +14,14 @@ const exchange = await createPrivateExchange({ name: 'binance', options: { urls:
 const journal = new LiveJournal(openDb(join(dir, 'live.db')));
 const fills: string[] = [];
 const broker = new CcxtBroker({ exchange, journal, acceptWindowMs: 500, lookupDelayMs: 50 });
-broker.connect({ update: () => {}, fill: (f) => fills.push(f.tradeId ?? f.id) });
+broker.connect({
+  update: () => {},
+  fill: (f) => {
+    // Booked as the engine's store would (one journal: fills).
+    fills.push(f.tradeId ?? f.id);
+    journal.bookEngineFill(f);
+  },
+});
 if (mode === 'place') {
   if (crashAt === 'before-send') {
     const real = exchange.createOrder.bind(exchange);

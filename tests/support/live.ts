@@ -1,5 +1,6 @@
-// Helpers for live-broker tests: a real ccxt client on the local Binance, a journal in a temp database, and
-// engine orders made the way the execution layer makes them.
+// Helpers for live-broker tests: a real ccxt client on the local Binance, a journal in a temp database (the
+// fills the broker reports are booked as the engine's store would), and engine orders made the way the
+// execution layer makes them.
 import { join } from 'node:path';
 import type { Exchange } from 'ccxt';
 import { openDb, type Db } from '../../src/adapters/store/sqlite/db.js';
@@ -62,7 +63,14 @@ export async function liveHarness(opts: { fake?: FakeBinance; dir?: string; brok
     onReconcileNeeded: (r) => h.reconciles.push(r),
     ...(opts.broker ?? {}),
   });
-  h.broker.connect({ update: (u) => h.updates.push(u), fill: (f) => h.fills.push(f) });
+  // The engine's store books each fill it is told of in fills (one journal); without an engine, here.
+  h.broker.connect({
+    update: (u) => h.updates.push(u),
+    fill: (f) => {
+      h.fills.push(f);
+      journal.bookEngineFill(f);
+    },
+  });
   return h;
 }
 

@@ -2,7 +2,8 @@
 // simulator. Every request is journaled in SQLite with its deterministic client id BEFORE it is sent; an
 // ambiguous outcome (timeout, 5xx, network) is resolved by looking the id up, with bounded retries, never by
 // sending again; fills are booked once per exchange trade id; exchange rules are applied before sending;
-// errors follow one policy (live/error-policy.ts). Protective stops rest on the exchange (STOP_LOSS_LIMIT).
+// errors follow one policy (live/error-policy.ts). The engine's resting stops are sent as STOP_LOSS_LIMIT
+// orders where the market has that type (restingStops), so a position's stop holds while tradetui is down.
 import type { Exchange, Order as CcxtOrder, Trade as CcxtTrade } from 'ccxt';
 import { errorMessage } from '../../core/errors.js';
 import { currenciesOf, type Fill, type Order } from '../../core/trading.js';
@@ -43,13 +44,17 @@ export interface CcxtBrokerOptions {
   onReconcileNeeded?: (reason: string) => void;
 }
 
-/** A protective stop that should rest on the exchange for a position. */
-export interface StopSpec {
-  positionId: string;
-  symbol: string;
-  /** Base quantity to sell when triggered. */
-  qty: number;
-  stopPrice: number;
+/**
+ * Whether `symbol`'s protective stops can rest on the exchange: the market lists a stop-limit order type
+ * (Binance spot: STOP_LOSS_LIMIT in exchangeInfo), or, without such a list, ccxt says the exchange has one.
+ * Markets must be loaded.
+ */
+export function restingStopsOn(exchange: Exchange, symbol: string): boolean {
+  const market = exchange.markets?.[symbol];
+  if (!market) return false;
+  const types = (market.info as { orderTypes?: unknown } | undefined)?.orderTypes;
+  if (Array.isArray(types)) return types.includes('STOP_LOSS_LIMIT');
+  return exchange.has['createStopLimitOrder'] === true;
 }
 
 const STATUS: Record<string, OrderUpdate['status'] | undefined> = { open: 'open', closed: 'filled', canceled: 'cancelled', cancelled: 'cancelled', expired: 'expired', rejected: 'rejected' };
@@ -102,6 +107,10 @@ export class CcxtBroker implements Broker {
 
   connect(events: BrokerEvents): void {
     this.events = events;
+  }
+
+  restingStops(symbol: string): boolean {
+    return restingStopsOn(this.exchange, symbol);
   }
 
   submit(order: Readonly<Order>, context: SubmitContext): void {
@@ -208,6 +217,7 @@ export class CcxtBroker implements Broker {
       // Same intent again (a restart, a repeated submit): its first request may be out there. Look, do not send.
       return this.resolve(this.journal.get(order.clientId)!);
     }
+    if (order.resting) return this.placeStop(order);
     let amount: number;
     let refPrice: number;
     try {
@@ -311,30 +321,35 @@ export class CcxtBroker implements Broker {
       trades = await this.signed(() => this.exchange.fetchMyTrades(row.symbol, undefined, undefined, { orderId: exchangeId }));
     }
     const order = this.orders.get(row.orderId);
-    if (row.kind === 'order' && this.reported.get(row.orderId) === undefined) this.reported.set(row.orderId, 'submitted');
-    if (row.kind === 'order' && (status === 'open' || filled > 0) && (this.reported.get(row.orderId) === 'submitted')) {
+    // Orders the engine made (its orders and resting stops) hear what became of them; adopted ones do not.
+    const engineOwned = row.kind === 'order' || order !== undefined;
+    if (engineOwned && this.reported.get(row.orderId) === undefined) this.reported.set(row.orderId, 'submitted');
+    if (engineOwned && (status === 'open' || filled > 0) && (this.reported.get(row.orderId) === 'submitted')) {
       this.report({ orderId: row.orderId, status: 'open', time: o.timestamp ?? this.now(), exchangeId });
     }
     for (const t of trades) this.bookTrade(row, t, order);
-    if (row.kind !== 'order') return;
+    if (!engineOwned) return;
     if (status === 'open') return;
     this.report({ orderId: row.orderId, status, time: o.lastTradeTimestamp ?? o.timestamp ?? this.now(), exchangeId, reason: status === 'filled' ? undefined : `${this.exchange.id}: ${o.status}` });
   }
 
-  /** Books one exchange trade: once per trade id, in the journal and to the engine. */
+  /**
+   * Books one exchange trade, once per trade id: a trade of an engine order is reported to the engine, whose
+   * step writes it to fills with the position it changes (one transaction); a trade of an order the engine
+   * did not make (adopted, flatten) is written to fills here.
+   */
   bookTrade(row: JournalRow, t: CcxtTrade, order: Order | undefined): boolean {
     const tradeId = String(t.id);
+    if (this.journal.hasFill(row.symbol, tradeId)) return false;
     const { base, quote } = currenciesOf(row.symbol);
     const price = t.price ?? 0;
     const qty = t.amount ?? 0;
     const feeCurrency = t.fee?.currency ?? quote;
     const feeAmount = t.fee?.cost ?? 0;
     const time = t.timestamp ?? this.now();
-    const fresh = this.journal.addFill({ symbol: row.symbol, tradeId, clientId: row.clientId, exchangeOrderId: t.order ?? null, side: row.side, qty, price, fee: feeAmount, feeCurrency, time });
-    if (!fresh) return false;
     this.activityCount++;
     this.journal.advanceCursor(row.symbol, tradeId, time);
-    if (!order || row.kind !== 'order') return true;
+    if (!order || !this.events) return this.journal.addFill(row, { tradeId, qty, price, fee: feeAmount, feeCurrency, time });
     // P&L values every fee in quote; a fee in a third currency (BNB) is not priced here.
     const feeInQuote = feeCurrency === quote ? feeAmount : feeCurrency === base ? feeAmount * price : 0;
     const fill: Fill = {
@@ -354,7 +369,7 @@ export class CcxtBroker implements Broker {
       exitReason: order.exitReason,
       positionId: order.positionId ?? order.id,
     };
-    this.events?.fill(fill);
+    this.events.fill(fill);
     return true;
   }
 
@@ -392,80 +407,31 @@ export class CcxtBroker implements Broker {
 
   // ---- protective stops -------------------------------------------------------------------------------
 
-  /** Client id of a position's protective stop; `generation` grows when one has to be re-placed. */
-  stopClientId(spec: StopSpec, generation = 0): string {
-    const digest = Buffer.from(`${spec.positionId}|${spec.stopPrice}|${generation}`).toString('base64url').replace(/[^A-Za-z0-9]/g, '');
-    let h = 0;
-    for (const ch of digest) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
-    return `tts-${h.toString(36)}-${generation}-${spec.positionId.replace(/[^A-Za-z0-9]/g, '').slice(-16)}`.slice(0, 36);
-  }
-
-  /** Places a STOP_LOSS_LIMIT sell for a long position (journaled first, like every request). */
-  async placeStop(spec: StopSpec, generation = 0): Promise<JournalRow | null> {
-    if (this.haltReason) return null;
-    await this.loadMarkets();
-    const rules = this.rules(spec.symbol);
-    const limit = spec.stopPrice * (1 - (this.opts.stopLimitOffset ?? 0.005));
-    const checked = applyRules(rules, { amount: spec.qty, price: limit, refPrice: spec.stopPrice }, 0);
-    if (!checked.ok) {
-      this.alert('warning', `protective stop for ${spec.positionId} cannot rest on ${this.exchange.id}: ${checked.reason}; stops are checked on every price poll instead`);
-      return null;
-    }
-    const stopPrice = Number(this.exchange.priceToPrecision(spec.symbol, spec.stopPrice));
-    const clientId = this.stopClientId(spec, generation);
-    if (!this.journal.begin({ clientId, orderId: `stop:${spec.positionId}`, kind: 'stop', symbol: spec.symbol, side: 'sell', type: 'stop_loss_limit', amount: checked.amount, price: checked.price!, stopPrice, positionId: spec.positionId, sentAt: this.now() })) {
-      const row = this.journal.get(clientId)!;
-      if (row.state === 'sending') await this.resolve(row);
-      return this.journal.get(clientId)!;
-    }
-    await this.send(this.journal.get(clientId)!, () => this.exchange.createOrder(spec.symbol, 'limit', 'sell', checked.amount, checked.price, { triggerPrice: stopPrice, newClientOrderId: clientId }));
-    return this.journal.get(clientId)!;
-  }
-
   /**
-   * Checks that each position's stop rests on the exchange; re-places a missing one (cancelled by hand,
-   * expired) and cancels stops of positions that are gone. Returns what it did, for the log and the TUI.
+   * Places an engine's resting stop as a STOP_LOSS_LIMIT (journaled first, like every request): triggered at
+   * its price, it sells with a limit `stopLimitOffset` below (buys above) so a gap still fills.
    */
-  async verifyStops(expected: StopSpec[]): Promise<{ ok: number; replaced: string[]; cancelled: string[]; triggered: string[] }> {
-    await this.loadMarkets();
-    const out = { ok: 0, replaced: [] as string[], cancelled: [] as string[], triggered: [] as string[] };
-    const wanted = new Map(expected.map((s) => [s.positionId, s]));
-    const stops = this.journal.all().filter((r) => r.kind === 'stop');
-    const latest = new Map<string, JournalRow>();
-    for (const r of stops) latest.set(r.positionId!, r);
-    for (const [positionId, row] of latest) {
-      const spec = wanted.get(positionId);
-      // Refresh from the exchange: the stop may have triggered, been cancelled by hand, or expired.
-      if (row.state !== 'done') await this.resolve(row);
-      const now = this.journal.get(row.clientId)!;
-      if (!spec) {
-        if (now.state !== 'done') {
-          await this.cancelRow(now);
-          out.cancelled.push(positionId);
-        }
-        continue;
-      }
-      if (now.state !== 'done' && now.stopPrice === Number(this.exchange.priceToPrecision(spec.symbol, spec.stopPrice))) {
-        out.ok++;
-        continue;
-      }
-      if (now.exchangeStatus === 'closed' || now.filled > 0) {
-        out.triggered.push(positionId);
-        this.alert('critical', `protective stop of ${positionId} filled on ${this.exchange.id} (${now.filled} ${spec.symbol})`);
-        this.opts.onReconcileNeeded?.(`stop of ${positionId} filled`);
-        continue;
-      }
-      if (now.state !== 'done') await this.cancelRow(now); // stop moved: replace it
-      const generation = stops.filter((r) => r.positionId === positionId).length;
-      await this.placeStop(spec, generation);
-      out.replaced.push(positionId);
-      this.alert('warning', `protective stop of ${positionId} was missing on ${this.exchange.id}; placed again at ${spec.stopPrice}`);
+  private async placeStop(order: Readonly<Order>): Promise<void> {
+    const fail = (reason: string): void => this.report({ orderId: order.id, status: 'rejected', time: this.now(), reason });
+    let checked: ReturnType<typeof applyRules>;
+    let stopPrice: number;
+    try {
+      await this.loadMarkets();
+      if (!this.restingStops(order.symbol)) return fail(`${this.exchange.id} takes no stop-limit order on ${order.symbol}`);
+      const offset = this.opts.stopLimitOffset ?? 0.005;
+      stopPrice = Number(this.exchange.priceToPrecision(order.symbol, order.price ?? NaN));
+      const limit = order.side === 'sell' ? stopPrice * (1 - offset) : stopPrice * (1 + offset);
+      checked = applyRules(this.rules(order.symbol), { amount: order.qty ?? 0, price: limit, refPrice: stopPrice }, 0);
+    } catch (err) {
+      return fail(`could not prepare the stop: ${errorMessage(err)}`);
     }
-    for (const spec of expected) {
-      if (latest.has(spec.positionId)) continue;
-      await this.placeStop(spec, 0);
+    if (!checked.ok) {
+      this.alert('warning', `protective stop of ${order.positionId ?? order.id} cannot rest on ${this.exchange.id}: ${checked.reason}`);
+      return fail(checked.reason);
     }
-    return out;
+    const { amount, price } = checked;
+    this.journal.begin({ clientId: order.clientId, orderId: order.id, kind: 'stop', symbol: order.symbol, side: order.side, type: 'stop_loss_limit', amount, price: price!, stopPrice, positionId: order.positionId ?? null, sentAt: this.now() });
+    await this.send(this.journal.get(order.clientId)!, () => this.exchange.createOrder(order.symbol, 'limit', order.side, amount, price, { triggerPrice: stopPrice, newClientOrderId: order.clientId }));
   }
 }
 

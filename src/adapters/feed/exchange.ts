@@ -165,6 +165,8 @@ export class ExchangeFeed implements MarketFeed {
             w.lastOpened = forming[0];
             sink.open?.(w.key, forming[0], forming[1]);
           }
+          // The forming candle's close is the price now: stops the engine holds are checked on it.
+          if (forming && Number.isFinite(forming[4])) sink.tick?.(w.key, this.now(), forming[4]);
         }
         if (this.stopped) break;
         if (caughtUp.length > 0) {

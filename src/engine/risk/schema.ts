@@ -314,3 +314,14 @@ export function checkInstanceRisk(cfg: { risk: unknown; paper: { instances: Arra
     for (const issue of issues) ctx.addIssue({ code: 'custom', path: ['paper', 'instances', i, 'risk', ...issue.path], message: issue.message });
   });
 }
+
+/**
+ * What is wrong with an instance's risk override typed in a view (edit-instance), each problem with its path
+ * under `risk`; with `base`, also checked merged into the account's section. Empty when it can be applied.
+ */
+export function riskOverrideProblems(raw: unknown, base?: RiskConfig): string[] {
+  const own = riskOverrideSchema.safeParse(raw);
+  if (!own.success) return own.error.issues.map((i) => `risk${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`);
+  if (!base) return [];
+  return mergedRiskIssues(base, raw).issues.map((i) => `risk${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`);
+}

@@ -131,12 +131,14 @@ const SCOPE_TITLES: Record<Scope, string> = {
   log: 'Log window (L)',
   account: 'Account view (A)',
   jump: 'Replay jump (J)',
+  parity: 'Parity window, live (S)',
+  reconcile: 'Reconciliation window, live (R)',
 };
 
 /** Every binding in force (the config's keys applied), grouped by where it works. */
 export function helpLines(theme: Theme, width: number, keymap: Keymap = KEYMAP): Line[] {
   const out: Line[] = [];
-  const scopes: Scope[] = ['global', 'chart', 'strategies', 'positions', 'signals', 'alerts', 'filtering', 'trades', 'orders', 'log', 'account', 'palette', 'jump', 'confirm', 'picker', 'form', 'help', 'info', 'quit'];
+  const scopes: Scope[] = ['global', 'chart', 'strategies', 'positions', 'signals', 'alerts', 'filtering', 'trades', 'orders', 'log', 'account', 'parity', 'reconcile', 'palette', 'jump', 'confirm', 'picker', 'form', 'help', 'info', 'quit'];
   for (const s of scopes) {
     const bs = keymap.filter((b) => b.scope === s);
     if (bs.length === 0) continue;
@@ -152,4 +154,20 @@ export function helpLines(theme: Theme, width: number, keymap: Keymap = KEYMAP):
     }
   }
   return out;
+}
+
+/**
+ * The help window's scroll hint from the keymap (after the config's overrides): "j/k line, Space page" with the
+ * defaults. A printable key is preferred to an arrow, which the trader knows anyway.
+ */
+export function helpScrollHint(keymap: Keymap, unicode: boolean): string {
+  const key = (id: Binding['id']): string | null => {
+    const keys = keymap.find((b) => b.scope === 'help' && b.id === id)?.keys ?? [];
+    const k = keys.find((x) => [...x].length === 1) ?? keys[0];
+    return k === undefined ? null : k === ' ' ? 'Space' : displayKey(k, unicode);
+  };
+  const down = key('down');
+  const up = key('up');
+  const page = key('page-down');
+  return [down && up ? `${down}/${up} line` : null, page ? `${page} page` : null].filter(Boolean).join(', ');
 }

@@ -1,7 +1,7 @@
 // Overlay bodies (help, confirmation, details, pickers, backtest result) as lines; the App frames them.
 import type { BacktestSummary } from '../../engine/viewer-api.js';
 import type { AddForm } from '../store/add-form.js';
-import { CROSS, REFUSED, formStrategy, formSymbol, formTimeframes } from '../store/add-form.js';
+import { CROSS, REFUSED, RISK, formStrategy, formSymbol, formTimeframes } from '../store/add-form.js';
 import type { Theme } from '../theme/theme.js';
 import { renderLineChart } from './chart.js';
 import { type Line, fit, seg, wrapText } from './line.js';
@@ -114,7 +114,9 @@ export function addFormBody(f: AddForm, width: number, height: number, theme: Th
   const s = formStrategy(f);
   const sym = formSymbol(f);
   const crumbs = [s?.name ?? '?', f.step === 'strategy' ? '' : sym?.symbol ?? '?', ['params', 'review'].includes(f.step) ? formTimeframes(f)[f.ti] ?? '?' : ''].filter(Boolean).join(' / ');
-  const head: Line = fit([seg(` Step ${['strategy', 'symbol', 'timeframe', 'params', 'review'].indexOf(f.step) + 1}/5: `, 'accent', { bold: true }), seg(f.step), seg(`   ${crumbs}`, 'muted')], width);
+  const head: Line = f.edit
+    ? fit([seg(' Edit: ', 'accent', { bold: true }), seg(f.step === 'review' ? 'review' : 'params and risk'), seg(`   ${f.edit.instanceId}`, 'muted')], width)
+    : fit([seg(` Step ${['strategy', 'symbol', 'timeframe', 'params', 'review'].indexOf(f.step) + 1}/5: `, 'accent', { bold: true }), seg(f.step), seg(`   ${crumbs}`, 'muted')], width);
   const rest = height - 2;
   switch (f.step) {
     case 'strategy':
@@ -143,6 +145,15 @@ export function addFormBody(f: AddForm, width: number, height: number, theme: Th
         );
       });
       if (s!.params.length === 0) out.push(fit([seg('   no parameters', 'muted')], width));
+      if (f.edit) {
+        const on = f.pi === s!.params.length;
+        const v = f.values[RISK] ?? '';
+        const err = f.errors[RISK];
+        out.push([]);
+        out.push(fit([seg(on ? ` ${theme.g.focus} ` : '   '), seg('risk'.padEnd(12)), seg(err ? `! ${err}` : 'overrides of the risk section: path=value …, empty for none', err ? 'error' : 'muted')], width));
+        // the line wraps rather than scrolls, so all of it stays in view while typed
+        for (const t of wrapText(`${v}${on ? '_' : ''}` || ' ', width - 6)) out.push(fit([seg('     '), seg(t, on ? 'focus' : undefined, { inverse: on })], width));
+      }
       for (const k of [CROSS, REFUSED]) {
         const e = f.errors[k];
         if (!e) continue;
@@ -150,11 +161,30 @@ export function addFormBody(f: AddForm, width: number, height: number, theme: Th
         for (const t of wrapText(`! ${k === REFUSED ? 'the engine refused: ' : ''}${e}`, width - 3)) out.push(fit([seg(`   ${t}`, 'error', { bold: true })], width));
       }
       while (out.length < height - 1) out.push([]);
-      out.push(fit([seg(' ↑↓ choose  type digits / ←→ change  Enter review  Esc back'.replace('↑↓', theme.unicode ? '↑↓' : 'Up/Down').replace('←→', theme.unicode ? '←→' : 'Left/Right'), 'muted')], width));
+      out.push(fit([seg((f.edit ? ' ↑↓ choose  type / ←→ change  Enter review  Esc cancel' : ' ↑↓ choose  type digits / ←→ change  Enter review  Esc back').replace('↑↓', theme.unicode ? '↑↓' : 'Up/Down').replace('←→', theme.unicode ? '←→' : 'Left/Right'), 'muted')], width));
       return out;
     }
     case 'review': {
       const params = s!.params.map((p) => `${p.name}=${f.values[p.name]}`).join(' ');
+      if (f.edit) {
+        const risk = (f.values[RISK] ?? '').trim();
+        const riskLine = risk === f.edit.initialRisk.trim() ? `Risk overrides unchanged (${risk || 'none'}).` : `Risk overrides become: ${risk || 'none (the account risk section)'}.`;
+        return [
+          head,
+          [],
+          ...confirmBody(
+            [
+              `Restart ${f.edit.instanceId} with ${params || 'no parameters'}?`,
+              riskLine,
+              f.edit.holds ? `${f.edit.holds} stays open and is managed by the new settings from the next candle.` : 'It holds no position and no waiting order.',
+              'Its candles, trades and history are kept; it keeps running or stopped as it is.',
+              ...(f.sending ? ['Restarting... waiting for the engine.'] : []),
+            ],
+            width,
+            theme,
+          ),
+        ];
+      }
       return [
         head,
         [],

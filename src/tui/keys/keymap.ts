@@ -83,4 +83,4 @@ export function footerBindings(scopes: readonly Scope[], readonly = false, keyma
 }
 
 /** Actions that change trading state; a read-only TUI (--readonly) refuses them and leaves them out of the footer. */
-export const MUTATING: ReadonlySet<ActionId> = new Set<ActionId>(['toggle-strategy', 'add-instance', 'close-position', 'kill', 'pause', 'resume', 'speed-up', 'speed-down', 'backtest', 'cancel-order', 'replay-toggle', 'replay-step', 'replay-jump', 'clone-instance']);
+export const MUTATING: ReadonlySet<ActionId> = new Set<ActionId>(['toggle-strategy', 'add-instance', 'close-position', 'kill', 'pause', 'resume', 'speed-up', 'speed-down', 'backtest', 'cancel-order', 'replay-toggle', 'replay-step', 'replay-jump', 'clone-instance', 'reconcile-adopt', 'reconcile-ignore', 'reconcile-cancel', 'reconcile-flatten', 'reconcile-check']);

@@ -5,6 +5,8 @@
 import type { Command } from '../../core/events.js';
 import type { ParamSpec, ParamValue } from '../../strategy/contract.js';
 import type { StrategyListing, SymbolListing } from '../../engine/viewer-api.js';
+import { riskOverrideProblems } from '../../engine/risk/schema.js';
+import { parseRiskText, riskText } from '../../view/risk-text.js';
 
 export type AddStep = 'strategy' | 'symbol' | 'timeframe' | 'params' | 'review';
 
@@ -21,11 +23,18 @@ export interface AddForm {
   errors: Record<string, string>;
   /** The add-instance command is with the engine; keys wait for its answer. */
   sending?: boolean;
+  /**
+   * Editing an instance (the edit key): strategy and market fixed, params and risk overrides (values[RISK]) editable
+   * and checked as typed; y restarts it with them. `holds` says what it holds (kept across the restart).
+   */
+  edit?: { instanceId: string; initialRisk: string; holds: string | null };
 }
 
 /** Error keys that are not a parameter name. */
 export const CROSS = '*cross';
 export const REFUSED = '*refused';
+/** The edit window's risk-overrides line (view/risk-text.ts form). */
+export const RISK = '*risk';
 
 export function newAddForm(strategies: StrategyListing[], symbols: SymbolListing[]): AddForm {
   return { step: 'strategy', strategies, symbols, si: 0, yi: 0, ti: 0, pi: 0, values: {}, errors: {} };
@@ -47,6 +56,38 @@ export function cloneForm(strategies: StrategyListing[], symbols: SymbolListing[
   const values = { ...defaults(strategies[si]!) };
   for (const [k, v] of Object.entries(inst.params)) if (k in values) values[k] = String(v);
   return { ...at, ti, step: 'params', pi: 0, values, errors: validateForm(strategies[si]!, values) };
+}
+
+/**
+ * The edit window of an instance: its params and risk overrides filled in, each checked as typed; y sends
+ * edit-instance. Null when its strategy is no longer offered.
+ */
+export function editForm(
+  strategies: StrategyListing[],
+  inst: { id: string; strategy: string; symbol: string; timeframe: string; params: Record<string, ParamValue>; risk?: Record<string, unknown> },
+  holds: string | null,
+): AddForm | null {
+  const si = strategies.findIndex((s) => s.name === inst.strategy);
+  if (si < 0) return null;
+  const values = { ...defaults(strategies[si]!) };
+  for (const [k, v] of Object.entries(inst.params)) if (k in values) values[k] = String(v);
+  const initialRisk = riskText(inst.risk);
+  values[RISK] = initialRisk;
+  const f: AddForm = { ...newAddForm(strategies, [{ symbol: inst.symbol, timeframes: [inst.timeframe] }]), si, step: 'params', values, edit: { instanceId: inst.id, initialRisk, holds } };
+  return { ...f, errors: formErrors(f, values) };
+}
+
+/** The errors of a form's values: its params (validateForm), and the risk line when editing. */
+export function formErrors(f: AddForm, values: Record<string, string>): Record<string, string> {
+  const errors = validateForm(formStrategy(f)!, values);
+  if (!f.edit) return errors;
+  const r = parseRiskText(values[RISK] ?? '');
+  if (!r.ok) errors[RISK] = r.error;
+  else if (r.value) {
+    const problems = riskOverrideProblems(r.value);
+    if (problems.length > 0) errors[RISK] = problems[0]!;
+  }
+  return errors;
 }
 
 export function formStrategy(f: AddForm): StrategyListing | undefined {
@@ -145,8 +186,16 @@ export function formKey(f: AddForm, name: string): FormResult {
       if (name === 'y' || name === 'Y') {
         const s = formStrategy(f)!;
         const params = parsed(s, f.values);
-        const errors = validateForm(s, f.values);
+        const errors = formErrors(f, f.values);
         if (!params || Object.keys(errors).length > 0) return { form: { ...f, step: 'params', errors } };
+        if (f.edit) {
+          const risk = parseRiskText(f.values[RISK] ?? '');
+          const riskChanged = (f.values[RISK] ?? '').trim() !== f.edit.initialRisk.trim() && risk.ok;
+          return {
+            form: { ...f, sending: true },
+            command: { type: 'edit-instance', instanceId: f.edit.instanceId, params, ...(riskChanged ? { risk: risk.value } : {}), by: 'keyboard' },
+          };
+        }
         return {
           form: { ...f, sending: true },
           command: { type: 'add-instance', strategy: s.name, symbol: formSymbol(f)!.symbol, timeframe: formTimeframes(f)[f.ti]!, params, by: 'keyboard' },
@@ -167,19 +216,28 @@ function paramsKey(f: AddForm, name: string): FormResult {
   const s = formStrategy(f)!;
   const specs = s.params;
   const spec = specs[f.pi];
-  if (name === 'escape') return { form: { ...f, step: 'timeframe' } };
-  if (name === 'up') return { form: { ...f, pi: clamp(f.pi - 1, specs.length) } };
-  if (name === 'down' || name === 'tab') return { form: { ...f, pi: clamp(f.pi + 1, specs.length) } };
+  // editing: one more row after the params, the risk overrides line
+  const rows = specs.length + (f.edit ? 1 : 0);
+  if (name === 'escape') return { form: f.edit ? null : { ...f, step: 'timeframe' } };
+  if (name === 'up') return { form: { ...f, pi: clamp(f.pi - 1, rows) } };
+  if (name === 'down' || name === 'tab') return { form: { ...f, pi: clamp(f.pi + 1, rows) } };
   if (name === 'enter') {
-    const errors = validateForm(s, f.values);
+    const errors = formErrors(f, f.values);
     return { form: { ...f, errors, step: Object.keys(errors).length ? 'params' : 'review' } };
+  }
+  if (f.edit && f.pi === specs.length) {
+    const raw = f.values[RISK] ?? '';
+    const next = name === 'backspace' ? raw.slice(0, -1) : [...name].length === 1 ? raw + name : null;
+    if (next === null) return { form: f };
+    const values = { ...f.values, [RISK]: next };
+    return { form: { ...f, values, errors: formErrors(f, values) } };
   }
   if (!spec) return { form: f };
   const raw = f.values[spec.name] ?? '';
   // every key re-validates the field and the cross-parameter rule, so a clash shows while typing, not after y
   const set = (v: string): FormResult => {
     const values = { ...f.values, [spec.name]: v };
-    return { form: { ...f, values, errors: validateForm(s, values) } };
+    return { form: { ...f, values, errors: formErrors(f, values) } };
   };
   if (spec.type === 'enum' || spec.type === 'bool') {
     const opts = spec.type === 'enum' ? [...spec.values] : ['true', 'false'];

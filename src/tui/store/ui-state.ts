@@ -4,6 +4,7 @@ import type { BacktestSummary } from '../../engine/viewer-api.js';
 import type { TradeSort } from '../../view/trades.js';
 import type { PaneId } from '../keys/keymap.js';
 import { PANES } from '../keys/keymap.js';
+import type { ParityWindow, ReconcileWindow } from '../components/live-windows.js';
 
 export type Overlay =
   | { kind: 'help'; scroll: number }
@@ -24,6 +25,9 @@ export type Overlay =
   | { kind: 'jump'; text: string; error: string | null }
   /** Balance, equity curve and P&L by day or week. */
   | { kind: 'account'; period: 'day' | 'week'; scroll: number }
+  /** Live: the parity window and the reconciliation window (components/live-windows.ts). */
+  | ParityWindow
+  | ReconcileWindow
   /** q while attached to a background engine: leave it running or stop it too. */
   | { kind: 'quit'; running: string[] }
   | { kind: 'backtest'; instanceId: string; status: 'running' | 'done' | 'error'; result?: BacktestSummary; error?: string };

@@ -150,6 +150,15 @@ describe('disk full while trading', () => {
     expect(app.snapshot().feed.status).toBe('ended');
     const alerts = app.db.prepare('SELECT message FROM alerts ORDER BY time').pluck().all() as string[];
     expect(alerts.some((m) => /database accepts writes again after \d+ s; \d+ held step\(s\) applied in order/.test(m))).toBe(true);
+    // storage alerts happen at replay time like every other replay alert, the wall clock kept beside it
+    const lastCandle = app.db.prepare('SELECT MAX(cursor_time) FROM instances').pluck().get() as number;
+    const storage = app.db.prepare(`SELECT time, wall_time FROM alerts WHERE message LIKE 'database %'`).all() as Array<{ time: number; wall_time: number }>;
+    expect(storage.length).toBe(2);
+    for (const a of storage) {
+      expect(a.time).toBeLessThanOrEqual(lastCandle + 3_600_000);
+      expect(a.time).toBeGreaterThanOrEqual(Date.parse('2026-03-01'));
+      expect(Math.abs(a.wall_time - Date.now())).toBeLessThan(600_000);
+    }
     await app.stop();
   }, 120_000);
 

@@ -30,6 +30,12 @@ const SCRIPT: Command[] = [
   { type: 'replay', action: 'resume', by },
   { type: 'add-instance', strategy: 'ma-cross', symbol: 'ETH/USDT', timeframe: '1h', params: { fast: 10, slow: 30 }, by },
   { type: 'add-instance', strategy: 'ma-cross', symbol: 'ETH/USDT', timeframe: '1h', params: { fast: 10, slow: 30 }, by },
+  { type: 'edit-instance', instanceId: BTC, params: { fast: 12 }, by },
+  { type: 'edit-instance', instanceId: BTC, params: { fast: 40 }, by },
+  { type: 'edit-instance', instanceId: 'nope@binance:BTC/USDT:1h', params: { fast: 12 }, by },
+  { type: 'delete-instance', instanceId: 'ma-cross@binance:ETH/USDT:1h#2', by },
+  { type: 'delete-instance', instanceId: 'nope@binance:BTC/USDT:1h', by },
+  { type: 'reload-strategies', by },
   { type: 'kill', by },
 ];
 

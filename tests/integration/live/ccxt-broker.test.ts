@@ -175,34 +175,37 @@ describe('CcxtBroker', () => {
     expect(statuses(h, unsent.id)).toEqual(['rejected']);
   });
 
-  it('protective stop: rests on the exchange as STOP_LOSS_LIMIT, re-placed when cancelled by hand, cancelled when flat', async () => {
+  it('resting stop: an engine stop order rests as STOP_LOSS_LIMIT; cancelled by hand, the engine hears it is cancelled', async () => {
     h = await liveHarness();
     await h.exchange.loadMarkets();
+    expect(h.broker.restingStops('BTC/USDT')).toBe(true);
     await h.exchange.createOrder('BTC/USDT', 'market', 'buy', 0.02);
-    const spec = { positionId: 'p1', symbol: 'BTC/USDT', qty: 0.0199, stopPrice: 48_000 };
-    const row = await h.broker.placeStop(spec);
-    const resting = h.fake.ordersByClientId(row!.clientId)[0]!;
+    const stop = engineOrder({ side: 'sell', type: 'stop', purpose: 'exit', qty: 0.0199, price: 48_000, positionId: 'p1', exitReason: 'stop_loss', resting: true });
+    h.broker.submit(stop, {});
+    await h.broker.idle();
+    const resting = h.fake.ordersByClientId(stop.clientId)[0]!;
     expect(resting).toMatchObject({ type: 'STOP_LOSS_LIMIT', stopPrice: 48_000, price: 47_760, status: 'NEW' });
-    expect(await h.broker.verifyStops([spec])).toMatchObject({ ok: 1, replaced: [] });
-    // Cancelled by hand on the website: the next check puts it back.
+    expect(h.journal.get(stop.clientId)).toMatchObject({ kind: 'stop', orderId: stop.id, state: 'working', stopPrice: 48_000 });
+    expect(statuses(h, stop.id)).toEqual(['open']);
+    // Cancelled by hand on the website: the next look-up tells the engine (which places it again).
     await h.exchange.cancelOrder(String(resting.orderId), 'BTC/USDT');
-    expect(await h.broker.verifyStops([spec])).toMatchObject({ replaced: ['p1'] });
-    expect([...h.fake.orders.values()].filter((o) => o.type === 'STOP_LOSS_LIMIT' && o.status === 'NEW')).toHaveLength(1);
-    // Position closed: its stop is cancelled.
-    expect(await h.broker.verifyStops([])).toMatchObject({ cancelled: ['p1'] });
-    expect([...h.fake.orders.values()].filter((o) => o.type === 'STOP_LOSS_LIMIT' && o.status === 'NEW')).toHaveLength(0);
+    await h.broker.resolve(h.journal.get(stop.clientId)!);
+    expect(statuses(h, stop.id)).toEqual(['open', 'cancelled']);
   });
 
-  it('a triggered protective stop is reported for reconciliation', async () => {
+  it('a triggered resting stop reports its fill and then filled to the engine, once', async () => {
     h = await liveHarness();
     await h.exchange.loadMarkets();
     await h.exchange.createOrder('BTC/USDT', 'market', 'buy', 0.02);
-    const spec = { positionId: 'p2', symbol: 'BTC/USDT', qty: 0.0199, stopPrice: 48_000 };
-    await h.broker.placeStop(spec);
+    const stop = engineOrder({ side: 'sell', type: 'stop', purpose: 'exit', qty: 0.0199, price: 48_000, positionId: 'p2', exitReason: 'stop_loss', resting: true });
+    h.broker.submit(stop, {});
+    await h.broker.idle();
     // Below the trigger, above the limit (47,760): the stop fills.
     h.fake.setPrice('BTCUSDT', 47_900);
-    expect(await h.broker.verifyStops([spec])).toMatchObject({ triggered: ['p2'] });
-    expect(h.reconciles.some((r) => /stop of p2 filled/.test(r))).toBe(true);
+    await h.broker.resolve(h.journal.get(stop.clientId)!);
+    await h.broker.resolve(h.journal.get(stop.clientId)!);
+    expect(statuses(h, stop.id)).toEqual(['open', 'filled']);
+    expect(h.fills.map((f) => [f.orderId, f.qty, f.exitReason])).toEqual([[stop.id, 0.0199, 'stop_loss']]);
   });
 
   it('cancelling an order the exchange no longer has: confirmed by fetching it, not assumed', async () => {

@@ -2,7 +2,7 @@
 // against values computed by hand, in the simulated broker and through a whole backtest.
 import { describe, expect, it } from 'vitest';
 import { SimulatedBroker } from '../../../src/adapters/broker/simulated.js';
-import { runBacktest } from '../../../src/backtest/run.js';
+import { runBacktest, scaledCosts, slippageSettings } from '../../../src/backtest/run.js';
 import { parseConfig } from '../../../src/config/load.js';
 import { seriesFromCandles, type Candle } from '../../../src/core/candle.js';
 import { marketConditions, slippageRate, type SlippageSettings } from '../../../src/core/slippage.js';
@@ -110,5 +110,22 @@ describe('a backtest with sqrt-impact', () => {
     expect(t.entryPrice).toBeCloseTo(105 * (1 + rate), 9);
     expect(t.qty).toBeCloseTo(5000 / (105 * (1 + rate)), 9);
     expect(orders[0]!.market).toEqual({ volume: 1000, sigma: expect.closeTo(sigma, 12) });
+  });
+});
+
+describe('doubled costs (the optimiser’s robustness re-run)', () => {
+  it('doubling costs doubles the whole sqrt-impact rate, not only its fixed part', () => {
+    const base = { balance: 10_000, fee: 0.001, slippage: 0.0005, allowShort: false, slippageModel: 'sqrt-impact' as const, impactK: 1.5, maxSlippage: 0.05 };
+    const doubled = scaledCosts(base, 2);
+    expect(doubled.fee).toBeCloseTo(0.002, 12);
+    const market = { volume: 1000, sigma: 0.01 };
+    const once = slippageRate(slippageSettings(base), 50, market);
+    // 0.0005 + 1.5 × 0.01 × √0.05 ≈ 0.00385: uncapped, so twice the costs is exactly twice the rate
+    expect(once).toBeCloseTo(0.0005 + 1.5 * 0.01 * Math.sqrt(0.05), 12);
+    expect(slippageRate(slippageSettings(doubled), 50, market)).toBeCloseTo(2 * once, 12);
+    // the cap doubles with it: an order far above the volume pays twice the capped rate
+    expect(slippageRate(slippageSettings(doubled), 1e9, market)).toBeCloseTo(2 * slippageRate(slippageSettings(base), 1e9, market), 12);
+    // defaults (k 1, cap 5%) are doubled too when the account leaves them unset
+    expect(slippageSettings(scaledCosts({ balance: 1, fee: 0, slippage: 0.001, allowShort: false }, 2))).toEqual({ model: 'fixed', rate: 0.002, k: 2, maxRate: 0.1 });
   });
 });

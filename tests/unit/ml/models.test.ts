@@ -128,4 +128,19 @@ describe('training in a worker thread', () => {
     expect(() => findModel({ data: dataRoot, project: join(root, 'none') }, 'lstm-cancelled')).toThrow(/no model "lstm-cancelled"/);
     expect(listModels({ data: dataRoot, project: join(root, 'none') }).map((e) => e.id)).not.toContain('lstm-cancelled');
   }, 120_000);
+
+  it('cancel ends a tree fit that polls nothing (XGBoost rounds) after the grace period, and keeps nothing', async () => {
+    let cancelledAt = 0;
+    const h = trainInWorker(settings('gbt', { lookback: 3, epochs: 200_000 }), candles, new Map(), { root: dataRoot, id: 'gbt-cancelled' }, {
+      // well inside the fit: the flag check before it has passed
+      onStart: () => setTimeout(() => {
+        cancelledAt = Date.now();
+        h.cancel(300);
+      }, 1500),
+    });
+    await expect(h.done).rejects.toBeInstanceOf(TrainingCancelledError);
+    expect(Date.now() - cancelledAt).toBeLessThan(2000);
+    await h.terminate();
+    expect(readdirSync(dataRoot).filter((n) => n.includes('gbt-cancelled'))).toEqual([]);
+  }, 120_000);
 });

@@ -118,7 +118,9 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
       db.name,
     );
   }
-  const sorted = [...migrations].sort((a, b) => a.version - b.version);
+  // A migration that moves another's data runs right after it (a fresh database creates, then moves, nothing).
+  const place = (m: Migration): number => (m.after !== undefined ? m.after + 0.5 : m.version);
+  const sorted = [...migrations].sort((a, b) => place(a) - place(b));
   for (const m of sorted) {
     if (applied.has(m.version)) continue;
     db.transaction(() => {

@@ -7,6 +7,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Applied right after this version rather than in its own place (it moves that migration's data). */
+  after?: number;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -491,6 +493,92 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 41,
+    name: 'one order journal: exchange facts beside the engine order',
+    after: 45,
+    // One journal for one concept. The engine's order (orders, order_events, fills) is the record; what an
+    // exchange broker knows of the request sits 1:1 beside it in order_exchange, keyed by the order id: the
+    // client id (written BEFORE the request leaves), the exchange's id and status, sending/working/done, the
+    // last error, and the kind (an engine order, a protective stop resting on the exchange, an order adopted
+    // from the exchange or sent to flatten a balance: those two have no engine order). Every exchange trade
+    // is booked once, in fills, unique by (symbol, trade id). The 45 tables are moved here and dropped:
+    // fills of engine orders are already in fills (the engine wrote them); a fill the engine never booked is
+    // left out, so the order's lookup at the next start reports it to the engine instead of hiding it;
+    // trades of stops and adopted orders (no engine order) move to fills as they are. Stops shared one order
+    // id per position: each request now has its own ('stop:' + client id).
+    sql: `
+      CREATE TABLE order_exchange (
+        order_id TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('order', 'stop', 'adopted')),
+        symbol TEXT NOT NULL,
+        side TEXT NOT NULL,
+        type TEXT NOT NULL,
+        amount REAL NOT NULL,
+        price REAL,
+        stop_price REAL,
+        position_id TEXT,
+        state TEXT NOT NULL CHECK (state IN ('sending', 'working', 'done')),
+        exchange_id TEXT,
+        exchange_status TEXT,
+        filled REAL NOT NULL DEFAULT 0,
+        sent_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        last_error TEXT
+      );
+      CREATE INDEX order_exchange_unfinished ON order_exchange (sent_at) WHERE state != 'done';
+      CREATE INDEX order_exchange_exchange_id ON order_exchange (symbol, exchange_id);
+      INSERT INTO order_exchange (order_id, client_id, kind, symbol, side, type, amount, price, stop_price, position_id, state, exchange_id, exchange_status, filled, sent_at, updated_at, last_error)
+        SELECT CASE kind WHEN 'stop' THEN 'stop:' || client_id ELSE order_id END, client_id, kind, symbol, side, type, amount, price, stop_price, position_id,
+               state, exchange_id, exchange_status, filled, sent_at, updated_at, last_error FROM live_orders;
+      INSERT OR IGNORE INTO fills (id, order_id, trade_id, instance_id, symbol, side, purpose, qty, price, fee, fee_currency, fee_amount, time, reason)
+        SELECT 'x-' || x.order_id || '-t' || f.trade_id, x.order_id, f.trade_id, '', f.symbol, f.side, x.kind, f.qty, f.price,
+               CASE WHEN f.fee_currency IS NULL OR f.fee_currency = substr(f.symbol, instr(f.symbol, '/') + 1) THEN f.fee ELSE 0 END,
+               f.fee_currency, f.fee, f.time, 'exchange trade of ' || f.client_id
+        FROM live_fills f JOIN order_exchange x ON x.client_id = f.client_id WHERE x.kind != 'order';
+      DROP TABLE live_orders;
+      DROP TABLE live_fills;
+    `,
+  },
+  {
+    version: 46,
+    name: 'live-paper parity',
+    // The parity meter (src/live/parity.ts): per decision that made an order, the live order's outcome beside
+    // the shadow simulated broker's outcome of the same decision; and the shadow engine's state (one JSON
+    // document, rewritten in the step's transaction) so the comparison survives a restart. Live databases only.
+    sql: `
+      CREATE TABLE parity_trades (
+        key TEXT PRIMARY KEY,
+        instance_id TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        side TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        exit_reason TEXT,
+        decision_candle INTEGER NOT NULL,
+        decided_at INTEGER,
+        reference REAL,
+        live_order_id TEXT,
+        live_qty REAL,
+        live_price REAL,
+        live_fee REAL,
+        live_filled_at INTEGER,
+        live_status TEXT,
+        sim_reference REAL,
+        sim_qty REAL,
+        sim_price REAL,
+        sim_fee REAL,
+        sim_filled_at INTEGER,
+        sim_status TEXT
+      );
+      CREATE INDEX parity_trades_time ON parity_trades (decision_candle);
+      CREATE TABLE parity_shadow (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        state TEXT NOT NULL,
+        saved_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
     version: 75,
     name: 'compact backtest curves',
     // Runs stored from now on keep their four curves in the lossless compact form of backtest/curve-codec.ts
@@ -498,6 +586,16 @@ export const MIGRATIONS: readonly Migration[] = [
     // NULL marks the raw packed Float64 curves of older runs, which read as before.
     sql: `
       ALTER TABLE runs ADD COLUMN equity_format INTEGER;
+    `,
+  },
+  {
+    version: 90,
+    name: 'instance delete and edited risk',
+    // A deleted instance keeps its row (deleted_at set) so its trades and decisions still name their strategy and
+    // market; an instance edited from a view keeps its risk overrides here (JSON; NULL: the config's, if any).
+    sql: `
+      ALTER TABLE instances ADD COLUMN deleted_at INTEGER;
+      ALTER TABLE instances ADD COLUMN risk TEXT;
     `,
   },
 ];

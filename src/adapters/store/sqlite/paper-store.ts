@@ -27,11 +27,15 @@ export interface StoredInstance {
   running: boolean;
   bufferStart: number | null;
   cursorTime: number | null;
+  /** Risk overrides set from a view (edit-instance); absent: the config's, if any. */
+  risk?: Record<string, unknown> | null;
 }
 
 export interface StoredState {
   account: StoredAccount;
   instances: StoredInstance[];
+  /** How many instances were deleted from a view (their rows kept for the history). */
+  deletedInstances: number;
   positions: Position[];
   pendingOrders: Order[];
   trades: ClosedTrade[];
@@ -54,7 +58,7 @@ export class PaperStore {
   load(): StoredState | null {
     const a = this.db.prepare('SELECT * FROM account WHERE id = 1').get() as Record<string, unknown> | undefined;
     if (!a) return null;
-    const instances = (this.db.prepare('SELECT * FROM instances ORDER BY created_at, id').all() as Record<string, unknown>[]).map((r) => ({
+    const instances = (this.db.prepare('SELECT * FROM instances WHERE deleted_at IS NULL ORDER BY created_at, id').all() as Record<string, unknown>[]).map((r) => ({
       id: r.id as string,
       strategy: r.strategy as string,
       exchange: r.exchange as string,
@@ -64,6 +68,7 @@ export class PaperStore {
       running: r.running === 1,
       bufferStart: (r.buffer_start as number | null) ?? null,
       cursorTime: (r.cursor_time as number | null) ?? null,
+      risk: r.risk ? (JSON.parse(r.risk as string) as Record<string, unknown>) : null,
     }));
     const positions = (this.db.prepare('SELECT * FROM positions').all() as Record<string, unknown>[]).map((r) => ({
       id: r.id as string,
@@ -103,6 +108,7 @@ export class PaperStore {
         session: a.session as number,
       },
       instances,
+      deletedInstances: this.db.prepare('SELECT COUNT(*) FROM instances WHERE deleted_at IS NOT NULL').pluck().get() as number,
       positions,
       pendingOrders,
       trades,
@@ -129,12 +135,17 @@ export class PaperStore {
   saveInstance(i: StoredInstance, now: number): void {
     this.db
       .prepare(
-        `INSERT INTO instances (id, strategy, exchange, symbol, timeframe, params, running, buffer_start, cursor_time, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO instances (id, strategy, exchange, symbol, timeframe, params, running, buffer_start, cursor_time, created_at, risk)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET running = excluded.running, params = excluded.params,
-           buffer_start = excluded.buffer_start, cursor_time = excluded.cursor_time`,
+           buffer_start = excluded.buffer_start, cursor_time = excluded.cursor_time, risk = excluded.risk, deleted_at = NULL`,
       )
-      .run(i.id, i.strategy, i.exchange, i.symbol, i.timeframe, JSON.stringify(i.params), i.running ? 1 : 0, i.bufferStart, i.cursorTime, now);
+      .run(i.id, i.strategy, i.exchange, i.symbol, i.timeframe, JSON.stringify(i.params), i.running ? 1 : 0, i.bufferStart, i.cursorTime, now, i.risk ? JSON.stringify(i.risk) : null);
+  }
+
+  /** A deleted instance leaves the restored set; its row stays so its trades and decisions still name it. */
+  markInstanceDeleted(id: string, now: number): void {
+    this.db.prepare('UPDATE instances SET deleted_at = ?, running = 0 WHERE id = ?').run(now, id);
   }
 
   saveCursor(instanceId: string, time: number): void {
