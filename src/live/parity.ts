@@ -11,6 +11,7 @@
 import { marketKeyString, type CandleSeries, type MarketKey } from '../core/candle.js';
 import type { Command, EngineEvent } from '../core/events.js';
 import { isTerminalStatus, type ClosedTrade, type Order, type Position } from '../core/trading.js';
+import { timeframeMs } from '../core/time.js';
 import { EventBus } from '../engine/bus.js';
 import type { Kernel, KernelState } from '../engine/kernel.js';
 import type { ParityRow, ParitySummary } from '../engine/ports.js';
@@ -236,6 +237,7 @@ export class ParityMeter {
   }
 
   private onLiveOrder(o: Order): void {
+    if (o.resting) return this.onRestingStop(o);
     if (!this.sent.has(o.id)) {
       this.sent.add(o.id);
       this.store.liveSent(identity(o), this.referenceOf(o, this.opts.live), this.now());
@@ -243,6 +245,22 @@ export class ParityMeter {
     }
     if (!isTerminalStatus(o.status)) return;
     this.store.liveDone(identity(o), o.filledQty > 0 ? { qty: o.filledQty, price: o.avgPrice, fee: o.fees, filledAt: this.now() } : null, statusText(o));
+    this.cache = null;
+  }
+
+  /**
+   * A protective stop resting on the exchange: placed (and moved) long before it fills, and most are cancelled
+   * unfilled. Only a fill is a trade: it is the decision the shadow takes when a candle's range crosses the
+   * stop, so it is keyed by the candle the fill happened in, against the stop's level (no delay: the exchange
+   * triggered it, not a decision).
+   */
+  private onRestingStop(o: Order): void {
+    if (!isTerminalStatus(o.status) || !(o.filledQty > 0)) return;
+    const tf = this.opts.live.instances.get(o.instanceId)?.key.timeframe;
+    const candle = tf ? Math.floor(o.updatedAt / timeframeMs(tf)) * timeframeMs(tf) : o.createdAt;
+    const id = { ...identity(o), createdAt: candle };
+    this.store.liveSent(id, o.price ?? null, null);
+    this.store.liveDone(id, { qty: o.filledQty, price: o.avgPrice, fee: o.fees, filledAt: this.now() }, statusText(o));
     this.cache = null;
   }
 
