@@ -119,6 +119,38 @@ describe('parity meter shadow', () => {
     expect(exit[0]!.slippageBps).toBeCloseTo((0.2 / 101.5) * 10_000, 9);
   });
 
+  it('a live step the database refuses is rolled back in the shadow too: the retried step gives the same records as an uninterrupted run', () => {
+    const run = (fail: number | null) => {
+      const db = openDb(':memory:');
+      const bus = new EventBus();
+      const live = createSimulatedKernel({ account, risk, bus, now: () => 0, idPrefix: 'L-' });
+      live.addInstance({ id: 'flip', strategy: scripted({ 1: 'enter-long', 3: 'exit', 4: 'enter-long' }), params: {}, key, running: true });
+      let settle: (committed: boolean) => void = () => undefined;
+      const meter = new ParityMeter({ db, live, liveBus: bus, account, risk, now: () => 0, onSettled: (l) => ((settle = l), () => undefined) });
+      for (let i = 0; i < candles.length; i++) {
+        if (i === fail) {
+          // As the app does on a refused write: the transaction rolls back, memory is put back, the step is retried.
+          const undo = live.checkpoint()!;
+          expect(() =>
+            db.transaction(() => {
+              live.onCandle(key, candleAt(candles, i));
+              throw new Error('SQLITE_FULL');
+            })(),
+          ).toThrow('SQLITE_FULL');
+          undo();
+          settle(false);
+        }
+        db.transaction(() => live.onCandle(key, candleAt(candles, i)))();
+        settle(true);
+      }
+      if (meter.problem) throw new Error(meter.problem);
+      return { rows: meter.status().rows, cash: meter.simulated.portfolio.cash, trades: meter.simulated.closedTrades.length, saved: db.prepare('SELECT state FROM parity_shadow').get() };
+    };
+    const whole = run(null);
+    // Candle 2 fills the shadow's entry; candle 4 its exit and the live entry's decision.
+    for (const fail of [2, 4]) expect(run(fail)).toEqual(whole);
+  });
+
   it('a shadow that fails stops the meter with a message; the engine it watches trades on', () => {
     const problems: string[] = [];
     const { live, meter } = setup({ problems });
