@@ -281,7 +281,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
           r.skipTo(last + 1);
           if (r.cursor >= 0) store.saveCursor(r.id, r.candles.time[r.cursor]!);
         }
-        afterCommit(() => (feedStatus = { ...feedStatus, lastCandleTime: last }));
+        // Viewers learn that indicators changed without a candle (their charts read them again).
+        afterCommit(() => bus.emit((feedStatus = { ...feedStatus, lastCandleTime: last })));
       });
     },
     drained: () => persistence.drained(),

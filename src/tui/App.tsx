@@ -16,7 +16,7 @@ import { accountSummary, pnlByPeriod } from '../view/account.js';
 import { confirmCancelOrder } from '../view/confirm.js';
 import { TRADE_SORTS } from '../view/trades.js';
 import { type ActionContext, paletteComplete, paletteEntries, paletteMatches, runAction } from './actions.js';
-import { footerLine, helpLines, statusLine, tabLine } from './components/chrome.js';
+import { footerLine, helpLines, helpScrollHint, statusLine, tabLine } from './components/chrome.js';
 import { frame } from './components/frame.js';
 import { type Line, block, fit, seg, wrapText } from './components/line.js';
 import { addFormBody, backtestBody, confirmBody, infoBody, listBody } from './components/overlays.js';
@@ -582,7 +582,7 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
       const all = helpLines(theme, inner, reads.keymap);
       const max = Math.max(0, all.length - innerH);
       const scroll = Math.min(o.scroll, max);
-      title = `Keys${max > 0 ? ` (${scroll + 1}-${Math.min(all.length, scroll + innerH)} of ${all.length}, j/k line, Space page)` : ''}`;
+      title = `Keys${max > 0 ? ` (${scroll + 1}-${Math.min(all.length, scroll + innerH)} of ${all.length}, ${helpScrollHint(reads.keymap, theme.unicode)})` : ''}`;
       body = all.slice(scroll, scroll + innerH);
       break;
     }

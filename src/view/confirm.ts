@@ -134,3 +134,19 @@ export function confirmDeleteInstance(inst: InstanceInfo & { trades: number }, b
     commands: [{ type: 'delete-instance', instanceId: inst.id, by }],
   };
 }
+
+/** Closing every position on a symbol (Telegram's /close SYMBOL); exactly one position reads as confirmClosePosition. */
+export function confirmCloseSymbol(s: Pick<EngineSnapshot, 'positions'>, symbol: string, by: Actor): Confirmation | null {
+  const open = s.positions.filter((p) => p.symbol === symbol);
+  if (open.length === 0) return null;
+  if (open.length === 1) return confirmClosePosition(s, open[0]!, by);
+  const pnl = open.reduce((a, p) => a + unrealisedPnl(p, p.lastPrice), 0);
+  return {
+    title: `Close all ${open.length} positions on ${symbol} at market?`,
+    lines: [
+      ...open.map((p) => `${p.side === 'long' ? 'Sells' : 'Buys back'} ${qty(p.qty)} ${p.symbol} of ${p.instanceId} at market, about ${price(p.lastPrice)} (last price).`),
+      `Unrealised P&L of ${pnl >= 0 ? '+' : '-'}${money(Math.abs(pnl))} becomes realised (before fees).`,
+    ],
+    commands: [{ type: 'close', symbol, by }],
+  };
+}

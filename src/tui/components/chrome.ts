@@ -155,3 +155,19 @@ export function helpLines(theme: Theme, width: number, keymap: Keymap = KEYMAP):
   }
   return out;
 }
+
+/**
+ * The help window's scroll hint from the keymap (after the config's overrides): "j/k line, Space page" with the
+ * defaults. A printable key is preferred to an arrow, which the trader knows anyway.
+ */
+export function helpScrollHint(keymap: Keymap, unicode: boolean): string {
+  const key = (id: Binding['id']): string | null => {
+    const keys = keymap.find((b) => b.scope === 'help' && b.id === id)?.keys ?? [];
+    const k = keys.find((x) => [...x].length === 1) ?? keys[0];
+    return k === undefined ? null : k === ' ' ? 'Space' : displayKey(k, unicode);
+  };
+  const down = key('down');
+  const up = key('up');
+  const page = key('page-down');
+  return [down && up ? `${down}/${up} line` : null, page ? `${page} page` : null].filter(Boolean).join(', ');
+}

@@ -11,7 +11,7 @@ import { type ChartLayout, type Overlay, pickOverlays, renderCandleChart } from 
 import { PANEL_SETS, type PanelData, ZOOM_LEVELS, mergeCandles, panelData, readout, renderPanel } from '../components/chart-panels.js';
 import { age, percent, price } from '../format.js';
 import { chartMarket, exchangeOf, isReplay, overlayInstance, tfMs } from '../store/selectors.js';
-import { marketId } from '../store/view-store.js';
+import { EVERY_MARKET, marketId } from '../store/view-store.js';
 import type { Role } from '../theme/theme.js';
 import type { UiState } from '../store/ui-state.js';
 import type { PaneProps } from './types.js';
@@ -92,7 +92,9 @@ export function renderChart(p: PaneProps): Line[] {
   const panelIds = PANEL_SETS[c.panels ?? 0] ?? [];
   const limit = (width + pan + 1) * k + (panelIds.length > 0 ? PANEL_WARMUP : 0);
   const inst = overlayInstance(view, ui, m);
-  const { all, series, panels } = read(api, key, limit, view.marketVersion[marketId(m.symbol, m.timeframe)] ?? 0, inst?.id ?? null, panelIds.length > 0);
+  // both only grow, so their sum changes whenever either does
+  const version = (view.marketVersion[marketId(m.symbol, m.timeframe)] ?? 0) + (view.marketVersion[EVERY_MARKET] ?? 0);
+  const { all, series, panels } = read(api, key, limit, version, inst?.id ?? null, panelIds.length > 0);
   if (all.length === 0) return [fit([seg(`no candles for ${m.symbol} ${m.timeframe} yet`, 'muted')], width)];
   const tms = tfMs(m.timeframe) || 60_000;
 

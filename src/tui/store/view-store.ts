@@ -37,6 +37,12 @@ export interface ViewSnapshot {
 const MAX_ROWS = 300;
 const MAX_MARKERS = 1000;
 
+/**
+ * marketVersion's key bumped for every market when an instance restarts (new params or reloaded code), is added or
+ * removed, or the feed reports (a restart's warm-up): indicators change without a new candle.
+ */
+export const EVERY_MARKET = '*';
+
 export function marketId(symbol: string, timeframe: string): string {
   return `${symbol}|${timeframe}`;
 }
@@ -134,6 +140,10 @@ export class ViewStore {
         this.marketVersion = { ...this.marketVersion, [id]: (this.marketVersion[id] ?? 0) + 1 };
         break;
       }
+      case 'instance':
+      case 'feed':
+        this.marketVersion = { ...this.marketVersion, [EVERY_MARKET]: (this.marketVersion[EVERY_MARKET] ?? 0) + 1 };
+        break;
       case 'decision':
         this.pushSignal({ time: e.time, instanceId: e.instanceId, strategy: e.strategy, symbol: e.symbol, kind: 'decision', action: e.action, reason: e.reason });
         break;

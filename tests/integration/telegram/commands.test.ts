@@ -6,6 +6,9 @@ import { DAY_MS } from '../../../src/core/time.js';
 import { FakeEngine, instance, position, T0, trade } from '../../support/fake-engine-telegram.js';
 import { stripTags } from '../../support/fake-telegram.js';
 import { ask, CHAT, harness, type Harness } from './harness.js';
+import { COMMANDS } from '../../../src/adapters/notify/telegram/commands.js';
+import { DEFAULT_KEYMAP } from '../../../src/config/keys.js';
+import { confirmClosePosition, confirmKill, confirmPause, confirmStartStop } from '../../../src/view/confirm.js';
 
 function engine(): FakeEngine {
   const e = new FakeEngine();
@@ -136,16 +139,41 @@ describe('telegram commands', () => {
     const before = h.tg.messagesTo(CHAT).length;
     await ask(h, '/start ETH');
     const msg = h.tg.messagesTo(CHAT)[before]!;
-    expect(stripTags(msg.text)).toContain('Start ma-cross@binance:ETH/USDT:1h?');
-    expect(stripTags(msg.text)).toContain('It trades ETH/USDT 1h with ma-cross (fast=10 slow=30) and may open positions.');
+    // one wording with the TUI: the confirmation is view/confirm.ts's title and sentences
+    const startQ = confirmStartStop(h.engine.snapshot(), h.engine.snap.instances[1]!, 'telegram');
+    expect(stripTags(msg.text)).toContain(([startQ.title, ...startQ.lines].join('\n')));
+    expect(stripTags(msg.text)).toContain('Start ma-cross on ETH/USDT 1h?');
+    expect(stripTags(msg.text)).toContain('Params: fast=10 slow=30.');
     expect(msg.replyMarkup.inline_keyboard[0].map((b: any) => b.text)).toEqual(['✅ Confirm', '✖ Cancel']);
     const close = stripTags((await ask(h, '/close btc-usdt'))[0]!);
-    expect(close).toContain('Close at market?');
-    expect(close).toContain('BTC/USDT LONG ▲ 0.1');
-    expect(stripTags((await ask(h, '/stopall'))[0]!)).toContain('stops all 2 running strategies, closes 1 open position(s) at market and halts trading');
-    expect(stripTags((await ask(h, '/pause'))[0]!)).toContain('Pause new entries?');
-    expect(stripTags((await ask(h, '/resume'))[0]!)).toBe('Entries are already allowed.');
+    const closeQ = confirmClosePosition(h.engine.snapshot(), h.engine.snap.positions[0]!, 'telegram');
+    expect(close).toContain(([closeQ.title, ...closeQ.lines].join('\n')));
+    expect(close).toContain('Close long 0.1 BTC/USDT at market?');
+    const kill = stripTags((await ask(h, '/stopall'))[0]!);
+    const killQ = confirmKill(h.engine.snapshot(), 'telegram');
+    expect(kill).toContain((['🚨 ' + killQ.title, ...killQ.lines].join('\n')));
+    expect(kill).toContain('Stops all 2 running strategies and closes all 1 open position');
+    expect(stripTags((await ask(h, '/pause'))[0]!)).toContain(([confirmPause('telegram').title, ...confirmPause('telegram').lines].join('\n')));
+    // a protection holds entries: /resume offers to lift it, in the TUI's words
+    const resume = stripTags((await ask(h, '/resume'))[0]!);
+    expect(resume).toContain('Resume entries?');
+    expect(resume).toContain('3 stops in 1h');
     expect(h.engine.commands).toHaveLength(0);
+  });
+
+  it('/delete refuses while the instance holds a position, else asks in the TUI\'s words', async () => {
+    const refused = stripTags((await ask(h, '/delete ma-cross@binance:BTC/USDT:1h'))[0]!);
+    expect(refused).toContain('cannot delete: close its position first (/close SYMBOL)');
+    const ask2 = stripTags((await ask(h, '/delete rsi'))[0]!);
+    expect(ask2).toContain('Delete rsi on BTC/USDT 4h?');
+    expect(ask2).toContain('stay in the history');
+    expect(h.engine.commands).toHaveLength(0);
+    expect(stripTags((await ask(h, '/delete'))[0]!)).toContain('Usage: /delete NAME');
+  });
+
+  it('every command that acts names the TUI action it shares (keymap), and /help lists /delete', async () => {
+    for (const c of COMMANDS.filter((x) => x.acts && x.name !== 'reconcile')) expect(DEFAULT_KEYMAP.some((b) => b.id === c.action)).toBe(true);
+    expect((await ask(h, '/help'))[0]).toContain('/delete');
   });
 
   it('/close of a symbol without a position says which are open', async () => {

@@ -130,6 +130,23 @@ describe('chart memo', () => {
     await h.flush();
     expect(chartReads.count).toBe(before + 1);
   });
+
+  for (const [what, event] of [
+    ['an instance restarts with new params or code', { type: 'instance', change: 'updated', by: 'keyboard', instance: { id: 'ma-cross@binance:BTC/USDT:1h', strategy: 'ma-cross', symbol: 'BTC/USDT', timeframe: '1h', params: { fast: 12, slow: 30 }, running: true } }],
+    ['the engine restarts and warms up (a feed status, no candle)', { type: 'feed', status: 'connected', detail: 'binance', lastCandleTime: null }],
+  ] as const) {
+    it(`indicators are read again when ${what}, not only at the next candle`, async () => {
+      h = await mount({ cols: 120, rows: 40 });
+      await h.press('h');
+      expect(screen()).toMatch(/• fast 4[\d,.]+/);
+      // what the engine computes now (new params, new code, or the warm-up after a restart)
+      const fresh = h.api.indicators.bind(h.api);
+      h.api.indicators = (id: string, limit: number) => ({ ...fresh(id, limit), fast: new Float64Array(limit).fill(12_345.67) });
+      h.api.emit(event as never);
+      await h.flush();
+      expect(screen()).toContain('• fast 12,345.67');
+    });
+  }
 });
 
 describe('text width from outside', () => {

@@ -1,5 +1,6 @@
 // Key handling through the real App over a FakeEngine: focus, confirmations (Enter never accepts), commands sent,
 // overlays claiming keys, keys that do nothing, help generated from the keymap.
+import { applyKeyOverrides } from '../../../src/config/keys.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KEYMAP } from '../../../src/tui/keys/keymap.js';
 import { ETH_POS } from '../../support/fake-engine.js';
@@ -267,6 +268,15 @@ describe('overlays', () => {
     await h.press('?');
     expect(screen()).toMatch(/Keys \(1-\d+ of \d+, j\/k line, Space page\)/);
     await h.press('j');
+    expect(screen()).toMatch(/Keys \(2-\d+ of/);
+  });
+
+  it("help's scroll hint follows the keymap (tui.keys overrides), not a fixed text", async () => {
+    const keymap = applyKeyOverrides({ down: ['down', 'n'], up: ['up', 'u'], 'page-down': 'pagedown' });
+    h = await mount({ cols: 80, rows: 24, keymap });
+    await h.press('?');
+    expect(screen()).toMatch(/Keys \(1-\d+ of \d+, n\/u line, PgDn page\)/);
+    await h.press('n');
     expect(screen()).toMatch(/Keys \(2-\d+ of/);
   });
 

@@ -5,7 +5,7 @@ import { detectCapabilities, makeTheme } from '../../../src/tui/theme/theme.js';
 import { ViewStore } from '../../../src/tui/store/view-store.js';
 import { KEYMAP, PANES, footerBindings, lookup } from '../../../src/tui/keys/keymap.js';
 import { formKey, newAddForm, validateParam } from '../../../src/tui/store/add-form.js';
-import { pagedCount, pickOverlays, renderCandleChart } from '../../../src/tui/components/chart.js';
+import { PAGE_STEP, pagedCount, pickOverlays, renderCandleChart } from '../../../src/tui/components/chart.js';
 import { type Line, plain, seg, wrapText } from '../../../src/tui/components/line.js';
 import { ScreenWriter } from '../../../src/tui/screen-writer.js';
 import { FakeEngine, MA_CROSS, T0, makeSeries } from '../../support/fake-engine.js';
@@ -185,17 +185,17 @@ describe('candle chart', () => {
     expect(text).toMatch(/^[\x20-\x7e\n]+$/);
   });
 
-  it('a paged chart moves its left edge in eighth-width steps, leaving at most an eighth empty', () => {
+  it('a paged chart moves its left edge two candles at a time, leaving at most one column empty', () => {
     const tf = 60_000;
     const counts = Array.from({ length: 12 }, (_, i) => pagedCount((1000 + i) * tf, tf, 40, 500));
-    for (const c of counts) {
-      expect(c).toBeGreaterThanOrEqual(35);
-      expect(c).toBeLessThanOrEqual(40);
-    }
-    // grows one per candle, then jumps back by a step
+    // before: up to an eighth of the width (5 of 40 columns) stayed empty while following the newest candle
+    for (const c of counts) expect(c).toBeGreaterThanOrEqual(39);
+    for (const c of counts) expect(c).toBeLessThanOrEqual(40);
+    // full every other candle; the left edge moves by PAGE_STEP
     const diffs = counts.slice(1).map((c, i) => c - counts[i]!);
-    expect(diffs.filter((d) => d === 1).length).toBeGreaterThan(7);
-    expect(diffs.filter((d) => d === -4).length).toBeGreaterThanOrEqual(2);
+    expect(diffs.filter((d) => d === 1).length).toBe(6);
+    expect(diffs.filter((d) => d === -1).length).toBe(5);
+    expect(PAGE_STEP).toBe(2);
   });
 
   it('overlays: declared names win; otherwise only series on the price scale', () => {

@@ -8,6 +8,8 @@ import type { Command, InstanceInfo } from '../../../core/events.js';
 import { DAY_MS, isTimeframe, TIMEFRAME_LIST, type Timeframe } from '../../../core/time.js';
 import type { EngineApi, EngineSnapshot } from '../../../engine/ports.js';
 import { modelShort } from '../../../view/model.js';
+import type { ActionId } from '../../../config/keys.js';
+import { type Confirmation, confirmCloseSymbol, confirmDeleteInstance, confirmKill, confirmPause, confirmResume, confirmStartStop, deleteRefusal } from '../../../view/confirm.js';
 import { esc } from './html.js';
 import { formatPositionLine, formatTradeLine, localTime, money, num, pct, signed } from './format.js';
 
@@ -22,6 +24,8 @@ export interface CommandSpec {
   help: string;
   /** Changes state (asks for confirmation, audited). */
   acts: boolean;
+  /** The TUI action it does (src/tui/actions.ts): the same engine command and the same confirmation (src/view/confirm.ts). */
+  action?: ActionId;
 }
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -32,12 +36,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'daily', args: '[n]', help: 'P&L per day for the last n days (default 7)', acts: false },
   { name: 'trades', args: '[n]', help: 'the last n closed trades (default 10)', acts: false },
   { name: 'strategies', args: '', help: 'strategy instances and their state', acts: false },
-  { name: 'start', args: 'NAME', help: 'start a strategy instance', acts: true },
-  { name: 'stop', args: 'NAME', help: 'stop a strategy instance (no new trades)', acts: true },
-  { name: 'pause', args: '', help: 'no new entries (positions keep their stops)', acts: true },
-  { name: 'resume', args: '', help: 'allow new entries again', acts: true },
-  { name: 'close', args: 'SYMBOL', help: 'close the position(s) on a symbol at market', acts: true },
-  { name: 'stopall', args: '', help: 'kill switch: stop everything, close all, halt', acts: true },
+  { name: 'start', args: 'NAME', help: 'start a strategy instance', acts: true, action: 'toggle-strategy' },
+  { name: 'stop', args: 'NAME', help: 'stop a strategy instance (no new trades)', acts: true, action: 'toggle-strategy' },
+  { name: 'pause', args: '', help: 'no new entries (positions keep their stops)', acts: true, action: 'pause' },
+  { name: 'resume', args: '', help: 'allow new entries again', acts: true, action: 'resume' },
+  { name: 'close', args: 'SYMBOL', help: 'close the position(s) on a symbol at market', acts: true, action: 'close-position' },
+  { name: 'stopall', args: '', help: 'kill switch: stop everything, close all, halt', acts: true, action: 'kill' },
+  { name: 'delete', args: 'NAME', help: 'delete a strategy instance that holds nothing (its history stays)', acts: true, action: 'delete-instance' },
   { name: 'chart', args: 'SYMBOL [TF]', help: 'price chart of recent candles', acts: false },
   { name: 'reconcile', args: '[ID ACTION]', help: 'live: differences with the exchange; resolve one (adopt, ignore, cancel, flatten)', acts: true },
   { name: 'help', args: '', help: 'this list', acts: false },
@@ -114,27 +119,23 @@ export function runCommand(name: string, rawArgs: string, c: CommandContext): An
       return startStop(name, args, snap);
     case 'pause':
       if (snap.state === 'paused') return text('Entries are already paused. /resume to allow them again.');
-      return confirm(
-        { type: 'pause', by: 'telegram' },
-        'Pause new entries?\nNo strategy opens a new position until /resume. Open positions stay open with their stops and exits.',
-        'pause',
-      );
-    case 'resume':
-      if (snap.state === 'running') return text('Entries are already allowed.');
-      return confirm(
-        { type: 'resume', by: 'telegram' },
-        `Resume entries?\nRunning strategies may open new positions again.${snap.state === 'halted' ? ' The kill switch stopped every strategy: start them again with /start NAME.' : ''}`,
-        'resume',
-      );
+      return fromView(confirmPause('telegram'), 'pause');
+    case 'resume': {
+      const q = confirmResume(snap, 'telegram');
+      return q ? fromView(q, 'resume') : text('Entries are already allowed.');
+    }
     case 'close':
       return close(args, snap);
-    case 'stopall': {
-      const running = snap.instances.filter((i) => i.running).length;
-      return confirm(
-        { type: 'kill', by: 'telegram' },
-        `🚨 <b>Kill switch</b>\nThis stops all ${running} running strateg${running === 1 ? 'y' : 'ies'}, closes ${snap.positions.length} open position(s) at market and halts trading.`,
-        'stopall',
-      );
+    case 'stopall':
+      return fromView(confirmKill(snap, 'telegram'), 'stopall', '🚨 ');
+    case 'delete': {
+      const r = args === '' ? null : resolveInstance(snap.instances, args);
+      if (!r) return text(usage(name));
+      if (!r.ok) return text(r.message);
+      const why = deleteRefusal(snap, r.instance.id);
+      if (why) return text(esc(why.replace('(x in Positions)', '(/close SYMBOL)').replace('(o, Orders)', '')));
+      const inst = snap.instances.find((i) => i.id === r.instance.id)!;
+      return fromView(confirmDeleteInstance(inst, 'telegram'), `delete ${inst.id}`);
     }
     case 'reconcile': {
       const live = snap.live;
@@ -161,8 +162,9 @@ export function runCommand(name: string, rawArgs: string, c: CommandContext): An
   return text(helpText());
 }
 
-function confirm(command: Command, what: string, summary: string): Answer {
-  return { kind: 'confirm', command, text: what, summary };
+/** A confirmation in the words every view uses (src/view/confirm.ts): the title in bold, then its sentences. */
+function fromView(q: Confirmation, summary: string, icon = ''): Answer {
+  return { kind: 'confirm', command: q.commands[0]!, text: [`${icon}<b>${esc(q.title)}</b>`, ...q.lines.map(esc)].join('\n'), summary };
 }
 
 function status(s: EngineSnapshot, c: CommandContext): string {
@@ -294,22 +296,9 @@ function startStop(name: 'start' | 'stop', args: string, s: EngineSnapshot): Ans
   const r = resolveInstance(s.instances, args);
   if (!r.ok) return text(r.message);
   const i = r.instance;
-  if (name === 'start') {
-    if (i.running) return text(`<code>${esc(i.id)}</code> is already running.`);
-    const params = Object.entries(i.params).map(([k, v]) => `${k}=${v}`).join(' ');
-    return confirm(
-      { type: 'start', instanceId: i.id, by: 'telegram' },
-      `Start <code>${esc(i.id)}</code>?\nIt trades ${esc(i.symbol)} ${esc(i.timeframe)} with ${esc(i.strategy)}${params ? ` (${esc(params)})` : ''} and may open positions.`,
-      `start ${i.id}`,
-    );
-  }
-  if (!i.running) return text(`<code>${esc(i.id)}</code> is already stopped.`);
-  const open = s.positions.filter((p) => p.instanceId === i.id);
-  return confirm(
-    { type: 'stop', instanceId: i.id, by: 'telegram' },
-    `Stop <code>${esc(i.id)}</code>?\nIt opens no new trades.${open.length > 0 ? ` Its open position on ${esc(open[0]!.symbol)} stays open with its stops (use /close ${esc(open[0]!.symbol)} to close it).` : ''}`,
-    `stop ${i.id}`,
-  );
+  if (name === 'start' && i.running) return text(`<code>${esc(i.id)}</code> is already running.`);
+  if (name === 'stop' && !i.running) return text(`<code>${esc(i.id)}</code> is already stopped.`);
+  return fromView(confirmStartStop(s, i, 'telegram'), `${name} ${i.id}`);
 }
 
 /** "btc/usdt", "BTCUSDT", "btc-usdt" → the symbol of an open position or instance, when one matches. */
@@ -328,11 +317,7 @@ function close(args: string, s: EngineSnapshot): Answer {
     const list = s.positions.length > 0 ? ` Open: ${[...new Set(s.positions.map((p) => esc(p.symbol)))].join(', ')}.` : '';
     return text(`No open position on ${esc(symbol ?? args)}.${list}`);
   }
-  return confirm(
-    { type: 'close', symbol: open[0]!.symbol, by: 'telegram' },
-    [`Close at market?`, ...open.map((p) => `• ${formatPositionLine(p)}`)].join('\n'),
-    `close ${open[0]!.symbol}`,
-  );
+  return fromView(confirmCloseSymbol(s, open[0]!.symbol, 'telegram')!, `close ${open[0]!.symbol}`);
 }
 
 /** The exchange of a market: from an instance id ("strategy@exchange:SYMBOL:tf"), else the feed source. */
