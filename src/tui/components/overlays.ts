@@ -138,7 +138,7 @@ export function addFormBody(f: AddForm, width: number, height: number, theme: Th
               seg(p.name.padEnd(12)),
               seg(` ${v.padEnd(10)} `, on ? 'focus' : undefined, { inverse: on }),
               seg(` ${range}`, 'muted'),
-              seg(f.errors[p.name] ? `  ! ${f.errors[p.name]}` : `  ${p.description}`, f.errors[p.name] ? 'error' : 'muted'),
+              seg(f.errors[p.name] ? `  ! ${f.errors[p.name]}` : `  ${p.description ?? ''}`, f.errors[p.name] ? 'error' : 'muted'),
             ],
             width,
           ),
