@@ -1,11 +1,12 @@
 // `npm run bench`: every performance figure the product promises, measured in one run on this machine,
 // printed with ratios (shared, noisy machines: compare ratios within a run, not absolute times).
 // `npm run bench -- --quick` shortens the TUI measurement from 60 s to 10 s per scenario.
+// `--only=first-frame` times only the TUI's very first start (also part of `tui`).
 // `--only=optimize` times optimisation throughput (1 vs 2 jobs); `--only=optimize-full` the issue's full grid command.
 import { benchImport, benchCacheLoad, yearOf1m } from './year-1m.js';
 import { benchIndicators } from './indicators.js';
 import { benchBacktest } from './backtest.js';
-import { benchTui } from './tui.js';
+import { benchFirstFrame, benchTui } from './tui.js';
 import { benchChartFrame } from './chart-frame.js';
 import { benchTelegram } from './telegram.js';
 import { benchBacktestCommand, benchCacheCommands, benchFirstStart } from './commands.js';
@@ -13,6 +14,7 @@ import { benchDaemon } from './daemon.js';
 import { benchOptimize, benchOptimizeFull } from './optimize.js';
 import { benchMl } from './ml.js';
 import { benchLive } from './live.js';
+import { benchParity } from './parity.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -107,6 +109,21 @@ async function main(): Promise<void> {
     console.log();
   }
 
+  if (want('parity')) {
+    const p = benchParity(quick ? 500 : 2_000);
+    console.log('## Live–paper parity meter: the shadow inside each live candle step');
+    console.log(
+      table([
+        ['per candle (BTC/USDT 1h, ' + p.instances.join(' + ') + ')', 'p50 ms', 'p95 ms'],
+        ['engine alone', f(p.alone.p50, 3), f(p.alone.p95, 3)],
+        ['engine + parity meter (shadow + records)', f(p.withMeter.p50, 3), f(p.withMeter.p95, 3)],
+        ['added before the step\'s orders leave', f(p.withMeter.p50 - p.alone.p50, 3), f(p.withMeter.p95 - p.alone.p95, 3)],
+      ]),
+    );
+    console.log(`${p.candles} candles, ${p.decisions} decisions, ${p.paired} paired with the shadow; command: npm run bench -- --only=parity`);
+    console.log();
+  }
+
   if (want('telegram')) {
     const tg = await benchTelegram();
     console.log('## Telegram, through the real client against a local Bot API server');
@@ -183,6 +200,23 @@ async function main(): Promise<void> {
     const cf = await benchChartFrame();
     console.log(`\nChart pane frame (66x18 with volume and RSI, ${cf.frames} frames, SQLite cache): ${f(cf.memoMs, 3)} ms memoised on the market's version, ${f(cf.rereadMs, 3)} ms reading candles and indicators each frame (before): ${f(cf.rereadMs / cf.memoMs, 1)}x`);
     console.log('goals: replay < 2048 B/s and < 3% CPU; idle ~0 B/s and < 1% CPU; first frame of the very first start (new data dir) < 1000 ms');
+    console.log();
+  }
+
+  if (want('tui') || want('first-frame')) {
+    // The very first start, alone: spawn `tradetui` on a new data directory in a 120x40 pty, time to the first frame.
+    const ff = await benchFirstFrame(quick ? 1 : 3);
+    const best = Math.min(...ff.firstStartMs);
+    console.log('## TUI first frame (`tradetui` spawned in a 120x40 pty, until the mode badge is drawn)');
+    console.log(
+      table([
+        ['start', 'runs (ms)', 'best ms', 'goal'],
+        ['very first start, new data directory', ff.firstStartMs.map((x) => f(x, 0)).join(', '), f(best, 0), best < 1000 ? '< 1000 ms: met' : '< 1000 ms: NOT met'],
+        ['second start, same data directory', ff.againMs.map((x) => f(x, 0)).join(', '), f(Math.min(...ff.againMs), 0), ''],
+        ['tradetui --version (node + bundle: the floor)', '', f(ff.versionMs, 0), ''],
+      ]),
+    );
+    console.log(`first frame / --version: ${f(best / ff.versionMs, 2)}× (on a busy machine compare this ratio, not the milliseconds)`);
     console.log();
   }
 

@@ -2,6 +2,7 @@
 // a 120x40 pseudo-terminal, replaying at one candle per second and then on an idle screen, plus the time
 // from start to the first frame. Each scenario starts on a new data directory: that is the very first start a
 // newcomer meets (the data dir is created from the seeded template).
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -83,4 +84,60 @@ export async function benchTui(seconds = 60): Promise<TuiFigures[]> {
   // Idle: a replay that starts at the last cached candle has nothing left to show after one candle.
   const idle = await measure('idle screen', [], seconds, "paper:\n  replayFrom: '2026-03-31T23:00:00Z'\n");
   return [replay, idle];
+}
+
+export interface FirstFrameFigures {
+  /** `tradetui --version` (node and the bundle, nothing else), best of the runs: the floor, for the ratio on a busy machine. */
+  versionMs: number;
+  /** Spawn to the first frame on the terminal, each run on a new data directory (the template copied). */
+  firstStartMs: number[];
+  /** The same, a second start on the same data directory (engine stopped in between). */
+  againMs: number[];
+}
+
+/** Milliseconds from spawning `tradetui` (120x40) on `dataDir` to its first frame (the mode badge drawn). */
+async function timeFirstFrame(dataDir: string, cfgDir: string): Promise<number> {
+  const env = { ...process.env, TRADETUI_DATA_DIR: dataDir, XDG_CONFIG_HOME: cfgDir, LANG: 'C.UTF-8' } as Record<string, string>;
+  const t0 = performance.now();
+  const term = pty.spawn(process.execPath, [BIN], { name: 'xterm-256color', cols: 120, rows: 40, cwd: ROOT, env });
+  let text = '';
+  const ms = await new Promise<number>((resolveMs, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no first frame within 30 s; the terminal shows: ${text.slice(-500)}`)), 30_000);
+    term.onData((d) => {
+      text += d;
+      if (/PAPER/.test(text)) {
+        clearTimeout(timer);
+        resolveMs(performance.now() - t0);
+      }
+    });
+  });
+  term.write('q');
+  await new Promise((r) => setTimeout(r, 300));
+  term.kill();
+  // The TUI's engine runs in the background: stop it as a trader would, so the next start is a real start.
+  const stop = pty.spawn(process.execPath, [BIN, 'stop', '--yes'], { cols: 120, rows: 40, cwd: ROOT, env });
+  await new Promise<void>((r) => stop.onExit(() => r()));
+  return ms;
+}
+
+/** The very first start a newcomer meets (new data directory), `repeats` times, and a second start on it. */
+export async function benchFirstFrame(repeats = 3): Promise<FirstFrameFigures> {
+  const out: FirstFrameFigures = { versionMs: Infinity, firstStartMs: [], againMs: [] };
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    execFileSync(process.execPath, [BIN, '--version'], { stdio: 'ignore' });
+    out.versionMs = Math.min(out.versionMs, performance.now() - t0);
+  }
+  for (let i = 0; i < repeats; i++) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tradetui-bench-first-'));
+    const cfgDir = mkdtempSync(join(tmpdir(), 'tradetui-bench-cfg-'));
+    try {
+      out.firstStartMs.push(await timeFirstFrame(dataDir, cfgDir));
+      out.againMs.push(await timeFirstFrame(dataDir, cfgDir));
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(cfgDir, { recursive: true, force: true });
+    }
+  }
+  return out;
 }

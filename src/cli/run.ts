@@ -58,17 +58,22 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
     }
     // before starting anything in the background: a pipe or a cron job gets an error, not a stray engine
     if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UserError('the TUI needs a terminal (stdin and stdout must be a TTY); use --headless', 'tui');
-    // The TUI's modules (ink, react: about half a second) load while the engine is reached or started.
-    const tuiModule = import('../tui/run.js');
-    tuiModule.catch(() => {});
+    // The TUI's modules (ink, react: about half a second) load while the engine starts, but only once the engine
+    // process is spawned: their compilation holds this thread, and the engine's start is the longer way to the first frame.
+    let tuiModule: Promise<unknown> | null = null;
+    const loadTui = (): void => {
+      tuiModule ??= import('../tui/run.js');
+      tuiModule.catch(() => {});
+    };
     const { engine, started } = await attachOrStart({
       dataDir: ctx.dataDir,
       client: 'tui',
       fps: ctx.config.tui.maxFps,
       engineArgs: engineArgs(ctx.dataDir, args),
-      // The first start imports the shipped candles (a few seconds) before anything is drawn: say why.
       onStarting: () => process.stderr.write(`tradetui: starting the engine in the background (${ctx.dataDir})…\n`),
+      onSpawned: loadTui,
     });
+    loadTui();
     if (!started && (args.speed !== undefined || args.feed !== undefined)) {
       process.stderr.write('tradetui: an engine already runs on this data directory: --speed and --feed apply when it starts (use + and - for the replay speed)\n');
     }
@@ -153,6 +158,9 @@ async function runLive(ctx: CliContext, args: RunArgs): Promise<void> {
     const logger = createLogger(logFile(ctx.dataDir), config.logLevel);
     logger.info({ source: ctx.source, dataDir: ctx.dataDir, exchange: label, background: Boolean(args.engineProcess) }, 'starting live');
     const { createLiveApp } = await import('../app/live.js');
+    // Rehearsals against a local fake exchange only (see app/test-clock.ts); null in real use.
+    const { testClockFromEnv } = await import('../app/test-clock.js');
+    const testClock = await testClockFromEnv(config);
     const print = (report: ReconcileReport): void => {
       if (!args.headless) return;
       if (ctx.json) process.stdout.write(`${JSON.stringify({ type: 'reconcile', exchange: label, tradesScanned: report.tradesScanned, ordersChecked: report.ordersChecked, missedFills: report.missedFills, differences: report.unresolved })}\n`);
@@ -163,7 +171,7 @@ async function runLive(ctx: CliContext, args: RunArgs): Promise<void> {
       logger,
       headless: args.engineProcess ? null : { json: ctx.json, exitAtEnd: false },
       createApp: () =>
-        createLiveApp({ config, configSource: ctx.source, dataDir: ctx.dataDir, logger, onReconciled: print, warn: (m) => {
+        createLiveApp({ config, configSource: ctx.source, dataDir: ctx.dataDir, logger, onReconciled: print, ...(testClock ? { now: testClock } : {}), warn: (m) => {
           logger.warn(m);
           if (args.headless) process.stderr.write(`tradetui: warning: ${m}\n`);
         } }),

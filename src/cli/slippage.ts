@@ -18,11 +18,13 @@ interface SlippageArgs extends GlobalArgs {
 }
 
 const HOW = [
-  'How the suggestion is derived: the cost of all these fills against their decision prices (Σ qty × (fill − decision price),',
-  'signed so that paying more on a buy or getting less on a sell counts as a cost) divided by their notional at the decision',
-  'prices (Σ qty × decision price): the one fixed rate that would have charged the same. A backtest fills a market order at',
-  "the next candle's open; live orders leave at the decision candle's close, which is that open on a market that trades",
-  'around the clock. Few fills make a noisy estimate: compare it with the median and p90.',
+  'How it is derived: what these fills cost against their decision prices,',
+  'Σ qty × (fill − decision price) (a buy paying more or a sell getting less is a',
+  'cost), divided by their notional at the decision prices, Σ qty × decision price:',
+  'the one fixed rate that would have charged the same. A backtest fills a market',
+  "order at the next candle's open; live orders leave at the decision candle's",
+  'close, which is that open on a market that trades around the clock. Few fills',
+  'make a noisy estimate: compare it with the median and p90.',
 ];
 
 export const slippageCommand: CommandModule<GlobalArgs, SlippageArgs> = {
@@ -48,26 +50,28 @@ export const slippageCommand: CommandModule<GlobalArgs, SlippageArgs> = {
       if (!report.overall) {
         return [
           `No live fills yet on ${account}${filter ? ` (${filter})` : ''}.`,
-          `The parity meter records each live fill against its decision once the live engine trades (tradetui --live);`,
-          `until then a backtest's slippage can only be guessed (account.slippage, or backtest --slippage).`,
+          'The parity meter records each live fill against its decision once the live',
+          "engine trades (tradetui --live); until then a backtest's slippage is a guess",
+          '(account.slippage, or backtest --slippage).',
         ].join('\n');
       }
       const line = (label: string, s: SlippageStats): string =>
         `${label.padEnd(14)} ${String(s.count).padStart(5)} ${bps(s.meanBps).padStart(9)} ${bps(s.medianBps).padStart(9)} ${bps(s.p90Bps).padStart(9)} ${money(s.cost).padStart(12)}`;
       const out = [
-        `Slippage paid on ${report.fills} live fill(s) on ${account}${filter ? ` (${filter})` : ''}, against each decision's price (bps; + is a cost)`,
+        `Slippage paid on ${report.fills} live fill(s) on ${account}${filter ? ` (${filter})` : ''}`,
+        `against each decision's price, in bps (+ is a cost):`,
         `${''.padEnd(14)} ${'fills'.padStart(5)} ${'mean'.padStart(9)} ${'median'.padStart(9)} ${'p90'.padStart(9)} ${`cost ${currency}`.padStart(12)}`,
         line('all', report.overall),
         ...Object.entries(report.bySide).map(([k, s]) => line(k, s)),
         ...Object.entries(report.bySymbol).map(([k, s]) => line(k, s)),
       ];
-      if (report.vsSimulated) out.push(`Against the simulated fills of the same decisions (${report.vsSimulated.count}): ${bps(report.vsSimulated.meanBps)} bps on average, ${money(report.vsSimulated.cost)} ${currency} in all.`);
-      if (report.fees) out.push(`Fees: ${money(report.fees.total)} ${currency} (${report.fees.bps.toFixed(1)} bps of the fills' notional).`);
+      if (report.vsSimulated) out.push(`Live against paper fills of the same decisions (${report.vsSimulated.count}): ${bps(report.vsSimulated.meanBps)} bps mean, ${money(report.vsSimulated.cost)} ${currency}.`);
+      if (report.fees) out.push(`Fees: ${money(report.fees.total)} ${currency} (${report.fees.bps.toFixed(1)} bps of notional).`);
       const s = report.suggestedSlippage;
       if (s !== null) {
         const rate = Number(s.toPrecision(3));
-        out.push('', `Suggested backtest setting: account.slippage: ${rate}   (or: tradetui backtest --slippage ${rate}); now ${ctx.config.account.slippage}.`, ...HOW);
-        if (report.overall.cost < 0) out.push('These fills were better than their decision prices on the whole: the suggestion is 0, not a negative rate.');
+        out.push('', `Suggested backtest setting: account.slippage: ${rate} (now ${ctx.config.account.slippage})`, `  or: tradetui backtest --slippage ${rate}`, ...HOW);
+        if (report.overall.cost < 0) out.push('These fills beat their decision prices on the whole: the suggestion is 0.');
       }
       return out.join('\n');
     });

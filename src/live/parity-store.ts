@@ -175,10 +175,11 @@ export function parityRows(records: readonly ParityRecord[]): ParityRow[] {
   for (const r of records) {
     const live = r.live;
     const sign = adverse(r.side);
-    const slippageBps = live && r.reference ? (sign * (live.price - r.reference) * BPS) / r.reference : null;
-    const vsSimBps = live && r.sim ? (sign * (live.price - r.sim.price) * BPS) / r.sim.price : null;
-    const cost = live && r.reference ? sign * (live.price - r.reference) * live.qty : null;
-    const vsSimCost = live && r.sim ? sign * (live.price - r.sim.price) * live.qty : null;
+    // `+ 0`: a sell with no difference is 0, not −0.
+    const slippageBps = live && r.reference ? (sign * (live.price - r.reference) * BPS) / r.reference + 0 : null;
+    const vsSimBps = live && r.sim ? (sign * (live.price - r.sim.price) * BPS) / r.sim.price + 0 : null;
+    const cost = live && r.reference ? sign * (live.price - r.reference) * live.qty + 0 : null;
+    const vsSimCost = live && r.sim ? sign * (live.price - r.sim.price) * live.qty + 0 : null;
     if (cost !== null) totalCost += cost;
     if (vsSimCost !== null) totalVsSim += vsSimCost;
     out.push({

@@ -34,6 +34,8 @@ export interface ParityMeterOptions {
   now?: () => number;
   /** Rows the snapshot carries (the newest); totals cover every row. */
   snapshotRows?: number;
+  /** The shadow failed (a strategy error, a bug): the meter stops and says why; live trading goes on. */
+  onProblem?: (message: string) => void;
 }
 
 /** The shadow's state as saved in the live database (parity_shadow). */
@@ -65,11 +67,20 @@ export class ParityMeter {
   private readonly session: number;
   private cache: ParityRow[] | null = null;
   private readonly off: Array<() => void> = [];
+  /** The shadow's order changes of the current step, written after it (outside the shadow's own errors). */
+  private shadowOrders: Order[] = [];
+  /** Why the shadow stopped, or null while it runs. */
+  private stopped: string | null = null;
 
   constructor(private readonly opts: ParityMeterOptions) {
     this.now = opts.now ?? Date.now;
     this.store = new ParityStore(opts.db);
-    const saved = this.store.loadShadow() as ShadowState | null;
+    let saved: ShadowState | null = null;
+    try {
+      saved = this.store.loadShadow() as ShadowState | null;
+    } catch (err) {
+      this.stopped = `the parity meter's saved shadow cannot be read (${err instanceof Error ? err.message : String(err)}); it starts again from the live account`;
+    }
     this.session = (saved?.session ?? 0) + 1;
     this.shadow = createSimulatedKernel({
       account: { ...opts.account, balance: saved?.cash ?? opts.live.portfolio.cash },
@@ -80,13 +91,20 @@ export class ParityMeter {
       idPrefix: `p${this.session}-`,
       capitalCap: opts.capitalCap,
     });
-    // The shadow is halted by an engine error alert like any kernel; its problems are the meter's, not the trader's.
-    this.shadowBus.on('order', (e) => this.onShadowOrder(e.order));
-    for (const r of opts.live.instances.values()) this.mirror(r, r.cursor + 1);
-    if (saved) {
-      this.shadow.restore({ ...saved, state: saved.state });
-      if (saved.risk) this.shadow.risk.restoreState?.(saved.risk);
-    }
+    // Collected, then written by the live step (so a database that refuses writes fails that step, as it should).
+    this.shadowBus.on('order', (e) => this.shadowOrders.push(e.order));
+    this.shadowBus.setErrorHandler(() => undefined);
+    const restored = saved;
+    const problem = this.stopped;
+    this.stopped = null;
+    this.shadowStep(() => {
+      for (const r of opts.live.instances.values()) this.mirror(r, r.cursor + 1);
+      if (restored) {
+        this.shadow.restore(restored);
+        if (restored.risk) this.shadow.risk.restoreState?.(restored.risk);
+      }
+    }, false);
+    if (problem && !this.stopped) opts.onProblem?.(problem);
     // Propagating: a record that cannot be written fails the live step it belongs to (one transaction).
     this.off.push(opts.liveBus.onAny((e) => this.onLiveEvent(e), { propagate: true }));
     for (const o of opts.live.pendingOrders()) this.sent.add(o.id);
@@ -102,6 +120,11 @@ export class ParityMeter {
   }
 
   /** Rows for the snapshot (the newest) and the totals over all of them. */
+  /** Why the shadow stopped (the meter records no more simulated fills), or null. */
+  get problem(): string | null {
+    return this.stopped;
+  }
+
   status(): { rows: ParityRow[]; summary: ParitySummary } {
     const rows = (this.cache ??= parityRows(this.store.list()));
     return {
@@ -115,6 +138,11 @@ export class ParityMeter {
    * keeps deciding like the live engine (a position closed by hand live would otherwise stay open on paper).
    */
   afterCommand(cmd: Command): void {
+    if (cmd.type !== 'close' && cmd.type !== 'kill') return;
+    this.shadowStep(() => this.mirrorCommand(cmd));
+  }
+
+  private mirrorCommand(cmd: Extract<Command, { type: 'close' | 'kill' }>): void {
     if (cmd.type === 'close') {
       let positionId: string | undefined;
       if (cmd.positionId !== undefined) {
@@ -124,15 +152,31 @@ export class ParityMeter {
         if (!positionId) return;
       }
       this.shadow.handle({ ...cmd, positionId });
-    } else if (cmd.type === 'kill') {
-      this.shadow.handle(cmd);
-    } else return;
-    this.save();
+    } else this.shadow.handle(cmd);
+  }
+
+  /**
+   * Runs the shadow's part of a live step. A failure of the shadow itself (a strategy error, a bug here)
+   * stops the meter with a message and never fails the live step; what it recorded is written after, so a
+   * database error does fail the step (and rolls it back whole).
+   */
+  private shadowStep(run: () => void, save = true): void {
+    if (this.stopped) return;
+    try {
+      run();
+    } catch (err) {
+      this.stopped = `the parity meter stopped: ${err instanceof Error ? err.message : String(err)}`;
+      this.shadowOrders = [];
+      this.opts.onProblem?.(this.stopped);
+      return;
+    }
+    for (const o of this.shadowOrders.splice(0)) this.onShadowOrder(o);
+    if (save) this.save();
   }
 
   private liveInstanceOfPosition(positionId: string): string | undefined {
-    // A live exit fills later: the position is still there when the command returns.
-    return this.opts.live.portfolio.positions.get(positionId)?.instanceId;
+    // A live exit fills later (the position is still there); one that filled at once left a closed trade of that id.
+    return this.opts.live.portfolio.positions.get(positionId)?.instanceId ?? this.opts.live.closedTrades.findLast((t) => t.id === positionId)?.instanceId;
   }
 
   private onLiveEvent(e: EngineEvent): void {
@@ -149,16 +193,17 @@ export class ParityMeter {
     if ((this.lastCandle.get(id) ?? -Infinity) >= e.candle.time) return;
     this.lastCandle.set(id, e.candle.time);
     const key = this.keyOf(live.key);
-    // Every live instance of this market, as it stands before this candle (new ones, warm-up caught up).
-    for (const r of this.opts.live.instances.values()) {
-      if (marketKeyString(r.key) !== id) continue;
-      const upTo = r.cursor >= 0 && r.candles.time[r.cursor] === e.candle.time ? r.cursor : r.cursor + 1;
-      this.mirror(r, upTo);
-    }
-    // Entries are as open as the live engine's (a halt for a difference halts the shadow too).
-    this.shadow.state = this.opts.live.state;
-    this.shadow.onCandle(key, e.candle);
-    this.save();
+    this.shadowStep(() => {
+      // Every live instance of this market, as it stands before this candle (new ones, warm-up caught up).
+      for (const r of this.opts.live.instances.values()) {
+        if (marketKeyString(r.key) !== id) continue;
+        const upTo = r.cursor >= 0 && r.candles.time[r.cursor] === e.candle.time ? r.cursor : r.cursor + 1;
+        this.mirror(r, upTo);
+      }
+      // Entries are as open as the live engine's (a halt for a difference halts the shadow too).
+      this.shadow.state = this.opts.live.state;
+      this.shadow.onCandle(key, e.candle);
+    });
   }
 
   /**

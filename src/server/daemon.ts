@@ -109,6 +109,8 @@ export interface StartOptions extends ConnectOptions {
   engineArgs: string[];
   /** Told once when a new engine is being started (first start seeds candles: a few seconds). */
   onStarting?(): void;
+  /** Called right after the engine process is spawned, while it starts (load what the viewer needs meanwhile). */
+  onSpawned?(): void;
   startTimeoutMs?: number;
 }
 
@@ -137,6 +139,7 @@ export async function attachOrStart(opts: StartOptions): Promise<{ engine: Remot
   let exit: number | null = null;
   child.once('exit', (code, signal) => (exit = code ?? (signal ? 1 : 0)));
   child.unref();
+  opts.onSpawned?.();
 
   const deadline = Date.now() + (opts.startTimeoutMs ?? 120_000);
   for (;;) {
@@ -152,7 +155,8 @@ export async function attachOrStart(opts: StartOptions): Promise<{ engine: Remot
       throw exit === 2 ? new UserError(message) : new Error(message);
     }
     if (Date.now() > deadline) throw new Error(`the engine did not open ${socketFile(opts.dataDir)} within ${Math.round((opts.startTimeoutMs ?? 120_000) / 1000)} s (see ${outFile})`);
-    await new Promise((r) => setTimeout(r, 100));
+    // Short: the first frame waits for this connection (a failed connect to a missing socket costs microseconds).
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

@@ -245,7 +245,7 @@ export const ACTIONS: Partial<Record<ActionId, Action>> = {
 };
 
 function liveOnly(c: ActionContext): string | null {
-  return c.view.engine.live ? null : 'live trading only (tradetui --live): a paper engine has no exchange account to compare or reconcile';
+  return c.view.engine.live ? null : 'live trading only (tradetui --live): paper has no exchange account';
 }
 
 function replayOnly(c: ActionContext): string | null {

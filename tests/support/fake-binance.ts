@@ -128,8 +128,13 @@ export class FakeBinance {
   private prices = new Map<string, number>();
   private nextOrderId = 1000;
   private nextTradeId = 5000;
-  /** Called with each order request's parameters before it is processed (e.g. to look at the journal then). */
-  onOrderRequest: ((params: Record<string, string>) => void) | null = null;
+  /**
+   * Called with each order request's parameters before it is processed (e.g. to look at the journal then).
+   * Returning 'unreached' drops the connection without processing it: the order never reached the exchange.
+   */
+  onOrderRequest: ((params: Record<string, string>) => unknown) | null = null;
+  /** Called as each request arrives, before anything is processed (e.g. to kill a client mid-way). */
+  onRequest: ((method: string, path: string) => void) | null = null;
   private lostReplies: Array<{ method: string; path: string; how: LostReply }> = [];
   private hanging = new Set<ServerResponse>();
 
@@ -288,6 +293,7 @@ export class FakeBinance {
     const headerKey = req.headers['x-mbx-apikey'];
     const apiKey = typeof headerKey === 'string' ? headerKey : undefined;
     const record = (status: number) => this.requests.push({ method, path: url.pathname, query, status, ...(apiKey !== undefined ? { apiKey } : {}) });
+    this.onRequest?.(method, url.pathname);
     if (this.down) {
       record(0);
       req.socket.destroy();
@@ -319,6 +325,10 @@ export class FakeBinance {
       const denied = this.authenticate(req.url ?? '', body, apiKey, query);
       if (denied) return send(denied.status, { code: denied.code, msg: denied.msg });
       const result = this.privateRoute(method, url.pathname, query);
+      if (result === UNREACHED) {
+        record(0);
+        return void req.socket.destroy();
+      }
       const lost = this.lostReplies.findIndex((l) => l.method === method && l.path === url.pathname);
       if (lost >= 0) {
         const { how } = this.lostReplies.splice(lost, 1)[0]!;
@@ -337,6 +347,9 @@ export class FakeBinance {
     switch (url.pathname) {
       case '/api/v3/ping':
         return send(200, {});
+      case '/fake/now':
+        // The market clock for a CLI under test (TRADETUI_TEST_CLOCK_URL): not part of Binance's API.
+        return send(200, { now: this.now });
       case '/api/v3/time':
         return send(200, { serverTime: this.serverTime() });
       case '/api/v3/exchangeInfo':
@@ -377,7 +390,7 @@ export class FakeBinance {
   private privateRoute(method: string, path: string, q: Record<string, string>): unknown {
     if (path === '/api/v3/account' && method === 'GET') return this.account();
     if (path === '/api/v3/order' && method === 'POST') {
-      this.onOrderRequest?.(q);
+      if (this.onOrderRequest?.(q) === 'unreached') return UNREACHED;
       const r = this.place(q);
       return 'code' in r ? r : this.orderJson(r, 'full');
     }
@@ -725,6 +738,9 @@ export class FakeBinance {
     return k;
   }
 }
+
+/** An order request dropped before the exchange processed it. */
+const UNREACHED = Symbol('unreached');
 
 const PRIVATE_ROUTES = new Set(['/api/v3/account', '/api/v3/order', '/api/v3/openOrders', '/api/v3/allOrders', '/api/v3/myTrades']);
 

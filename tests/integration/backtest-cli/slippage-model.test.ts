@@ -3,7 +3,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../../support/run-cli.js';
+import { tempDir } from '../../support/run-cli.js';
+// The command's output is under test, not the process: in-process runs (tests/e2e keeps the process tests).
+import { cliInProcess as runCli } from '../../support/cli-in-process.js';
 
 const ARGS = ['backtest', '--strategy', 'ma-cross', '--symbol', 'BTC/USDT', '--timeframe', '1h', '--from', '2025-06-01', '--to', '2025-09-01', '--slippage', '0.0005', '--stake-pct', '100'];
 

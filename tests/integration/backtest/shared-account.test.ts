@@ -10,7 +10,9 @@ import { lowerBound, seriesSlice } from '../../../src/core/candle.js';
 import { SqliteCandleStore } from '../../../src/adapters/store/sqlite/candle-cache.js';
 import { builtinStrategies, getStrategy } from '../../../src/strategy/registry.js';
 import { resolveParams } from '../../../src/strategy/params.js';
-import { runCli, tempDir } from '../../support/run-cli.js';
+import { tempDir } from '../../support/run-cli.js';
+// The command's output is under test, not the process: in-process runs (tests/e2e keeps the process tests).
+import { cliInProcess as runCli } from '../../support/cli-in-process.js';
 
 let app: App | undefined;
 afterEach(async () => {

@@ -83,8 +83,9 @@ describe('tradetui slippage', () => {
     expect(human).toMatch(/^all\s+5\s+\+13\.0\s+\+10\.0\s+\+26\.0\s+34\.00$/m);
     expect(human).toMatch(/^sell\s+1\s+\+10\.0/m);
     expect(human).toMatch(/^ETH\/USDT\s+1\s+−5\.0/m);
-    expect(human).toMatch(/Suggested backtest setting: account\.slippage: 0\.00155\s+\(or: tradetui backtest --slippage 0\.00155\); now 0\.0002\./);
-    expect(human).toMatch(/How the suggestion is derived/);
+    expect(human).toMatch(/Suggested backtest setting: account\.slippage: 0\.00155 \(now 0\.0002\)\n {2}or: tradetui backtest --slippage 0\.00155\n/);
+    expect(human).toMatch(/How it is derived/);
+    expect(human.split('\n').every((l) => [...l].length <= 80)).toBe(true);
 
     const eth = JSON.parse((await cliInProcess(['slippage', '--json', '--instance', ETH, '--config', config], { dataDir })).stdout);
     expect(eth.fills).toBe(1);

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, chromium } from 'playwright-core';
-import { runCli, tempDir } from '../../support/run-cli.js';
+import { tempDir } from '../../support/run-cli.js';
+// The command's output is under test, not the process: in-process runs (tests/e2e keeps the process tests).
+import { cliInProcess as runCli } from '../../support/cli-in-process.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const dataDir = tempDir('tradetui-html-');
