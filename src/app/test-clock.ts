@@ -11,7 +11,7 @@ export const TEST_CLOCK_ENV = 'TRADETUI_TEST_CLOCK_URL';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** How often the clock asks the endpoint for its time. */
-const REFRESH_MS = 100;
+const REFRESH_MS = 200;
 
 /** The clock TRADETUI_TEST_CLOCK_URL asks for, or null when it is not set. Throws UserError when not allowed. */
 export async function testClockFromEnv(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<(() => number) | null> {

@@ -130,7 +130,14 @@ export class Reconciler {
       for (const t of trades) {
         const tradeId = String(t.id);
         if (this.journal.hasFill(symbol, tradeId)) continue;
-        const row = t.order ? this.journal.byExchangeId(symbol, t.order) : undefined;
+        let row = t.order ? this.journal.byExchangeId(symbol, t.order) : undefined;
+        if (!row && t.order) {
+          // An order sent while this check ran has no exchange id until its reply (or a look-up) is in: its
+          // trade is ours, not one made by hand. Look such orders up by client id before deciding.
+          for (const r of this.journal.unfinished().filter((x) => x.symbol === symbol && x.exchangeId === null)) await this.broker.resolve(r);
+          row = this.journal.byExchangeId(symbol, t.order);
+          if (row && this.journal.hasFill(symbol, tradeId)) continue;
+        }
         if (row) {
           // A fill of tradetui's own order that it missed: booked, and the engine told (the order's record).
           this.broker.bookTrade(row, t, this.broker.orderOf(row.orderId));

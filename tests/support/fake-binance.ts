@@ -729,15 +729,23 @@ export class FakeBinance {
     const key = `${id}:${tf}`;
     let k = this.klines.get(key);
     if (!k) {
-      const raw = readFileSync(file);
-      const text = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
-      const rows = text.trim().split('\n').slice(1).map((line) => line.trim().split(','));
-      k = { time: Float64Array.from(rows, (r) => Number(r[0])), rows };
+      // Parsed once per test process, whatever the number of fakes (several run at once in some files).
+      k = PARSED.get(file);
+      if (!k) {
+        const raw = readFileSync(file);
+        const text = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+        const rows = text.trim().split('\n').slice(1).map((line) => line.trim().split(','));
+        k = { time: Float64Array.from(rows, (r) => Number(r[0])), rows };
+        PARSED.set(file, k);
+      }
       this.klines.set(key, k);
     }
     return k;
   }
 }
+
+/** Candle files parsed, by path: read-only once parsed, shared by every fake in the process. */
+const PARSED = new Map<string, Klines>();
 
 /** An order request dropped before the exchange processed it. */
 const UNREACHED = Symbol('unreached');

@@ -17,7 +17,9 @@ export interface PrivateExchangeConfig {
  * calls during loadMarkets (they need extra permissions and fail for trade-only keys).
  */
 const PRIVATE_DEFAULTS: Record<string, Record<string, unknown>> = {
-  binance: { fetchMarkets: { types: ['spot'] }, fetchMargins: false, fetchCurrencies: false, warnOnFetchOpenOrdersWithoutSymbol: false },
+  // recvWindow: how long after its timestamp Binance may still accept a request; the broker waits that long
+  // before it calls a lost request never placed. ccxt sends 10 s; Binance's own default, 5 s, bounds the wait.
+  binance: { fetchMarkets: { types: ['spot'] }, fetchMargins: false, fetchCurrencies: false, warnOnFetchOpenOrdersWithoutSymbol: false, recvWindow: 5000 },
 };
 
 export async function createPrivateExchange(cfg: PrivateExchangeConfig, warn: (msg: string) => void = () => {}): Promise<Exchange> {

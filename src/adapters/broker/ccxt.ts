@@ -278,7 +278,9 @@ export class CcxtBroker implements Broker {
   async resolve(row: JournalRow): Promise<void> {
     const retries = this.opts.lookupRetries ?? 5;
     let delay = this.opts.lookupDelayMs ?? 500;
-    const window = this.opts.acceptWindowMs ?? 5000;
+    // The request's own recvWindow when the exchange takes one (sent with every signed request), else 5 s.
+    const recvWindow = Number((this.exchange.options as Record<string, unknown> | undefined)?.recvWindow);
+    const window = this.opts.acceptWindowMs ?? (recvWindow > 0 ? recvWindow : 5000);
     let lastError = '';
     for (let attempt = 0; attempt <= retries; attempt++) {
       try {

@@ -14,7 +14,7 @@ import { PaperStore } from '../../../src/adapters/store/sqlite/paper-store.js';
 import { liveDbFile } from '../../../src/app/live.js';
 import { LiveJournal } from '../../../src/live/journal.js';
 import { FakeBinance } from '../../support/fake-binance.js';
-import { liveConfig, until } from '../../support/live-app.js';
+import { liveConfig, until as waitFor } from '../../support/live-app.js';
 import { ROOT, tempDir } from '../../support/run-cli.js';
 
 const H = 3_600_000;
@@ -22,6 +22,8 @@ const H = 3_600_000;
 interface Run {
   child: ChildProcess;
   out: () => string;
+  /** What it printed, and how it ended, for failure messages. */
+  log: () => string;
   exited: Promise<void>;
   kill(): void;
 }
@@ -37,6 +39,8 @@ async function account(test: TestContext) {
   });
   const { raw, configFile } = liveConfig(fake);
   const { apiKey: _k, secret: _s, ...exchange } = raw.exchange as Record<string, unknown>;
+  // Four CLIs and their fakes share two busy cores here: a slow answer is not the failure under test.
+  exchange.options = { ...(exchange.options as Record<string, unknown>), timeout: 15_000 };
   writeFileSync(configFile, stringify({ ...raw, exchange }));
   chmodSync(configFile, 0o600);
   const dataDir = tempDir();
@@ -50,10 +54,22 @@ async function account(test: TestContext) {
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (err += d));
     const exited = new Promise<void>((r) => child.on('close', () => r()));
-    const run: Run = { child, out: () => out, exited, kill: () => child.kill('SIGKILL') };
+    let killed = false;
+    const run: Run = {
+      child,
+      out: () => out,
+      log: () => `exit ${child.exitCode ?? child.signalCode ?? 'running'}; stdout: ${out}; stderr: ${err}`,
+      exited,
+      kill: () => {
+        killed = true;
+        child.kill('SIGKILL');
+      },
+    };
     onSpawn?.(run);
     // Trading: reconciled with no difference, and the feed has polled once (a candle closing now is traded).
-    await Promise.race([until(() => /no differences: trading/.test(out) && /feed connected/.test(out), 60_000, `the engine to trade (stdout: ${out} stderr: ${err})`), exited]);
+    let gone = false;
+    await Promise.race([until(() => gone || (/no differences: trading/.test(out) && /feed connected/.test(out)), 60_000, 'the engine to trade', run), exited.then(() => (gone = true))]);
+    if (gone && !killed) throw new Error(`the live CLI ended before it traded (${run.log()})`);
     return run;
   };
   /** The next hourly candle closes on the exchange's clock (the flip strategy enters when flat, exits when holding). */
@@ -86,6 +102,15 @@ function expectEqualToExchange(fake: FakeBinance, dataDir: string, orders: numbe
   }
 }
 
+/** Waits for `cond`, failing with what the process printed. */
+async function until(cond: () => boolean, ms: number, what: string, run?: Run): Promise<void> {
+  try {
+    await waitFor(cond, ms, what);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}${run ? ` (${run.log()})` : ''}`, { cause: err });
+  }
+}
+
 const filledLine = (purpose: 'entry' | 'exit') => new RegExp(`order \\S+ filled \\S+ BTC/USDT market ${purpose}`);
 
 describe.concurrent('SIGKILL the live CLI at each step of an order, then restart', { timeout: 120_000 }, () => {
@@ -102,7 +127,7 @@ describe.concurrent('SIGKILL the live CLI at each step of an order, then restart
     expect(fake.orders.size).toBe(0);
     const b = await start();
     nextCandle();
-    await until(() => filledLine('entry').test(b.out()), 30_000, 'the next entry');
+    await until(() => filledLine('entry').test(b.out()), 30_000, 'the next entry', b);
     b.kill();
     await b.exited;
     // The killed request was looked up at the restart and found never placed after its time window: not resent.
@@ -123,7 +148,7 @@ describe.concurrent('SIGKILL the live CLI at each step of an order, then restart
     // The restart looks the order up before it trades: the entry is booked (the exit below sells it).
     const b = await start();
     nextCandle();
-    await until(() => filledLine('exit').test(b.out()), 30_000, 'the exit after the restart');
+    await until(() => filledLine('exit').test(b.out()), 30_000, 'the exit after the restart', b);
     b.kill();
     await b.exited;
     expectEqualToExchange(fake, dataDir, 2);
@@ -133,12 +158,12 @@ describe.concurrent('SIGKILL the live CLI at each step of an order, then restart
     const { fake, dataDir, start, nextCandle } = await account(test);
     const a = await start();
     nextCandle();
-    await until(() => /position opened long BTC\/USDT/.test(a.out()), 30_000, 'the entry fill');
+    await until(() => /position opened long BTC\/USDT/.test(a.out()), 30_000, 'the entry fill', a);
     a.kill();
     await a.exited;
     const b = await start();
     nextCandle();
-    await until(() => filledLine('exit').test(b.out()), 30_000, 'the exit after the restart');
+    await until(() => filledLine('exit').test(b.out()), 30_000, 'the exit after the restart', b);
     b.kill();
     await b.exited;
     expectEqualToExchange(fake, dataDir, 2);
@@ -169,7 +194,7 @@ describe.concurrent('SIGKILL the live CLI at each step of an order, then restart
     expect(b.out()).not.toMatch(/reconciled/);
     const c = await start();
     nextCandle();
-    await until(() => filledLine('exit').test(c.out()), 30_000, 'the exit after the second restart');
+    await until(() => filledLine('exit').test(c.out()), 30_000, 'the exit after the second restart', c);
     c.kill();
     await c.exited;
     expectEqualToExchange(fake, dataDir, 2);
