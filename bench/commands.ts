@@ -1,8 +1,8 @@
 // Whole commands as the trader runs them (a new node process each, the built bundle): the one-year 1m
 // rsi-macd backtest against the same command on one day, the very first command on a new data directory,
 // and cache questions (`data list`) on a large cache. Best of N runs; ratios within one run.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,17 +21,30 @@ const DAY = 86_400_000;
 
 /** Milliseconds of the fastest of `repeats` runs of `tradetui args` on `dataDir` (stdout discarded). */
 export function timeCommand(args: string[], dataDir: string, repeats = 3): number {
-  let best = Infinity;
+  return timeCommandCpu(args, dataDir, repeats).wallMs;
+}
+
+/** GNU time, when installed: the command's own CPU time (user + system), which other work on the machine inflates far less than wall time. */
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+/** The fastest of `repeats` runs by wall time, and the least CPU time of them (NaN without /usr/bin/time). */
+export function timeCommandCpu(args: string[], dataDir: string, repeats = 3): { wallMs: number; cpuMs: number } {
+  let wallMs = Infinity;
+  let cpuMs = Infinity;
   for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
-    execFileSync(process.execPath, [BIN, ...args], {
+    const command = GNU_TIME ? [GNU_TIME, '-f', 'tradetui-cpu %U %S', process.execPath, BIN, ...args] : [process.execPath, BIN, ...args];
+    const run = spawnSync(command[0]!, command.slice(1), {
       env: { ...process.env, TRADETUI_DATA_DIR: dataDir, XDG_CONFIG_HOME: join(dataDir, 'cfg'), NO_COLOR: '1' },
       stdio: ['ignore', 'ignore', 'pipe'],
       maxBuffer: 256 * 1024 * 1024,
     });
-    best = Math.min(best, performance.now() - t0);
+    wallMs = Math.min(wallMs, performance.now() - t0);
+    if (run.status !== 0) throw new Error(`tradetui ${args.join(' ')} exited ${run.status}: ${run.stderr.toString().slice(-500)}`);
+    const cpu = /tradetui-cpu ([\d.]+) ([\d.]+)/.exec(run.stderr.toString());
+    cpuMs = Math.min(cpuMs, cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN);
   }
-  return best;
+  return { wallMs, cpuMs };
 }
 
 function dataDirWith(key: MarketKey, candles: CandleSeries): string {
@@ -48,6 +61,8 @@ export interface BacktestCommandFigures {
   dayMs: number;
   yearHumanMs: number;
   dayHumanMs: number;
+  /** CPU time (user + system) of the same commands, least of the runs; NaN without /usr/bin/time. */
+  cpu: { yearMs: number; dayMs: number; yearHumanMs: number; dayHumanMs: number };
   candles: number;
 }
 
@@ -64,12 +79,17 @@ export function benchBacktestCommand(repeats = 3): BacktestCommandFigures {
     ];
     const lastTime = year.time[year.length - 1]!;
     const dayEnd = year.time[0]! + DAY - 60_000;
+    const yearJson = timeCommandCpu(args(lastTime, true), dir, repeats);
+    const dayJson = timeCommandCpu(args(dayEnd, true), dir, repeats);
+    const yearHuman = timeCommandCpu(args(lastTime, false), dir, repeats);
+    const dayHuman = timeCommandCpu(args(dayEnd, false), dir, repeats);
     return {
       candles: year.length,
-      yearMs: timeCommand(args(lastTime, true), dir, repeats),
-      dayMs: timeCommand(args(dayEnd, true), dir, repeats),
-      yearHumanMs: timeCommand(args(lastTime, false), dir, repeats),
-      dayHumanMs: timeCommand(args(dayEnd, false), dir, repeats),
+      yearMs: yearJson.wallMs,
+      dayMs: dayJson.wallMs,
+      yearHumanMs: yearHuman.wallMs,
+      dayHumanMs: dayHuman.wallMs,
+      cpu: { yearMs: yearJson.cpuMs, dayMs: dayJson.cpuMs, yearHumanMs: yearHuman.cpuMs, dayHumanMs: dayHuman.cpuMs },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -281,8 +281,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
           r.skipTo(last + 1);
           if (r.cursor >= 0) store.saveCursor(r.id, r.candles.time[r.cursor]!);
         }
-        // Viewers learn that indicators changed without a candle (their charts read them again).
-        afterCommit(() => bus.emit((feedStatus = { ...feedStatus, lastCandleTime: last })));
+        afterCommit(() => (feedStatus = { ...feedStatus, lastCandleTime: last }));
       });
     },
     drained: () => persistence.drained(),

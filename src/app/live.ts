@@ -159,6 +159,7 @@ export async function createLiveApp(opts: LiveAppOptions): Promise<LiveApp> {
     instanceRisk: (r) => config.paper.instances.find((c) => c.strategy === r.strategy.name && c.symbol === r.key.symbol && c.timeframe === r.key.timeframe)?.risk,
     now,
     onProblem: (message) => raise({ severity: 'warn', category: 'system', message: `LIVE ${label}: ${message} (live trading goes on)` }),
+    onSettled: liveApp.onSettled,
   });
 
   const believed = (): Believed => ({ positions: [...kernel.portfolio.positions.values()].map((p) => ({ symbol: p.symbol, qty: p.side === 'long' ? p.qty : -p.qty })) });

@@ -28,33 +28,70 @@ export function encodeCurve(values: Float64Array, scratch?: CurveScratch): Float
   out[0] = FORMAT;
   out[1] = deltas ? DELTAS : PLAIN;
   out[2] = n;
-  // Compare bits, not numbers: -0 and 0, and NaN payloads, must come back as they were. Differences of whole
-  // numbers are whole numbers (never -0 or NaN), so for them === is bit equality.
+  const w = deltas ? encodeDeltas(values, out) : encodePlain(values, out);
+  return scratch ? out.slice(0, w) : out.subarray(0, w);
+}
+
+// Two plain loops, no callbacks: they run once per curve in a fresh process, before the JIT would inline anything.
+
+/** Values compared by their bits: -0 and 0, and NaN payloads, must come back as they were. Returns the words used. */
+function encodePlain(values: Float64Array, out: Float64Array): number {
+  const n = values.length;
   const bits = new Uint32Array(values.buffer, values.byteOffset, n * 2);
-  const valueAt = deltas ? (i: number) => (i === 0 ? values[0]! : values[i]! - values[i - 1]!) : (i: number) => values[i]!;
-  const same = deltas ? (i: number, j: number) => valueAt(i) === valueAt(j) : (i: number, j: number) => bits[2 * i] === bits[2 * j] && bits[2 * i + 1] === bits[2 * j + 1];
   let w = 3;
   let literalAt = -1; // word holding the open literal segment's count
   let i = 0;
   while (i < n) {
+    const lo = bits[2 * i]!;
+    const hi = bits[2 * i + 1]!;
     let j = i + 1;
-    while (j < n && same(i, j)) j++;
+    while (j < n && bits[2 * j] === lo && bits[2 * j + 1] === hi) j++;
     const run = j - i;
     if (run >= MIN_RUN) {
       out[w++] = -run;
-      out[w++] = valueAt(i);
+      out[w++] = values[i]!;
       literalAt = -1;
     } else {
       if (literalAt < 0) {
         literalAt = w++;
         out[literalAt] = 0;
       }
-      for (let k = i; k < j; k++) out[w++] = valueAt(k);
-      out[literalAt]! += run;
+      for (let k = i; k < j; k++) out[w++] = values[k]!;
+      out[literalAt] = out[literalAt]! + run;
     }
     i = j;
   }
-  return scratch ? out.slice(0, w) : out.subarray(0, w);
+  return w;
+}
+
+/** Differences from the previous value (whole numbers: === is bit equality, never -0 or NaN). */
+function encodeDeltas(values: Float64Array, out: Float64Array): number {
+  const n = values.length;
+  let w = 3;
+  let literalAt = -1;
+  let i = 0;
+  let prev = 0;
+  while (i < n) {
+    const d = values[i]! - prev;
+    let j = i + 1;
+    while (j < n && values[j]! - values[j - 1]! === d) j++;
+    const run = j - i;
+    if (run >= MIN_RUN) {
+      out[w++] = -run;
+      out[w++] = d;
+      literalAt = -1;
+    } else {
+      if (literalAt < 0) {
+        literalAt = w++;
+        out[literalAt] = 0;
+      }
+      for (let k = i; k < j; k++) out[w++] = values[k]! - (k === 0 ? 0 : values[k - 1]!);
+      out[literalAt] = out[literalAt]! + run;
+    }
+    prev = values[j - 1]!;
+    i = j;
+  }
+  return w;
 }
 
 /** Memory reused by encodeCurve between the curves of a run. */
@@ -97,7 +134,8 @@ export function decodeCurve(words: Float64Array): Float64Array {
 function wholeNumbers(values: Float64Array): boolean {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (!(Number.isInteger(v) && v <= SAFE && v >= -SAFE) || Object.is(v, -0)) return false;
+    // NaN and infinities fail the range; -0 is the one zero whose reciprocal is negative.
+    if (!(v >= -SAFE && v <= SAFE) || v !== Math.floor(v) || (v === 0 && 1 / v < 0)) return false;
   }
   return true;
 }

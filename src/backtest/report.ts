@@ -125,11 +125,13 @@ export interface ChartOptions {
 }
 
 /** `digits` null: whole numbers once values reach 1000, else two decimals. */
-function chart(title: string, values: number[], digits: number | null, opts: ChartOptions, pick: 'last' | 'min' = 'last'): string {
+// Curves come as typed arrays (a year of 1m is 525,600 points): read in place, never copied into a JS array.
+function chart(title: string, values: ArrayLike<number>, digits: number | null, opts: ChartOptions, pick: 'last' | 'min' = 'last'): string {
   if (values.length === 0) return `${title}\n  (no data)`;
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
@@ -149,12 +151,16 @@ function chart(title: string, values: number[], digits: number | null, opts: Cha
 export function equityChart(run: Pick<StoredRun, 'equity' | 'equityTimes'>, opts: ChartOptions = {}): string {
   const e = run.equity;
   const range = e.length > 0 ? `${fmtTime(run.equityTimes[0])} → ${fmtTime(run.equityTimes[e.length - 1])}` : '';
-  return chart(`Equity  ${range}`, Array.from(e), null, opts);
+  return chart(`Equity  ${range}`, e, null, opts);
 }
 
 /** Drawdown in % below the running peak (the starting balance is the first peak), drawn as negative. */
 export function drawdownSeries(equity: Float64Array, initialBalance: number): number[] {
-  const out = new Array<number>(equity.length);
+  return Array.from(drawdowns(equity, initialBalance));
+}
+
+function drawdowns(equity: Float64Array, initialBalance: number): Float64Array {
+  const out = new Float64Array(equity.length);
   let peak = initialBalance;
   for (let i = 0; i < equity.length; i++) {
     const e = equity[i]!;
@@ -165,7 +171,7 @@ export function drawdownSeries(equity: Float64Array, initialBalance: number): nu
 }
 
 export function drawdownChart(run: Pick<StoredRun, 'equity' | 'settings'>, opts: ChartOptions = {}): string {
-  return chart('Drawdown %', drawdownSeries(run.equity, run.settings.initialBalance), 2, opts, 'min');
+  return chart('Drawdown %', drawdowns(run.equity, run.settings.initialBalance), 2, opts, 'min');
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -110,7 +110,7 @@ export class ParityStore {
   }
 
   /** The live engine sent an order for a decision: when, at what decision price. */
-  liveSent(o: DecisionIdentity & { id: string }, reference: number | null, decidedAt: number): void {
+  liveSent(o: DecisionIdentity & { id: string }, reference: number | null, decidedAt: number | null): void {
     const key = this.ensure(o);
     this.db.prepare(`UPDATE parity_trades SET live_order_id = ?, reference = ?, decided_at = ? WHERE key = ? AND live_order_id IS NULL`).run(o.id, reference, decidedAt, key);
   }

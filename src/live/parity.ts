@@ -11,6 +11,7 @@
 import { marketKeyString, type CandleSeries, type MarketKey } from '../core/candle.js';
 import type { Command, EngineEvent } from '../core/events.js';
 import { isTerminalStatus, type ClosedTrade, type Order, type Position } from '../core/trading.js';
+import { timeframeMs } from '../core/time.js';
 import { EventBus } from '../engine/bus.js';
 import type { Kernel, KernelState } from '../engine/kernel.js';
 import type { ParityRow, ParitySummary } from '../engine/ports.js';
@@ -36,6 +37,11 @@ export interface ParityMeterOptions {
   snapshotRows?: number;
   /** The shadow failed (a strategy error, a bug): the meter stops and says why; live trading goes on. */
   onProblem?: (message: string) => void;
+  /**
+   * Called after each live step's transaction (App.onSettled): a step the database refused is rolled back in
+   * the shadow's memory too, so the retried step processes its candle again, as the live engine does.
+   */
+  onSettled?: (listener: (committed: boolean) => void) => () => void;
 }
 
 /** The shadow's state as saved in the live database (parity_shadow). */
@@ -64,6 +70,8 @@ export class ParityMeter {
   private readonly decisionClose = new Map<string, number>();
   /** Live orders already recorded as sent (an order event repeats per status change). */
   private readonly sent = new Set<string>();
+  /** Those recorded in the current live step: forgotten again if its transaction rolls back. */
+  private sentInStep: string[] = [];
   private readonly session: number;
   private cache: ParityRow[] | null = null;
   private readonly off: Array<() => void> = [];
@@ -71,6 +79,8 @@ export class ParityMeter {
   private shadowOrders: Order[] = [];
   /** Why the shadow stopped, or null while it runs. */
   private stopped: string | null = null;
+  /** How to put the shadow back as it was before the current (uncommitted) live step. */
+  private undo: (() => void) | null = null;
 
   constructor(private readonly opts: ParityMeterOptions) {
     this.now = opts.now ?? Date.now;
@@ -107,6 +117,7 @@ export class ParityMeter {
     if (problem && !this.stopped) opts.onProblem?.(problem);
     // Propagating: a record that cannot be written fails the live step it belongs to (one transaction).
     this.off.push(opts.liveBus.onAny((e) => this.onLiveEvent(e), { propagate: true }));
+    if (opts.onSettled) this.off.push(opts.onSettled((committed) => this.settled(committed)));
     for (const o of opts.live.pendingOrders()) this.sent.add(o.id);
   }
 
@@ -162,6 +173,16 @@ export class ParityMeter {
    */
   private shadowStep(run: () => void, save = true): void {
     if (this.stopped) return;
+    // (Not for the start-up restore, `save` false: it belongs to no live step.)
+    if (save && this.opts.onSettled && !this.undo) {
+      const undoKernel = this.shadow.checkpoint();
+      const lastCandle = new Map(this.lastCandle);
+      this.undo = () => {
+        undoKernel?.();
+        this.lastCandle.clear();
+        for (const [k, v] of lastCandle) this.lastCandle.set(k, v);
+      };
+    }
     try {
       run();
     } catch (err) {
@@ -172,6 +193,17 @@ export class ParityMeter {
     }
     for (const o of this.shadowOrders.splice(0)) this.onShadowOrder(o);
     if (save) this.save();
+  }
+
+  private settled(committed: boolean): void {
+    const undo = this.undo;
+    this.undo = null;
+    this.cache = null;
+    const sent = this.sentInStep;
+    this.sentInStep = [];
+    if (committed) return;
+    undo?.();
+    for (const id of sent) this.sent.delete(id);
   }
 
   private liveInstanceOfPosition(positionId: string): string | undefined {
@@ -191,9 +223,9 @@ export class ParityMeter {
     if (!live) return;
     const id = marketKeyString(live.key);
     if ((this.lastCandle.get(id) ?? -Infinity) >= e.candle.time) return;
-    this.lastCandle.set(id, e.candle.time);
     const key = this.keyOf(live.key);
     this.shadowStep(() => {
+      this.lastCandle.set(id, e.candle.time);
       // Every live instance of this market, as it stands before this candle (new ones, warm-up caught up).
       for (const r of this.opts.live.instances.values()) {
         if (marketKeyString(r.key) !== id) continue;
@@ -236,13 +268,31 @@ export class ParityMeter {
   }
 
   private onLiveOrder(o: Order): void {
+    if (o.resting) return this.onRestingStop(o);
     if (!this.sent.has(o.id)) {
       this.sent.add(o.id);
+      if (this.opts.onSettled) this.sentInStep.push(o.id);
       this.store.liveSent(identity(o), this.referenceOf(o, this.opts.live), this.now());
       this.cache = null;
     }
     if (!isTerminalStatus(o.status)) return;
     this.store.liveDone(identity(o), o.filledQty > 0 ? { qty: o.filledQty, price: o.avgPrice, fee: o.fees, filledAt: this.now() } : null, statusText(o));
+    this.cache = null;
+  }
+
+  /**
+   * A protective stop resting on the exchange: placed (and moved) long before it fills, and most are cancelled
+   * unfilled. Only a fill is a trade: it is the decision the shadow takes when a candle's range crosses the
+   * stop, so it is keyed by the candle the fill happened in, against the stop's level (no delay: the exchange
+   * triggered it, not a decision).
+   */
+  private onRestingStop(o: Order): void {
+    if (!isTerminalStatus(o.status) || !(o.filledQty > 0)) return;
+    const tf = this.opts.live.instances.get(o.instanceId)?.key.timeframe;
+    const candle = tf ? Math.floor(o.updatedAt / timeframeMs(tf)) * timeframeMs(tf) : o.createdAt;
+    const id = { ...identity(o), createdAt: candle };
+    this.store.liveSent(id, o.price ?? null, null);
+    this.store.liveDone(id, { qty: o.filledQty, price: o.avgPrice, fee: o.fees, filledAt: this.now() }, statusText(o));
     this.cache = null;
   }
 

@@ -33,6 +33,9 @@ export const commandSchema: z.ZodType<Command> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('set-speed'), candlesPerSecond: z.number().finite(), by: actor }),
   z.object({ type: z.literal('cancel-order'), orderId: name, by: actor }),
   z.object({ type: z.literal('replay'), action: z.enum(['pause', 'resume', 'step', 'jump']), to: z.number().finite().optional(), by: actor }),
+  z.object({ type: z.literal('delete-instance'), instanceId: name, by: actor }),
+  z.object({ type: z.literal('edit-instance'), instanceId: name, params: z.record(z.string().max(200), param).optional(), risk: z.record(z.string().max(200), z.unknown()).nullable().optional(), by: actor }),
+  z.object({ type: z.literal('reload-strategies'), by: actor }),
   z.object({ type: z.literal('reconcile'), differenceId: z.number().int().min(1).optional(), action: z.enum(['adopt', 'ignore', 'cancel', 'flatten']).optional(), by: actor }),
 ]);
 

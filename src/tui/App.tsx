@@ -607,7 +607,7 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
       body = backtestBody(o.instanceId, o.status, o.result, o.error, inner, innerH, theme);
       break;
     case 'add':
-      title = 'Add a strategy instance';
+      title = form?.edit ? `Edit ${form.edit.instanceId}` : 'Add a strategy instance';
       body = form ? addFormBody(form, inner, innerH, theme) : [];
       break;
     case 'trades':

@@ -150,3 +150,26 @@ export function confirmCloseSymbol(s: Pick<EngineSnapshot, 'positions'>, symbol:
     commands: [{ type: 'close', symbol, by }],
   };
 }
+
+/**
+ * Restarting an instance with other params and/or risk overrides (the TUI's edit window, Telegram's /edit). `risk`:
+ * the new overrides as `path=value` words (view/risk-text.ts), '' for none, undefined when unchanged.
+ */
+export function confirmEditInstance(
+  instanceId: string,
+  params: Record<string, number | string | boolean>,
+  risk: { text: string; value: Record<string, unknown> | null } | undefined,
+  /** What it holds (instanceHoldings), kept across the restart. */
+  held: string | null,
+  by: Actor,
+): Confirmation {
+  return {
+    title: `Restart ${instanceId} with ${paramsText(params) || 'no parameters'}?`,
+    lines: [
+      risk === undefined ? 'Risk overrides unchanged.' : `Risk overrides become: ${risk.text || 'none (the account risk section)'}.`,
+      held ? `${held} stays open and is managed by the new settings from the next candle.` : 'It holds no position and no waiting order.',
+      'Its candles, trades and history are kept; it keeps running or stopped as it is.',
+    ],
+    commands: [{ type: 'edit-instance', instanceId, params, ...(risk !== undefined ? { risk: risk.value } : {}), by }],
+  };
+}

@@ -69,11 +69,12 @@ export function parityBody(live: LiveStatus | undefined, w: ParityWindow, width:
     fit(
       [
         seg(` ${s?.trades ?? rows.filter((r) => r.livePrice !== null).length} live fill(s)`, undefined, { bold: true }),
-        seg(`, ${s?.paired ?? 0} paired with paper   `, 'muted'),
+        seg(` (${s?.paired ?? 0} paired)  `, 'muted'),
         seg('slippage paid ', 'muted'),
         costSeg(theme, s?.totalSlippage ?? 0),
-        seg(` ${currency}   live vs paper `, 'muted'),
+        seg('  vs paper ', 'muted'),
         costSeg(theme, s?.totalVsSim ?? 0),
+        seg(` ${currency}`, 'muted'),
       ],
       width,
     ),

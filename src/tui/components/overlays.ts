@@ -1,6 +1,8 @@
 // Overlay bodies (help, confirmation, details, pickers, backtest result) as lines; the App frames them.
 import type { BacktestSummary } from '../../engine/viewer-api.js';
 import type { AddForm } from '../store/add-form.js';
+import { confirmEditInstance } from '../../view/confirm.js';
+import { parseRiskText } from '../../view/risk-text.js';
 import { CROSS, REFUSED, RISK, formStrategy, formSymbol, formTimeframes } from '../store/add-form.js';
 import type { Theme } from '../theme/theme.js';
 import { renderLineChart } from './chart.js';
@@ -138,7 +140,7 @@ export function addFormBody(f: AddForm, width: number, height: number, theme: Th
               seg(p.name.padEnd(12)),
               seg(` ${v.padEnd(10)} `, on ? 'focus' : undefined, { inverse: on }),
               seg(` ${range}`, 'muted'),
-              seg(f.errors[p.name] ? `  ! ${f.errors[p.name]}` : `  ${p.description}`, f.errors[p.name] ? 'error' : 'muted'),
+              seg(f.errors[p.name] ? `  ! ${f.errors[p.name]}` : `  ${p.description ?? ''}`, f.errors[p.name] ? 'error' : 'muted'),
             ],
             width,
           ),
@@ -168,16 +170,21 @@ export function addFormBody(f: AddForm, width: number, height: number, theme: Th
       const params = s!.params.map((p) => `${p.name}=${f.values[p.name]}`).join(' ');
       if (f.edit) {
         const risk = (f.values[RISK] ?? '').trim();
-        const riskLine = risk === f.edit.initialRisk.trim() ? `Risk overrides unchanged (${risk || 'none'}).` : `Risk overrides become: ${risk || 'none (the account risk section)'}.`;
+        const riskValue = parseRiskText(risk);
+        const q = confirmEditInstance(
+          f.edit.instanceId,
+          Object.fromEntries(s!.params.map((p) => [p.name, f.values[p.name] ?? ''])),
+          risk === f.edit.initialRisk.trim() ? undefined : { text: risk, value: riskValue.ok ? riskValue.value : null },
+          f.edit.holds,
+          'keyboard',
+        );
         return [
           head,
           [],
           ...confirmBody(
             [
-              `Restart ${f.edit.instanceId} with ${params || 'no parameters'}?`,
-              riskLine,
-              f.edit.holds ? `${f.edit.holds} stays open and is managed by the new settings from the next candle.` : 'It holds no position and no waiting order.',
-              'Its candles, trades and history are kept; it keeps running or stopped as it is.',
+              q.title,
+              ...q.lines,
               ...(f.sending ? ['Restarting... waiting for the engine.'] : []),
             ],
             width,

@@ -8,7 +8,7 @@ import { stripTags } from '../../support/fake-telegram.js';
 import { ask, CHAT, harness, type Harness } from './harness.js';
 import { COMMANDS } from '../../../src/adapters/notify/telegram/commands.js';
 import { DEFAULT_KEYMAP } from '../../../src/config/keys.js';
-import { confirmClosePosition, confirmKill, confirmPause, confirmStartStop } from '../../../src/view/confirm.js';
+import { confirmClosePosition, confirmEditInstance, confirmKill, confirmPause, confirmStartStop } from '../../../src/view/confirm.js';
 
 function engine(): FakeEngine {
   const e = new FakeEngine();
@@ -169,6 +169,19 @@ describe('telegram commands', () => {
     expect(ask2).toContain('stay in the history');
     expect(h.engine.commands).toHaveLength(0);
     expect(stripTags((await ask(h, '/delete'))[0]!)).toContain('Usage: /delete NAME');
+  });
+
+  it('/edit restarts an instance with other params and risk overrides, asking in the TUI\'s words', async () => {
+    const q = stripTags((await ask(h, '/edit ma-cross@binance:BTC/USDT:1h fast=12 risk.exits.takeProfitPct=50'))[0]!);
+    const view = confirmEditInstance('ma-cross@binance:BTC/USDT:1h', { fast: 12, slow: 30 }, { text: 'exits.takeProfitPct=50', value: { exits: { takeProfitPct: 50 } } }, 'Its open position (long 0.1 BTC/USDT)', 'telegram');
+    expect(q).toContain([view.title, ...view.lines].join('\n'));
+    expect(q).toContain('Its open position (long 0.1 BTC/USDT) stays open');
+    await ask(h, 'yes');
+    expect(h.engine.commands).toEqual([{ type: 'edit-instance', instanceId: 'ma-cross@binance:BTC/USDT:1h', params: { fast: 12, slow: 30 }, risk: { exits: { takeProfitPct: 50 } }, by: 'telegram' }]);
+    h.engine.commands.length = 0;
+    expect(stripTags((await ask(h, '/edit ma-cross@binance:BTC/USDT:1h speed=3'))[0]!)).toContain('has no parameter speed; its parameters: fast, slow');
+    expect(stripTags((await ask(h, '/edit rsi'))[0]!)).toContain('Usage: /edit NAME');
+    expect(h.engine.commands).toHaveLength(0);
   });
 
   it('every command that acts names the TUI action it shares (keymap), and /help lists /delete', async () => {

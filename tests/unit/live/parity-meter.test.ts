@@ -86,6 +86,71 @@ describe('parity meter shadow', () => {
     expect(third.meter.status().rows).toHaveLength(1); // the records themselves are kept
   });
 
+  it("a stop resting on the exchange pairs with the shadow's stop exit in the candle its fill happened in; its moves and cancels are not trades", () => {
+    const db = openDb(':memory:');
+    const bus = new EventBus();
+    const live = createSimulatedKernel({ account, risk, bus, now: () => 0, idPrefix: 'L-' });
+    // Enters at candle 1's close with a stop at 101.5, fills at candle 2's open: candle 2's low (101) crosses it.
+    const runner = live.addInstance({ id: 'flip', strategy: scripted({ 1: { action: 'enter-long', reason: 'in', stop: 101.5 } }), params: {}, key, running: true });
+    const meter = new ParityMeter({ db, live, liveBus: bus, account, risk, now: () => 0 });
+    // The live engine's side, as a live broker with resting stops reports it (the candles reach the meter as events).
+    const candle = (i: number): void => {
+      const c = candleAt(candles, i);
+      runner.advance(c);
+      bus.emit({ type: 'candle', instanceId: 'flip', symbol: key.symbol, timeframe: key.timeframe, candle: c });
+      bus.emit({ type: 'equity', time: c.time, equity: 0, cash: 0, exposure: 0 });
+    };
+    const base = { instanceId: 'flip', symbol: key.symbol, clientId: 'x', filledQty: 0, avgPrice: 0, fees: 0, feesByCurrency: {}, reason: 'r' };
+    const stop = (id: string, status: 'open' | 'cancelled' | 'filled', price: number, updatedAt: number, fill = 0) =>
+      bus.emit({ type: 'order', order: { ...base, id, side: 'sell', type: 'stop', purpose: 'exit', exitReason: 'stop_loss', resting: true, price, qty: 1, status, createdAt: candles.time[2]!, updatedAt, filledQty: fill, avgPrice: fill ? 101.3 : 0 } });
+    for (let i = 0; i < 2; i++) candle(i);
+    // Placed, moved once (the first cancelled), the second filled 20 minutes into candle 2 (low 101) at 101.3.
+    stop('s1', 'open', 101, candles.time[2]! + 60_000);
+    stop('s1', 'cancelled', 101, candles.time[2]! + 2 * 60_000);
+    stop('s2', 'open', 101.5, candles.time[2]! + 2 * 60_000);
+    stop('s2', 'filled', 101.5, candles.time[2]! + 20 * 60_000, 1);
+    candle(2);
+    const rows = meter.status().rows;
+    const exit = rows.filter((r) => r.purpose === 'exit');
+    expect(exit).toHaveLength(1);
+    expect(exit[0]).toMatchObject({ exitReason: 'stop_loss', reference: 101.5, livePrice: 101.3, delayMs: null });
+    // The shadow's stop fills at the level less the account's slippage, in the same candle.
+    expect(exit[0]!.simPrice).toBeCloseTo(101.5 * 0.999, 12);
+    expect(exit[0]!.slippageBps).toBeCloseTo((0.2 / 101.5) * 10_000, 9);
+  });
+
+  it('a live step the database refuses is rolled back in the shadow too: the retried step gives the same records as an uninterrupted run', () => {
+    const run = (fail: number | null) => {
+      const db = openDb(':memory:');
+      const bus = new EventBus();
+      const live = createSimulatedKernel({ account, risk, bus, now: () => 0, idPrefix: 'L-' });
+      live.addInstance({ id: 'flip', strategy: scripted({ 1: 'enter-long', 3: 'exit', 4: 'enter-long' }), params: {}, key, running: true });
+      let settle: (committed: boolean) => void = () => undefined;
+      const meter = new ParityMeter({ db, live, liveBus: bus, account, risk, now: () => 0, onSettled: (l) => ((settle = l), () => undefined) });
+      for (let i = 0; i < candles.length; i++) {
+        if (i === fail) {
+          // As the app does on a refused write: the transaction rolls back, memory is put back, the step is retried.
+          const undo = live.checkpoint()!;
+          expect(() =>
+            db.transaction(() => {
+              live.onCandle(key, candleAt(candles, i));
+              throw new Error('SQLITE_FULL');
+            })(),
+          ).toThrow('SQLITE_FULL');
+          undo();
+          settle(false);
+        }
+        db.transaction(() => live.onCandle(key, candleAt(candles, i)))();
+        settle(true);
+      }
+      if (meter.problem) throw new Error(meter.problem);
+      return { rows: meter.status().rows, cash: meter.simulated.portfolio.cash, trades: meter.simulated.closedTrades.length, saved: db.prepare('SELECT state FROM parity_shadow').get() };
+    };
+    const whole = run(null);
+    // Candle 2 fills the shadow's entry; candle 4 its exit and the live entry's decision.
+    for (const fail of [2, 4]) expect(run(fail)).toEqual(whole);
+  });
+
   it('a shadow that fails stops the meter with a message; the engine it watches trades on', () => {
     const problems: string[] = [];
     const { live, meter } = setup({ problems });

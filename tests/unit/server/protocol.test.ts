@@ -1,6 +1,6 @@
 // The wire format: line splitting with a bound, candle and indicator encoding, event coalescing, command validation.
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../../src/core/events.js';
+import type { Command, EngineEvent } from '../../../src/core/events.js';
 import { coalesce } from '../../../src/server/engine-server.js';
 import { LineReader, callSchema, decodeIndicators, decodeSeries, encodeIndicators, encodeSeries } from '../../../src/server/protocol.js';
 import { makeSeries } from '../../support/fake-engine.js';
@@ -66,6 +66,28 @@ describe('call validation', () => {
     expect(callSchema.safeParse({ type: 'call', id: 1, method: 'send', args: [{ type: 'rm -rf', by: 'keyboard' }] }).success).toBe(false);
     expect(callSchema.safeParse({ type: 'call', id: 2, method: 'candles', args: [{ exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' }, 1e9] }).success).toBe(false);
     expect(callSchema.safeParse({ type: 'call', id: 3, method: 'eval', args: [] }).success).toBe(false);
+  });
+
+  it('accepts every engine command over the socket (one example per Command type; a type left out fails to compile)', () => {
+    const by = 'keyboard' as const;
+    const examples: { [T in Command['type']]: Extract<Command, { type: T }> } = {
+      start: { type: 'start', instanceId: 'a', by },
+      stop: { type: 'stop', instanceId: 'a', by },
+      'add-instance': { type: 'add-instance', strategy: 'ma-cross', symbol: 'BTC/USDT', timeframe: '1h', params: { fast: 10 }, by },
+      close: { type: 'close', symbol: 'BTC/USDT', positionId: 'p1', by },
+      pause: { type: 'pause', by },
+      resume: { type: 'resume', by },
+      kill: { type: 'kill', by },
+      'set-speed': { type: 'set-speed', candlesPerSecond: 2, by },
+      'cancel-order': { type: 'cancel-order', orderId: 'o1', by },
+      replay: { type: 'replay', action: 'jump', to: 1, by },
+      'delete-instance': { type: 'delete-instance', instanceId: 'a', by },
+      'edit-instance': { type: 'edit-instance', instanceId: 'a', params: { fast: 12 }, risk: { exits: { takeProfitPct: 50 } }, by },
+      'reload-strategies': { type: 'reload-strategies', by },
+      reconcile: { type: 'reconcile', differenceId: 1, action: 'adopt', by },
+    };
+    for (const cmd of Object.values(examples)) expect(callSchema.safeParse({ type: 'call', id: 1, method: 'send', args: [cmd] }).success, cmd.type).toBe(true);
+    expect(callSchema.safeParse({ type: 'call', id: 1, method: 'send', args: [{ type: 'edit-instance', instanceId: 'a', risk: null, by }] }).success).toBe(true);
   });
 });
 

@@ -75,9 +75,9 @@ describe('parity window (S)', () => {
       const s = screen();
       fitsAndMono(cols);
       expect(s).toContain('Live vs paper');
-      expect(s).toContain('2 live fill(s), 1 paired with paper');
-      // 20 bp on 0.01 × 60,000 = 1.20 paid, then 10 bp on 0.01 × 61,000 = 0.61: 1.81 in all.
-      expect(s).toMatch(/slippage paid ▼ −1\.81 USDT/);
+      // 20 bp on 0.01 × 60,000 = 1.20 paid, then 10 bp on 0.01 × 61,000 = 0.61: 1.81 in all; live paid 0.60
+      // more than paper on the one fill both made (0.01 × (60,120 − 60,060)). The whole line fits 80 columns.
+      expect(s).toContain('2 live fill(s) (1 paired)  slippage paid ▼ −1.81  vs paper ▼ −0.60 USDT');
       expect(s).toContain('1 decision(s) filled on paper only');
       const lines = s.split('\n');
       const buy = lines.find((l) => l.includes('60,120'))!;

@@ -9,7 +9,8 @@ import { DAY_MS, isTimeframe, TIMEFRAME_LIST, type Timeframe } from '../../../co
 import type { EngineApi, EngineSnapshot } from '../../../engine/ports.js';
 import { modelShort } from '../../../view/model.js';
 import type { ActionId } from '../../../config/keys.js';
-import { type Confirmation, confirmCloseSymbol, confirmDeleteInstance, confirmKill, confirmPause, confirmResume, confirmStartStop, deleteRefusal } from '../../../view/confirm.js';
+import { parseRiskText, riskText } from '../../../view/risk-text.js';
+import { type Confirmation, confirmCloseSymbol, confirmDeleteInstance, confirmEditInstance, instanceHoldings, confirmKill, confirmPause, confirmResume, confirmStartStop, deleteRefusal } from '../../../view/confirm.js';
 import { esc } from './html.js';
 import { formatPositionLine, formatTradeLine, localTime, money, num, pct, signed } from './format.js';
 
@@ -42,6 +43,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'resume', args: '', help: 'allow new entries again', acts: true, action: 'resume' },
   { name: 'close', args: 'SYMBOL', help: 'close the position(s) on a symbol at market', acts: true, action: 'close-position' },
   { name: 'stopall', args: '', help: 'kill switch: stop everything, close all, halt', acts: true, action: 'kill' },
+  { name: 'edit', args: 'NAME key=value…', help: 'restart an instance with other params (risk.path=value for risk overrides); its position is kept', acts: true, action: 'edit-instance' },
   { name: 'delete', args: 'NAME', help: 'delete a strategy instance that holds nothing (its history stays)', acts: true, action: 'delete-instance' },
   { name: 'chart', args: 'SYMBOL [TF]', help: 'price chart of recent candles', acts: false },
   { name: 'reconcile', args: '[ID ACTION]', help: 'live: differences with the exchange; resolve one (adopt, ignore, cancel, flatten)', acts: true },
@@ -128,6 +130,8 @@ export function runCommand(name: string, rawArgs: string, c: CommandContext): An
       return close(args, snap);
     case 'stopall':
       return fromView(confirmKill(snap, 'telegram'), 'stopall', '🚨 ');
+    case 'edit':
+      return edit(args, snap);
     case 'delete': {
       const r = args === '' ? null : resolveInstance(snap.instances, args);
       if (!r) return text(usage(name));
@@ -299,6 +303,38 @@ function startStop(name: 'start' | 'stop', args: string, s: EngineSnapshot): Ans
   if (name === 'start' && i.running) return text(`<code>${esc(i.id)}</code> is already running.`);
   if (name === 'stop' && !i.running) return text(`<code>${esc(i.id)}</code> is already stopped.`);
   return fromView(confirmStartStop(s, i, 'telegram'), `${name} ${i.id}`);
+}
+
+/**
+ * /edit NAME fast=12 risk.exits.takeProfitPct=50: params merged over the instance's, risk words replacing its
+ * overrides (risk=none clears them). The engine checks both (as on add) when the trader confirms.
+ */
+function edit(args: string, s: EngineSnapshot): Answer {
+  const [who, ...words] = args.split(/\s+/).filter(Boolean);
+  if (!who || words.length === 0) return text(usage('edit'));
+  const r = resolveInstance(s.instances, who);
+  if (!r.ok) return text(r.message);
+  const inst = s.instances.find((i) => i.id === r.instance.id)!;
+  const params: Record<string, number | string | boolean> = { ...inst.params };
+  const riskWords: string[] = [];
+  let clearRisk = false;
+  for (const w of words) {
+    const m = /^([A-Za-z][\w.]*)=(.+)$/.exec(w);
+    if (!m) return text(`${esc(w)}: write key=value. ${usage('edit')}`);
+    if (m[1] === 'risk' && m[2] === 'none') clearRisk = true;
+    else if (m[1]!.startsWith('risk.')) riskWords.push(`${m[1]!.slice(5)}=${m[2]}`);
+    else if (!(m[1]! in inst.params)) return text(`${esc(inst.id)} has no parameter ${esc(m[1]!)}; its parameters: ${esc(Object.keys(inst.params).join(', ') || 'none')}.`);
+    else params[m[1]!] = /^-?\d+(\.\d+)?$/.test(m[2]!) ? Number(m[2]) : m[2] === 'true' ? true : m[2] === 'false' ? false : m[2]!;
+  }
+  let risk: { text: string; value: Record<string, unknown> | null } | undefined;
+  if (clearRisk) risk = { text: '', value: null };
+  else if (riskWords.length > 0) {
+    const merged = [riskText(inst.risk), ...riskWords].filter(Boolean).join(' ');
+    const parsed = parseRiskText(merged);
+    if (!parsed.ok) return text(esc(parsed.error));
+    risk = { text: merged, value: parsed.value };
+  }
+  return fromView(confirmEditInstance(inst.id, params, risk, instanceHoldings(s, inst.id), 'telegram'), `edit ${inst.id}`);
 }
 
 /** "btc/usdt", "BTCUSDT", "btc-usdt" → the symbol of an open position or instance, when one matches. */
