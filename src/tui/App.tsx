@@ -137,7 +137,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
       store.touch();
       return ok;
     },
-    [api, store],
+    [api, store, dispatch],
   );
 
   /** The wizard closes only when the engine accepts; a refusal goes back to the params with the input kept. */
