@@ -7,15 +7,24 @@
 // Faults can be injected (429 with Retry-After, 5xx, dropped connections, a reply lost after the order was
 // accepted, clock skew), "now" is settable so the open candle exists, and every request is recorded.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { keyFromFileName } from '../../src/data/seed.js';
 import { timeframeMs, type Timeframe } from '../../src/core/time.js';
 
-export const REPO_DATA_DIR = resolve(import.meta.dirname, '../../data');
+/** The shipped candles: data/ of the project this file belongs to (run from tests/support, or compiled into dist/ by the bench). */
+export const REPO_DATA_DIR = ((): string => {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`no package.json above ${import.meta.dirname}`);
+    dir = up;
+  }
+  return join(dir, 'data');
+})();
 
 export interface RecordedRequest {
   method: string;
