@@ -1,10 +1,13 @@
 // The tradetui command line: one module per command under src/cli/. Exit codes: 0 ok, 1 runtime failure,
 // 2 usage, config or input error.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { UserError, errorMessage } from '../core/errors.js';
 import { globalOptions } from './context.js';
 import { commands } from './commands.js';
 import { copyableExamples } from './help-format.js';
+import { packageRoot } from '../data/seed.js';
 
 /** `exitProcess: false` keeps --help and --version from ending the process (the CLI run inside a test). */
 export async function main(argv: string[], opts: { exitProcess?: boolean } = {}): Promise<void> {
@@ -19,7 +22,8 @@ export async function main(argv: string[], opts: { exitProcess?: boolean } = {})
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    // yargs looks for package.json from the working directory in an ES module: "unknown" anywhere else
+    .version(tradetuiVersion())
     .exitProcess(opts.exitProcess ?? true)
     .wrap(width)
     .fail((msg, err) => {
@@ -47,4 +51,12 @@ export function reportError(err: unknown): number {
   const msg = err instanceof Error ? (process.env.TRADETUI_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
   process.stderr.write(`tradetui: error: ${msg}\n`);
   return 1;
+}
+
+function tradetuiVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }

@@ -26,7 +26,8 @@ export function shippedDataDir(): string {
   return join(packageRoot(), 'data');
 }
 
-function packageRoot(): string {
+/** tradetui's own folder (package.json, data/, models/), whether run from dist/ or from the sources. */
+export function packageRoot(): string {
   let dir = import.meta.dirname;
   for (;;) {
     if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'data'))) return dir;

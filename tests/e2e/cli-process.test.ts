@@ -1,6 +1,9 @@
 // The few CLI checks that need the real process: the built bundle (dist/tradetui.mjs) as a trader runs it,
 // its exit codes and its streams. Command behaviour is tested in-process (tests/support/cli-in-process.ts);
 // these prove the bundle runs those same commands end to end.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/run-cli.js';
 
@@ -12,6 +15,14 @@ describe('the tradetui bundle as a process', { timeout: 120_000 }, () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/backtest/);
     expect(r.stdout).toMatch(/data/);
+  });
+
+  it('--version prints package.json\'s version from any working directory (it said "unknown" outside the project)', () => {
+    const root = join(import.meta.dirname, '../..');
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    const r = spawnSync(process.execPath, [join(root, 'dist/tradetui.mjs'), '--version'], { cwd: tempDir(), encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(version);
   });
 
   it('a usage error exits 2 with the message on stderr', async () => {
