@@ -669,7 +669,7 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
           [
             ...(o.error ? [o.error] : []),
             `The replay is at ${at !== null ? new Date(at).toISOString().slice(0, 16).replace('T', ' ') : 'its start'}. Every candle up to the date goes through the strategies, stops and the account as fast as the machine allows; then the replay holds (P plays it again).`,
-            'It only runs forward: to go back, restart with paper.replayFrom.',
+            'It only runs forward: to replay from an earlier date, start a new paper account (another --data-dir, with paper.replayFrom).',
           ],
           inner,
         ),

@@ -94,7 +94,7 @@ export class ReplayFeed implements MarketFeed {
   jump(time: number): { ok: boolean; message: string } {
     const next = this.nextTime();
     if (next === null) return { ok: false, message: 'the replay is at the end of the cached candles' };
-    if (time <= next) return { ok: false, message: `the replay is already at ${iso(next)}; it can only run forward (restart with paper.replayFrom to go back)` };
+    if (time <= next) return { ok: false, message: `the replay is already at ${iso(next)}; it can only run forward (to replay from an earlier date, start a new paper account: another --data-dir with paper.replayFrom; this account resumes where it is)` };
     this.jumpTo = time;
     this.paused = true;
     this.steps = 0;
