@@ -23,7 +23,7 @@ import { addFormBody, backtestBody, confirmBody, infoBody, listBody } from './co
 import { tradesBody, visibleTrades } from './components/trades.js';
 import { accountBody, logBody, nextLogLevel, ordersBody, paletteBody, visibleLog, waitingOrders } from './components/windows.js';
 import { parityBody, parityKey, reconcileBody, reconcileKey } from './components/live-windows.js';
-import { type ActionId, type Keymap, type PaneId, type Scope, KEYMAP, PANES, PANE_TITLES, keyName, lookup } from './keys/keymap.js';
+import { type ActionId, type Keymap, type PaneId, type Scope, KEYMAP, PANES, PANE_TITLES, keyName, lookup, typedText } from './keys/keymap.js';
 import { MIN_COLS, MIN_ROWS, computeLayout } from './layout/layout.js';
 import { renderAlerts } from './panes/alerts.js';
 import { chartTitleRight, renderChart } from './panes/chart.js';
@@ -284,10 +284,10 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
           return;
         case 'trades': {
           if (o.editing) {
+            const filter = typedText(o.filter, name);
             if (name === 'enter') dispatch({ type: 'overlay', overlay: { ...o, editing: false } });
             else if (name === 'escape') dispatch({ type: 'overlay', overlay: { ...o, editing: false, filter: '', index: 0 } });
-            else if (name === 'backspace') dispatch({ type: 'overlay', overlay: { ...o, filter: o.filter.slice(0, -1), index: 0 } });
-            else if ([...name].length === 1 && name >= ' ') dispatch({ type: 'overlay', overlay: { ...o, filter: o.filter + name, index: 0 } });
+            else if (filter !== null) dispatch({ type: 'overlay', overlay: { ...o, filter, index: 0 } });
             return;
           }
           const b = lookup(name, ['trades'], keymap);
@@ -317,6 +317,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         }
         case 'palette': {
           const b = lookup(name, ['palette'], keymap);
+          const typed = typedText(o.text, name);
           const matches = paletteMatches(paletteEntries(keymap, readonly), o.text);
           if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
           else if (b?.id === 'up' || b?.id === 'down') dispatch({ type: 'overlay', overlay: { ...o, index: Math.max(0, Math.min(matches.length - 1, o.index + (b.id === 'up' ? -1 : 1))) } });
@@ -329,8 +330,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
             dispatch({ type: 'overlay', overlay: null });
             if (!chosen) return say(`no action "${o.text}": Tab lists the actions`);
             act(chosen.id, null);
-          } else if (name === 'backspace') dispatch({ type: 'overlay', overlay: { ...o, text: o.text.slice(0, -1), index: 0 } });
-          else if ([...name].length === 1 && name >= ' ') dispatch({ type: 'overlay', overlay: { ...o, text: o.text + name, index: 0 } });
+          } else if (typed !== null) dispatch({ type: 'overlay', overlay: { ...o, text: typed, index: 0 } });
           return;
         }
         case 'orders': {
@@ -352,10 +352,10 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         }
         case 'log': {
           if (o.editing) {
+            const filter = typedText(o.filter, name);
             if (name === 'enter') dispatch({ type: 'overlay', overlay: { ...o, editing: false } });
             else if (name === 'escape') dispatch({ type: 'overlay', overlay: { ...o, editing: false, filter: '', scroll: 0 } });
-            else if (name === 'backspace') dispatch({ type: 'overlay', overlay: { ...o, filter: o.filter.slice(0, -1), scroll: 0 } });
-            else if ([...name].length === 1 && name >= ' ') dispatch({ type: 'overlay', overlay: { ...o, filter: o.filter + name, scroll: 0 } });
+            else if (filter !== null) dispatch({ type: 'overlay', overlay: { ...o, filter, scroll: 0 } });
             return;
           }
           const b = lookup(name, ['log'], keymap);
@@ -368,6 +368,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
         }
         case 'jump': {
           const b = lookup(name, ['jump'], keymap);
+          const typed = typedText(o.text, name);
           if (b?.id === 'close-overlay') dispatch({ type: 'overlay', overlay: null });
           else if (b?.id === 'pick') {
             let to: number;
@@ -378,8 +379,7 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
             }
             dispatch({ type: 'overlay', overlay: null });
             void send([{ type: 'replay', action: 'jump', to, by: 'keyboard' }]);
-          } else if (name === 'backspace') dispatch({ type: 'overlay', overlay: { ...o, text: o.text.slice(0, -1), error: null } });
-          else if ([...name].length === 1 && name >= ' ') dispatch({ type: 'overlay', overlay: { ...o, text: o.text + name, error: null } });
+          } else if (typed !== null) dispatch({ type: 'overlay', overlay: { ...o, text: typed, error: null } });
           return;
         }
         case 'account': {
@@ -438,9 +438,11 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
       const text = ui.filter[pane];
       if (name === 'enter') dispatch({ type: 'filter', pane, text, typing: false });
       else if (name === 'escape') dispatch({ type: 'filter', pane, text: '', typing: false });
-      else if (name === 'backspace') dispatch({ type: 'filter', pane, text: text.slice(0, -1), typing: true });
       else if (name === 'ctrl-c') onQuit();
-      else if ([...name].length === 1 && name >= ' ') dispatch({ type: 'filter', pane, text: text + name, typing: true });
+      else {
+        const typed = typedText(text, name);
+        if (typed !== null) dispatch({ type: 'filter', pane, text: typed, typing: true });
+      }
       return;
     }
     const b = lookup(name, [ui.focus, 'global'], keymap);

@@ -29,6 +29,12 @@ export function keyName(input: string, key: Key): string {
   return input;
 }
 
+/** A text field after one key: backspace drops the last character, a printable one is appended; null for any other key. */
+export function typedText(text: string, name: string): string | null {
+  if (name === 'backspace') return [...text].slice(0, -1).join('');
+  return [...name].length === 1 && name >= ' ' ? text + name : null;
+}
+
 /** The binding for a key in the given scopes, first scope first. */
 export function lookup(name: string, scopes: readonly Scope[], keymap: Keymap = KEYMAP): Binding | undefined {
   for (const scope of scopes) {

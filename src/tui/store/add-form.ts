@@ -7,6 +7,7 @@ import type { ParamSpec, ParamValue } from '../../strategy/contract.js';
 import type { StrategyListing, SymbolListing } from '../../engine/viewer-api.js';
 import { riskOverrideProblems } from '../../engine/risk/schema.js';
 import { parseRiskText, riskText } from '../../view/risk-text.js';
+import { typedText } from '../keys/keymap.js';
 
 export type AddStep = 'strategy' | 'symbol' | 'timeframe' | 'params' | 'review';
 
@@ -227,7 +228,7 @@ function paramsKey(f: AddForm, name: string): FormResult {
   }
   if (f.edit && f.pi === specs.length) {
     const raw = f.values[RISK] ?? '';
-    const next = name === 'backspace' ? raw.slice(0, -1) : [...name].length === 1 ? raw + name : null;
+    const next = typedText(raw, name);
     if (next === null) return { form: f };
     const values = { ...f.values, [RISK]: next };
     return { form: { ...f, values, errors: formErrors(f, values) } };
