@@ -9,7 +9,6 @@
 // short or foreign file is ignored. The version is read before the candles a file is written from: a change
 // between the two only makes the file stale at once, never wrong.
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { CandleSeries, MarketKey } from '../../../core/candle.js';
 import type { Db } from './db.js';
@@ -131,8 +130,9 @@ export class CandleColumnFiles {
   }
 
   private path(key: MarketKey): string {
-    const name = createHash('sha256').update(`${this.prefix}\0${key.exchange}\0${key.symbol}\0${key.timeframe}`).digest('hex').slice(0, 32);
-    return join(this.dir, `${name}.f64`);
+    // Readable and one-to-one: encodeURIComponent leaves no '/' and no '~' separator ambiguity ('~' is kept, so it is escaped by hand).
+    const part = (x: string): string => encodeURIComponent(x).replaceAll('~', '%7E');
+    return join(this.dir, `${part(this.prefix)}~${part(key.exchange)}~${part(key.symbol)}~${part(key.timeframe)}.f64`);
   }
 
   /** Index of the first candle with time >= t, by reading single times from the file's time column. */
