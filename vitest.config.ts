@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import SlowestFirstSequencer from './tests/support/sequencer.js';
 
@@ -19,6 +20,10 @@ export default defineConfig({
     minWorkers: 3,
     // The slowest files first (tests/support/sequencer.ts): the wall time is not one long file started last.
     sequence: { sequencer: SlowestFirstSequencer },
+    // Worker threads (optimisation trials, ML training) started from the sources load the fresh build
+    // (tests/support/global-setup.ts) rather than compiling their module tree again through tsx, ~1 s of CPU
+    // each; one test of each still takes the tsx path (src/optimize/pool.ts, src/ml/worker.ts).
+    env: { TRADETUI_TEST_BUILT_WORKERS: resolve(import.meta.dirname, 'dist') },
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
