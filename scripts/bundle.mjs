@@ -26,6 +26,11 @@ await build({
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
+  // bin/tradetui.mjs sets NODE_ENV=production before React loads: React's and its reconciler's development builds
+  // (~0.7 MB) would only be parsed at every TUI start, never run.
+  // (bin's own `NODE_ENV ??= 'production'` is left as written, for the sources under tsx and for the externals.)
+  define: { 'process.env.NODE_ENV': '"production"' },
+  logOverride: { 'assign-to-define': 'silent' },
   // TensorFlow.js loads lazily (only for ML models) from node_modules, with its .wasm files beside it.
   external: ['better-sqlite3', 'ccxt', 'node-pty', 'tsx', 'node-telegram-bot-api', 'pino', 'tinypool', '@tensorflow/*', 'ml-xgboost'],
   // Bundled CommonJS dependencies call require(); give them one.
@@ -37,6 +42,14 @@ await build({
       name: 'cliui-word-wrap',
       setup(b) {
         b.onResolve({ filter: /^cliui$/ }, (a) => ({ path: createRequire(a.importer).resolve('cliui') }));
+      },
+    },
+    {
+      // zod's error messages in ~50 languages (~0.3 MB) would be parsed at every start; tradetui speaks English.
+      name: 'zod-english-only',
+      setup(b) {
+        b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (a) => (/[\\/]zod[\\/]/.test(a.importer) ? { path: 'zod-locales', namespace: 'zod-en' } : undefined));
+        b.onLoad({ filter: /.*/, namespace: 'zod-en' }, () => ({ contents: "export { default as en } from 'zod/v4/locales/en.js';", loader: 'js', resolveDir: process.cwd() }));
       },
     },
     {
