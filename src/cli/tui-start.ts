@@ -85,7 +85,7 @@ export async function startTui(args: TuiStartArgs): Promise<void> {
   let spawned: SpawnedEngine | null = null;
   if (early !== null && !(await engineLockHeld(early))) spawned = spawnEngine(early, engineArgs(early, args));
   // Ink and React load while the config is checked and the engine starts.
-  import('../tui/run.js').catch(() => {});
+  import('../tui/run.js').then(() => startMark('viewer: TUI modules loaded'), () => {});
   const { config, dataDir } = await checkedConfig(args);
   startMark('viewer: config loaded');
   const { attachOrStart, waitForEngine } = await import('../server/daemon.js');
@@ -109,7 +109,6 @@ export async function startTui(args: TuiStartArgs): Promise<void> {
 /** The TUI over a running engine; says on leaving how to come back or that the engine stopped. */
 export async function attachTui(engine: RemoteEngine, ctx: { config: Config; dataDir: string }, ascii: boolean, readonly = false): Promise<void> {
   const { runTui } = await import('../tui/run.js');
-  startMark('viewer: TUI modules loaded');
   await engine.prefetch();
   const outcome = await runTui(
     engine,
