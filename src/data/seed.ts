@@ -100,7 +100,7 @@ export async function ensureSeeded(store: CandleCache, opts: SeedOptions = {}): 
 }
 
 /**
- * The template database the build writes: the candle cache (core migrations 1-9 only, so it fits any later schema)
+ * The template database the build writes: every migration of that build applied, and the candle cache
  * holding every shipped file, recorded in candle_sources as ensureSeeded would.
  */
 export function seedTemplateFile(): string {
