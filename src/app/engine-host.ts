@@ -48,15 +48,18 @@ export async function createEngineHost(make: (hooks: AppHooks) => Promise<App>, 
         } catch (err) {
           logger.error({ err }, 'replay restart failed; the account is unchanged');
           swap(await make({ ...hooks, speed }));
-          await app.start();
           settle(app);
+          await new Promise((r) => setImmediate(r));
+          await app.start();
           return { ok: false, message: `the replay was not restarted, the account is unchanged: ${errorMessage(err)}` };
         }
         swap(await make({ ...hooks, held: true, speed }));
+        // Followers (headless output) take the new App before it says anything.
+        settle(app);
+        await new Promise((r) => setImmediate(r));
         await app.start();
         // Said where the trader looks later too: the Alerts pane, the alerts table, Telegram.
         app.raise({ severity: 'info', category: 'system', message });
-        settle(app);
         logger.info({ message }, 'replay restarted');
         return { ok: true, message };
       } catch (err) {
