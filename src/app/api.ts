@@ -242,12 +242,15 @@ export function createApi(d: ApiDeps): AppApi {
     const risk = d.instances.riskOf(id);
     return risk && Object.keys(risk).length > 0 ? { risk: risk as Record<string, unknown> } : {};
   }
+  let archives: number | undefined;
   /** Paper replays: what the J window needs to offer a restart (range, starting capital, the account's size). */
   function replayInfo(): Pick<EngineSnapshot, 'replay'> {
     if (d.mode !== 'paper' || !feed.jump || !d.restartReplay) return {};
     const range = restartRange();
     if (!range) return {};
-    return { replay: { first: range.first, last: range.last, startingBalance: config.account.balance, currency: config.account.currency, trades: kernel.closedTrades.length, archives: store.archives().length } };
+    // archives only change by a restart, which makes a new App (and so a new API)
+    archives ??= store.archives().length;
+    return { replay: { first: range.first, last: range.last, startingBalance: config.account.balance, currency: config.account.currency, trades: kernel.closedTrades.length, archives } };
   }
   return {
     bus: d.bus,

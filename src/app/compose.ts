@@ -7,7 +7,6 @@ import type { MarketKey } from '../core/candle.js';
 import { marketKeyString, seriesFromCandles } from '../core/candle.js';
 import type { Alert, Command, CommandResult } from '../core/events.js';
 import { DAY_MS, iso, parseDate } from '../core/time.js';
-import { join } from 'node:path';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { Config } from '../config/schema.js';
 import { dbFile } from '../config/paths.js';
@@ -25,6 +24,7 @@ import { createSimulatedKernel } from '../backtest/run.js';
 import { loadStrategies, resolveStrategiesDir } from '../adapters/strategy-files.js';
 import { AlertDeriver } from '../alerts/derive.js';
 import type { TelegramStatus } from '../adapters/notify/telegram/index.js';
+import { money } from '../view/format.js';
 import { createApi, type AppApi, type AppFeed, type EngineMode } from './api.js';
 import { createInstances, restoreOrConfigure } from './instances.js';
 import { createStrategyReloader } from './strategy-reload.js';
@@ -343,7 +343,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
         ? (from, before) =>
             opts.hooks!.restartReplay!(async () => {
               const a = await archiveAndReset({ dataDir: opts.dataDir, dbFile: file, from, balance: config.account.balance, currency: config.account.currency, equity: before.equity, replayAt: before.replayAt, now: now() });
-              return restartMessage(a, opts.dataDir, config.account.balance);
+              return restartMessage(a, config.account.balance);
             })
         : undefined,
   });
@@ -389,10 +389,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   return api;
 }
 
-/** What the trader is told once the replay restarted: where the old account went and what the new one is. */
-function restartMessage(a: ArchivedAccount, dataDir: string, balance: number): string {
-  const money = (x: number): string => `${x.toFixed(2)} ${a.currency}`;
-  return `replay restarted from ${iso(a.restartedFrom)}: a new paper account with ${money(balance)}; the old one (equity ${money(a.equity)}, ${a.trades} trade(s)) is archived as account ${a.id} in ${join(dataDir, a.dir)} (tradetui accounts)`;
+/** What the trader is told once the replay restarted: the new account first (a footer may cut the rest), then the old one. */
+function restartMessage(a: ArchivedAccount, balance: number): string {
+  const cash = (x: number): string => `${money(x)} ${a.currency}`;
+  return `replay restarted from ${iso(a.restartedFrom).slice(0, 16).replace('T', ' ')} on a new paper account (${cash(balance)}); the old one (equity ${cash(a.equity)}, ${a.trades} trade(s)) is archived as account ${a.id}: tradetui accounts show ${a.id}`;
 }
 
 function sameMarket(a: MarketKey, b: MarketKey): boolean {

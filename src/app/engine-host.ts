@@ -22,14 +22,19 @@ export interface AppHooks {
 export interface EngineHost {
   /** The App running now. */
   readonly app: App;
-  /** Told with the new App after a restart, before it starts delivering candles. */
-  onSwap(listener: (app: App) => void): () => void;
+  /**
+   * Told with null when a restart begins (the current App is about to stop: nothing may read it until the swap),
+   * then with the new App (or the old account's again, when the restart failed) before it delivers candles.
+   */
+  onSwap(listener: (app: App | null) => void): () => void;
   /** Resolves with the App that replaces the current one while a restart is under way, else null. */
   restarting(): Promise<App> | null;
+  /** Stops the current App, after a restart under way has stored its account (and starts no new App). */
+  close(): Promise<void>;
 }
 
 export async function createEngineHost(make: (hooks: AppHooks) => Promise<App>, logger: Logger): Promise<EngineHost> {
-  const listeners = new Set<(app: App) => void>();
+  const listeners = new Set<(app: App | null) => void>();
   let pending: Promise<App> | null = null;
   const hooks: AppHooks = {
     async restartReplay(reset) {
@@ -41,11 +46,17 @@ export async function createEngineHost(make: (hooks: AppHooks) => Promise<App>, 
       pending.catch(() => {});
       const speed = old.snapshot().feed.speed ?? undefined;
       try {
+        for (const l of listeners) l(null);
         await old.stop();
         let message: string;
         try {
           message = await reset();
+          if (closing) {
+            settle(old);
+            return { ok: true, message: `${message}; the engine is stopping: the new account starts with its next start` };
+          }
         } catch (err) {
+          if (closing) throw err;
           logger.error({ err }, 'replay restart failed; the account is unchanged');
           swap(await make({ ...hooks, speed }));
           settle(app);
@@ -72,6 +83,7 @@ export async function createEngineHost(make: (hooks: AppHooks) => Promise<App>, 
       }
     },
   };
+  let closing = false;
   let app = await make(hooks);
   const swap = (next: App): void => {
     app = next;
@@ -86,5 +98,12 @@ export async function createEngineHost(make: (hooks: AppHooks) => Promise<App>, 
       return () => listeners.delete(listener);
     },
     restarting: () => pending,
+    async close() {
+      closing = true;
+      const restart = pending;
+      await app.stop();
+      // a restart under way finishes storing the account (or leaves the old one), then starts nothing
+      await restart?.catch(() => undefined);
+    },
   };
 }

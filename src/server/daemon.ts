@@ -60,7 +60,7 @@ export async function runEngineProcess(opts: EngineProcessOptions): Promise<'sto
     });
     // After a replay restart every viewer re-reads the new account whole (engine-server.ts replaceApi).
     const theServer = server;
-    theHost.onSwap((next) => theServer.replaceApi(next));
+    theHost.onSwap((next) => (next ? theServer.replaceApi(next) : theServer.hold('the engine is restarting the replay on a new account; try again in a moment')));
     opts.logger.info({ pid: process.pid, lock: lock.kind, socket: socketFile(opts.dataDir) }, 'engine listening');
     opts.onListening?.(server);
     // The engine outlives its terminal: a hang-up is not a reason to stop trading.
@@ -85,7 +85,7 @@ export async function runEngineProcess(opts: EngineProcessOptions): Promise<'sto
     return 'stopped';
   } finally {
     // the account is flushed and the database closed before viewers hear "stopped"
-    await host?.app.stop();
+    await host?.close();
     await server?.close();
     opts.logger.info({ pid: process.pid }, 'engine stopped');
     await lock.release();

@@ -66,6 +66,11 @@ export interface EngineServer {
    * new account whole.
    */
   replaceApi(next: ServedApi): void;
+  /**
+   * Until replaceApi: the API is going away (its database closes), so nothing reads it — no frames, calls answered
+   * with `reason`, new viewers greeted once the new API is in.
+   */
+  hold(reason: string): void;
   /** Says goodbye to every viewer and removes the socket file. */
   close(reason?: string): Promise<void>;
 }
@@ -107,6 +112,10 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
 
   /** The next frame tells every viewer the account was replaced: drop whatever it accumulated (replaceApi). */
   let resetting = false;
+  /** Why the API may not be read now (hold), or null. */
+  let held: string | null = null;
+  /** Viewers that said hello while held: greeted once the new API is in. */
+  let toGreet: Viewer[] = [];
   const listen = (): (() => void) =>
     api.bus.onAny((e) => {
       if (!anyWantsEvents()) return;
@@ -135,6 +144,8 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
   /** One frame for every viewer: serialised once, whatever the number of viewers. */
   function flush(): void {
     timer = null;
+    // the reset frame after replaceApi says everything this skipped
+    if (held !== null) return;
     lastFrame = Date.now();
     const reset = resetting;
     const events = overflowed || reset ? [] : coalesce(pending);
@@ -249,7 +260,8 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
       v.client = hello.data.client;
       v.wantsEvents = hello.data.events !== false;
       logger.info({ client: v.client, viewers: viewers.size }, 'viewer attached');
-      send(v, welcome(v));
+      if (held !== null) toGreet.push(v);
+      else send(v, welcome(v));
       return;
     }
     if (!v.greeted) return bad(v, 'say hello first: {"type":"hello","version":1,"client":"..."}');
@@ -280,6 +292,7 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
   }
 
   async function perform(call: Call): Promise<unknown> {
+    if (held !== null && call.method !== 'stop-engine') throw new Error(held);
     switch (call.method) {
       case 'send': {
         const cmd = call.args[0];
@@ -369,8 +382,17 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
       api = next;
       unsubscribe = listen();
       pending = [];
+      held = null;
       resetting = true;
+      for (const v of toGreet) if (!v.socket.destroyed) send(v, welcome(v));
+      toGreet = [];
       if (anyWantsEvents()) schedule();
+    },
+    hold(reason) {
+      held = reason;
+      unsubscribe();
+      unsubscribe = () => {};
+      pending = [];
     },
     close(reason = 'the engine stopped') {
       closing ??= new Promise<void>((resolve) => {

@@ -66,6 +66,8 @@ export class RemoteEngine implements EngineApi {
   private readonly logCache: Cached<LogEntry[]> = { value: [], stale: true, loading: false };
   private readonly updateListeners = new Set<() => void>();
   private readonly resetListeners = new Set<() => void>();
+  /** Chart windows emptied by a reset and not yet read again from the new account. */
+  private readonly reloadingAfterReset = new Set<Cached<unknown>>();
   /** Candle windows to load whole again (after a resync: what was missed is unknown). */
   private readonly fullReload = new Set<string>();
   private closeReason: string | null = null;
@@ -287,6 +289,10 @@ export class RemoteEngine implements EngineApi {
       (value) => {
         c.value = value;
         c.loading = false;
+        if (this.reloadingAfterReset.delete(c as Cached<unknown>)) {
+          const f = this.snap.feed;
+          this.bus.emit({ type: 'feed', status: f.status, detail: f.detail, lastCandleTime: f.lastCandleTime });
+        }
         this.notify();
       },
       () => {
@@ -325,6 +331,8 @@ export class RemoteEngine implements EngineApi {
             for (const c of this.tradeCache.values()) c.value = [];
             for (const c of this.equityCache.values()) c.value = [];
             for (const c of this.indicatorCache.values()) c.value = {};
+            // a chart draws again only on a market's event: say when the new account's windows have arrived
+            for (const m of [this.candleCache, this.indicatorCache] as Array<Map<unknown, Cached<unknown>>>) for (const c of m.values()) this.reloadingAfterReset.add(c);
             for (const l of this.resetListeners) l();
           }
           // alerts the dropped events carried: the view keeps alerts by id, so replaying the snapshot's is safe

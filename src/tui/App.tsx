@@ -14,6 +14,7 @@ import type { ClosedTrade } from '../core/trading.js';
 import { accountTradesCsv } from '../backtest/trades-csv.js';
 import { accountSummary, pnlByPeriod } from '../view/account.js';
 import { confirmCancelOrder, confirmReplayRestart } from '../view/confirm.js';
+import { money } from '../view/format.js';
 import { TRADE_SORTS } from '../view/trades.js';
 import { type ActionContext, paletteComplete, paletteEntries, paletteMatches, runAction } from './actions.js';
 import { footerLine, helpLines, helpScrollHint, statusLine, tabLine } from './components/chrome.js';
@@ -681,7 +682,7 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
             `The replay is at ${at !== null ? new Date(at).toISOString().slice(0, 16).replace('T', ' ') : 'its start'}.`,
             'A later date: every candle up to it goes through the strategies, stops and the account as fast as the machine allows; then the replay holds (P plays it again).',
             r
-              ? `An earlier date from ${new Date(r.first).toISOString().slice(0, 10)} to ${new Date(r.last).toISOString().slice(0, 10)}: restarts the replay there on a new paper account with ${r.startingBalance} ${r.currency}; this one is archived, not deleted (asked first).`
+              ? `An earlier date from ${new Date(r.first).toISOString().slice(0, 10)} to ${new Date(r.last).toISOString().slice(0, 10)}: restarts the replay there on a new paper account with ${money(r.startingBalance)} ${r.currency}; this one is archived, not deleted (asked first).`
               : 'Restarting from an earlier date needs a paper replay engine.',
           ],
           inner,

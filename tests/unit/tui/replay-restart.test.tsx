@@ -52,7 +52,7 @@ describe('J: restart the replay from an earlier date', () => {
       expect(screen()).toContain(oldAlert);
       await h.press('J');
       expect(screen()).toContain('Replay: jump forward, or restart');
-      expect(prose()).toContain('An earlier date from 2023-01-01 to 2024-12-31: restarts the replay there on a new paper account with 10000 USDT; this one is archived, not deleted (asked first).');
+      expect(prose()).toContain('An earlier date from 2023-01-01 to 2024-12-31: restarts the replay there on a new paper account with 10,000.00 USDT; this one is archived, not deleted (asked first).');
       fitsAndMono(cols);
 
       await type('2024-02-01');

@@ -204,7 +204,8 @@ export class PaperStore {
 
   /** The current account's row as the archive records it. */
   accountRow(): { createdAt: number; currency: string; initialBalance: number; cash: number; replayFrom: number | null; trades: number; positions: number } | null {
-    const a = this.db.prepare('SELECT created_at, currency, initial_balance, cash, replay_from FROM account WHERE id = 1').get() as Record<string, unknown> | undefined;
+    // SELECT *: a read-only look at a database from before migration 91 has no replay_from
+    const a = this.db.prepare('SELECT * FROM account WHERE id = 1').get() as Record<string, unknown> | undefined;
     if (!a) return null;
     return {
       createdAt: a.created_at as number,
