@@ -65,7 +65,7 @@ export async function runEngine(ctx: CliContext, args: EngineArgs): Promise<void
     dataDir: ctx.dataDir,
     logger,
     headless: args.engineProcess ? null : { json: ctx.json, exitAtEnd: Boolean(args.exitAtEnd) },
-    createApp: () => createApp({ config: ctx.config, configSource: ctx.source, dataDir: ctx.dataDir, logger, speed: args.speed, feed: args.feed, onSeedFile }),
+    createApp: (hooks) => createApp({ config: ctx.config, configSource: ctx.source, dataDir: ctx.dataDir, logger, speed: args.speed, feed: args.feed, onSeedFile, hooks }),
   });
   if (outcome === 'already-running') {
     // a background engine started by a second viewer at the same moment: the other one serves both

@@ -13,7 +13,7 @@ import { attachTui } from './tui-start.js';
 
 const NO_ENGINE_EXIT = 3;
 
-async function connectOrSay(ctx: CliContext, client: string): Promise<RemoteEngine | null> {
+export async function connectOrSay(ctx: CliContext, client: string): Promise<RemoteEngine | null> {
   try {
     return await attach(ctx.dataDir, { client, events: false });
   } catch (err) {

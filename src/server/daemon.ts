@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { UserError } from '../core/errors.js';
 import type { App } from '../app/compose.js';
+import { createEngineHost, type AppHooks, type EngineHost } from '../app/engine-host.js';
 import { runHeadless } from '../app/headless.js';
 import type { Logger } from '../app/logger.js';
 import { acquireEngineLock, engineLockHeld } from './lock.js';
@@ -18,7 +19,8 @@ export { engineOutFile } from './spawn-engine.js';
 export interface EngineProcessOptions {
   dataDir: string;
   logger: Logger;
-  createApp(): Promise<App>;
+  /** Makes the App; again after a replay restart, with the hooks' held start and speed (app/engine-host.ts). */
+  createApp(hooks: AppHooks): Promise<App>;
   /** Foreground with one line per event on stdout (--headless), or null: a background engine, silent. */
   headless: { json: boolean; exitAtEnd?: boolean } | null;
   /** Called once the socket accepts viewers (tests, benchmarks). */
@@ -34,19 +36,19 @@ export async function runEngineProcess(opts: EngineProcessOptions): Promise<'sto
   const lock = await acquireEngineLock(opts.dataDir);
   if (!lock) return 'already-running';
   let server: EngineServer | null = null;
-  let app: App | null = null;
+  let host: EngineHost | null = null;
   try {
-    app = await opts.createApp();
+    host = await createEngineHost((hooks) => opts.createApp(hooks), opts.logger);
     startMark('engine: app created');
-    const theApp = app;
+    const theHost = host!;
     let stopRequested!: () => void;
     const stopping = new Promise<void>((r) => (stopRequested = r));
     const stop = (): void => {
       stopRequested();
-      void theApp.stop();
+      void theHost.app.stop();
     };
     server = await startEngineServer({
-      api: app,
+      api: theHost.app,
       socketPath: socketFile(opts.dataDir),
       dataDir: opts.dataDir,
       logger: opts.logger,
@@ -54,6 +56,9 @@ export async function runEngineProcess(opts: EngineProcessOptions): Promise<'sto
       onStopRequest: stop,
       frameMs: opts.frameMs,
     });
+    // After a replay restart every viewer re-reads the new account whole (engine-server.ts replaceApi).
+    const theServer = server;
+    theHost.onSwap((next) => (next ? theServer.replaceApi(next) : theServer.hold('the engine is restarting the replay on a new account; try again in a moment')));
     opts.logger.info({ pid: process.pid, lock: lock.kind, socket: socketFile(opts.dataDir) }, 'engine listening');
     startMark('engine: listening');
     opts.onListening?.(server);
@@ -63,11 +68,11 @@ export async function runEngineProcess(opts: EngineProcessOptions): Promise<'sto
     try {
       if (opts.headless) {
         // runHeadless stops on SIGTERM/SIGINT (and at the end of a replay with --exit-at-end); a viewer's stop ends its feed too
-        await runHeadless(app, { json: opts.headless.json, exitAtEnd: opts.headless.exitAtEnd });
+        await runHeadless(theHost.app, { json: opts.headless.json, exitAtEnd: opts.headless.exitAtEnd, next: () => theHost.restarting() });
       } else {
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
-        await app.start();
+        await theHost.app.start();
         // a finished replay leaves the engine up (viewers still read it) until someone stops it
         await stopping;
         process.off('SIGTERM', stop);
@@ -79,7 +84,7 @@ export async function runEngineProcess(opts: EngineProcessOptions): Promise<'sto
     return 'stopped';
   } finally {
     // the account is flushed and the database closed before viewers hear "stopped"
-    await app?.stop();
+    await host?.close();
     await server?.close();
     opts.logger.info({ pid: process.pid }, 'engine stopped');
     await lock.release();
