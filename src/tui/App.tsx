@@ -31,7 +31,7 @@ import { renderPositions } from './panes/positions.js';
 import { renderSignals } from './panes/signals.js';
 import { renderStrategies } from './panes/strategies.js';
 import type { PaneProps } from './panes/types.js';
-import { type AddForm, formKey, formRefused } from './store/add-form.js';
+import { type AddForm, engineCheckFor, formKey, formRefused, withEngineCheck } from './store/add-form.js';
 import { listKeys, positionsOf, selectedIndex, shownCount, timeframesOf } from './store/selectors.js';
 import { type UiAction, type UiState, initialUi, uiReducer } from './store/ui-state.js';
 import type { ViewSnapshot, ViewStore } from './store/view-store.js';
@@ -44,6 +44,8 @@ const TRADE_HISTORY_LIMIT = 5000;
 const ACCOUNT_DAYS = 400;
 /** Log lines the log window holds. */
 const LOG_LINES = 500;
+/** Typing pause after which an attached form asks the engine to check its params (validate-params). */
+const ENGINE_CHECK_DELAY_MS = 150;
 import { detailsOf, goneText } from './details.js';
 
 export interface AppProps {
@@ -104,10 +106,41 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
   }, []);
   const [form, setForm] = useState<AddForm | null>(null);
   const formRef = useRef(form);
+  /** A validate-params question waiting out the typing pause (one at a time: a new key restarts the wait). */
+  const engineCheckTimer = useRef<NodeJS.Timeout | null>(null);
   const setFormNow = (f: AddForm | null): void => {
     formRef.current = f;
     setForm(f);
+    askEngineCheck(f);
   };
+  /**
+   * Attached to the engine, the strategy's cross-parameter rule is answered by the engine (validate-params): asked
+   * once typing pauses, never waited for by a key; the answer lands only if the form still holds the values asked.
+   */
+  const askEngineCheck = (f: AddForm | null): void => {
+    if (engineCheckTimer.current) clearTimeout(engineCheckTimer.current);
+    engineCheckTimer.current = null;
+    const q = f && api.validateParams ? engineCheckFor(f) : null;
+    if (!q) return;
+    engineCheckTimer.current = setTimeout(() => {
+      engineCheckTimer.current = null;
+      api.validateParams!(q.strategy, q.params).then(
+        (error) => {
+          const cur = formRef.current;
+          const next = cur && withEngineCheck(cur, q.key, error);
+          if (next && next !== cur) setFormNow(next);
+        },
+        // the connection is gone or the engine cannot check: the engine still checks on y
+        () => undefined,
+      );
+    }, ENGINE_CHECK_DELAY_MS);
+  };
+  useEffect(
+    () => () => {
+      if (engineCheckTimer.current) clearTimeout(engineCheckTimer.current);
+    },
+    [],
+  );
   const { cols, rows } = useTerminalSize(fixedCols, fixedRows);
   const layout = computeLayout(cols, rows, ui.focus);
   const sizeRef = useRef({ cols, rows });
