@@ -23,6 +23,7 @@ interface RunArgs extends GlobalArgs {
   iUnderstandTheRisks?: boolean;
   exitAtEnd?: boolean;
   readonly?: boolean;
+  mouse?: boolean;
 }
 
 export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
@@ -36,6 +37,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .option('feed', { choices: ['replay', 'exchange'] as const, describe: 'replay cached candles, or live candles from exchange.name' })
       .option('ascii', { type: 'boolean', describe: 'draw with ASCII only' })
       .option('readonly', { type: 'boolean', describe: 'watch only: keys that trade or change the engine are refused' })
+      .option('mouse', { type: 'boolean', describe: 'click to focus a pane and select a row, wheel to scroll (default: config tui.mouse, off)' })
       // what `tradetui` runs in the background: the engine with no screen and no output but its log
       .option('engine-process', { type: 'boolean', hidden: true })
       .option('live', { type: 'boolean', describe: 'REAL orders on exchange.name with the API keys (see "Going live" in the README)' })
@@ -77,7 +79,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
     if (!started && (args.speed !== undefined || args.feed !== undefined)) {
       process.stderr.write('tradetui: an engine already runs on this data directory: --speed and --feed apply when it starts (use + and - for the replay speed)\n');
     }
-    await attachTui(engine, ctx, Boolean(args.ascii), Boolean(args.readonly));
+    await attachTui(engine, ctx, Boolean(args.ascii), Boolean(args.readonly), args.mouse);
   },
 };
 
@@ -113,7 +115,7 @@ function engineArgs(dataDir: string, args: RunArgs): string[] {
 }
 
 /** The TUI over a running engine; says on leaving how to come back or that the engine stopped. */
-export async function attachTui(engine: RemoteEngine, ctx: CliContext, ascii: boolean, readonly = false): Promise<void> {
+export async function attachTui(engine: RemoteEngine, ctx: CliContext, ascii: boolean, readonly = false, mouse?: boolean): Promise<void> {
   const { runTui } = await import('../tui/run.js');
   await engine.prefetch();
   const outcome = await runTui(
@@ -124,6 +126,7 @@ export async function attachTui(engine: RemoteEngine, ctx: CliContext, ascii: bo
       noColor: process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '',
       logFile: logFile(ctx.dataDir),
       readonly,
+      mouse: mouse ?? ctx.config.tui.mouse,
       keys: ctx.config.tui.keys,
       colors: ctx.config.tui.theme,
     },
@@ -193,7 +196,7 @@ async function runLive(ctx: CliContext, args: RunArgs): Promise<void> {
       await engine.stop();
       throw new UserError(`a ${live ? `live ${live.exchange}` : 'paper'} engine already runs on ${ctx.dataDir}: stop it first ("tradetui stop"), or use another --data-dir`, '--live');
     }
-    await attachTui(engine, ctx, Boolean(args.ascii), Boolean(args.readonly));
+    await attachTui(engine, ctx, Boolean(args.ascii), Boolean(args.readonly), args.mouse);
     return;
   }
   const { confirmLive } = await import('../tui/live-confirm.js');
@@ -219,7 +222,7 @@ async function runLive(ctx: CliContext, args: RunArgs): Promise<void> {
     engineArgs: [...engineArgs(ctx.dataDir, { ...args, speed: undefined, feed: undefined }), '--live'],
     onStarting: () => process.stderr.write(`tradetui: starting the LIVE engine on ${label} in the background (${ctx.dataDir}); reconciling with the exchange first…\n`),
   });
-  await attachTui(engine, ctx, Boolean(args.ascii), Boolean(args.readonly));
+  await attachTui(engine, ctx, Boolean(args.ascii), Boolean(args.readonly), args.mouse);
 }
 
 /** The start-up reconciliation as text: what was checked and each difference with how to resolve it. */

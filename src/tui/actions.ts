@@ -10,7 +10,7 @@ import { type ActionId, type Binding, type Keymap, PANES, MUTATING } from './key
 import { type Layout, paneBeside } from './layout/layout.js';
 import { type AddForm, cloneForm, editForm, newAddForm } from './store/add-form.js';
 import { chartMarket, isReplay, listKeys, selectedIndex, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
-import type { UiAction, UiState } from './store/ui-state.js';
+import type { ListPane, UiAction, UiState } from './store/ui-state.js';
 import type { ViewSnapshot } from './store/view-store.js';
 import { chartKeyPatch } from './panes/chart.js';
 
@@ -53,12 +53,18 @@ const chartPatch = (c: ActionContext, patch: Partial<UiState['chart']>): void =>
 function move(c: ActionContext, delta: number): void {
   const { ui, view } = c;
   if (ui.focus === 'chart') return;
-  const keys = listKeys(view, ui.focus, ui);
-  const cur = selectedIndex(view, ui, ui.focus, keys);
-  const next = Math.max(0, Math.min(keys.length - 1, cur + delta));
-  c.dispatch({ type: 'select', pane: ui.focus, index: next, key: keys[next] ?? null });
+  selectRow(c, ui.focus, selectedIndex(view, ui, ui.focus) + delta);
+}
+
+/** Selects row `index` (clamped) of a list: the keys' move and the mouse's click and wheel. */
+export function selectRow(c: Pick<ActionContext, 'view' | 'ui' | 'dispatch'>, pane: ListPane, index: number): void {
+  const { ui, view } = c;
+  const keys = listKeys(view, pane, ui);
+  const cur = selectedIndex(view, ui, pane, keys);
+  const next = Math.max(0, Math.min(keys.length - 1, index));
+  c.dispatch({ type: 'select', pane, index: next, key: keys[next] ?? null });
   // the chart follows the selected instance
-  if (ui.focus === 'strategies' && next !== cur) chartPatch(c, { symbol: null, timeframe: null, pan: 0 });
+  if (pane === 'strategies' && next !== cur) c.dispatch({ type: 'chart', patch: { symbol: null, timeframe: null, pan: 0 } });
 }
 
 function stepTimeframe(c: ActionContext, dir: 1 | -1): string | null {
