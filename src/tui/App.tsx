@@ -16,7 +16,7 @@ import { accountSummary, pnlByPeriod } from '../view/account.js';
 import { confirmCancelOrder } from '../view/confirm.js';
 import { TRADE_SORTS } from '../view/trades.js';
 import { type ActionContext, paletteComplete, paletteEntries, paletteMatches, runAction, selectRow } from './actions.js';
-import { footerLine, helpLines, helpScrollHint, statusLine, tabLine } from './components/chrome.js';
+import { footerLines, helpLines, helpScrollHint, statusLine, tabLine } from './components/chrome.js';
 import { frame } from './components/frame.js';
 import { type Line, block, fit, seg, textWidth, wrapText } from './components/line.js';
 import { scrollStart } from './components/table.js';
@@ -587,7 +587,10 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
       out.push(fit(tabLine(ui.focus, theme, width), width));
       out.push(...block(paneLines(ui.focus, width, layout.contentHeight), width, layout.contentHeight));
     }
-    out.push(fit(footerLine(scopes, ui.message, theme, width, readonly, keymap), width));
+    // a message longer than the footer takes rows above it, over the bottom of the panes, until the next key
+    const footer = footerLines(scopes, ui.message, theme, width, readonly, keymap);
+    out.splice(Math.max(1, out.length - (footer.length - 1)), footer.length - 1);
+    out.push(...footer);
     return out;
   }
 }
