@@ -699,7 +699,7 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
       break;
     case 'add':
       title = form?.edit ? `Edit ${form.edit.instanceId}` : 'Add a strategy instance';
-      body = form ? addFormBody(form, inner, innerH, theme) : [];
+      body = form ? addFormBody(form, inner, innerH, theme, view.engine) : [];
       break;
     case 'trades':
       title = 'Trade history';

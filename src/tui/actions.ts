@@ -5,7 +5,7 @@
 import type { Command } from '../core/events.js';
 import { TIMEFRAME_LIST } from '../core/time.js';
 import type { SymbolListing, TuiApi } from '../engine/viewer-api.js';
-import { type Confirmation, confirmClosePosition, confirmDeleteInstance, confirmKill, confirmPause, confirmResume, confirmStartStop, deleteRefusal, instanceHoldings } from '../view/confirm.js';
+import { type Confirmation, confirmClosePosition, confirmDeleteInstance, confirmKill, confirmPause, confirmResume, confirmStartStop, deleteRefusal } from '../view/confirm.js';
 import { type ActionId, type Binding, type Keymap, PANES, MUTATING } from './keys/keymap.js';
 import { type Layout, paneBeside } from './layout/layout.js';
 import { type AddForm, cloneForm, editForm, newAddForm } from './store/add-form.js';
@@ -173,11 +173,11 @@ export const ACTIONS: Partial<Record<ActionId, Action>> = {
       if (!inst) return 'no strategy instance selected';
       const strategies = c.api.strategies?.();
       if (!strategies) return 'editing is not available: this app does not list strategies()';
-      return editForm(strategies, inst, null) ? null : `cannot edit ${inst.id}: its strategy is no longer offered`;
+      return editForm(strategies, inst) ? null : `cannot edit ${inst.id}: its strategy is no longer offered`;
     },
     run: (c) => {
       const inst = selectedInstance(c.view, c.ui)!;
-      c.openForm(editForm(c.api.strategies!(), inst, instanceHoldings(c.view.engine, inst.id))!);
+      c.openForm(editForm(c.api.strategies!(), inst)!);
     },
   },
   'close-position': {

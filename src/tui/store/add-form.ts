@@ -26,9 +26,9 @@ export interface AddForm {
   sending?: boolean;
   /**
    * Editing an instance (the edit key): strategy and market fixed, params and risk overrides (values[RISK]) editable
-   * and checked as typed; y restarts it with them. `holds` says what it holds (kept across the restart).
+   * and checked as typed; y restarts it with them. What it holds (kept across the restart) is read live by the review.
    */
-  edit?: { instanceId: string; initialRisk: string; holds: string | null };
+  edit?: { instanceId: string; initialRisk: string };
   /**
    * The engine's answer to validate-params for the values with this key (valuesKey), when the strategy's listing has
    * no validate() of its own (an attached TUI: functions do not cross the socket). An answer for other values is stale.
@@ -71,7 +71,6 @@ export function cloneForm(strategies: StrategyListing[], symbols: SymbolListing[
 export function editForm(
   strategies: StrategyListing[],
   inst: { id: string; strategy: string; symbol: string; timeframe: string; params: Record<string, ParamValue>; risk?: Record<string, unknown> },
-  holds: string | null,
 ): AddForm | null {
   const si = strategies.findIndex((s) => s.name === inst.strategy);
   if (si < 0) return null;
@@ -79,7 +78,7 @@ export function editForm(
   for (const [k, v] of Object.entries(inst.params)) if (k in values) values[k] = String(v);
   const initialRisk = riskText(inst.risk);
   values[RISK] = initialRisk;
-  const f: AddForm = { ...newAddForm(strategies, [{ symbol: inst.symbol, timeframes: [inst.timeframe] }]), si, step: 'params', values, edit: { instanceId: inst.id, initialRisk, holds } };
+  const f: AddForm = { ...newAddForm(strategies, [{ symbol: inst.symbol, timeframes: [inst.timeframe] }]), si, step: 'params', values, edit: { instanceId: inst.id, initialRisk } };
   return { ...f, errors: formErrors(f, values) };
 }
 
