@@ -221,6 +221,18 @@ async function main(): Promise<void> {
       ]),
     );
     console.log(`first frame / --version: ${f(best / ff.versionMs, 2)}× (on a busy machine compare this ratio, not the milliseconds)`);
+    // Where the best very first start spent its time: the viewer spawns the engine, the engine loads, creates the
+    // app and listens while the viewer checks the config and loads Ink; the first frame follows the connection.
+    const steps = ff.firstStartSteps[ff.firstStartMs.indexOf(best)] ?? [];
+    const at = (step: string): number => steps.find((s) => s.step === step)?.ms ?? NaN;
+    console.log(`\nWhere the best very first start spent its time (TRADETUI_START_TRACE; ms after \`tradetui\` was spawned, CPU ms of that process by then):`);
+    console.log(table([['step', 'ms', 'CPU ms'], ...steps.map((s) => [s.step, f(s.ms, 0), f(s.cpuMs, 0)])]));
+    const spawned = at('viewer: engine spawned');
+    const listening = at('engine: listening');
+    console.log(
+      `engine: spawned at ${f(spawned, 0)} ms, listening ${f(listening - spawned, 0)} ms later (modules ${f(at('engine: modules loaded') - at('engine: process started'), 0)} ms, app ${f(at('engine: app created') - at('engine: modules loaded'), 0)} ms); ` +
+        `viewer ready (config and TUI modules) at ${f(Math.max(at('viewer: config loaded'), at('viewer: TUI modules loaded')), 0)} ms; first frame ${f(at('viewer: first frame') - listening, 0)} ms after the engine listened`,
+    );
     console.log();
   }
 

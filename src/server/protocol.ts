@@ -32,7 +32,7 @@ export const commandSchema: z.ZodType<Command> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('kill'), by: actor }),
   z.object({ type: z.literal('set-speed'), candlesPerSecond: z.number().finite(), by: actor }),
   z.object({ type: z.literal('cancel-order'), orderId: name, by: actor }),
-  z.object({ type: z.literal('replay'), action: z.enum(['pause', 'resume', 'step', 'jump']), to: z.number().finite().optional(), by: actor }),
+  z.object({ type: z.literal('replay'), action: z.enum(['pause', 'resume', 'step', 'jump', 'restart']), to: z.number().finite().optional(), by: actor }),
   z.object({ type: z.literal('delete-instance'), instanceId: name, by: actor }),
   z.object({ type: z.literal('edit-instance'), instanceId: name, params: z.record(z.string().max(200), param).optional(), risk: z.record(z.string().max(200), z.unknown()).nullable().optional(), by: actor }),
   z.object({ type: z.literal('reload-strategies'), by: actor }),
@@ -58,6 +58,8 @@ export const callSchema = z.discriminatedUnion('method', [
   z.object({ type: z.literal('call'), id: z.number().int(), method: z.literal('backtest'), args: z.tuple([name]) }),
   /** The engine's newest log lines (the Log window). */
   z.object({ type: z.literal('call'), id: z.number().int(), method: z.literal('logs'), args: z.tuple([z.object({ limit: limit.optional(), after: z.number().int().min(0).optional() })]) }),
+  /** The add/edit forms' check while typing: the strategy's params (typed, ranges) and its validate() rule. */
+  z.object({ type: z.literal('call'), id: z.number().int(), method: z.literal('validate-params'), args: z.tuple([name, z.record(z.string().max(200), param)]) }),
   /** Stops the engine process cleanly (tradetui stop, q → stop the engine too). */
   z.object({ type: z.literal('call'), id: z.number().int(), method: z.literal('stop-engine'), args: z.tuple([]) }),
 ]);
@@ -118,6 +120,8 @@ export type ServerMessage =
       snapshot?: EngineSnapshot;
       telegram: { state: string; queue: number } | null;
       resync?: boolean;
+      /** With resync: the account was replaced (a replay restart); drop everything held from the old one. */
+      reset?: boolean;
     }
   /** A line that could not be attributed to a call (not JSON, too long, unknown message). */
   | { type: 'error'; message: string }

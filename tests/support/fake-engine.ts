@@ -8,6 +8,9 @@ import type { ClosedTrade, Position } from '../../src/core/trading.js';
 import { EventBus } from '../../src/engine/bus.js';
 import type { EngineSnapshot } from '../../src/engine/ports.js';
 import type { BacktestSummary, StrategyListing, SymbolListing, TuiApi } from '../../src/engine/viewer-api.js';
+import type { ParamValue } from '../../src/strategy/contract.js';
+import { typedParams } from '../../src/strategy/params.js';
+import { UserError } from '../../src/core/errors.js';
 
 export const T0 = Date.UTC(2024, 2, 1, 0, 0); // 2024-03-01 00:00 UTC
 const HOUR = 3_600_000;
@@ -117,6 +120,7 @@ export class FakeEngine implements TuiApi {
   strategies?: () => StrategyListing[];
   symbols?: () => SymbolListing[];
   backtest?: (instanceId: string) => Promise<BacktestSummary>;
+  validateParams?: (strategy: string, params: Record<string, ParamValue>) => Promise<string | null>;
   /** Replies to commands; default mirrors the kernel's behaviour. */
   reply: (cmd: Command) => CommandResult = (cmd) => this.apply(cmd);
 
@@ -189,6 +193,17 @@ export class FakeEngine implements TuiApi {
     });
     if (!opts.bare) {
       this.strategies = () => [MA_CROSS, RSI_MACD];
+      // as the app: unknown strategy refused; a value off its spec or the strategy's rule answered with its message
+      this.validateParams = async (name, params) => {
+        const s = [MA_CROSS, RSI_MACD].find((x) => x.name === name);
+        if (!s) throw new UserError(`unknown strategy "${name}"; available: ma-cross, rsi-macd`, 'strategy');
+        try {
+          return s.validate?.(typedParams(s, params, 'params')) ?? null;
+        } catch (err) {
+          if (err instanceof UserError) return err.message;
+          throw err;
+        }
+      };
       this.symbols = () => [
         { symbol: 'BTC/USDT', timeframes: ['1h', '4h'] },
         { symbol: 'ETH/USDT', timeframes: ['1h'] },
@@ -201,6 +216,12 @@ export class FakeEngine implements TuiApi {
           equity: Array.from({ length: 120 }, (_, i) => 10_000 + i * 10 + 150 * Math.sin(i / 8)),
         }));
     }
+  }
+
+  private readonly resetListeners = new Set<() => void>();
+  onReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
   }
 
   send(command: Command): Promise<CommandResult> {
@@ -326,6 +347,18 @@ export class FakeEngine implements TuiApi {
         return { ok: true, message: `added ${id} (stopped; press s to start)` };
       }
       case 'replay': {
+        if (cmd.action === 'restart') {
+          // Like the engine process (app/engine-host.ts): a new account at the date, viewers told to drop the old one.
+          const r = this.snap.replay;
+          if (!r) return { ok: false, message: 'restarting the replay needs the engine process (tradetui, or tradetui --headless)' };
+          Object.assign(this.snap, { positions: [], orders: [], recentTrades: [], alerts: [], signals: [], cash: r.startingBalance, equity: r.startingBalance, dayStartEquity: r.startingBalance, exposure: 0 });
+          this.snap.replay = { ...r, trades: 0, archives: r.archives + 1 };
+          this.snap.instances = this.snap.instances.map((i) => ({ ...i, trades: 0, pnl: 0 }));
+          this.snap.feed = { ...this.snap.feed, paused: true, lastCandleTime: cmd.to ?? null };
+          this.closed.length = 0;
+          for (const l of this.resetListeners) l();
+          return { ok: true, message: `replay restarted from ${new Date(cmd.to!).toISOString()}: a new paper account with ${r.startingBalance.toFixed(2)} ${r.currency}` };
+        }
         if (cmd.action === 'jump') {
           if (cmd.to === undefined || cmd.to <= (this.snap.feed.lastCandleTime ?? 0)) return { ok: false, message: 'the replay can only run forward' };
           this.snap.feed = { ...this.snap.feed, paused: true };

@@ -626,4 +626,36 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 91,
+    name: 'replay restart: the account remembers where its replay began',
+    // A paper account started by restarting the replay from a date (app/account-archive.ts) replays from that date,
+    // after an engine restart too, whatever paper.replayFrom says: the date belongs to the account, not the config.
+    sql: `
+      ALTER TABLE account ADD COLUMN replay_from INTEGER;
+    `,
+  },
+  {
+    version: 92,
+    name: 'archived paper accounts',
+    // One row per paper account archived by a replay restart: where its copy lives (a data directory of its own under
+    // DATA_DIR/accounts, relative to the data directory) and what it stood at, for "tradetui accounts".
+    sql: `
+      CREATE TABLE account_archives (
+        id INTEGER PRIMARY KEY,
+        dir TEXT NOT NULL UNIQUE,
+        archived_at INTEGER NOT NULL,
+        account_created_at INTEGER NOT NULL,
+        replay_from INTEGER,
+        replay_at INTEGER,
+        currency TEXT NOT NULL,
+        initial_balance REAL NOT NULL,
+        cash REAL NOT NULL,
+        equity REAL NOT NULL,
+        trades INTEGER NOT NULL,
+        positions INTEGER NOT NULL,
+        restarted_from INTEGER NOT NULL
+      );
+    `,
+  },
 ];
