@@ -19,7 +19,7 @@ import type { EngineApi, EngineSnapshot, FeedStatus, LiveStatus, MarketFeed, Sig
 import { backtestAndStore } from '../backtest/record.js';
 import type { Strategy } from '../strategy/contract.js';
 import { getStrategy } from '../strategy/registry.js';
-import { resolveParams } from '../strategy/params.js';
+import { type ParamOverrides, resolveParams, typedParams } from '../strategy/params.js';
 import type { Instances } from './instances.js';
 import type { Persistence } from './persistence.js';
 import { type LogEntry, type Logger, recentLog } from './logger.js';
@@ -88,6 +88,8 @@ export interface AppApi extends EngineApi {
   symbols(): Array<{ symbol: string; timeframes: string[] }>;
   backtest(instanceId: string): Promise<{ runId: number; metrics: Record<string, number | null>; equity: number[] }>;
   logs(opts?: { limit?: number; after?: number }): LogEntry[];
+  /** The add/edit forms' check while typing: a message naming what is wrong with these params, or null. */
+  validateParams(strategy: string, params: ParamOverrides): Promise<string | null>;
 }
 
 /** An ML instance's model with its newest prediction (the values of its prediction series at the cursor). */
@@ -325,6 +327,15 @@ export function createApi(d: ApiDeps): AppApi {
       return [...rows, { day: d.feedStatus().lastCandleTime ?? d.now(), equity: kernel.portfolio.equity() }];
     },
     strategies: () => d.strategies,
+    async validateParams(name: string, params: ParamOverrides): Promise<string | null> {
+      const strategy = getStrategy(name, d.strategies, 'strategy');
+      try {
+        return strategy.validate?.(typedParams(strategy, params, 'params')) ?? null;
+      } catch (err) {
+        if (err instanceof UserError) return err.message;
+        throw err;
+      }
+    },
     logs(o = {}) {
       return recentLog(logger, { limit: o.limit, after: o.after });
     },

@@ -25,10 +25,13 @@ export async function connectOrSay(ctx: CliContext, client: string): Promise<Rem
   }
 }
 
-export const attachCommand: CommandModule<GlobalArgs, GlobalArgs & { ascii?: boolean }> = {
+export const attachCommand: CommandModule<GlobalArgs, GlobalArgs & { ascii?: boolean; mouse?: boolean }> = {
   command: 'attach',
   describe: 'Open the TUI on the engine already running on the data directory (never starts one)',
-  builder: (y) => y.option('ascii', { type: 'boolean', describe: 'draw with ASCII only' }),
+  builder: (y) =>
+    y
+      .option('ascii', { type: 'boolean', describe: 'draw with ASCII only' })
+      .option('mouse', { type: 'boolean', describe: 'click to focus a pane and select a row, wheel to scroll (default: config tui.mouse, off)' }),
   handler: async (args) => {
     const ctx = createContext(args);
     if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UserError('the TUI needs a terminal (stdin and stdout must be a TTY); use tradetui status', 'tui');
@@ -41,7 +44,7 @@ export const attachCommand: CommandModule<GlobalArgs, GlobalArgs & { ascii?: boo
       process.exitCode = NO_ENGINE_EXIT;
       return;
     }
-    await attachTui(engine, ctx, Boolean(args.ascii));
+    await attachTui(engine, ctx, Boolean(args.ascii), false, args.mouse);
   },
 };
 

@@ -19,6 +19,7 @@ interface RunArgs extends GlobalArgs {
   iUnderstandTheRisks?: boolean;
   exitAtEnd?: boolean;
   readonly?: boolean;
+  mouse?: boolean;
 }
 
 export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
@@ -32,6 +33,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .option('feed', { choices: ['replay', 'exchange'] as const, describe: 'replay cached candles, or live candles from exchange.name' })
       .option('ascii', { type: 'boolean', describe: 'draw with ASCII only' })
       .option('readonly', { type: 'boolean', describe: 'watch only: keys that trade or change the engine are refused' })
+      .option('mouse', { type: 'boolean', describe: 'click to focus a pane and select a row, wheel to scroll (default: config tui.mouse, off)' })
       // what `tradetui` runs in the background: the engine with no screen and no output but its log
       .option('engine-process', { type: 'boolean', hidden: true })
       .option('live', { type: 'boolean', describe: 'REAL orders on exchange.name with the API keys (see "Going live" in the README)' })
@@ -76,7 +78,7 @@ async function runLive(ctx: CliContext, args: RunArgs): Promise<void> {
       await engine.stop();
       throw new UserError(`a ${live ? `live ${live.exchange}` : 'paper'} engine already runs on ${ctx.dataDir}: stop it first ("tradetui stop"), or use another --data-dir`, '--live');
     }
-    await attachTui(engine, ctx, Boolean(args.ascii), Boolean(args.readonly));
+    await attachTui(engine, ctx, Boolean(args.ascii), Boolean(args.readonly), args.mouse);
     return;
   }
   const { confirmLive } = await import('../tui/live-confirm.js');
@@ -102,5 +104,5 @@ async function runLive(ctx: CliContext, args: RunArgs): Promise<void> {
     engineArgs: [...engineArgs(ctx.dataDir, { ...args, speed: undefined, feed: undefined }), '--live'],
     onStarting: () => process.stderr.write(`tradetui: starting the LIVE engine on ${label} in the background (${ctx.dataDir}); reconciling with the exchange first…\n`),
   });
-  await attachTui(engine, ctx, Boolean(args.ascii), Boolean(args.readonly));
+  await attachTui(engine, ctx, Boolean(args.ascii), Boolean(args.readonly), args.mouse);
 }

@@ -20,10 +20,11 @@ export interface TuiStartArgs {
   feed?: 'replay' | 'exchange';
   ascii?: boolean;
   readonly?: boolean;
+  mouse?: boolean;
 }
 
 /**
- * The arguments of a plain TUI start (no command; only --config, --data-dir, --speed, --feed, --ascii, --readonly,
+ * The arguments of a plain TUI start (no command; only --config, --data-dir, --speed, --feed, --ascii, --readonly, --mouse,
  * each at most once and well formed), or null: yargs then parses the command line and says what is wrong.
  */
 export function tuiStartArgs(argv: string[]): TuiStartArgs | null {
@@ -41,6 +42,7 @@ export function tuiStartArgs(argv: string[]): TuiStartArgs | null {
         feed: { type: 'string' },
         ascii: { type: 'boolean' },
         readonly: { type: 'boolean' },
+        mouse: { type: 'boolean' },
       },
     });
   } catch {
@@ -59,6 +61,7 @@ export function tuiStartArgs(argv: string[]): TuiStartArgs | null {
     ...(v.feed !== undefined ? { feed: v.feed } : {}),
     ...(v.ascii ? { ascii: true } : {}),
     ...(v.readonly ? { readonly: true } : {}),
+    ...(v.mouse ? { mouse: true } : {}),
   };
 }
 
@@ -103,11 +106,11 @@ export async function startTui(args: TuiStartArgs): Promise<void> {
   if (!started && (args.speed !== undefined || args.feed !== undefined)) {
     process.stderr.write('tradetui: an engine already runs on this data directory: --speed and --feed apply when it starts (use + and - for the replay speed)\n');
   }
-  await attachTui(engine, { config, dataDir }, Boolean(args.ascii), Boolean(args.readonly));
+  await attachTui(engine, { config, dataDir }, Boolean(args.ascii), Boolean(args.readonly), args.mouse);
 }
 
 /** The TUI over a running engine; says on leaving how to come back or that the engine stopped. */
-export async function attachTui(engine: RemoteEngine, ctx: { config: Config; dataDir: string }, ascii: boolean, readonly = false): Promise<void> {
+export async function attachTui(engine: RemoteEngine, ctx: { config: Config; dataDir: string }, ascii: boolean, readonly = false, mouse?: boolean): Promise<void> {
   const { runTui } = await import('../tui/run.js');
   await engine.prefetch();
   const outcome = await runTui(
@@ -118,6 +121,7 @@ export async function attachTui(engine: RemoteEngine, ctx: { config: Config; dat
       noColor: process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '',
       logFile: logFile(ctx.dataDir),
       readonly,
+      mouse: mouse ?? ctx.config.tui.mouse,
       keys: ctx.config.tui.keys,
       colors: ctx.config.tui.theme,
     },

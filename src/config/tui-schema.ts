@@ -18,6 +18,8 @@ export const tuiSchema = z
     maxFps: z.number().int().min(1).max(30).default(4),
     /** Force ASCII drawing (also automatic when the locale is not UTF-8). */
     ascii: z.boolean().default(false),
+    /** Mouse: click to focus a pane and select a row, wheel to scroll (the terminal's own text selection then needs Shift). */
+    mouse: z.boolean().default(false),
     /** Key bindings: an action's keys everywhere it is bound, e.g. { close-position: X, palette: [":", ";"] }. */
     keys: z
       .record(z.string(), keyList)

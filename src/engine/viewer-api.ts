@@ -42,6 +42,11 @@ export type TuiApi = EngineApi & {
   strategies?(): StrategyListing[];
   symbols?(): SymbolListing[];
   backtest?(instanceId: string): Promise<BacktestSummary>;
+  /**
+   * The engine's check of a strategy's params (spec and cross-parameter rule): a message, or null. The add/edit forms
+   * ask it while typing when the listing has no validate() of its own (an attached TUI: functions do not cross the socket).
+   */
+  validateParams?(strategy: string, params: Record<string, ParamValue>): Promise<string | null>;
   /** The Telegram bot's state; absent or 'disabled' shows nothing. */
   telegramStatus?(): { state: string; queue: number };
   /** Where exports (trade history CSV) are written; the working directory when absent. */

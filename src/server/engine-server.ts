@@ -32,6 +32,7 @@ export type ServedApi = EngineApi & {
   telegramStatus?(): { state: string; queue: number };
   backtest?(instanceId: string): Promise<unknown>;
   logs?(opts: { limit?: number; after?: number }): unknown[];
+  validateParams?(strategy: string, params: Record<string, string | number | boolean>): Promise<string | null>;
   exchange?: string;
 };
 
@@ -321,6 +322,9 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
         return api.backtest(call.args[0]);
       case 'logs':
         return api.logs ? api.logs(call.args[0]) : [];
+      case 'validate-params':
+        if (!api.validateParams) throw new Error('this engine cannot check params');
+        return { error: await api.validateParams(call.args[0], call.args[1]) };
       case 'stop-engine':
         logger.info('stop requested through the control socket');
         // after the reply is written

@@ -58,6 +58,8 @@ export const callSchema = z.discriminatedUnion('method', [
   z.object({ type: z.literal('call'), id: z.number().int(), method: z.literal('backtest'), args: z.tuple([name]) }),
   /** The engine's newest log lines (the Log window). */
   z.object({ type: z.literal('call'), id: z.number().int(), method: z.literal('logs'), args: z.tuple([z.object({ limit: limit.optional(), after: z.number().int().min(0).optional() })]) }),
+  /** The add/edit forms' check while typing: the strategy's params (typed, ranges) and its validate() rule. */
+  z.object({ type: z.literal('call'), id: z.number().int(), method: z.literal('validate-params'), args: z.tuple([name, z.record(z.string().max(200), param)]) }),
   /** Stops the engine process cleanly (tradetui stop, q → stop the engine too). */
   z.object({ type: z.literal('call'), id: z.number().int(), method: z.literal('stop-engine'), args: z.tuple([]) }),
 ]);

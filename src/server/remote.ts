@@ -266,6 +266,11 @@ export class RemoteEngine implements EngineApi {
     return this.call<BacktestSummary>('backtest', instanceId);
   }
 
+  /** The strategy's cross-parameter rule (validate()) cannot cross the socket: the engine answers it. */
+  async validateParams(strategy: string, params: Record<string, string | number | boolean>): Promise<string | null> {
+    return (await this.call<{ error: string | null }>('validate-params', strategy, params)).error;
+  }
+
   /** Asks the engine process to stop cleanly; resolves when it has acknowledged. */
   async stopEngine(): Promise<void> {
     await this.call('stop-engine');

@@ -8,6 +8,17 @@ export type ParamOverrides = Record<string, string | number | boolean>;
 
 /** Typed parameters for `strategy`: its defaults overridden by `overrides`, all validated. */
 export function resolveParams<P extends Params>(strategy: Strategy<P>, overrides: ParamOverrides = {}, where = '--param'): P {
+  const params = typedParams(strategy, overrides, where) as P;
+  const problem = strategy.validate?.(params) ?? null;
+  if (problem) throw new UserError(`${strategy.name}: ${problem}`, where);
+  return params;
+}
+
+/**
+ * The defaults overridden by `overrides`, each typed and checked against its spec, without the cross-parameter
+ * rule (validate-params answers that rule's own message, as the in-process form shows it).
+ */
+export function typedParams(strategy: { name: string; params: readonly ParamSpec[] }, overrides: ParamOverrides = {}, where = '--param'): Params {
   const specs = strategy.params;
   const out: Params = {};
   for (const spec of specs) out[spec.name] = spec.default;
@@ -19,10 +30,7 @@ export function resolveParams<P extends Params>(strategy: Strategy<P>, overrides
     }
     out[key] = coerce(spec, raw, strategy.name, where);
   }
-  const params = out as P;
-  const problem = strategy.validate?.(params) ?? null;
-  if (problem) throw new UserError(`${strategy.name}: ${problem}`, where);
-  return params;
+  return out;
 }
 
 function coerce(spec: ParamSpec, raw: string | number | boolean, strategy: string, where: string): ParamValue {

@@ -16,24 +16,26 @@ import { accountSummary, pnlByPeriod } from '../view/account.js';
 import { confirmCancelOrder, confirmReplayRestart } from '../view/confirm.js';
 import { money } from '../view/format.js';
 import { TRADE_SORTS } from '../view/trades.js';
-import { type ActionContext, paletteComplete, paletteEntries, paletteMatches, runAction } from './actions.js';
-import { footerLine, helpLines, helpScrollHint, statusLine, tabLine } from './components/chrome.js';
+import { type ActionContext, paletteComplete, paletteEntries, paletteMatches, runAction, selectRow } from './actions.js';
+import { footerLines, helpLines, helpScrollHint, statusLine, tabLine } from './components/chrome.js';
 import { frame } from './components/frame.js';
-import { type Line, block, fit, seg, wrapText } from './components/line.js';
+import { type Line, block, fit, seg, textWidth, wrapText } from './components/line.js';
+import { scrollStart } from './components/table.js';
 import { addFormBody, backtestBody, confirmBody, infoBody, listBody } from './components/overlays.js';
 import { tradesBody, visibleTrades } from './components/trades.js';
 import { accountBody, logBody, nextLogLevel, ordersBody, paletteBody, visibleLog, waitingOrders } from './components/windows.js';
 import { parityBody, parityKey, reconcileBody, reconcileKey } from './components/live-windows.js';
 import { type ActionId, type Keymap, type PaneId, type Scope, KEYMAP, PANES, PANE_TITLES, keyName, lookup, typedText } from './keys/keymap.js';
-import { MIN_COLS, MIN_ROWS, computeLayout } from './layout/layout.js';
+import { MIN_COLS, MIN_ROWS, computeLayout, hitTest } from './layout/layout.js';
+import type { MouseEvent, MouseInput } from './mouse.js';
 import { renderAlerts } from './panes/alerts.js';
 import { chartTitleRight, renderChart } from './panes/chart.js';
 import { renderPositions } from './panes/positions.js';
 import { renderSignals } from './panes/signals.js';
 import { renderStrategies } from './panes/strategies.js';
 import type { PaneProps } from './panes/types.js';
-import { type AddForm, formKey, formRefused } from './store/add-form.js';
-import { listKeys, positionsOf, selectedIndex, shownCount, timeframesOf } from './store/selectors.js';
+import { type AddForm, engineCheckFor, formKey, formRefused, withEngineCheck } from './store/add-form.js';
+import { listKeys, positionsOf, selectedIndex, selectedInstance, shownCount, timeframesOf } from './store/selectors.js';
 import { type UiAction, type UiState, initialUi, uiReducer } from './store/ui-state.js';
 import type { ViewSnapshot, ViewStore } from './store/view-store.js';
 import type { FrameSink } from './screen-writer.js';
@@ -45,6 +47,11 @@ const TRADE_HISTORY_LIMIT = 5000;
 const ACCOUNT_DAYS = 400;
 /** Log lines the log window holds. */
 const LOG_LINES = 500;
+/** Windows the wheel scrolls (as their up/down keys), and how many lines a notch moves in the long texts. */
+const WHEEL_SCOPES: ReadonlySet<Scope> = new Set<Scope>(['help', 'log', 'account', 'trades', 'orders']);
+const WHEEL_LINES = 3;
+/** Typing pause after which an attached form asks the engine to check its params (validate-params). */
+const ENGINE_CHECK_DELAY_MS = 150;
 import { detailsOf, goneText } from './details.js';
 
 export interface AppProps {
@@ -64,6 +71,8 @@ export interface AppProps {
   /** Attached to a background engine: d detaches, and q asks whether to stop the engine too. */
   onDetach?: () => void;
   onStopEngine?: () => void;
+  /** Mouse events (tui.mouse / --mouse): a click focuses a pane and selects a row, the wheel scrolls. */
+  mouse?: MouseInput;
 }
 
 const RENDERERS: Record<PaneId, (p: PaneProps) => Line[]> = {
@@ -93,7 +102,7 @@ function useTerminalSize(fixedCols?: number, fixedRows?: number): { cols: number
   return size;
 }
 
-export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRows, onQuit, onDetach, onStopEngine, readonly = false, keymap = KEYMAP }: AppProps): React.ReactElement | null {
+export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRows, onQuit, onDetach, onStopEngine, readonly = false, keymap = KEYMAP, mouse }: AppProps): React.ReactElement | null {
   const view = useSyncExternalStore(store.subscribe, store.get);
   const [ui, setUi] = useState<UiState>(initialUi);
   const uiRef = useRef(ui);
@@ -105,10 +114,41 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
   }, []);
   const [form, setForm] = useState<AddForm | null>(null);
   const formRef = useRef(form);
+  /** A validate-params question waiting out the typing pause (one at a time: a new key restarts the wait). */
+  const engineCheckTimer = useRef<NodeJS.Timeout | null>(null);
   const setFormNow = (f: AddForm | null): void => {
     formRef.current = f;
     setForm(f);
+    askEngineCheck(f);
   };
+  /**
+   * Attached to the engine, the strategy's cross-parameter rule is answered by the engine (validate-params): asked
+   * once typing pauses, never waited for by a key; the answer lands only if the form still holds the values asked.
+   */
+  const askEngineCheck = (f: AddForm | null): void => {
+    if (engineCheckTimer.current) clearTimeout(engineCheckTimer.current);
+    engineCheckTimer.current = null;
+    const q = f && api.validateParams ? engineCheckFor(f) : null;
+    if (!q) return;
+    engineCheckTimer.current = setTimeout(() => {
+      engineCheckTimer.current = null;
+      api.validateParams!(q.strategy, q.params).then(
+        (error) => {
+          const cur = formRef.current;
+          const next = cur && withEngineCheck(cur, q.key, error);
+          if (next && next !== cur) setFormNow(next);
+        },
+        // the connection is gone or the engine cannot check: the engine still checks on y
+        () => undefined,
+      );
+    }, ENGINE_CHECK_DELAY_MS);
+  };
+  useEffect(
+    () => () => {
+      if (engineCheckTimer.current) clearTimeout(engineCheckTimer.current);
+    },
+    [],
+  );
   const { cols, rows } = useTerminalSize(fixedCols, fixedRows);
   const layout = computeLayout(cols, rows, ui.focus);
   const sizeRef = useRef({ cols, rows });
@@ -457,6 +497,52 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
     if (b) act(b.id, name);
   };
 
+  /**
+   * A click focuses the pane under it and selects the row clicked; the wheel moves the selection of the list under
+   * it, or scrolls the open window (help, log, account, trades, orders). Clicks in a window or a form do nothing.
+   */
+  const handleMouse = (e: MouseEvent): void => {
+    const ui = uiRef.current;
+    const view = store.get();
+    const wheel = e.kind === 'wheel-up' ? -1 : e.kind === 'wheel-down' ? 1 : 0;
+    if (ui.overlay) {
+      const scope = overlayScope(ui.overlay, formRef.current);
+      if (wheel === 0 || !WHEEL_SCOPES.has(scope)) return;
+      const lines = scope === 'help' || scope === 'log' || scope === 'account' ? WHEEL_LINES : 1;
+      for (let i = 0; i < lines; i++) handleKey(wheel < 0 ? 'up' : 'down');
+      return;
+    }
+    if (ui.filtering || (e.kind !== 'press' && wheel === 0) || (e.kind === 'press' && e.button !== 0)) return;
+    const { cols, rows } = sizeRef.current;
+    const layout = computeLayout(cols, rows, ui.focus);
+    const tabWidths = PANES.map((p, i) => textWidth(` ${i + 1} ${PANE_TITLES[p]} `) + 1);
+    const hit = hitTest(layout, ui.focus, ui.maximised, e.x, e.y, tabWidths, PANES);
+    if (!hit) return;
+    if ('tab' in hit) {
+      if (wheel === 0) dispatch({ type: 'focus', pane: hit.tab });
+      return;
+    }
+    const pane = hit.pane;
+    if (pane === 'chart') {
+      if (wheel === 0) dispatch({ type: 'focus', pane });
+      return;
+    }
+    const c = { view, ui, dispatch };
+    if (wheel !== 0) return selectRow(c, pane, selectedIndex(view, ui, pane) + wheel);
+    if (ui.focus !== pane) dispatch({ type: 'focus', pane });
+    // the table's first body row is its header; rows scroll to keep the selection in view (table.ts scrollStart)
+    const body = hit.height - 2;
+    const footer = pane === 'strategies' && selectedInstance(view, ui) && body >= 4 ? 1 : 0;
+    const count = listKeys(view, pane, ui).length;
+    const row = hit.row - 1;
+    if (row < 0 || row >= body - footer - 1) return;
+    const start = scrollStart(count, Math.max(0, Math.min(selectedIndex(view, ui, pane), count - 1)), body - footer - 1);
+    if (start + row < count) selectRow(c, pane, start + row);
+  };
+  const mouseRef = useRef(handleMouse);
+  mouseRef.current = handleMouse;
+  useEffect(() => mouse?.on((e) => mouseRef.current(e)), [mouse]);
+
   useInput((input, key) => {
     // Ink passes a chunk of plain characters (typed ahead, pasted, or read late) as one input: split it
     const chunk = [...input];
@@ -509,7 +595,10 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
       out.push(fit(tabLine(ui.focus, theme, width), width));
       out.push(...block(paneLines(ui.focus, width, layout.contentHeight), width, layout.contentHeight));
     }
-    out.push(fit(footerLine(scopes, ui.message, theme, width, readonly, keymap), width));
+    // a message longer than the footer takes rows above it, over the bottom of the panes, until the next key
+    const footer = footerLines(scopes, ui.message, theme, width, readonly, keymap);
+    out.splice(Math.max(1, out.length - (footer.length - 1)), footer.length - 1);
+    out.push(...footer);
     return out;
   }
 }
@@ -618,7 +707,7 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
       break;
     case 'add':
       title = form?.edit ? `Edit ${form.edit.instanceId}` : 'Add a strategy instance';
-      body = form ? addFormBody(form, inner, innerH, theme) : [];
+      body = form ? addFormBody(form, inner, innerH, theme, view.engine) : [];
       break;
     case 'trades':
       title = 'Trade history';

@@ -5,12 +5,12 @@
 import type { Command } from '../core/events.js';
 import { TIMEFRAME_LIST } from '../core/time.js';
 import type { SymbolListing, TuiApi } from '../engine/viewer-api.js';
-import { type Confirmation, confirmClosePosition, confirmDeleteInstance, confirmKill, confirmPause, confirmResume, confirmStartStop, deleteRefusal, instanceHoldings } from '../view/confirm.js';
+import { type Confirmation, confirmClosePosition, confirmDeleteInstance, confirmKill, confirmPause, confirmResume, confirmStartStop, deleteRefusal } from '../view/confirm.js';
 import { type ActionId, type Binding, type Keymap, PANES, MUTATING } from './keys/keymap.js';
 import { type Layout, paneBeside } from './layout/layout.js';
 import { type AddForm, cloneForm, editForm, newAddForm } from './store/add-form.js';
 import { chartMarket, isReplay, listKeys, selectedIndex, selectedInstance, selectedPosition, symbolList, timeframesOf } from './store/selectors.js';
-import type { UiAction, UiState } from './store/ui-state.js';
+import type { ListPane, UiAction, UiState } from './store/ui-state.js';
 import type { ViewSnapshot } from './store/view-store.js';
 import { chartKeyPatch } from './panes/chart.js';
 
@@ -53,12 +53,18 @@ const chartPatch = (c: ActionContext, patch: Partial<UiState['chart']>): void =>
 function move(c: ActionContext, delta: number): void {
   const { ui, view } = c;
   if (ui.focus === 'chart') return;
-  const keys = listKeys(view, ui.focus, ui);
-  const cur = selectedIndex(view, ui, ui.focus, keys);
-  const next = Math.max(0, Math.min(keys.length - 1, cur + delta));
-  c.dispatch({ type: 'select', pane: ui.focus, index: next, key: keys[next] ?? null });
+  selectRow(c, ui.focus, selectedIndex(view, ui, ui.focus) + delta);
+}
+
+/** Selects row `index` (clamped) of a list: the keys' move and the mouse's click and wheel. */
+export function selectRow(c: Pick<ActionContext, 'view' | 'ui' | 'dispatch'>, pane: ListPane, index: number): void {
+  const { ui, view } = c;
+  const keys = listKeys(view, pane, ui);
+  const cur = selectedIndex(view, ui, pane, keys);
+  const next = Math.max(0, Math.min(keys.length - 1, index));
+  c.dispatch({ type: 'select', pane, index: next, key: keys[next] ?? null });
   // the chart follows the selected instance
-  if (ui.focus === 'strategies' && next !== cur) chartPatch(c, { symbol: null, timeframe: null, pan: 0 });
+  if (pane === 'strategies' && next !== cur) c.dispatch({ type: 'chart', patch: { symbol: null, timeframe: null, pan: 0 } });
 }
 
 function stepTimeframe(c: ActionContext, dir: 1 | -1): string | null {
@@ -167,11 +173,11 @@ export const ACTIONS: Partial<Record<ActionId, Action>> = {
       if (!inst) return 'no strategy instance selected';
       const strategies = c.api.strategies?.();
       if (!strategies) return 'editing is not available: this app does not list strategies()';
-      return editForm(strategies, inst, null) ? null : `cannot edit ${inst.id}: its strategy is no longer offered`;
+      return editForm(strategies, inst) ? null : `cannot edit ${inst.id}: its strategy is no longer offered`;
     },
     run: (c) => {
       const inst = selectedInstance(c.view, c.ui)!;
-      c.openForm(editForm(c.api.strategies!(), inst, instanceHoldings(c.view.engine, inst.id))!);
+      c.openForm(editForm(c.api.strategies!(), inst)!);
     },
   },
   'close-position': {

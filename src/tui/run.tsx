@@ -10,6 +10,7 @@ import type { EngineApi } from '../engine/ports.js';
 import type { TuiApi } from '../engine/viewer-api.js';
 import { App } from './App.js';
 import { ScreenWriter } from './screen-writer.js';
+import { MOUSE_OFF, MOUSE_ON, MouseInput } from './mouse.js';
 import { ViewStore } from './store/view-store.js';
 import { detectCapabilities, makeTheme } from './theme/theme.js';
 import { type KeyOverrides, applyKeyOverrides } from '../config/keys.js';
@@ -24,6 +25,8 @@ export interface TuiOptions {
   logFile: string;
   /** Watch only: keys that trade or change the engine are refused. */
   readonly?: boolean;
+  /** Mouse reporting on (tui.mouse / --mouse): clicks and the wheel; always turned off again when the TUI ends. */
+  mouse?: boolean;
   /** The config's `tui.keys` (checked by the config schema) and `tui.theme` colours by role. */
   keys?: KeyOverrides;
   colors?: TuiConfig['theme'];
@@ -127,6 +130,9 @@ export async function runTui(
         /* stdin may already be closed */
       }
     }
+    untouchMouse?.();
+    // reporting off even if it was never on: a terminal left reporting would type escape codes into the shell
+    if (opts.mouse) safeWrite(stdout, MOUSE_OFF);
     safeWrite(stdout, LEAVE_ALT);
     consoleMethods.forEach((m, i) => (console[m] = savedConsole[i]!));
   };
@@ -165,6 +171,8 @@ export async function runTui(
   };
   const onSignal = (): void => quit();
   const onHangup = (): void => {
+    // best effort before the terminal is taken as gone: a SIGHUP sent by hand leaves it in use
+    if (opts.mouse) safeWrite(stdout, MOUSE_OFF);
     terminalGone = true;
     quit();
   };
@@ -189,9 +197,18 @@ export async function runTui(
     process.off('unhandledRejection', fatal);
     stdout.off('error', onStreamError);
     stderr.off('error', onStreamError);
+    process.off('exit', mouseOffAtExit);
   };
 
-  safeWrite(stdout, ENTER_ALT);
+  // the reports are taken out of stdin before Ink reads it, so none can be read as keys
+  const mouse = opts.mouse ? new MouseInput() : undefined;
+  const untouchMouse = mouse?.attach(stdin as unknown as { read: (size?: number) => unknown });
+  // a last resort for an exit that bypasses restore (process.exit elsewhere): never leave the terminal reporting
+  const mouseOffAtExit = (): void => {
+    if (!restored) safeWrite(stdout, MOUSE_OFF);
+  };
+  if (mouse) process.once('exit', mouseOffAtExit);
+  safeWrite(stdout, ENTER_ALT + (mouse ? MOUSE_ON : ''));
   try {
     // The App hands each composed frame (Line[]) to the ScreenWriter, which diffs cells and positions absolutely;
     // Ink only hosts React, reads keys and relays resizes: its own tree is empty, and in debug mode it writes its
@@ -206,6 +223,7 @@ export async function runTui(
         onQuit={() => quit()}
         readonly={opts.readonly ?? false}
         keymap={keymap}
+        {...(mouse ? { mouse } : {})}
         {...(remote ? { onDetach: () => quit(), onStopEngine: stopEngine } : {})}
       />,
       {

@@ -8,6 +8,9 @@ import type { ClosedTrade, Position } from '../../src/core/trading.js';
 import { EventBus } from '../../src/engine/bus.js';
 import type { EngineSnapshot } from '../../src/engine/ports.js';
 import type { BacktestSummary, StrategyListing, SymbolListing, TuiApi } from '../../src/engine/viewer-api.js';
+import type { ParamValue } from '../../src/strategy/contract.js';
+import { typedParams } from '../../src/strategy/params.js';
+import { UserError } from '../../src/core/errors.js';
 
 export const T0 = Date.UTC(2024, 2, 1, 0, 0); // 2024-03-01 00:00 UTC
 const HOUR = 3_600_000;
@@ -117,6 +120,7 @@ export class FakeEngine implements TuiApi {
   strategies?: () => StrategyListing[];
   symbols?: () => SymbolListing[];
   backtest?: (instanceId: string) => Promise<BacktestSummary>;
+  validateParams?: (strategy: string, params: Record<string, ParamValue>) => Promise<string | null>;
   /** Replies to commands; default mirrors the kernel's behaviour. */
   reply: (cmd: Command) => CommandResult = (cmd) => this.apply(cmd);
 
@@ -189,6 +193,17 @@ export class FakeEngine implements TuiApi {
     });
     if (!opts.bare) {
       this.strategies = () => [MA_CROSS, RSI_MACD];
+      // as the app: unknown strategy refused; a value off its spec or the strategy's rule answered with its message
+      this.validateParams = async (name, params) => {
+        const s = [MA_CROSS, RSI_MACD].find((x) => x.name === name);
+        if (!s) throw new UserError(`unknown strategy "${name}"; available: ma-cross, rsi-macd`, 'strategy');
+        try {
+          return s.validate?.(typedParams(s, params, 'params')) ?? null;
+        } catch (err) {
+          if (err instanceof UserError) return err.message;
+          throw err;
+        }
+      };
       this.symbols = () => [
         { symbol: 'BTC/USDT', timeframes: ['1h', '4h'] },
         { symbol: 'ETH/USDT', timeframes: ['1h'] },

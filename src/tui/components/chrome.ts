@@ -83,6 +83,18 @@ export function tabLine(focus: PaneId, theme: Theme, width: number): Line {
   return fit(line, width);
 }
 
+/**
+ * The footer: a message and the keys in force on one line when the message fits beside a separator; a longer message
+ * is wrapped on lines of its own above the keys (never cut: a refusal's reason is often at its end).
+ */
+export function footerLines(scopes: readonly Scope[], message: Message | null, theme: Theme, width: number, readonly = false, keymap: Keymap = KEYMAP): Line[] {
+  if (!message) return [footerLine(scopes, null, theme, width, readonly, keymap)];
+  const text = `${message.severity === 'info' ? '' : '! '}${message.text}`;
+  if (textWidth(text) + 3 <= width) return [footerLine(scopes, message, theme, width, readonly, keymap)];
+  const role = message.severity === 'error' ? 'error' : message.severity === 'warn' ? 'warn' : 'accent';
+  return [...wrapText(text, width).map((t) => fit([seg(t, role, { bold: true })], width)), footerLine(scopes, null, theme, width, readonly, keymap)];
+}
+
 export function footerLine(scopes: readonly Scope[], message: Message | null, theme: Theme, width: number, readonly = false, keymap: Keymap = KEYMAP): Line {
   const line: Line = [];
   if (message) {

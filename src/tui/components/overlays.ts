@@ -1,7 +1,8 @@
 // Overlay bodies (help, confirmation, details, pickers, backtest result) as lines; the App frames them.
 import type { BacktestSummary } from '../../engine/viewer-api.js';
 import type { AddForm } from '../store/add-form.js';
-import { confirmEditInstance } from '../../view/confirm.js';
+import { confirmEditInstance, instanceHoldings } from '../../view/confirm.js';
+import type { EngineSnapshot } from '../../engine/ports.js';
 import { parseRiskText } from '../../view/risk-text.js';
 import { CROSS, REFUSED, RISK, formStrategy, formSymbol, formTimeframes } from '../store/add-form.js';
 import type { Theme } from '../theme/theme.js';
@@ -112,7 +113,8 @@ export function backtestBody(instanceId: string, status: 'running' | 'done' | 'e
   return out;
 }
 
-export function addFormBody(f: AddForm, width: number, height: number, theme: Theme): Line[] {
+/** `engine`: the newest view, so the edit review's line on what the instance holds follows fills and closes live. */
+export function addFormBody(f: AddForm, width: number, height: number, theme: Theme, engine: Pick<EngineSnapshot, 'positions' | 'orders'>): Line[] {
   const s = formStrategy(f);
   const sym = formSymbol(f);
   const crumbs = [s?.name ?? '?', f.step === 'strategy' ? '' : sym?.symbol ?? '?', ['params', 'review'].includes(f.step) ? formTimeframes(f)[f.ti] ?? '?' : ''].filter(Boolean).join(' / ');
@@ -175,7 +177,7 @@ export function addFormBody(f: AddForm, width: number, height: number, theme: Th
           f.edit.instanceId,
           Object.fromEntries(s!.params.map((p) => [p.name, f.values[p.name] ?? ''])),
           risk === f.edit.initialRisk.trim() ? undefined : { text: risk, value: riskValue.ok ? riskValue.value : null },
-          f.edit.holds,
+          instanceHoldings(engine, f.edit.instanceId),
           'keyboard',
         );
         return [

@@ -60,3 +60,43 @@ export function paneBeside(layout: Layout, focus: PaneId, dir: -1 | 1, order: re
   const i = row.findIndex((rect) => rect.pane === focus);
   return row[i + dir]?.pane ?? null;
 }
+
+/** What a screen cell shows: a pane (with the row inside its frame, 0 = first body row) or a tab of the tab bar. */
+export type Hit = { pane: PaneId; row: number; height: number } | { tab: PaneId } | null;
+
+/**
+ * The pane (or tab) at cell x, y of the screen, for mouse clicks and the wheel. Mirrors the App's composition: the
+ * status bar on row 0, then the content (the maximised pane alone, the grid's rows, or the tab bar and one pane).
+ * `tabWidths` are the tab bar's cells per tab, in PANES order.
+ */
+export function hitTest(layout: Layout, focus: PaneId, maximised: boolean, x: number, y: number, tabWidths: readonly number[], order: readonly PaneId[]): Hit {
+  if (layout.kind === 'too-small') return null;
+  const contentHeight = layout.height - 2;
+  const inPane = (pane: PaneId, top: number, height: number): Hit => (y > top && y < top + height - 1 ? { pane, row: y - top - 1, height } : y >= top && y < top + height ? { pane, row: -1, height } : null);
+  if (maximised) return inPane(focus, 1, contentHeight);
+  if (layout.kind === 'tabs') {
+    if (y === 1) {
+      let left = 0;
+      for (let i = 0; i < order.length; i++) {
+        if (x >= left && x < left + tabWidths[i]!) return { tab: order[i]! };
+        left += tabWidths[i]!;
+      }
+      return null;
+    }
+    return inPane(focus, 2, layout.contentHeight);
+  }
+  let top = 1;
+  for (const row of layout.rows) {
+    const h = Math.max(...row.map((r) => r.height));
+    if (y >= top && y < top + h) {
+      let left = 0;
+      for (const rect of row) {
+        if (x >= left && x < left + rect.width) return inPane(rect.pane, top, rect.height);
+        left += rect.width;
+      }
+      return null;
+    }
+    top += h;
+  }
+  return null;
+}

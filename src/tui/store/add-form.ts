@@ -26,9 +26,14 @@ export interface AddForm {
   sending?: boolean;
   /**
    * Editing an instance (the edit key): strategy and market fixed, params and risk overrides (values[RISK]) editable
-   * and checked as typed; y restarts it with them. `holds` says what it holds (kept across the restart).
+   * and checked as typed; y restarts it with them. What it holds (kept across the restart) is read live by the review.
    */
-  edit?: { instanceId: string; initialRisk: string; holds: string | null };
+  edit?: { instanceId: string; initialRisk: string };
+  /**
+   * The engine's answer to validate-params for the values with this key (valuesKey), when the strategy's listing has
+   * no validate() of its own (an attached TUI: functions do not cross the socket). An answer for other values is stale.
+   */
+  engineCheck?: { key: string; error: string | null };
 }
 
 /** Error keys that are not a parameter name. */
@@ -66,7 +71,6 @@ export function cloneForm(strategies: StrategyListing[], symbols: SymbolListing[
 export function editForm(
   strategies: StrategyListing[],
   inst: { id: string; strategy: string; symbol: string; timeframe: string; params: Record<string, ParamValue>; risk?: Record<string, unknown> },
-  holds: string | null,
 ): AddForm | null {
   const si = strategies.findIndex((s) => s.name === inst.strategy);
   if (si < 0) return null;
@@ -74,13 +78,16 @@ export function editForm(
   for (const [k, v] of Object.entries(inst.params)) if (k in values) values[k] = String(v);
   const initialRisk = riskText(inst.risk);
   values[RISK] = initialRisk;
-  const f: AddForm = { ...newAddForm(strategies, [{ symbol: inst.symbol, timeframes: [inst.timeframe] }]), si, step: 'params', values, edit: { instanceId: inst.id, initialRisk, holds } };
+  const f: AddForm = { ...newAddForm(strategies, [{ symbol: inst.symbol, timeframes: [inst.timeframe] }]), si, step: 'params', values, edit: { instanceId: inst.id, initialRisk } };
   return { ...f, errors: formErrors(f, values) };
 }
 
 /** The errors of a form's values: its params (validateForm), and the risk line when editing. */
 export function formErrors(f: AddForm, values: Record<string, string>): Record<string, string> {
-  const errors = validateForm(formStrategy(f)!, values);
+  const s = formStrategy(f)!;
+  const errors = validateForm(s, values);
+  // the engine's answer counts only for the values it was asked about
+  if (!s.validate && f.engineCheck?.error && !errors[CROSS] && f.engineCheck.key === valuesKey(s, values)) errors[CROSS] = f.engineCheck.error;
   if (!f.edit) return errors;
   const r = parseRiskText(values[RISK] ?? '');
   if (!r.ok) errors[RISK] = r.error;
@@ -146,6 +153,39 @@ export function validateForm(s: StrategyListing, values: Record<string, string>)
   const problem = all && s.validate ? s.validate(all) : null;
   if (problem) errors[CROSS] = problem;
   return errors;
+}
+
+/** The values' identity once all parse (the engine's answer is for exactly these), or null while one is invalid. */
+export function valuesKey(s: StrategyListing, values: Record<string, string>): string | null {
+  const all = parsed(s, values);
+  return all ? JSON.stringify(all) : null;
+}
+
+/**
+ * What to ask the engine (validate-params) for the form as it stands: null when the listing checks the rule itself,
+ * a field is still invalid, or the engine has already answered for these values.
+ */
+export function engineCheckFor(f: AddForm): { key: string; strategy: string; params: Record<string, ParamValue> } | null {
+  if (f.step !== 'params' && f.step !== 'review') return null;
+  const s = formStrategy(f);
+  if (!s || s.validate) return null;
+  const params = parsed(s, f.values);
+  if (!params) return null;
+  const key = JSON.stringify(params);
+  return f.engineCheck?.key === key ? null : { key, strategy: s.name, params };
+}
+
+/**
+ * The engine answered validate-params for the values with `key`: folded into the errors if the form still holds
+ * those values (a stale answer, for values since changed, is dropped). A rule broken while the review shows goes
+ * back to the params, so y never offers what the engine would refuse.
+ */
+export function withEngineCheck(f: AddForm, key: string, error: string | null): AddForm {
+  const s = formStrategy(f);
+  if (!s || valuesKey(s, f.values) !== key || f.sending) return f;
+  const next = { ...f, engineCheck: { key, error } };
+  const errors = formErrors(next, f.values);
+  return { ...next, errors, ...(error && f.step === 'review' ? { step: 'params' as const } : {}) };
 }
 
 function defaults(s: StrategyListing): Record<string, string> {

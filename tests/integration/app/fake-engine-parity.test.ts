@@ -135,6 +135,27 @@ describe('engine fakes against the real engine API', { timeout: 120_000 }, () =>
     expect(Object.keys(fakeSnap.feed as object)).toEqual(Object.keys(realShape.feed as object));
   });
 
+  it('validate-params answers as the engine does: the rule\'s message, a value off its spec, null when fine, unknown strategy refused', async () => {
+    const fake = new FakeEngine();
+    const cases: Array<[string, Record<string, number | string | boolean>]> = [
+      ['ma-cross', { fast: 50, slow: 30 }],
+      ['ma-cross', { fast: 10, slow: 30 }],
+      ['ma-cross', { fast: 10, slow: 3000 }],
+      ['ma-cross', { fast: 10, slow: 30, type: 'hull' }],
+      ['ma-cross', { fast: 10.5 }],
+      ['ma-cross', { fastest: 1 }],
+      ['rsi-macd', { rsiPeriod: 14 }],
+    ];
+    const real = await Promise.all(cases.map(([s, p]) => app.validateParams(s, p)));
+    const faked = await Promise.all(cases.map(([s, p]) => fake.validateParams!(s, p)));
+    expect(faked).toEqual(real);
+    expect(real[0]).toBe('fast (50) must be below slow (30)');
+    expect(real[1]).toBeNull();
+    expect(real[2]).toContain('slow must be between 3 and 400');
+    await expect(app.validateParams('nope', {})).rejects.toThrow(/unknown strategy "nope"/);
+    await expect(fake.validateParams!('nope', {})).rejects.toThrow(/unknown strategy "nope"/);
+  });
+
   it('candles and trades queries follow the engine: the newest `limit` candles, trades newest first', async () => {
     const key = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' as const };
     const fake = new FakeEngine();

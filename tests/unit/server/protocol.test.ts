@@ -66,6 +66,8 @@ describe('call validation', () => {
     expect(callSchema.safeParse({ type: 'call', id: 1, method: 'send', args: [{ type: 'rm -rf', by: 'keyboard' }] }).success).toBe(false);
     expect(callSchema.safeParse({ type: 'call', id: 2, method: 'candles', args: [{ exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' }, 1e9] }).success).toBe(false);
     expect(callSchema.safeParse({ type: 'call', id: 3, method: 'eval', args: [] }).success).toBe(false);
+    expect(callSchema.safeParse({ type: 'call', id: 4, method: 'validate-params', args: ['ma-cross', { fast: 50, slow: 30, type: 'sma', short: false }] }).success).toBe(true);
+    expect(callSchema.safeParse({ type: 'call', id: 4, method: 'validate-params', args: ['ma-cross', { fast: { $gt: 1 } }] }).success).toBe(false);
   });
 
   it('accepts every engine command over the socket (one example per Command type; a type left out fails to compile)', () => {

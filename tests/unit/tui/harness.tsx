@@ -11,6 +11,7 @@ import { linesToAnsi } from '../../../src/tui/theme/ansi.js';
 import { ViewStore } from '../../../src/tui/store/view-store.js';
 import { makeTheme, type Theme } from '../../../src/tui/theme/theme.js';
 import { FakeEngine, type FakeOptions } from '../../support/fake-engine.js';
+import { MouseInput } from '../../../src/tui/mouse.js';
 
 export const NOW = Date.UTC(2024, 2, 13, 14, 5);
 
@@ -37,7 +38,7 @@ export async function settle(): Promise<void> {
   }
 }
 
-export async function mount(opts: { cols?: number; rows?: number; theme?: Theme; fake?: FakeOptions; api?: FakeEngine; attached?: boolean; readonly?: boolean; keymap?: Keymap } = {}): Promise<Harness> {
+export async function mount(opts: { cols?: number; rows?: number; theme?: Theme; fake?: FakeOptions; api?: FakeEngine; attached?: boolean; readonly?: boolean; keymap?: Keymap; mouse?: boolean } = {}): Promise<Harness> {
   const api = opts.api ?? new FakeEngine(opts.fake);
   const store = new ViewStore(api, { maxFps: 30, manual: true, now: () => NOW });
   const theme = opts.theme ?? makeTheme({ color: true, unicode: true });
@@ -48,10 +49,13 @@ export async function mount(opts: { cols?: number; rows?: number; theme?: Theme;
       last = { lines, theme: t };
     },
   };
+  // as run.tsx does with --mouse: the reports are filtered out of stdin before Ink reads keys
+  const mouse = opts.mouse ? new MouseInput() : undefined;
   const el = (cols: number, rows: number): React.ReactElement => (
-    <App api={api} store={store} theme={theme} frames={frames} cols={cols} rows={rows} onQuit={() => (h.quits = ++quits)} readonly={opts.readonly} {...(opts.keymap ? { keymap: opts.keymap } : {})} {...(opts.attached ? { onDetach: () => h.detaches++, onStopEngine: () => h.engineStops++ } : {})} />
+    <App api={api} store={store} theme={theme} frames={frames} cols={cols} rows={rows} onQuit={() => (h.quits = ++quits)} readonly={opts.readonly} {...(opts.keymap ? { keymap: opts.keymap } : {})} {...(opts.attached ? { onDetach: () => h.detaches++, onStopEngine: () => h.engineStops++ } : {})} {...(mouse ? { mouse } : {})} />
   );
   const r = render(el(opts.cols ?? 120, opts.rows ?? 40));
+  mouse?.attach(r.stdin as unknown as { read: () => unknown });
   const h: Harness = {
     api,
     store,

@@ -98,6 +98,19 @@ describe('edit an instance (e in Strategies)', () => {
     });
   }
 
+  it('the review\'s line on the open position is live: it goes when the position closes while the review shows', async () => {
+    h = await mount({ theme: mono, cols: 80, rows: 24 });
+    await h.press('2', 'e', KEYS.enter);
+    expect(screen()).toMatch(/Its open position \(long 0\.05 BTC\/USDT\)/);
+    // closed from elsewhere (Telegram, a stop) while the trader reads the review
+    const pos = h.api.snapshot().positions.find((p) => p.symbol === 'BTC/USDT')!;
+    await h.api.send({ type: 'close', symbol: 'BTC/USDT', by: 'telegram' });
+    h.api.emit({ type: 'position', change: 'closed', position: pos });
+    await h.flush();
+    expect(screen()).toContain(`Restart ${BTC}`);
+    expect(screen()).not.toContain('Its open position');
+  });
+
   it('Esc cancels without sending; an unchanged risk line is not sent', async () => {
     h = await mount({ theme: mono });
     await h.press('2', 'e', KEYS.escape);

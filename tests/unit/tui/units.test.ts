@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { detectCapabilities, makeTheme } from '../../../src/tui/theme/theme.js';
 import { ViewStore } from '../../../src/tui/store/view-store.js';
 import { KEYMAP, PANES, footerBindings, lookup } from '../../../src/tui/keys/keymap.js';
-import { formKey, newAddForm, validateParam } from '../../../src/tui/store/add-form.js';
+import { CROSS, engineCheckFor, formKey, newAddForm, validateParam, withEngineCheck } from '../../../src/tui/store/add-form.js';
 import { PAGE_STEP, pagedCount, pickOverlays, renderCandleChart } from '../../../src/tui/components/chart.js';
 import { type Line, plain, seg, wrapText } from '../../../src/tui/components/line.js';
 import { ScreenWriter } from '../../../src/tui/screen-writer.js';
@@ -163,6 +163,34 @@ describe('add-instance form', () => {
     expect(r.form!.step).toBe('params');
     expect(r.form!.errors.fast).toContain('not a number');
     expect(r.command).toBeUndefined();
+  });
+
+  it('attached (no validate() in the listing): asks the engine once per set of values, drops a stale answer, folds a current one', () => {
+    const { validate: _v, ...remoteListing } = MA_CROSS;
+    void _v;
+    let f = newAddForm([remoteListing], [{ symbol: 'BTC/USDT', timeframes: ['1h'] }]);
+    for (const k of ['enter', 'enter', 'enter']) f = formKey(f, k).form!;
+    // slow 30 → 3: fast 10 is not below it, but only the engine can say so
+    f = formKey(formKey(f, 'down').form!, 'backspace').form!;
+    expect(f.errors[CROSS]).toBeUndefined();
+    const q3 = engineCheckFor(f)!;
+    expect(q3).toMatchObject({ strategy: 'ma-cross', params: { fast: 10, slow: 3, type: 'sma', short: false } });
+    // typed on (slow 35) before the answer for 3 came: that answer is dropped
+    const f35 = formKey(f, '5').form!;
+    expect(withEngineCheck(f35, q3.key, 'fast (10) must be below slow (3)')).toBe(f35);
+    // the answer for the values held is folded in, and not asked again
+    const f3 = withEngineCheck(f, q3.key, 'fast (10) must be below slow (3)');
+    expect(f3.errors[CROSS]).toBe('fast (10) must be below slow (3)');
+    expect(engineCheckFor(f3)).toBeNull();
+    expect(formKey(f3, 'enter').form!.step).toBe('params');
+    // a field that does not parse: nothing to ask
+    expect(engineCheckFor(formKey(f, 'backspace').form!)).toBeNull();
+    // an answer that arrives while the review shows a broken rule goes back to the params
+    const fine = formKey(formKey(f, '5').form!, 'enter').form!;
+    expect(fine.step).toBe('review');
+    const back = withEngineCheck(fine, engineCheckFor(fine)!.key, 'nope');
+    expect(back.step).toBe('params');
+    expect(back.errors[CROSS]).toBe('nope');
   });
 });
 

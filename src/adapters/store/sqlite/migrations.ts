@@ -599,6 +599,34 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 76,
+    name: 'candle versions',
+    // A market's version changes (to a new random value) with every insert, update or delete of one of its chunk
+    // rows, whoever writes it: a column file of its candles (candle-columns.ts) is read only at the version it was
+    // written from. Fired per chunk row (4096 candles), so a write costs one more small row per chunk.
+    sql: `
+      CREATE TABLE candle_versions (
+        exchange TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        timeframe TEXT NOT NULL,
+        version TEXT NOT NULL,
+        PRIMARY KEY (exchange, symbol, timeframe)
+      ) WITHOUT ROWID;
+      INSERT INTO candle_versions (exchange, symbol, timeframe, version)
+        SELECT exchange, symbol, timeframe, lower(hex(randomblob(8))) FROM candle_chunks GROUP BY exchange, symbol, timeframe;
+      CREATE TRIGGER candle_chunks_version_insert AFTER INSERT ON candle_chunks BEGIN
+        INSERT OR REPLACE INTO candle_versions (exchange, symbol, timeframe, version) VALUES (new.exchange, new.symbol, new.timeframe, lower(hex(randomblob(8))));
+      END;
+      CREATE TRIGGER candle_chunks_version_update AFTER UPDATE ON candle_chunks BEGIN
+        INSERT OR REPLACE INTO candle_versions (exchange, symbol, timeframe, version) VALUES (old.exchange, old.symbol, old.timeframe, lower(hex(randomblob(8))));
+        INSERT OR REPLACE INTO candle_versions (exchange, symbol, timeframe, version) VALUES (new.exchange, new.symbol, new.timeframe, lower(hex(randomblob(8))));
+      END;
+      CREATE TRIGGER candle_chunks_version_delete AFTER DELETE ON candle_chunks BEGIN
+        INSERT OR REPLACE INTO candle_versions (exchange, symbol, timeframe, version) VALUES (old.exchange, old.symbol, old.timeframe, lower(hex(randomblob(8))));
+      END;
+    `,
+  },
+  {
     version: 91,
     name: 'replay restart: the account remembers where its replay began',
     // A paper account started by restarting the replay from a date (app/account-archive.ts) replays from that date,
@@ -628,34 +656,6 @@ export const MIGRATIONS: readonly Migration[] = [
         positions INTEGER NOT NULL,
         restarted_from INTEGER NOT NULL
       );
-    `,
-  },
-  {
-    version: 76,
-    name: 'candle versions',
-    // A market's version changes (to a new random value) with every insert, update or delete of one of its chunk
-    // rows, whoever writes it: a column file of its candles (candle-columns.ts) is read only at the version it was
-    // written from. Fired per chunk row (4096 candles), so a write costs one more small row per chunk.
-    sql: `
-      CREATE TABLE candle_versions (
-        exchange TEXT NOT NULL,
-        symbol TEXT NOT NULL,
-        timeframe TEXT NOT NULL,
-        version TEXT NOT NULL,
-        PRIMARY KEY (exchange, symbol, timeframe)
-      ) WITHOUT ROWID;
-      INSERT INTO candle_versions (exchange, symbol, timeframe, version)
-        SELECT exchange, symbol, timeframe, lower(hex(randomblob(8))) FROM candle_chunks GROUP BY exchange, symbol, timeframe;
-      CREATE TRIGGER candle_chunks_version_insert AFTER INSERT ON candle_chunks BEGIN
-        INSERT OR REPLACE INTO candle_versions (exchange, symbol, timeframe, version) VALUES (new.exchange, new.symbol, new.timeframe, lower(hex(randomblob(8))));
-      END;
-      CREATE TRIGGER candle_chunks_version_update AFTER UPDATE ON candle_chunks BEGIN
-        INSERT OR REPLACE INTO candle_versions (exchange, symbol, timeframe, version) VALUES (old.exchange, old.symbol, old.timeframe, lower(hex(randomblob(8))));
-        INSERT OR REPLACE INTO candle_versions (exchange, symbol, timeframe, version) VALUES (new.exchange, new.symbol, new.timeframe, lower(hex(randomblob(8))));
-      END;
-      CREATE TRIGGER candle_chunks_version_delete AFTER DELETE ON candle_chunks BEGIN
-        INSERT OR REPLACE INTO candle_versions (exchange, symbol, timeframe, version) VALUES (old.exchange, old.symbol, old.timeframe, lower(hex(randomblob(8))));
-      END;
     `,
   },
 ];
