@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { NOT_ACCOUNT_TABLES } from '../../../src/app/account-archive.js';
 import { createApp } from '../../../src/app/compose.js';
 import { createLogger } from '../../../src/app/logger.js';
 import { parseConfig } from '../../../src/config/load.js';
@@ -73,6 +74,27 @@ function account(dataDir: string): { cash: number; trades: unknown[]; equity: un
   }
 }
 
+/** Every row of every table the archive must keep (all but the caches NOT_ACCOUNT_TABLES names), and the rest's row counts. */
+function tables(dbFile: string): { account: Record<string, unknown[]>; counts: Record<string, number> } {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+    const account: Record<string, unknown[]> = {};
+    const counts: Record<string, number> = {};
+    for (const t of names) {
+      counts[t] = db.prepare(`SELECT COUNT(*) FROM "${t}"`).pluck().get() as number;
+      if (NOT_ACCOUNT_TABLES.includes(t)) continue;
+      const n = (db.prepare(`SELECT COUNT(*) FROM pragma_table_info(?)`).pluck().get(t) as number);
+      account[t] = db.prepare(`SELECT * FROM "${t}" ORDER BY ${Array.from({ length: n }, (_, i) => i + 1).join(', ')}`).all();
+    }
+    const seq = db.prepare("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'").get() ? db.prepare('SELECT * FROM sqlite_sequence ORDER BY name').all() : [];
+    account.sqlite_sequence = seq.filter((r) => !NOT_ACCOUNT_TABLES.includes((r as { name: string }).name));
+    return { account, counts };
+  } finally {
+    db.close();
+  }
+}
+
 describe('replay restart from an earlier date', () => {
   it('archives the account, starts a new one at the date, and trades exactly as a fresh data directory from that date', async () => {
     const dir = tempDir();
@@ -81,6 +103,11 @@ describe('replay restart from an earlier date', () => {
     const before = e.viewer.snapshot();
     const oldTrades = account(dir).trades.length;
     expect(oldTrades).toBeGreaterThan(0);
+    // a stored backtest run, as `tradetui backtest` leaves one: research the data directory keeps, not the account's
+    const side = new Database(join(dir, 'tradetui.db'));
+    const runId = side.prepare("INSERT INTO runs (created_at, strategy, exchange, symbol, timeframe, from_time, to_time, params, settings, metrics, equity_times, equity_values) VALUES (1, 'ma-cross', 'binance', 'BTC/USDT', '1h', 0, 1, '{}', '{}', '{}', x'', x'')").run().lastInsertRowid;
+    side.close();
+    const held = tables(join(dir, 'tradetui.db'));
 
     // refused: a date outside the cached candles names the range a restart can use
     const outside = await e.viewer.send({ type: 'replay', action: 'restart', to: parseDate('2001-01-01', 'to'), by });
@@ -112,6 +139,18 @@ describe('replay restart from an earlier date', () => {
     const old = account(join(dir, 'accounts', archives[0]!));
     expect(old.trades).toHaveLength(oldTrades);
     expect(old.cash).toBe(before.cash);
+    // every account table whole — trades, orders, fills, decisions, alerts, equity, instances, risk state… — and
+    // none of the caches (candle cache, backtest runs), which stay in the data directory
+    const archived = tables(join(dir, 'accounts', archives[0]!, 'tradetui.db'));
+    expect(archived.account).toEqual(held.account);
+    for (const t of ['trades', 'orders', 'fills', 'decisions', 'alerts', 'equity_daily', 'instances', 'risk_state', 'account']) {
+      expect(archived.counts[t], t).toBeGreaterThan(0);
+    }
+    expect(held.counts.candle_chunks).toBeGreaterThan(0);
+    for (const t of NOT_ACCOUNT_TABLES.filter((n) => n !== 'schema_migrations')) expect(archived.counts[t], t).toBe(0);
+    const kept = tables(join(dir, 'tradetui.db'));
+    expect([kept.counts.candle_chunks, kept.counts.runs]).toEqual([held.counts.candle_chunks, 1]);
+    expect(runId).toBeGreaterThan(0);
 
     // play it to the end, stop, and start again: the new account is what resumes (finished replay, same trades)
     await e.viewer.send({ type: 'replay', action: 'resume', by });
