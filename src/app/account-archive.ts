@@ -133,6 +133,9 @@ export function copyAccount(source: string, copy: string): string[] {
       }
     })();
     archive.exec('DETACH DATABASE src');
+    // one self-contained file: a read-only look (`accounts show`) leaves no -wal/-shm beside it; opened as a data
+    // directory, openDb turns WAL on again
+    archive.pragma('journal_mode = DELETE');
     return tables;
   } finally {
     archive.close(); // the last connection: SQLite checkpoints the WAL into the file and removes it

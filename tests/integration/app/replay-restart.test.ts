@@ -151,6 +151,8 @@ describe('replay restart from an earlier date', () => {
     const kept = tables(join(dir, 'tradetui.db'));
     expect([kept.counts.candle_chunks, kept.counts.runs]).toEqual([held.counts.candle_chunks, 1]);
     expect(runId).toBeGreaterThan(0);
+    // one self-contained file, even after read-only looks at it
+    expect(readdirSync(join(dir, 'accounts', archives[0]!))).toEqual(['tradetui.db']);
 
     // play it to the end, stop, and start again: the new account is what resumes (finished replay, same trades)
     await e.viewer.send({ type: 'replay', action: 'resume', by });
