@@ -1,5 +1,6 @@
 // Restarting a paper replay from an earlier date (issue #15), through the engine process as a trader runs it: the
-// command over the control socket archives the account (nothing lost: a complete database under DATA_DIR/accounts),
+// command over the control socket archives the account (nothing lost: every account table, in a database under
+// DATA_DIR/accounts, without the caches the data directory keeps),
 // a new account starts at the date with the configured capital, instances keep their definitions and running state,
 // viewers are told to drop what they held, and an engine restart resumes the new account. The same engine code
 // gives, after a restart from D, exactly what a fresh data directory with paper.replayFrom = D gives.
@@ -133,7 +134,7 @@ describe('replay restart from an earlier date', () => {
     // the replay holds at the date: its clock is the first candle's close at most
     expect(after.feed.lastCandleTime === null || after.feed.lastCandleTime < parseDate(D, 'to')).toBe(true);
 
-    // nothing lost: the archive is a complete database of the old account
+    // nothing lost: the archive is a database holding the old account whole
     const archives = readdirSync(join(dir, 'accounts'));
     expect(archives).toHaveLength(1);
     const old = account(join(dir, 'accounts', archives[0]!));
