@@ -2,6 +2,7 @@
 // printed with ratios (shared, noisy machines: compare ratios within a run, not absolute times).
 // `npm run bench -- --quick` shortens the TUI measurement from 60 s to 10 s per scenario.
 // `--only=first-frame` times only the TUI's very first start (also part of `tui`).
+// `--only=replay-restart` sizes and times the paper account's archive against the whole-database copy it replaced.
 // `--only=optimize` times optimisation throughput (1 vs 2 jobs); `--only=optimize-full` the issue's full grid command.
 import { benchImport, benchCacheLoad, yearOf1m } from './year-1m.js';
 import { benchIndicators } from './indicators.js';
@@ -15,6 +16,7 @@ import { benchOptimize, benchOptimizeFull } from './optimize.js';
 import { benchMl } from './ml.js';
 import { benchLive } from './live.js';
 import { benchParity } from './parity.js';
+import { benchReplayRestart } from './replay-restart.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -252,6 +254,20 @@ async function main(): Promise<void> {
         ...d.perCandle.map((p) => [`engine time per candle, ${p.viewers} viewer${p.viewers === 1 ? '' : 's'} (${p.candles} candles)`, `mean ${f(p.meanUs, 0)} µs, p95 ${f(p.p95Us, 0)} µs, ${f(p.meanUs / base.meanUs, 2)}× no viewer`]),
       ]),
     );
+    console.log();
+  }
+
+  if (want('replay-restart')) {
+    const costs = await benchReplayRestart(quick ? 50 : 200);
+    const mb = (b: number): string => `${f(b / 1e6, 2)} MB`;
+    console.log('## Replay restart: archiving the paper account (account tables) vs copying the whole database (before)');
+    console.log(
+      table([
+        ['data directory', 'database', 'archive now', 'CPU now', 'whole copy', 'CPU whole copy', 'CPU ratio'],
+        ...costs.map((c) => [c.cache, mb(c.dbBytes), mb(c.archiveBytes), `${f(c.archiveCpuS, 3)} s`, mb(c.backupBytes), `${f(c.backupCpuS, 3)} s`, `${f(c.backupCpuS / c.archiveCpuS, 1)}×`]),
+      ]),
+    );
+    console.log('an empty account; CPU of the bench process; command: npm run bench -- --only=replay-restart');
     console.log();
   }
 }
