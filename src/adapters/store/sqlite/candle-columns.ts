@@ -125,7 +125,11 @@ export class CandleColumnFiles {
       // Readers hold the old file open or see the new one whole.
       renameSync(tmp, file);
     } catch {
-      rmSync(tmp, { force: true });
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // A folder we may not write to: nothing was left in it either.
+      }
     }
   }
 
