@@ -82,6 +82,7 @@ async function main(): Promise<void> {
         ['backtest rsi-macd (human report)', ms(bt.yearHumanMs), ms(bt.dayHumanMs), ms(bt.yearHumanMs - bt.dayHumanMs), bt.yearHumanMs - bt.dayHumanMs < 1000 ? '< 1 s: met' : '< 1 s: NOT met'],
         ['  same, CPU time (user + system) --json', ms(bt.cpu.yearMs), ms(bt.cpu.dayMs), ms(bt.cpu.yearMs - bt.cpu.dayMs), ''],
         ['  same, CPU time (user + system) human', ms(bt.cpu.yearHumanMs), ms(bt.cpu.dayHumanMs), ms(bt.cpu.yearHumanMs - bt.cpu.dayHumanMs), ''],
+        ['  --json, first run on the new cache (writes the column file)', `${ms(bt.firstYear.wallMs)} (CPU ${ms(bt.firstYear.cpuMs)})`, '', '', ''],
       ]),
     );
     console.log('(CPU time counts both cores and is inflated far less than wall time when the machine is shared.)');
@@ -220,6 +221,18 @@ async function main(): Promise<void> {
       ]),
     );
     console.log(`first frame / --version: ${f(best / ff.versionMs, 2)}× (on a busy machine compare this ratio, not the milliseconds)`);
+    // Where the best very first start spent its time: the viewer spawns the engine, the engine loads, creates the
+    // app and listens while the viewer checks the config and loads Ink; the first frame follows the connection.
+    const steps = ff.firstStartSteps[ff.firstStartMs.indexOf(best)] ?? [];
+    const at = (step: string): number => steps.find((s) => s.step === step)?.ms ?? NaN;
+    console.log(`\nWhere the best very first start spent its time (TRADETUI_START_TRACE; ms after \`tradetui\` was spawned, CPU ms of that process by then):`);
+    console.log(table([['step', 'ms', 'CPU ms'], ...steps.map((s) => [s.step, f(s.ms, 0), f(s.cpuMs, 0)])]));
+    const spawned = at('viewer: engine spawned');
+    const listening = at('engine: listening');
+    console.log(
+      `engine: spawned at ${f(spawned, 0)} ms, listening ${f(listening - spawned, 0)} ms later (modules ${f(at('engine: modules loaded') - at('engine: process started'), 0)} ms, app ${f(at('engine: app created') - at('engine: modules loaded'), 0)} ms); ` +
+        `viewer ready (config and TUI modules) at ${f(Math.max(at('viewer: config loaded'), at('viewer: TUI modules loaded')), 0)} ms; first frame ${f(at('viewer: first frame') - listening, 0)} ms after the engine listened`,
+    );
     console.log();
   }
 

@@ -91,14 +91,25 @@ export interface FirstFrameFigures {
   versionMs: number;
   /** Spawn to the first frame on the terminal, each run on a new data directory (the template copied). */
   firstStartMs: number[];
+  /** Where each very first start spent its time (TRADETUI_START_TRACE), in the order of firstStartMs. */
+  firstStartSteps: StartStepTime[][];
   /** The same, a second start on the same data directory (engine stopped in between). */
   againMs: number[];
 }
 
-/** Milliseconds from spawning `tradetui` (120x40) on `dataDir` to its first frame (the mode badge drawn). */
-async function timeFirstFrame(dataDir: string, cfgDir: string): Promise<number> {
-  const env = { ...process.env, TRADETUI_DATA_DIR: dataDir, XDG_CONFIG_HOME: cfgDir, LANG: 'C.UTF-8' } as Record<string, string>;
+/** One step of a start: ms after `tradetui` was spawned, and the CPU ms its process (viewer or engine) had used by then. */
+export interface StartStepTime {
+  step: string;
+  ms: number;
+  cpuMs: number;
+}
+
+/** Milliseconds from spawning `tradetui` (120x40) on `dataDir` to its first frame (the mode badge drawn), and its steps. */
+async function timeFirstFrame(dataDir: string, cfgDir: string): Promise<{ ms: number; steps: StartStepTime[] }> {
+  const trace = join(cfgDir, `start-trace-${Date.now()}.jsonl`);
+  const env = { ...process.env, TRADETUI_DATA_DIR: dataDir, XDG_CONFIG_HOME: cfgDir, LANG: 'C.UTF-8', TRADETUI_START_TRACE: trace } as Record<string, string>;
   const t0 = performance.now();
+  const spawnedAt = performance.timeOrigin + t0;
   const term = pty.spawn(process.execPath, [BIN], { name: 'xterm-256color', cols: 120, rows: 40, cwd: ROOT, env });
   let text = '';
   const ms = await new Promise<number>((resolveMs, reject) => {
@@ -117,12 +128,18 @@ async function timeFirstFrame(dataDir: string, cfgDir: string): Promise<number> 
   // The TUI's engine runs in the background: stop it as a trader would, so the next start is a real start.
   const stop = pty.spawn(process.execPath, [BIN, 'stop', '--yes'], { cols: 120, rows: 40, cwd: ROOT, env });
   await new Promise<void>((r) => stop.onExit(() => r()));
-  return ms;
+  const steps = readFileSync(trace, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { step: string; at: number; cpu: number })
+    .map((l) => ({ step: l.step, ms: l.at - spawnedAt, cpuMs: l.cpu }))
+    .sort((a, b) => a.ms - b.ms);
+  return { ms, steps };
 }
 
 /** The very first start a newcomer meets (new data directory), `repeats` times, and a second start on it. */
 export async function benchFirstFrame(repeats = 3): Promise<FirstFrameFigures> {
-  const out: FirstFrameFigures = { versionMs: Infinity, firstStartMs: [], againMs: [] };
+  const out: FirstFrameFigures = { versionMs: Infinity, firstStartMs: [], firstStartSteps: [], againMs: [] };
   for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
     execFileSync(process.execPath, [BIN, '--version'], { stdio: 'ignore' });
@@ -132,8 +149,10 @@ export async function benchFirstFrame(repeats = 3): Promise<FirstFrameFigures> {
     const dataDir = mkdtempSync(join(tmpdir(), 'tradetui-bench-first-'));
     const cfgDir = mkdtempSync(join(tmpdir(), 'tradetui-bench-cfg-'));
     try {
-      out.firstStartMs.push(await timeFirstFrame(dataDir, cfgDir));
-      out.againMs.push(await timeFirstFrame(dataDir, cfgDir));
+      const first = await timeFirstFrame(dataDir, cfgDir);
+      out.firstStartMs.push(first.ms);
+      out.firstStartSteps.push(first.steps);
+      out.againMs.push((await timeFirstFrame(dataDir, cfgDir)).ms);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(cfgDir, { recursive: true, force: true });

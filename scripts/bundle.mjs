@@ -2,7 +2,9 @@
 // of small ES modules (Ink, React, yargs, zod, ours) cost ~0.5 s of a ~1 s start; one file starts the TUI
 // in about half the time (`npm run bench`: TUI start to first frame).
 // Native, huge or lazily loaded packages stay external and load from node_modules as usual (tinypool too: it
-// starts workers from its own files).
+// starts workers from its own files). pino is bundled: its ~30 CommonJS files cost the engine's start ~50 ms
+// more from node_modules, and tradetui logs through its own synchronous destination, never a pino transport
+// (whose worker files would have to sit beside the bundle).
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -26,8 +28,13 @@ await build({
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
+  // bin/tradetui.mjs sets NODE_ENV=production before React loads: React's and its reconciler's development builds
+  // (~0.7 MB) would only be parsed at every TUI start, never run.
+  // (bin's own `NODE_ENV ??= 'production'` is left as written, for the sources under tsx and for the externals.)
+  define: { 'process.env.NODE_ENV': '"production"' },
+  logOverride: { 'assign-to-define': 'silent' },
   // TensorFlow.js loads lazily (only for ML models) from node_modules, with its .wasm files beside it.
-  external: ['better-sqlite3', 'ccxt', 'node-pty', 'tsx', 'node-telegram-bot-api', 'pino', 'tinypool', '@tensorflow/*', 'ml-xgboost'],
+  external: ['better-sqlite3', 'ccxt', 'node-pty', 'tsx', 'node-telegram-bot-api', 'tinypool', '@tensorflow/*', 'ml-xgboost'],
   // Bundled CommonJS dependencies call require(); give them one.
   banner: { js: "import { createRequire as __tradetuiRequire } from 'node:module'; const require = __tradetuiRequire(import.meta.url);" },
   plugins: [
@@ -37,6 +44,14 @@ await build({
       name: 'cliui-word-wrap',
       setup(b) {
         b.onResolve({ filter: /^cliui$/ }, (a) => ({ path: createRequire(a.importer).resolve('cliui') }));
+      },
+    },
+    {
+      // zod's error messages in ~50 languages (~0.3 MB) would be parsed at every start; tradetui speaks English.
+      name: 'zod-english-only',
+      setup(b) {
+        b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (a) => (/[\\/]zod[\\/]/.test(a.importer) ? { path: 'zod-locales', namespace: 'zod-en' } : undefined));
+        b.onLoad({ filter: /.*/, namespace: 'zod-en' }, () => ({ contents: "export { default as en } from 'zod/v4/locales/en.js';", loader: 'js', resolveDir: process.cwd() }));
       },
     },
     {

@@ -6,7 +6,7 @@ import type { CandleSeries, MarketKey } from '../core/candle.js';
 import { marketKeyString, seriesSlice } from '../core/candle.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { Alert, Command, CommandResult, ModelSummary } from '../core/events.js';
-import { isTimeframe, timeframeMs } from '../core/time.js';
+import { isTimeframe, iso, timeframeMs } from '../core/time.js';
 import type { Config, InstanceConfig } from '../config/schema.js';
 import { riskOverrideProblems } from '../engine/risk/schema.js';
 import type { Db } from '../adapters/store/sqlite/db.js';
@@ -42,6 +42,14 @@ export type AppFeed = MarketFeed & {
   jump?(time: number): { ok: boolean; message: string };
 };
 
+interface RestartRange {
+  first: number;
+  last: number;
+  markets: Array<{ market: string; first: number; last: number }>;
+}
+
+const day = (t: number): string => iso(t).slice(0, 16).replace('T', ' ');
+
 export interface ApiDeps {
   mode: EngineMode;
   exchange: string;
@@ -66,6 +74,11 @@ export interface ApiDeps {
   recentSignals: SignalRecord[];
   /** Loads changed user strategy files again (absent without a strategies folder). */
   reloadStrategies?: (by: Command['by']) => Promise<CommandResult>;
+  /**
+   * Restarts the replay from `from` on a new paper account, the current one archived (app/account-archive.ts):
+   * present only in a paper engine process that can swap its App (app/engine-host.ts).
+   */
+  restartReplay?: (from: number, before: { equity: number; replayAt: number | null }) => Promise<CommandResult>;
   /** Live trading's commands and account state (absent in paper). */
   live?: { command(cmd: Command, next: (cmd: Command) => Promise<CommandResult>): Promise<CommandResult>; status(): LiveStatus };
 }
@@ -109,6 +122,7 @@ export function createApi(d: ApiDeps): AppApi {
         return { ok: true, message: `replay speed ${speed} candles/s` };
       }
       if (cmd.type === 'replay') {
+        if (cmd.action === 'restart') return await restart(cmd.to);
         if (!feed.pause || !feed.resumeReplay || !feed.step || !feed.jump) return { ok: false, message: 'replay control applies to a replay feed only' };
         let r: CommandResult;
         if (cmd.action === 'pause') {
@@ -151,6 +165,38 @@ export function createApi(d: ApiDeps): AppApi {
       logger.error({ err, command: cmd }, 'command failed');
       return { ok: false, message: `failed: ${errorMessage(err)}` };
     }
+  }
+  /** The dates a replay can restart from: every traded market (or, with none, every cached one) has candles there. */
+  let rangeCache: { id: string; range: RestartRange | null } | null = null;
+  function restartRange(): RestartRange | null {
+    const live = [...kernel.instances.values()].map((r) => r.key);
+    const keys = live.length > 0 ? live : candleStore.markets().filter((m) => m.exchange === d.exchange);
+    const id = keys.map((k) => marketKeyString(k)).sort().join(',');
+    if (rangeCache?.id === id) return rangeCache.range;
+    const markets: RestartRange['markets'] = [];
+    for (const k of keys) {
+      const first = candleStore.first(k);
+      const last = candleStore.last(k);
+      if (first !== null && last !== null && !markets.some((m) => m.market === `${k.symbol} ${k.timeframe}`)) markets.push({ market: `${k.symbol} ${k.timeframe}`, first, last });
+    }
+    const range = markets.length === 0 ? null : { first: Math.max(...markets.map((m) => m.first)), last: Math.min(...markets.map((m) => m.last)), markets };
+    rangeCache = { id, range };
+    return range;
+  }
+  async function restart(to: number | undefined): Promise<CommandResult> {
+    if (d.mode !== 'paper') return { ok: false, message: 'restarting the replay applies to paper trading only: a live account is never reset' };
+    if (!feed.jump) return { ok: false, message: 'replay control applies to a replay feed only' };
+    if (to === undefined) return { ok: false, message: 'restart needs a date' };
+    const range = restartRange();
+    if (!range) return { ok: false, message: 'no cached candles to replay' };
+    if (to < range.first || to > range.last) {
+      const each = range.markets.map((m) => `${m.market} ${day(m.first)} to ${day(m.last)}`).join('; ');
+      return { ok: false, message: `no cached candles for every traded market at ${iso(to)}: a restart can start from ${day(range.first)} to ${day(range.last)} (${each}); import more with tradetui data fetch` };
+    }
+    if (!d.restartReplay) return { ok: false, message: 'restarting the replay needs the engine process (tradetui, or tradetui --headless)' };
+    const r = await d.restartReplay(to, { equity: kernel.portfolio.equity(), replayAt: feed.clock ?? null });
+    logger.info({ command: { type: 'replay', action: 'restart', to }, result: r }, 'command');
+    return r;
   }
   /** What an instance still holds in the market: a reason it cannot be deleted, or null. */
   function holdings(id: string): string | null {
@@ -198,6 +244,16 @@ export function createApi(d: ApiDeps): AppApi {
     const risk = d.instances.riskOf(id);
     return risk && Object.keys(risk).length > 0 ? { risk: risk as Record<string, unknown> } : {};
   }
+  let archives: number | undefined;
+  /** Paper replays: what the J window needs to offer a restart (range, starting capital, the account's size). */
+  function replayInfo(): Pick<EngineSnapshot, 'replay'> {
+    if (d.mode !== 'paper' || !feed.jump || !d.restartReplay) return {};
+    const range = restartRange();
+    if (!range) return {};
+    // archives only change by a restart, which makes a new App (and so a new API)
+    archives ??= store.archives().length;
+    return { replay: { first: range.first, last: range.last, startingBalance: config.account.balance, currency: config.account.currency, trades: kernel.closedTrades.length, archives } };
+  }
   return {
     bus: d.bus,
     async backtest(id: string) {
@@ -241,6 +297,7 @@ export function createApi(d: ApiDeps): AppApi {
         alerts: d.recentAlerts.slice(),
         signals: d.recentSignals.slice(),
         ...(d.live ? { live: d.live.status() } : {}),
+        ...replayInfo(),
       };
     },
     candles(key: MarketKey, limit: number): CandleSeries {

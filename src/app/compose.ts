@@ -6,13 +6,13 @@
 import type { MarketKey } from '../core/candle.js';
 import { marketKeyString, seriesFromCandles } from '../core/candle.js';
 import type { Alert, Command, CommandResult } from '../core/events.js';
-import { DAY_MS, parseDate } from '../core/time.js';
+import { DAY_MS, iso, parseDate } from '../core/time.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { Config } from '../config/schema.js';
 import { dbFile } from '../config/paths.js';
 import { openDb, type Db } from '../adapters/store/sqlite/db.js';
 import { SqliteCandleStore } from '../adapters/store/sqlite/candle-cache.js';
-import { PaperStore } from '../adapters/store/sqlite/paper-store.js';
+import { PaperStore, type ArchivedAccount } from '../adapters/store/sqlite/paper-store.js';
 import { ReplayFeed } from '../adapters/feed/replay.js';
 import { createFromTemplate, ensureSeeded } from '../data/seed.js';
 import { validateConfig } from '../config/validate.js';
@@ -24,10 +24,13 @@ import { createSimulatedKernel } from '../backtest/run.js';
 import { loadStrategies, resolveStrategiesDir } from '../adapters/strategy-files.js';
 import { AlertDeriver } from '../alerts/derive.js';
 import type { TelegramStatus } from '../adapters/notify/telegram/index.js';
+import { money } from '../view/format.js';
 import { createApi, type AppApi, type AppFeed, type EngineMode } from './api.js';
 import { createInstances, restoreOrConfigure } from './instances.js';
 import { createStrategyReloader } from './strategy-reload.js';
 import { createPersistence } from './persistence.js';
+import { archiveAndReset, recoverArchives } from './account-archive.js';
+import type { AppHooks } from './engine-host.js';
 import type { Logger } from './logger.js';
 
 export type { EngineMode } from './api.js';
@@ -61,6 +64,8 @@ export interface AppOptions {
   configSource?: string;
   /** Replay speed override (candles per second). */
   speed?: number;
+  /** The engine process hosting this App: replay restarts, and a new App's held start (app/engine-host.ts). */
+  hooks?: AppHooks;
   feed?: 'replay' | 'exchange';
   /** Feed to use instead of the configured one (tests). */
   feedOverride?: AppFeed;
@@ -118,6 +123,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const bus = new EventBus();
   bus.setErrorHandler((err, event) => logger.error({ err, event: event.type }, 'event listener failed'));
 
+  // A replay restart a kill interrupted is finished or undone before the account is read (app/account-archive.ts).
+  if (mode === 'paper') for (const said of recoverArchives(store, opts.dataDir)) logger.warn(said);
   let stored = store.load();
   if (!stored) {
     store.createAccount(opts.initialBalance ?? config.account.balance, config.account.currency, now());
@@ -178,7 +185,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const feed: AppFeed =
     opts.feedOverride ??
     (feedKind === 'replay'
-      ? new ReplayFeed(candleStore, { speed: opts.speed ?? config.paper.speed, from: config.paper.replayFrom ? parseDate(config.paper.replayFrom, 'paper.replayFrom') : undefined })
+      ? new ReplayFeed(candleStore, { speed: opts.hooks?.speed ?? opts.speed ?? config.paper.speed, from: store.replayFrom() ?? (config.paper.replayFrom ? parseDate(config.paper.replayFrom, 'paper.replayFrom') : undefined) })
       : await createExchangeFeedLazily(config, opts));
   const exchange = opts.exchange ?? config.exchange.name;
   // Replaying the cache can only trade markets that are in it; a live feed fetches its own history.
@@ -186,6 +193,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   feedStatus = { type: 'feed', status: 'connected', detail: feed.label ?? feedKind, lastCandleTime: null };
 
   replayClock = feed instanceof ReplayFeed ? feed : null;
+  // A new account made by a replay restart waits at its first candle until the trader plays it (P).
+  if (opts.hooks?.held && replayClock) replayClock.pause();
 
   // Persistence first: every later listener (alerts, views) sees only what the store is writing.
   store.attach(bus);
@@ -329,6 +338,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
     recentSignals,
     live: opts.live,
     reloadStrategies: reloader ? (by) => reloader.reload(by) : undefined,
+    restartReplay:
+      mode === 'paper' && opts.hooks?.restartReplay
+        ? (from, before) =>
+            opts.hooks!.restartReplay!(async () => {
+              const a = await archiveAndReset({ dataDir: opts.dataDir, dbFile: file, from, balance: config.account.balance, currency: config.account.currency, equity: before.equity, replayAt: before.replayAt, now: now() });
+              return restartMessage(a, config.account.balance);
+            })
+        : undefined,
   });
   const api: App = {
     ...engineApi,
@@ -370,6 +387,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
     telegram = startTelegram({ api, db, config: config.telegram, logger, now });
   }
   return api;
+}
+
+/** What the trader is told once the replay restarted: the new account first (a footer may cut the rest), then the old one. */
+function restartMessage(a: ArchivedAccount, balance: number): string {
+  const cash = (x: number): string => `${money(x)} ${a.currency}`;
+  return `replay restarted from ${iso(a.restartedFrom).slice(0, 16).replace('T', ' ')} on a new paper account (${cash(balance)}); the old one (equity ${cash(a.equity)}, ${a.trades} trade(s)) is archived as account ${a.id}: tradetui accounts show ${a.id}`;
 }
 
 function sameMarket(a: MarketKey, b: MarketKey): boolean {

@@ -42,44 +42,69 @@ export function formatEventLine(e: EngineEvent): string | null {
  * `exitAtEnd` stops cleanly (exit 0) when the replay ends instead.
  */
 export async function runHeadless(
-  app: Pick<App, 'bus' | 'db' | 'start' | 'stop' | 'finished' | 'onSettled'>,
-  opts: { json: boolean; out?: NodeJS.WritableStream; exitAtEnd?: boolean },
+  first: HeadlessApp,
+  opts: {
+    json: boolean;
+    out?: NodeJS.WritableStream;
+    exitAtEnd?: boolean;
+    /** While a replay restart replaces the App (app/engine-host.ts): the new one, which this follows; else null. */
+    next?: () => Promise<HeadlessApp> | null;
+  },
 ): Promise<void> {
   const out = opts.out ?? process.stdout;
-  // Events are emitted inside the engine step's transaction: print them once it has committed, and never
-  // when it rolled back (disk full: the step is held and made again later). A kill mid-step prints nothing,
-  // so every id printed is the one the database holds, and no restart prints it again.
-  let pending: string[] = [];
-  const unsettle = app.onSettled((committed) => {
-    if (committed && pending.length > 0) out.write(pending.join(''));
-    pending = [];
-  });
+  let app = first;
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
     void app.stop();
   };
-  app.bus.onAny((e) => {
-    if (opts.exitAtEnd && e.type === 'feed' && e.status === 'ended') setImmediate(stop);
-    let line: string | null;
-    if (opts.json) line = e.type !== 'equity' && !(e.type === 'position' && e.change === 'updated') ? JSON.stringify(e) : null;
-    else line = formatEventLine(e);
-    if (line === null) return;
-    if (app.db.open && app.db.inTransaction) pending.push(`${line}\n`);
-    else out.write(`${line}\n`);
-  });
+  // Events are emitted inside the engine step's transaction: print them once it has committed, and never
+  // when it rolled back (disk full: the step is held and made again later). A kill mid-step prints nothing,
+  // so every id printed is the one the database holds, and no restart prints it again.
+  const follow = (a: HeadlessApp): (() => void) => {
+    let pending: string[] = [];
+    const unsettle = a.onSettled((committed) => {
+      if (committed && pending.length > 0) out.write(pending.join(''));
+      pending = [];
+    });
+    const unlisten = a.bus.onAny((e) => {
+      if (opts.exitAtEnd && e.type === 'feed' && e.status === 'ended') setImmediate(stop);
+      let line: string | null;
+      if (opts.json) line = e.type !== 'equity' && !(e.type === 'position' && e.change === 'updated') ? JSON.stringify(e) : null;
+      else line = formatEventLine(e);
+      if (line === null) return;
+      if (a.db.open && a.db.inTransaction) pending.push(`${line}\n`);
+      else out.write(`${line}\n`);
+    });
+    return () => {
+      unsettle();
+      unlisten();
+    };
+  };
+  let unfollow = follow(app);
   const keepAlive = setInterval(() => {}, 1 << 30);
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   try {
     await app.start();
-    await app.finished;
+    for (;;) {
+      await app.finished;
+      // A replay restart ended this App's feed: carry on with the App that replaces it.
+      const next = stopping ? null : opts.next?.();
+      if (!next) break;
+      const replacement = await next;
+      unfollow();
+      app = replacement;
+      unfollow = follow(app);
+    }
     await app.stop();
   } finally {
-    unsettle();
+    unfollow();
     clearInterval(keepAlive);
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
   }
 }
+
+type HeadlessApp = Pick<App, 'bus' | 'db' | 'start' | 'stop' | 'finished' | 'onSettled'>;

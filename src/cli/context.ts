@@ -1,10 +1,11 @@
 // What every command gets: the loaded config, the data dir, and the database opened on first use.
 import type { Argv } from 'yargs';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
+import type { LoadedConfig } from '../config/load.js';
 import { dbFile } from '../config/paths.js';
 import { openDb, type Db } from '../adapters/store/sqlite/db.js';
 import { createFromTemplate } from '../data/seed.js';
 import { useModelsDataDir } from '../ml/model-ids.js';
+import { loadCliConfig } from './config-args.js';
 
 export interface GlobalArgs {
   config?: string;
@@ -20,8 +21,7 @@ export interface CliContext extends LoadedConfig {
 }
 
 export function createContext(args: GlobalArgs): CliContext {
-  const loaded = loadConfig({ configFile: args.config, dataDir: args.dataDir });
-  for (const w of loaded.warnings) process.stderr.write(`tradetui: warning: ${w}\n`);
+  const loaded = loadCliConfig(args);
   // The ML strategies' `model` parameter lists the models in this data directory.
   useModelsDataDir(loaded.dataDir);
   let db: Db | undefined;

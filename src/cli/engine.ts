@@ -9,11 +9,11 @@ import type { EngineSnapshot } from '../engine/ports.js';
 import { attach } from '../server/daemon.js';
 import { NoEngineError, type RemoteEngine } from '../server/remote.js';
 import { createContext, type CliContext, type GlobalArgs } from './context.js';
-import { attachTui } from './run.js';
+import { attachTui } from './tui-start.js';
 
 const NO_ENGINE_EXIT = 3;
 
-async function connectOrSay(ctx: CliContext, client: string): Promise<RemoteEngine | null> {
+export async function connectOrSay(ctx: CliContext, client: string): Promise<RemoteEngine | null> {
   try {
     return await attach(ctx.dataDir, { client, events: false });
   } catch (err) {

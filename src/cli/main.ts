@@ -3,11 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
-import { UserError, errorMessage } from '../core/errors.js';
+import { UserError } from '../core/errors.js';
 import { globalOptions } from './context.js';
 import { commands } from './commands.js';
 import { copyableExamples } from './help-format.js';
 import { packageRoot } from '../data/seed.js';
+import { reportError } from './report-error.js';
+
+export { reportError };
 
 /** `exitProcess: false` keeps --help and --version from ending the process (the CLI run inside a test). */
 export async function main(argv: string[], opts: { exitProcess?: boolean } = {}): Promise<void> {
@@ -41,16 +44,6 @@ export async function main(argv: string[], opts: { exitProcess?: boolean } = {})
     process.stderr.write(`tradetui: ${usageError}\nRun "tradetui --help" for usage.\n`);
     process.exitCode = 2;
   }
-}
-
-export function reportError(err: unknown): number {
-  if (err instanceof UserError) {
-    process.stderr.write(`tradetui: ${errorMessage(err)}\n`);
-    return 2;
-  }
-  const msg = err instanceof Error ? (process.env.TRADETUI_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
-  process.stderr.write(`tradetui: error: ${msg}\n`);
-  return 1;
 }
 
 function tradetuiVersion(): string {

@@ -118,7 +118,7 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { id: 'speed-down', keys: ['-', '_'], label: 'slower', description: 'replay: halve the speed', scope: 'global', footer: false },
   { id: 'replay-toggle', keys: ['P'], label: 'hold replay', description: 'replay: hold or play the replay itself (candles stop arriving; entries are not paused)', scope: 'global', footer: false },
   { id: 'replay-step', keys: ['.'], label: 'step', description: 'replay: deliver the next candle, then hold', scope: 'global', footer: false },
-  { id: 'replay-jump', keys: ['J'], label: 'jump', description: 'replay: run forward to a date (every candle still traded), then hold', scope: 'global', footer: false },
+  { id: 'replay-jump', keys: ['J'], label: 'jump', description: 'replay: run forward to a date (every candle still traded), then hold; an earlier date restarts the replay there on a new paper account, the current one archived (asks first)', scope: 'global', footer: false },
   { id: 'maximise', keys: ['z'], label: 'zoom', description: 'maximise the focused pane to the whole screen; z again restores the layout', scope: 'global', footer: false },
   { id: 'trades', keys: ['t'], label: 'trades', description: 'trade history: closed trades with P&L, fees and totals; sort and filter', scope: 'global' },
   { id: 'orders', keys: ['o'], label: 'orders', description: 'waiting orders of every instance, with cancel', scope: 'global', footer: false },
@@ -237,7 +237,7 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { id: 'reconcile-check', keys: ['r'], label: 'check now', description: 'check the account against the exchange now', scope: 'reconcile', footer: false },
   { id: 'close-overlay', keys: ['escape', 'q', 'R'], label: 'close', description: 'close the reconciliation window', scope: 'reconcile' },
 
-  { id: 'pick', keys: ['enter'], label: 'jump', description: 'run the replay forward to the typed date (YYYY-MM-DD or YYYY-MM-DD HH:MM, UTC)', scope: 'jump' },
+  { id: 'pick', keys: ['enter'], label: 'jump', description: 'run the replay forward to the typed date (YYYY-MM-DD or YYYY-MM-DD HH:MM, UTC), or restart it there when earlier (asks first)', scope: 'jump' },
   { id: 'close-overlay', keys: ['escape'], label: 'cancel', description: 'cancel the jump', scope: 'jump' },
 
   { id: 'quit-leave-running', keys: ['l', 'd'], label: 'leave running', description: 'leave the engine trading in the background (tradetui attach comes back)', scope: 'quit' },

@@ -5,7 +5,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { configSchema, type Config } from './schema.js';
-import { defaultConfigFile, defaultDataDir } from './paths.js';
+import { configFileToRead, resolveDataDir } from './paths.js';
 import { readableByOthers } from './private-files.js';
 
 export interface LoadedConfig {
@@ -28,7 +28,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   const env = opts.env ?? process.env;
   let raw: unknown = {};
   let source = 'defaults';
-  const file = opts.configFile ?? (existsSync(defaultConfigFile()) ? defaultConfigFile() : undefined);
+  const file = configFileToRead(opts.configFile);
   if (file) {
     if (!existsSync(file)) throw new UserError('config file not found', file);
     let text: string;
@@ -57,7 +57,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     warnings.push(`${file} holds credentials and other users can read it: chmod 600 ${file} (or move the secrets to TRADETUI_* environment variables)`);
   }
   applyEnv(config, env);
-  const dataDir = opts.dataDir ?? env.TRADETUI_DATA_DIR ?? config.dataDir ?? defaultDataDir();
+  const dataDir = resolveDataDir(opts.dataDir, env, config.dataDir);
   return { config, source, dataDir, warnings };
 }
 

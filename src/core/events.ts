@@ -105,8 +105,11 @@ export type Command =
   | { type: 'set-speed'; candlesPerSecond: number; by: Actor }
   /** Cancels one waiting order (the Orders window); the broker's report ends it, or a fill that came first. */
   | { type: 'cancel-order'; orderId: string; by: Actor }
-  /** Replay control: hold or release the replay itself, deliver the next candle(s), or run forward to a time. */
-  | { type: 'replay'; action: 'pause' | 'resume' | 'step' | 'jump'; to?: number; by: Actor }
+  /**
+   * Replay control: hold or release the replay itself, deliver the next candle(s), run forward to a time, or restart
+   * from a time on a new paper account (the current one archived, never deleted).
+   */
+  | { type: 'replay'; action: 'pause' | 'resume' | 'step' | 'jump' | 'restart'; to?: number; by: Actor }
   /**
    * Live trading: resolves one difference with the exchange (adopt, ignore, cancel or flatten), or with no
    * differenceId checks the account against the exchange now.

@@ -9,7 +9,7 @@ import type { MarketKey } from '../core/candle.js';
 import { UserError } from '../core/errors.js';
 import { isTimeframe } from '../core/time.js';
 import type { CandleCache } from '../adapters/store/sqlite/candle-cache.js';
-import { importCsv, type ImportReport } from './import.js';
+import type { ImportReport } from './import.js';
 
 /** Quote currencies recognised when splitting a file name's pair (BTCUSDT → BTC/USDT); longest first. */
 const QUOTES = ['USDT', 'USDC', 'BUSD', 'FDUSD', 'TUSD', 'USD', 'EUR', 'GBP', 'BTC', 'ETH', 'BNB'];
@@ -85,6 +85,9 @@ export async function ensureSeeded(store: CandleCache, opts: SeedOptions = {}): 
     const source = SHIPPED_SOURCE_PREFIX + f.name;
     if (done.has(`${f.key.exchange}:${f.key.symbol}:${f.key.timeframe}:${source}`)) continue;
     opts.onFile?.(f);
+    // The CSV reader (csv-parse, gunzip streams) loads only when a file is to be imported: a data directory made
+    // from the seeded template imports nothing, and the engine's start is on the way to the TUI's first frame.
+    const { importCsv } = await import('./import.js');
     try {
       report.imported.push(await importCsv(store, f.file, f.key, { source }));
     } catch (err) {
@@ -97,7 +100,7 @@ export async function ensureSeeded(store: CandleCache, opts: SeedOptions = {}): 
 }
 
 /**
- * The template database the build writes: the candle cache (core migrations 1-9 only, so it fits any later schema)
+ * The template database the build writes: every migration of that build applied, and the candle cache
  * holding every shipped file, recorded in candle_sources as ensureSeeded would.
  */
 export function seedTemplateFile(): string {

@@ -151,6 +151,11 @@ export interface EngineSnapshot {
   signals: SignalRecord[];
   /** Live trading only: the exchange account behind the engine. */
   live?: LiveStatus;
+  /**
+   * Paper replays in an engine that can restart them: the dates a restart can start from (every traded market has
+   * candles), the new account's capital, and the current account's closed trades and earlier archived accounts.
+   */
+  replay?: { first: number; last: number; startingBalance: number; currency: string; trades: number; archives: number };
 }
 
 /** What a view shows of a live engine: which account, what waits for the trader, how fills compare. */

@@ -53,4 +53,9 @@ export type TuiApi = EngineApi & {
   exportDir?: string;
   /** Exchange name used in MarketKeys for candles(); derived from instance ids when absent. */
   exchange?: string;
+  /**
+   * Told when the engine replaced its account (a replay restart): what the view accumulated from events (alerts,
+   * signals, trade markers) belongs to the old account and is read again from the snapshot.
+   */
+  onReset?(listener: () => void): () => void;
 };

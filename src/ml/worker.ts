@@ -30,8 +30,11 @@ type Message =
 /** This module's file to start as a worker: compiled .js next to us, or the .ts source through tsx. */
 function workerEntry(): { file: string | URL; eval?: boolean } {
   const self = fileURLToPath(import.meta.url);
-  // Running from source (tests, tsx): a bootstrap registers tsx in the worker, then imports this file.
+  // Running from source (tests, tsx): a bootstrap registers tsx in the worker, then imports this file. Tests
+  // may name the fresh build instead (TRADETUI_TEST_BUILT_WORKERS=dist/): tsx compiles the tree again per worker.
   if (self.endsWith('.ts')) {
+    const built = process.env.TRADETUI_TEST_BUILT_WORKERS;
+    if (built) return { file: join(built, 'src', 'ml', 'worker.js') };
     return { file: `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); });`, eval: true };
   }
   if (self.endsWith(join('ml', 'worker.js'))) return { file: self };

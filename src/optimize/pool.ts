@@ -3,7 +3,8 @@
 // (dist/optimize-worker.mjs beside dist/tradetui.mjs), the compiled tree (dist/src/optimize/worker.js) or the
 // TypeScript sources under tests (worker.ts through tsx, by worker-source.mjs).
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import Tinypool from 'tinypool';
 import type { TrialOutcome } from './trial.js';
 import type { TrialTask, WorkerSetup } from './shared.js';
@@ -11,6 +12,10 @@ import type { TrialTask, WorkerSetup } from './shared.js';
 function workerScript(): { filename: string; execArgv: string[] } {
   const here = import.meta.url;
   const candidates: Array<{ url: URL; execArgv: string[] }> = [];
+  // From source, tests may name the fresh build (TRADETUI_TEST_BUILT_WORKERS=dist/): through tsx, each worker
+  // compiles its module tree again (~1 s of CPU).
+  const built = process.env.TRADETUI_TEST_BUILT_WORKERS;
+  if (/\/pool\.ts$/.test(here) && built) candidates.push({ url: pathToFileURL(join(built, 'optimize-worker.mjs')), execArgv: [] });
   if (/\/pool\.ts$/.test(here)) candidates.push({ url: new URL('./worker-source.mjs', here), execArgv: [] });
   if (/\/pool\.js$/.test(here)) candidates.push({ url: new URL('./worker.js', here), execArgv: [] });
   candidates.push({ url: new URL('./optimize-worker.mjs', here), execArgv: [] });

@@ -1,27 +1,26 @@
 // The engine as a process of its own: holds the data directory's lock, serves the control socket, trades until a
 // viewer or a signal stops it. And the viewer's side: attach to the engine of a data directory, starting one in the
 // background (detached from the terminal, output in the data directory) when none runs.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { App } from '../app/compose.js';
+import { createEngineHost, type AppHooks, type EngineHost } from '../app/engine-host.js';
 import { runHeadless } from '../app/headless.js';
 import type { Logger } from '../app/logger.js';
 import { acquireEngineLock, engineLockHeld } from './lock.js';
 import { startEngineServer, type EngineServer } from './engine-server.js';
 import { socketFile } from './protocol.js';
 import { NoEngineError, RemoteEngine, type ConnectOptions } from './remote.js';
+import { spawnEngine, type SpawnedEngine } from './spawn-engine.js';
+import { startMark } from './start-trace.js';
 
-/** Where a background engine's stdout and stderr go (crashes before the logger is up land here). */
-export function engineOutFile(dataDir: string): string {
-  return path.join(dataDir, 'engine.out');
-}
+export { engineOutFile } from './spawn-engine.js';
 
 export interface EngineProcessOptions {
   dataDir: string;
   logger: Logger;
-  createApp(): Promise<App>;
+  /** Makes the App; again after a replay restart, with the hooks' held start and speed (app/engine-host.ts). */
+  createApp(hooks: AppHooks): Promise<App>;
   /** Foreground with one line per event on stdout (--headless), or null: a background engine, silent. */
   headless: { json: boolean; exitAtEnd?: boolean } | null;
   /** Called once the socket accepts viewers (tests, benchmarks). */
@@ -37,18 +36,19 @@ export async function runEngineProcess(opts: EngineProcessOptions): Promise<'sto
   const lock = await acquireEngineLock(opts.dataDir);
   if (!lock) return 'already-running';
   let server: EngineServer | null = null;
-  let app: App | null = null;
+  let host: EngineHost | null = null;
   try {
-    app = await opts.createApp();
-    const theApp = app;
+    host = await createEngineHost((hooks) => opts.createApp(hooks), opts.logger);
+    startMark('engine: app created');
+    const theHost = host!;
     let stopRequested!: () => void;
     const stopping = new Promise<void>((r) => (stopRequested = r));
     const stop = (): void => {
       stopRequested();
-      void theApp.stop();
+      void theHost.app.stop();
     };
     server = await startEngineServer({
-      api: app,
+      api: theHost.app,
       socketPath: socketFile(opts.dataDir),
       dataDir: opts.dataDir,
       logger: opts.logger,
@@ -56,7 +56,11 @@ export async function runEngineProcess(opts: EngineProcessOptions): Promise<'sto
       onStopRequest: stop,
       frameMs: opts.frameMs,
     });
+    // After a replay restart every viewer re-reads the new account whole (engine-server.ts replaceApi).
+    const theServer = server;
+    theHost.onSwap((next) => (next ? theServer.replaceApi(next) : theServer.hold('the engine is restarting the replay on a new account; try again in a moment')));
     opts.logger.info({ pid: process.pid, lock: lock.kind, socket: socketFile(opts.dataDir) }, 'engine listening');
+    startMark('engine: listening');
     opts.onListening?.(server);
     // The engine outlives its terminal: a hang-up is not a reason to stop trading.
     const ignoreHangup = (): void => opts.logger.info('SIGHUP ignored: the engine keeps running');
@@ -64,11 +68,11 @@ export async function runEngineProcess(opts: EngineProcessOptions): Promise<'sto
     try {
       if (opts.headless) {
         // runHeadless stops on SIGTERM/SIGINT (and at the end of a replay with --exit-at-end); a viewer's stop ends its feed too
-        await runHeadless(app, { json: opts.headless.json, exitAtEnd: opts.headless.exitAtEnd });
+        await runHeadless(theHost.app, { json: opts.headless.json, exitAtEnd: opts.headless.exitAtEnd, next: () => theHost.restarting() });
       } else {
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
-        await app.start();
+        await theHost.app.start();
         // a finished replay leaves the engine up (viewers still read it) until someone stops it
         await stopping;
         process.off('SIGTERM', stop);
@@ -80,7 +84,7 @@ export async function runEngineProcess(opts: EngineProcessOptions): Promise<'sto
     return 'stopped';
   } finally {
     // the account is flushed and the database closed before viewers hear "stopped"
-    await app?.stop();
+    await host?.close();
     await server?.close();
     opts.logger.info({ pid: process.pid }, 'engine stopped');
     await lock.release();
@@ -126,35 +130,28 @@ export async function attachOrStart(opts: StartOptions): Promise<{ engine: Remot
     if (!(err instanceof NoEngineError)) throw err;
   }
   opts.onStarting?.();
-  fs.mkdirSync(opts.dataDir, { recursive: true });
-  const outFile = engineOutFile(opts.dataDir);
-  const from = fs.existsSync(outFile) ? fs.statSync(outFile).size : 0;
-  const out = fs.openSync(outFile, 'a', 0o600);
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...opts.engineArgs], {
-    detached: true,
-    stdio: ['ignore', out, out],
-    env: process.env,
-  });
-  fs.closeSync(out);
-  let exit: number | null = null;
-  child.once('exit', (code, signal) => (exit = code ?? (signal ? 1 : 0)));
-  child.unref();
+  const spawned = spawnEngine(opts.dataDir, opts.engineArgs);
   opts.onSpawned?.();
+  return { engine: await waitForEngine(opts.dataDir, spawned, opts), started: true };
+}
 
+/** Connects to the engine just spawned on a data directory once its socket accepts, or says why it did not start. */
+export async function waitForEngine(dataDir: string, spawned: SpawnedEngine, opts: ConnectOptions & { startTimeoutMs?: number }): Promise<RemoteEngine> {
   const deadline = Date.now() + (opts.startTimeoutMs ?? 120_000);
   for (;;) {
     try {
-      return { engine: await RemoteEngine.connect(socketFile(opts.dataDir), opts), started: true };
+      return await RemoteEngine.connect(socketFile(dataDir), opts);
     } catch (err) {
       if (!(err instanceof NoEngineError)) throw err;
     }
     // exit 0: another viewer's engine won the lock; keep waiting for its socket
+    const exit = spawned.exitCode();
     if (exit !== null && exit !== 0) {
-      const said = readFrom(outFile, from).trim().split('\n').slice(-5).join('\n').replace(/^tradetui: /gm, '');
-      const message = `the engine did not start (exit ${exit})${said ? `: ${said}` : ''} (see ${outFile})`;
+      const said = readFrom(spawned.outFile, spawned.outFrom).trim().split('\n').slice(-5).join('\n').replace(/^tradetui: /gm, '');
+      const message = `the engine did not start (exit ${exit})${said ? `: ${said}` : ''} (see ${spawned.outFile})`;
       throw exit === 2 ? new UserError(message) : new Error(message);
     }
-    if (Date.now() > deadline) throw new Error(`the engine did not open ${socketFile(opts.dataDir)} within ${Math.round((opts.startTimeoutMs ?? 120_000) / 1000)} s (see ${outFile})`);
+    if (Date.now() > deadline) throw new Error(`the engine did not open ${socketFile(dataDir)} within ${Math.round((opts.startTimeoutMs ?? 120_000) / 1000)} s (see ${spawned.outFile})`);
     // Short: the first frame waits for this connection (a failed connect to a missing socket costs microseconds).
     await new Promise((r) => setTimeout(r, 20));
   }

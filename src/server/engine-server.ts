@@ -61,6 +61,17 @@ export interface EngineServerStats {
 
 export interface EngineServer {
   stats(): EngineServerStats;
+  /**
+   * Serves another API from now on (a replay restart replaced the App): every viewer's next frame is a resync marked
+   * `reset`, so it drops what it accumulated (alerts, signals, trade markers, cached candles and trades) and reads the
+   * new account whole.
+   */
+  replaceApi(next: ServedApi): void;
+  /**
+   * Until replaceApi: the API is going away (its database closes), so nothing reads it — no frames, calls answered
+   * with `reason`, new viewers greeted once the new API is in.
+   */
+  hold(reason: string): void;
   /** Says goodbye to every viewer and removes the socket file. */
   close(reason?: string): Promise<void>;
 }
@@ -72,6 +83,8 @@ interface Viewer {
   client: string;
   /** This viewer missed frames; send it a resync when its socket drains. */
   needsResync: boolean;
+  /** It missed a replay restart's reset frame: its resync carries the reset. */
+  needsReset: boolean;
 }
 
 /** Most events kept for one frame; a burst beyond it (a replay at 1000 candles/s) becomes a resync. */
@@ -82,7 +95,9 @@ const MAX_FRAME_EVENTS = 2000;
  * is dead) and is replaced.
  */
 export async function startEngineServer(opts: EngineServerOptions): Promise<EngineServer> {
-  const { api, logger } = opts;
+  const { logger } = opts;
+  // Replaced by a replay restart (replaceApi): everything below reads the current one.
+  let api = opts.api;
   const frameMs = opts.frameMs ?? 100;
   const highWater = opts.highWaterBytes ?? 1024 * 1024;
   const viewers = new Set<Viewer>();
@@ -96,12 +111,20 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
   /** Each snapshot field as last sent in a frame (every viewer in step gets the same frames). */
   let lastSent: Record<string, string> = {};
 
-  const unsubscribe = api.bus.onAny((e) => {
-    if (!anyWantsEvents()) return;
-    if (pending.length < MAX_FRAME_EVENTS) pending.push(e);
-    else overflowed = true;
-    schedule();
-  });
+  /** The next frame tells every viewer the account was replaced: drop whatever it accumulated (replaceApi). */
+  let resetting = false;
+  /** Why the API may not be read now (hold), or null. */
+  let held: string | null = null;
+  /** Viewers that said hello while held: greeted once the new API is in. */
+  let toGreet: Viewer[] = [];
+  const listen = (): (() => void) =>
+    api.bus.onAny((e) => {
+      if (!anyWantsEvents()) return;
+      if (pending.length < MAX_FRAME_EVENTS) pending.push(e);
+      else overflowed = true;
+      schedule();
+    });
+  let unsubscribe = listen();
 
   function anyWantsEvents(): boolean {
     for (const v of viewers) if (v.greeted && v.wantsEvents) return true;
@@ -122,11 +145,15 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
   /** One frame for every viewer: serialised once, whatever the number of viewers. */
   function flush(): void {
     timer = null;
+    // the reset frame after replaceApi says everything this skipped
+    if (held !== null) return;
     lastFrame = Date.now();
-    const events = overflowed ? [] : coalesce(pending);
-    const resyncAll = overflowed;
+    const reset = resetting;
+    const events = overflowed || reset ? [] : coalesce(pending);
+    const resyncAll = overflowed || reset;
     pending = [];
     overflowed = false;
+    resetting = false;
     let line: string | null = null;
     let resyncLine: string | null = null;
     // the patch is computed once per frame whether or not a viewer in step is left to receive it, so lastSent stays
@@ -143,11 +170,18 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
       if (!v.greeted || !v.wantsEvents) continue;
       if (backedUp(v)) {
         v.needsResync = true;
+        v.needsReset ||= reset;
         stats.framesDropped++;
         continue;
       }
-      if (v.needsResync || resyncAll) {
-        resyncLine ??= `{"type":"frame","resync":true,"events":[],"telegram":${JSON.stringify(telegram())},"snapshot":{${Object.keys(fields).map((k) => `${JSON.stringify(k)}:${fields[k]}`).join(',')}}}\n`;
+      if (v.needsReset && !reset) {
+        // backed up when the account was replaced: its resync must say so too
+        v.needsReset = false;
+        v.needsResync = false;
+        write(v, `{"type":"frame","resync":true,"reset":true,"events":[],"telegram":${JSON.stringify(telegram())},"snapshot":{${Object.keys(fields).map((k) => `${JSON.stringify(k)}:${fields[k]}`).join(',')}}}\n`);
+      } else if (v.needsResync || resyncAll) {
+        v.needsReset = false;
+        resyncLine ??= `{"type":"frame","resync":true,${reset ? '"reset":true,' : ''}"events":[],"telegram":${JSON.stringify(telegram())},"snapshot":{${Object.keys(fields).map((k) => `${JSON.stringify(k)}:${fields[k]}`).join(',')}}}\n`;
         v.needsResync = false;
         write(v, resyncLine);
       } else {
@@ -227,7 +261,8 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
       v.client = hello.data.client;
       v.wantsEvents = hello.data.events !== false;
       logger.info({ client: v.client, viewers: viewers.size }, 'viewer attached');
-      send(v, welcome(v));
+      if (held !== null) toGreet.push(v);
+      else send(v, welcome(v));
       return;
     }
     if (!v.greeted) return bad(v, 'say hello first: {"type":"hello","version":1,"client":"..."}');
@@ -258,6 +293,7 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
   }
 
   async function perform(call: Call): Promise<unknown> {
+    if (held !== null && call.method !== 'stop-engine') throw new Error(held);
     switch (call.method) {
       case 'send': {
         const cmd = call.args[0];
@@ -298,7 +334,7 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
   }
 
   const server = net.createServer({ allowHalfOpen: false }, (socket) => {
-    const v: Viewer = { socket, greeted: false, wantsEvents: false, client: 'unknown', needsResync: false };
+    const v: Viewer = { socket, greeted: false, wantsEvents: false, client: 'unknown', needsResync: false, needsReset: false };
     viewers.add(v);
     const reader = new LineReader(
       MAX_REQUEST_BYTES,
@@ -345,6 +381,23 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
   let closing: Promise<void> | null = null;
   return {
     stats: () => ({ viewers: [...viewers].filter((v) => v.greeted).length, ...stats }),
+    replaceApi(next) {
+      unsubscribe();
+      api = next;
+      unsubscribe = listen();
+      pending = [];
+      held = null;
+      resetting = true;
+      for (const v of toGreet) if (!v.socket.destroyed) send(v, welcome(v));
+      toGreet = [];
+      if (anyWantsEvents()) schedule();
+    },
+    hold(reason) {
+      held = reason;
+      unsubscribe();
+      unsubscribe = () => {};
+      pending = [];
+    },
     close(reason = 'the engine stopped') {
       closing ??= new Promise<void>((resolve) => {
         unsubscribe();

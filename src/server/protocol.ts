@@ -32,7 +32,7 @@ export const commandSchema: z.ZodType<Command> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('kill'), by: actor }),
   z.object({ type: z.literal('set-speed'), candlesPerSecond: z.number().finite(), by: actor }),
   z.object({ type: z.literal('cancel-order'), orderId: name, by: actor }),
-  z.object({ type: z.literal('replay'), action: z.enum(['pause', 'resume', 'step', 'jump']), to: z.number().finite().optional(), by: actor }),
+  z.object({ type: z.literal('replay'), action: z.enum(['pause', 'resume', 'step', 'jump', 'restart']), to: z.number().finite().optional(), by: actor }),
   z.object({ type: z.literal('delete-instance'), instanceId: name, by: actor }),
   z.object({ type: z.literal('edit-instance'), instanceId: name, params: z.record(z.string().max(200), param).optional(), risk: z.record(z.string().max(200), z.unknown()).nullable().optional(), by: actor }),
   z.object({ type: z.literal('reload-strategies'), by: actor }),
@@ -120,6 +120,8 @@ export type ServerMessage =
       snapshot?: EngineSnapshot;
       telegram: { state: string; queue: number } | null;
       resync?: boolean;
+      /** With resync: the account was replaced (a replay restart); drop everything held from the old one. */
+      reset?: boolean;
     }
   /** A line that could not be attributed to a call (not JSON, too long, unknown message). */
   | { type: 'error'; message: string }

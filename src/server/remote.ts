@@ -65,6 +65,9 @@ export class RemoteEngine implements EngineApi {
   /** The engine's log tail; refreshed after each frame while read, asking only for lines newer than held. */
   private readonly logCache: Cached<LogEntry[]> = { value: [], stale: true, loading: false };
   private readonly updateListeners = new Set<() => void>();
+  private readonly resetListeners = new Set<() => void>();
+  /** Chart windows emptied by a reset and not yet read again from the new account. */
+  private readonly reloadingAfterReset = new Set<Cached<unknown>>();
   /** Candle windows to load whole again (after a resync: what was missed is unknown). */
   private readonly fullReload = new Set<string>();
   private closeReason: string | null = null;
@@ -151,6 +154,12 @@ export class RemoteEngine implements EngineApi {
   /** The engine said it was stopping (tradetui stop, another viewer's q → S), as opposed to dying or a detach. */
   get engineStopped(): boolean {
     return this.saidBye;
+  }
+
+  /** Called when the engine replaced its account (a replay restart), before the new account's alerts are replayed. */
+  onReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
   }
 
   /** Called after fresh data arrived for a read that had returned stale data: redraw. */
@@ -285,6 +294,10 @@ export class RemoteEngine implements EngineApi {
       (value) => {
         c.value = value;
         c.loading = false;
+        if (this.reloadingAfterReset.delete(c as Cached<unknown>)) {
+          const f = this.snap.feed;
+          this.bus.emit({ type: 'feed', status: f.status, detail: f.detail, lastCandleTime: f.lastCandleTime });
+        }
         this.notify();
       },
       () => {
@@ -317,6 +330,16 @@ export class RemoteEngine implements EngineApi {
         if (msg.resync) {
           for (const m of [this.candleCache, this.indicatorCache, this.tradeCache, this.equityCache] as Array<Map<unknown, Cached<unknown>>>) for (const c of m.values()) c.stale = true;
           for (const id of this.candleCache.keys()) this.fullReload.add(id);
+          if (msg.reset) {
+            // A new account: nothing held from the old one may show, not even until the reads come back.
+            for (const c of this.candleCache.values()) c.value = emptySeries();
+            for (const c of this.tradeCache.values()) c.value = [];
+            for (const c of this.equityCache.values()) c.value = [];
+            for (const c of this.indicatorCache.values()) c.value = {};
+            // a chart draws again only on a market's event: say when the new account's windows have arrived
+            for (const m of [this.candleCache, this.indicatorCache] as Array<Map<unknown, Cached<unknown>>>) for (const c of m.values()) this.reloadingAfterReset.add(c);
+            for (const l of this.resetListeners) l();
+          }
           // alerts the dropped events carried: the view keeps alerts by id, so replaying the snapshot's is safe
           for (const alert of [...this.snap.alerts].reverse()) this.bus.emit({ type: 'alert', alert });
           this.notify();

@@ -13,7 +13,8 @@ import { parseDate } from '../core/time.js';
 import type { ClosedTrade } from '../core/trading.js';
 import { accountTradesCsv } from '../backtest/trades-csv.js';
 import { accountSummary, pnlByPeriod } from '../view/account.js';
-import { confirmCancelOrder } from '../view/confirm.js';
+import { confirmCancelOrder, confirmReplayRestart } from '../view/confirm.js';
+import { money } from '../view/format.js';
 import { TRADE_SORTS } from '../view/trades.js';
 import { type ActionContext, paletteComplete, paletteEntries, paletteMatches, runAction, selectRow } from './actions.js';
 import { footerLines, helpLines, helpScrollHint, statusLine, tabLine } from './components/chrome.js';
@@ -417,6 +418,13 @@ export function App({ api, store, theme, frames, cols: fixedCols, rows: fixedRow
             } catch {
               return dispatch({ type: 'overlay', overlay: { ...o, error: `"${o.text}" is not a date: type 2024-01-31 or 2024-01-31 14:00 (UTC)` } });
             }
+            // An earlier date (or the palette's restart) starts a new account there: asked first, in words.
+            const at = view.engine.feed.lastCandleTime;
+            if (at !== null && to <= at) {
+              const q = confirmReplayRestart(view.engine, to, 'keyboard');
+              if (typeof q === 'string') return dispatch({ type: 'overlay', overlay: { ...o, error: q } });
+              return dispatch({ type: 'overlay', overlay: { kind: 'confirm', title: q.title, lines: q.lines, commands: q.commands } });
+            }
             dispatch({ type: 'overlay', overlay: null });
             void send([{ type: 'replay', action: 'jump', to, by: 'keyboard' }]);
           } else if (typed !== null) dispatch({ type: 'overlay', overlay: { ...o, text: typed, error: null } });
@@ -751,7 +759,8 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
     }
     case 'jump': {
       const at = view.engine.feed.lastCandleTime;
-      title = 'Run the replay forward to';
+      const r = view.engine.replay;
+      title = 'Replay: jump forward, or restart from an earlier date';
       body = [
         [],
         fit([seg(' date (UTC): ', 'muted'), seg(o.text, 'focus', { inverse: true }), seg(' ')], inner),
@@ -759,8 +768,11 @@ function overlayLines(ui: UiState, form: AddForm | null, view: ViewSnapshot, the
         ...infoBody(
           [
             ...(o.error ? [o.error] : []),
-            `The replay is at ${at !== null ? new Date(at).toISOString().slice(0, 16).replace('T', ' ') : 'its start'}. Every candle up to the date goes through the strategies, stops and the account as fast as the machine allows; then the replay holds (P plays it again).`,
-            'It only runs forward: to replay from an earlier date, start a new paper account (another --data-dir, with paper.replayFrom).',
+            `The replay is at ${at !== null ? new Date(at).toISOString().slice(0, 16).replace('T', ' ') : 'its start'}.`,
+            'A later date: every candle up to it goes through the strategies, stops and the account as fast as the machine allows; then the replay holds (P plays it again).',
+            r
+              ? `An earlier date from ${new Date(r.first).toISOString().slice(0, 10)} to ${new Date(r.last).toISOString().slice(0, 10)}: restarts the replay there on a new paper account with ${money(r.startingBalance)} ${r.currency}; this one is archived, not deleted (asked first).`
+              : 'Restarting from an earlier date needs a paper replay engine.',
           ],
           inner,
         ),

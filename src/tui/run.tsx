@@ -15,6 +15,7 @@ import { ViewStore } from './store/view-store.js';
 import { detectCapabilities, makeTheme } from './theme/theme.js';
 import { type KeyOverrides, applyKeyOverrides } from '../config/keys.js';
 import type { TuiConfig } from '../config/tui-schema.js';
+import { startMark } from '../server/start-trace.js';
 
 export interface TuiOptions {
   maxFps: number;
@@ -83,8 +84,13 @@ export async function runTui(
   for (const m of consoleMethods) console[m] = (...args: unknown[]) => log(`[console.${m}] ${format(...args)}`);
 
   const store = new ViewStore(app as TuiApi, { maxFps: opts.maxFps });
+  let drawn = false;
   const screen = new ScreenWriter({
-    write: (d: string) => safeWrite(stdout, d),
+    write: (d: string) => {
+      safeWrite(stdout, d);
+      if (!drawn) startMark('viewer: first frame');
+      drawn = true;
+    },
     get columns() {
       return stdout.columns;
     },

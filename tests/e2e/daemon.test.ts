@@ -63,10 +63,11 @@ function window(command: string, cols = 120, rows = 40): Term {
     name,
     screen: () => tmux('capture-pane', '-p', '-t', name),
     keys: (...k) => {
-      for (const key of k) {
+      // A pause between keys, as a typist leaves; none after the last: the test waits for the screen instead.
+      k.forEach((key, i) => {
+        if (i > 0) execFileSync('sleep', ['0.1']);
         tmux('send-keys', '-t', name, ...(key.length === 1 ? ['-l', key] : [key]));
-        execFileSync('sleep', ['0.3']);
-      }
+      });
     },
     waitFor: async (what, timeoutMs = 60_000) => {
       const deadline = Date.now() + timeoutMs;
@@ -74,7 +75,7 @@ function window(command: string, cols = 120, rows = 40): Term {
       while (Date.now() < deadline) {
         s = t.screen();
         if (typeof what === 'string' ? s.includes(what) : what.test(s)) return s;
-        await new Promise((r) => setTimeout(r, 200));
+        await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`window ${name} never showed ${String(what)}; last screen:\n${s}`);
     },

@@ -50,7 +50,7 @@ interface Term {
   name: string;
   screen(escapes?: boolean): string;
   keys(...k: string[]): void;
-  waitFor(what: string | RegExp, timeoutMs?: number): Promise<string>;
+  waitFor(what: string | RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
 }
 
 async function start(cols: number, rows: number, env: Record<string, string> = {}): Promise<Term> {
@@ -67,18 +67,19 @@ async function start(cols: number, rows: number, env: Record<string, string> = {
     name,
     screen: (escapes = false) => tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', name),
     keys: (...k) => {
-      for (const key of k) {
+      // A pause between keys, as a typist leaves; none after the last: the test waits for the screen instead.
+      k.forEach((key, i) => {
+        if (i > 0) execFileSync('sleep', ['0.1']);
         tmux('send-keys', '-t', name, ...(key.length === 1 ? ['-l', key] : [key]));
-        execFileSync('sleep', ['0.3']);
-      }
+      });
     },
     waitFor: async (what, timeoutMs = 60_000) => {
       const deadline = Date.now() + timeoutMs;
       let s = '';
       while (Date.now() < deadline) {
         s = t.screen();
-        if (typeof what === 'string' ? s.includes(what) : what.test(s)) return s;
-        await new Promise((r) => setTimeout(r, 200));
+        if (typeof what === 'string' ? s.includes(what) : typeof what === 'function' ? what(s) : what.test(s)) return s;
+        await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`screen never showed ${String(what)}; last screen:\n${s}`);
     },
@@ -115,6 +116,8 @@ describe.skipIf(!hasTmux)('tradetui TUI in tmux', () => {
     t.keys('2', 's');
     await t.waitFor('Stop ma-cross on BTC/USDT 1h?');
     t.keys('Enter');
+    // Enter is not a yes: given time to act on it, the question is still there.
+    execFileSync('sleep', ['0.3']);
     expect(t.screen()).toContain('Stop ma-cross on BTC/USDT 1h?');
     t.keys('y');
     await t.waitFor(/○ stop\s+ma-cross/);
@@ -131,7 +134,7 @@ describe.skipIf(!hasTmux)('tradetui TUI in tmux', () => {
     t.keys('?');
     await t.waitFor('kill switch: stop every strategy and close every position');
     t.keys('Escape');
-    await t.waitFor('▶ 2 Strategies');
+    await t.waitFor((screen) => !screen.includes('kill switch: stop every strategy') && screen.includes('▶ 2 Strategies'));
 
     t.keys(']');
     await t.waitFor('BTC/USDT 1d · candles');

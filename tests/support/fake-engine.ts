@@ -218,6 +218,12 @@ export class FakeEngine implements TuiApi {
     }
   }
 
+  private readonly resetListeners = new Set<() => void>();
+  onReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
+  }
+
   send(command: Command): Promise<CommandResult> {
     this.sent.push(command);
     return Promise.resolve(this.reply(command));
@@ -341,6 +347,18 @@ export class FakeEngine implements TuiApi {
         return { ok: true, message: `added ${id} (stopped; press s to start)` };
       }
       case 'replay': {
+        if (cmd.action === 'restart') {
+          // Like the engine process (app/engine-host.ts): a new account at the date, viewers told to drop the old one.
+          const r = this.snap.replay;
+          if (!r) return { ok: false, message: 'restarting the replay needs the engine process (tradetui, or tradetui --headless)' };
+          Object.assign(this.snap, { positions: [], orders: [], recentTrades: [], alerts: [], signals: [], cash: r.startingBalance, equity: r.startingBalance, dayStartEquity: r.startingBalance, exposure: 0 });
+          this.snap.replay = { ...r, trades: 0, archives: r.archives + 1 };
+          this.snap.instances = this.snap.instances.map((i) => ({ ...i, trades: 0, pnl: 0 }));
+          this.snap.feed = { ...this.snap.feed, paused: true, lastCandleTime: cmd.to ?? null };
+          this.closed.length = 0;
+          for (const l of this.resetListeners) l();
+          return { ok: true, message: `replay restarted from ${new Date(cmd.to!).toISOString()}: a new paper account with ${r.startingBalance.toFixed(2)} ${r.currency}` };
+        }
         if (cmd.action === 'jump') {
           if (cmd.to === undefined || cmd.to <= (this.snap.feed.lastCandleTime ?? 0)) return { ok: false, message: 'the replay can only run forward' };
           this.snap.feed = { ...this.snap.feed, paused: true };

@@ -89,12 +89,12 @@ export class ReplayFeed implements MarketFeed {
   /**
    * Runs forward without waiting until the next candle is at or after `time` (every candle still goes through the
    * engine: strategies, stops and the account see them all), then holds paused there. A time already passed is
-   * refused: going back would need the account as it was then.
+   * refused: going back needs another account (a replay restart, app/account-archive.ts).
    */
   jump(time: number): { ok: boolean; message: string } {
     const next = this.nextTime();
     if (next === null) return { ok: false, message: 'the replay is at the end of the cached candles' };
-    if (time <= next) return { ok: false, message: `the replay is already at ${iso(next)}; it can only run forward (to replay from an earlier date, start a new paper account: another --data-dir with paper.replayFrom; this account resumes where it is)` };
+    if (time <= next) return { ok: false, message: `the replay is already at ${iso(next)}; a jump only runs forward (to replay from an earlier date, restart the replay there: J with that date, then y; this account is archived, not deleted, and a new one starts at the date)` };
     this.jumpTo = time;
     this.paused = true;
     this.steps = 0;

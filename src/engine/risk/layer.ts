@@ -125,20 +125,25 @@ export class DefaultRiskLayer implements RiskLayer {
     }
 
     const eq = intent.equity;
-    const clips: Array<[number, string]> = [
-      [(eq * maxPos) / 100, `max position ${fmt(maxPos)}% of equity`],
-      [(eq * maxSym) / 100 - symbolExposure, `max ${fmt(maxSym)}% of equity on ${intent.symbol}`],
-      [(eq * L.maxTotalExposurePct) / 100 - totalExposure, `max total exposure ${fmt(L.maxTotalExposurePct)}% of equity`],
-    ];
-    if (intent.side === 'long') clips.push([intent.cash, 'cash available']);
+    // The caps in order; a label is written only for the one that clips (every entry passed through three
+    // formatted labels before, ~3 µs an entry that no one read unless it was clipped).
+    const caps = [(eq * maxPos) / 100, (eq * maxSym) / 100 - symbolExposure, (eq * L.maxTotalExposurePct) / 100 - totalExposure, intent.side === 'long' ? intent.cash : Infinity];
     let granted = requested;
-    let clippedBy: string | null = null;
-    for (const [cap, why] of clips) {
+    let clip = -1;
+    for (let k = 0; k < caps.length; k++) {
+      const cap = caps[k]!;
       if (cap < granted - 1e-9 * Math.max(1, granted)) {
         granted = Math.max(0, cap);
-        clippedBy = why;
+        clip = k;
       }
     }
+    const clipLabels = [
+      () => `max position ${fmt(maxPos)}% of equity`,
+      () => `max ${fmt(maxSym)}% of equity on ${intent.symbol}`,
+      () => `max total exposure ${fmt(L.maxTotalExposurePct)}% of equity`,
+      () => 'cash available',
+    ];
+    const clippedBy: string | null = clip < 0 ? null : clipLabels[clip]!();
 
     const market = this.opts.markets?.(intent.symbol);
     const minNotional = market?.minNotional ?? L.minNotional;

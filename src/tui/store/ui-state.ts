@@ -21,7 +21,10 @@ export type Overlay =
   | { kind: 'orders'; index: number; key: string | null }
   /** The engine's log: lowest level shown, lines scrolled up from the newest, filter words. */
   | { kind: 'log'; level: LogLevel; scroll: number; filter: string; editing: boolean }
-  /** J: the date to run the replay forward to, as typed; `error` when it was not a date. */
+  /**
+   * J: the date to run the replay forward to, or (an earlier date) to restart it from on a new account, as typed;
+   * `error` when it was not a date or not one a restart can start from.
+   */
   | { kind: 'jump'; text: string; error: string | null }
   /** Balance, equity curve and P&L by day or week. */
   | { kind: 'account'; period: 'day' | 'week'; scroll: number }

@@ -82,7 +82,12 @@ export class ViewStore {
     this.signals = (engine.signals ?? []).slice(0, MAX_ROWS).map((r) => ({ id: ++this.seq, ...r }));
     this.markers = seedMarkers(api);
     this.snap = this.build(engine, 0);
-    this.unsubscribe = api.bus.onAny((e) => this.apply(e));
+    const unlisten = api.bus.onAny((e) => this.apply(e));
+    const unreset = api.onReset?.(() => this.reset());
+    this.unsubscribe = () => {
+      unlisten();
+      unreset?.();
+    };
     if (!opts.manual) this.scheduleClock();
   }
 
@@ -118,6 +123,16 @@ export class ViewStore {
     this.snap = this.build(this.api.snapshot(), this.snap.version + 1);
     for (const l of this.listeners) l();
     return true;
+  }
+
+  /** The engine replaced its account (a replay restart): forget the old one's alerts, signals and markers. */
+  private reset(): void {
+    const engine = this.api.snapshot();
+    this.alerts = [...engine.alerts].sort((a, b) => b.time - a.time).slice(0, MAX_ROWS);
+    this.signals = (engine.signals ?? []).slice(0, MAX_ROWS).map((r) => ({ id: ++this.seq, ...r }));
+    this.markers = seedMarkers(this.api);
+    this.marketVersion = { ...this.marketVersion, [EVERY_MARKET]: (this.marketVersion[EVERY_MARKET] ?? 0) + 1 };
+    this.markDirty();
   }
 
   private build(engine: EngineSnapshot, version: number): ViewSnapshot {

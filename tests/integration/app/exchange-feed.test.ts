@@ -36,6 +36,9 @@ describe('paper trading on the exchange feed', () => {
       paper: { feed: 'exchange', pollSeconds: 1, instances: [{ strategy: 'ma-cross', symbol: 'BTC/USDT', timeframe: '1h' }] },
       telegram: { alerts: { feedDownSeconds: 1 } },
     });
+    // A trader polls every second at the fastest (the schema's floor); a server on this machine can take a
+    // poll every 0.2 s, which also shortens the outage backoff (from the poll interval, doubling per failure).
+    config.paper.pollSeconds = 0.2;
     app = await createApp({ config, dataDir: tempDir(), logger: createLogger(null), now: () => fake!.now });
     const events: EngineEvent[] = [];
     app.bus.onAny((e) => events.push(e));

@@ -1,5 +1,5 @@
 // Issue #9: `--headless` at the end of a replay keeps the engine up until it is stopped (it used to exit with
-// code 13, a restart loop under systemd), or exits 0 with --exit-at-end.
+// code 13, a restart loop under systemd), or exits 0 with --exit-at-end. The built CLI, as a trader runs it.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { ROOT, tempDir } from '../../support/run-cli.js';
 function start(extra: string[]) {
   const dir = tempDir();
   writeFileSync(join(dir, 'config.yaml'), `paper:\n  speed: 1000\n  replayFrom: '2026-03-28'\n  instances:\n    - { strategy: ma-cross, symbol: BTC/USDT, timeframe: 1h }\n`);
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin/tradetui.ts'), '--headless', '--config', join(dir, 'config.yaml'), ...extra], {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/tradetui.mjs'), '--headless', '--config', join(dir, 'config.yaml'), ...extra], {
     cwd: ROOT,
     env: { ...process.env, TRADETUI_DATA_DIR: dir, XDG_CONFIG_HOME: tempDir() },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,6 +14,7 @@ import { runTrial, type TrialSetup } from '../../../src/optimize/trial.js';
 import { CurveMemory } from '../../../src/backtest/run.js';
 import { parseWalkForward, walkForward } from '../../../src/optimize/walk-forward.js';
 import { loadCsvSeries } from '../../support/candles.js';
+import { withSourceWorkers } from '../../support/source-workers.js';
 
 const candles = loadCsvSeries('binance_BTCUSDT_1h.csv', 3000);
 const risk = parseConfig({}).risk;
@@ -55,7 +56,9 @@ describe('optimize on the worker pool', () => {
       const out = [];
       for (const jobs of [1, 2]) {
         const db = openDb(':memory:');
-        const h = await optimize(db, spec({ jobs, sampler, trials: sampler === 'tpe' ? 20 : undefined }));
+        // One run starts its workers from the sources through tsx, the others from the build (tests/support/source-workers.ts).
+        const run = () => optimize(db, spec({ jobs, sampler, trials: sampler === 'tpe' ? 20 : undefined }));
+        const h = sampler === 'grid' && jobs === 2 ? await withSourceWorkers(run) : await run();
         expect(h.status).toBe('done');
         out.push(record(db, h.runId));
         db.close();

@@ -4,7 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { openDb } from '../../../src/adapters/store/sqlite/db.js';
+import { MIGRATIONS } from '../../../src/adapters/store/sqlite/migrations.js';
 import { SqliteCandleStore } from '../../../src/adapters/store/sqlite/candle-cache.js';
 import { createFromTemplate, ensureSeeded, seedTemplateFile, shippedFiles } from '../../../src/data/seed.js';
 
@@ -16,6 +18,10 @@ describe('seeded template database', () => {
     const file = join(dir(), 'sub', 'tradetui.db');
     expect(createFromTemplate(file)).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+    // Every migration of this build is in it already: the first start migrates nothing.
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
+    raw.close();
     const db = openDb(file);
     const store = new SqliteCandleStore(db);
     const report = await ensureSeeded(store);

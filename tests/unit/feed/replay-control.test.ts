@@ -38,7 +38,7 @@ describe('replay control', () => {
     expect(got).toEqual(['B0', 'E0']);
     expect(feed.nextTime()).toBe(H);
 
-    expect(feed.jump(0)).toMatchObject({ ok: false, message: expect.stringMatching(/only run forward \(to replay from an earlier date, start a new paper account: another --data-dir with paper.replayFrom/) });
+    expect(feed.jump(0)).toMatchObject({ ok: false, message: expect.stringMatching(/a jump only runs forward \(to replay from an earlier date, restart the replay there: J with that date, then y; this account is archived, not deleted/) });
     const r = feed.jump(500 * H);
     expect(r.ok).toBe(true);
     expect(feed.label).toMatch(/^REPLAY jumping to 1970-01-21/);

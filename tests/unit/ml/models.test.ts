@@ -13,6 +13,7 @@ import { loadPredictor } from '../../../src/ml/predictor.js';
 import { trainInWorker, TrainingCancelledError } from '../../../src/ml/worker.js';
 import type { ModelKind } from '../../../src/ml/models.js';
 import { loadCsvSeries } from '../../support/candles.js';
+import { withSourceWorkers } from '../../support/source-workers.js';
 
 const candles = seriesPrefix(loadCsvSeries('binance_BTCUSDT_1h.csv', 2000), 900);
 const key = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' as const };
@@ -112,8 +113,8 @@ describe('training', () => {
 describe('training in a worker thread', () => {
   it('reports progress and saves a model identical to the direct run', async () => {
     const epochs: number[] = [];
-    const h = trainInWorker(settings('gru'), candles, new Map(), { root: dataRoot, id: 'gru-worker' }, { onEpoch: (p) => epochs.push(p.epoch) });
-    const r = await h.done;
+    // This worker starts from the sources through tsx; the others from the build (tests/support/source-workers.ts).
+    const r = await withSourceWorkers(() => trainInWorker(settings('gru'), candles, new Map(), { root: dataRoot, id: 'gru-worker' }, { onEpoch: (p) => epochs.push(p.epoch) }).done);
     expect(epochs).toEqual([1, 2]);
     expect(r.meta.id).toBe('gru-worker');
     expect(readFileSync(join(dataRoot, 'gru-worker', 'weights.bin')).equals(readFileSync(join(dataRoot, 'gru-a', 'weights.bin')))).toBe(true);

@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 function holdInChild(dir: string): Promise<{ child: ChildProcess; said: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tests/support/hold-lock.ts'), dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'tests/support/hold-lock.mjs'), dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     child.stdout!.once('data', (d: Buffer) => resolve({ child, said: d.toString().trim() }));

@@ -291,7 +291,7 @@ describe('replay control keys', () => {
       await h.press('.');
       expect(h.api.sent.at(-1)).toEqual({ type: 'replay', action: 'step', by: 'keyboard' });
       await h.press('J');
-      expect(screen()).toContain('Run the replay forward to');
+      expect(screen()).toContain('Replay: jump forward, or restart from an earlier date');
       fitsAndMono(cols);
       await h.press(...'2024-13-99'.split(''), KEYS.enter);
       expect(screen()).toContain('"2024-13-99" is not a date');

@@ -3,12 +3,15 @@
 // [time, open, high, low, close, volume], ascending. A read is one query whose blobs are decoded straight
 // into a preallocated CandleSeries: a year of 1m candles is ~130 blobs, not 525,600 SQLite rows.
 // Each chunk also carries its internal gaps (migration 3), so listing the cache reads no blobs.
+// Large reads of a large market come from a column file beside the database (candle-columns.ts), which
+// SQLite's triggers invalidate whenever the market's chunks change.
 import { endianness } from 'node:os';
-import { emptySeries, seriesPrefix, type CandleSeries, type MarketKey } from '../../../core/candle.js';
+import { emptySeries, seriesPrefix, seriesSlice, type CandleSeries, type MarketKey } from '../../../core/candle.js';
 import { timeframeMs, type Timeframe } from '../../../core/time.js';
 import type { CandleWriteResult, MarketSummary } from '../../../engine/ports.js';
 import type { Db } from './db.js';
 import { checkWriteOrder, conflictError, type CandleCache, type CandleSource } from '../candle-cache-contract.js';
+import { CandleColumnFiles, type CandleReadSource } from './candle-columns.js';
 
 export type { CandleCache, CandleSource } from '../candle-cache-contract.js';
 
@@ -48,8 +51,12 @@ export class SqliteCandleStore implements CandleCache {
   private readonly sourcesOfStmt;
   /** Aligned scratch for blobs whose Buffer does not start on an 8-byte boundary. */
   private scratch = new Float64Array(CHUNK_CANDLES * FIELDS);
+  private readonly columns: CandleColumnFiles | null;
+  /** Where the last read() found its candles. */
+  lastReadSource: CandleReadSource = 'sqlite';
 
   constructor(private readonly db: Db) {
+    this.columns = CandleColumnFiles.for(db, LITTLE_ENDIAN);
     this.readStmt = db
       .prepare(
         `SELECT data, count, first_time, last_time FROM candle_chunks
@@ -97,7 +104,26 @@ export class SqliteCandleStore implements CandleCache {
   read(key: MarketKey, from = -FAR, to = FAR): CandleSeries {
     const lo = Math.max(from, -FAR);
     const hi = Math.min(to, FAR);
+    this.lastReadSource = 'sqlite';
     if (!(lo <= hi)) return emptySeries(0);
+    // The version first, the candles after: see candle-columns.ts.
+    const version = this.columns?.version(key) ?? null;
+    if (version === null) return this.readChunks(key, lo, hi);
+    const cached = this.columns!.read(key, version, lo, hi);
+    if (cached) {
+      this.lastReadSource = 'columns';
+      return cached;
+    }
+    if (!this.columns!.worthWriting(key, lo, hi, timeframeMs(key.timeframe))) return this.readChunks(key, lo, hi);
+    const all = this.readChunks(key, -FAR, FAR);
+    this.columns!.write(key, version, all);
+    this.lastReadSource = 'sqlite+columns-written';
+    const start = lowerTime(all.time, all.length, lo);
+    return seriesSlice(all, start, lowerTime(all.time, all.length, hi + 1));
+  }
+
+  /** Candles with lo <= time <= hi from the chunk rows. */
+  private readChunks(key: MarketKey, lo: number, hi: number): CandleSeries {
     const rows = this.readStmt.all(
       key.exchange,
       key.symbol,
@@ -282,6 +308,18 @@ function chunkGaps(rows: Float64Array, count: number, tfMs: number): { gaps: num
     }
   }
   return { gaps, largest };
+}
+
+/** Index of the first of `n` times >= t. */
+function lowerTime(time: Float64Array, n: number, t: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (time[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Index of the first row with time >= t. */

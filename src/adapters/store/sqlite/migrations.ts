@@ -1,7 +1,7 @@
 // Numbered schema migrations, applied by set membership (each once, each in a transaction), in version order.
 // Never edit a migration that has shipped: add a new one. Versions: 1-9 core (candle cache, runs), 10-19 risk,
 // 20-29 paper/TUI, 30-39 Telegram, 40-44 the engine's order journal, 45-49 the live broker, 50-59 ML,
-// 60-69 optimisation.
+// 60-69 optimisation, 70-79 backtest speed.
 
 export interface Migration {
   version: number;
@@ -596,6 +596,66 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       ALTER TABLE instances ADD COLUMN deleted_at INTEGER;
       ALTER TABLE instances ADD COLUMN risk TEXT;
+    `,
+  },
+  {
+    version: 76,
+    name: 'candle versions',
+    // A market's version changes (to a new random value) with every insert, update or delete of one of its chunk
+    // rows, whoever writes it: a column file of its candles (candle-columns.ts) is read only at the version it was
+    // written from. Fired per chunk row (4096 candles), so a write costs one more small row per chunk.
+    sql: `
+      CREATE TABLE candle_versions (
+        exchange TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        timeframe TEXT NOT NULL,
+        version TEXT NOT NULL,
+        PRIMARY KEY (exchange, symbol, timeframe)
+      ) WITHOUT ROWID;
+      INSERT INTO candle_versions (exchange, symbol, timeframe, version)
+        SELECT exchange, symbol, timeframe, lower(hex(randomblob(8))) FROM candle_chunks GROUP BY exchange, symbol, timeframe;
+      CREATE TRIGGER candle_chunks_version_insert AFTER INSERT ON candle_chunks BEGIN
+        INSERT OR REPLACE INTO candle_versions (exchange, symbol, timeframe, version) VALUES (new.exchange, new.symbol, new.timeframe, lower(hex(randomblob(8))));
+      END;
+      CREATE TRIGGER candle_chunks_version_update AFTER UPDATE ON candle_chunks BEGIN
+        INSERT OR REPLACE INTO candle_versions (exchange, symbol, timeframe, version) VALUES (old.exchange, old.symbol, old.timeframe, lower(hex(randomblob(8))));
+        INSERT OR REPLACE INTO candle_versions (exchange, symbol, timeframe, version) VALUES (new.exchange, new.symbol, new.timeframe, lower(hex(randomblob(8))));
+      END;
+      CREATE TRIGGER candle_chunks_version_delete AFTER DELETE ON candle_chunks BEGIN
+        INSERT OR REPLACE INTO candle_versions (exchange, symbol, timeframe, version) VALUES (old.exchange, old.symbol, old.timeframe, lower(hex(randomblob(8))));
+      END;
+    `,
+  },
+  {
+    version: 91,
+    name: 'replay restart: the account remembers where its replay began',
+    // A paper account started by restarting the replay from a date (app/account-archive.ts) replays from that date,
+    // after an engine restart too, whatever paper.replayFrom says: the date belongs to the account, not the config.
+    sql: `
+      ALTER TABLE account ADD COLUMN replay_from INTEGER;
+    `,
+  },
+  {
+    version: 92,
+    name: 'archived paper accounts',
+    // One row per paper account archived by a replay restart: where its copy lives (a data directory of its own under
+    // DATA_DIR/accounts, relative to the data directory) and what it stood at, for "tradetui accounts".
+    sql: `
+      CREATE TABLE account_archives (
+        id INTEGER PRIMARY KEY,
+        dir TEXT NOT NULL UNIQUE,
+        archived_at INTEGER NOT NULL,
+        account_created_at INTEGER NOT NULL,
+        replay_from INTEGER,
+        replay_at INTEGER,
+        currency TEXT NOT NULL,
+        initial_balance REAL NOT NULL,
+        cash REAL NOT NULL,
+        equity REAL NOT NULL,
+        trades INTEGER NOT NULL,
+        positions INTEGER NOT NULL,
+        restarted_from INTEGER NOT NULL
+      );
     `,
   },
 ];

@@ -42,6 +42,28 @@ export interface StoredState {
   protections: ProtectionEvent[];
 }
 
+/** A paper account archived by a replay restart (account_archives): its copy's folder and where it stood. */
+export interface ArchivedAccount {
+  id: number;
+  /** Its data directory, relative to the current one (accounts/N-time). */
+  dir: string;
+  archivedAt: number;
+  accountCreatedAt: number;
+  /** Where its replay began, when it began by a restart. */
+  replayFrom: number | null;
+  /** The replay time when it was archived. */
+  replayAt: number | null;
+  currency: string;
+  initialBalance: number;
+  cash: number;
+  equity: number;
+  trades: number;
+  /** Positions open when it was archived (they stay open in the archive). */
+  positions: number;
+  /** Where the account that replaced it starts. */
+  restartedFrom: number;
+}
+
 export class PaperStore {
   constructor(private readonly db: Db) {}
 
@@ -120,6 +142,80 @@ export class PaperStore {
     this.db
       .prepare('INSERT INTO account (id, currency, initial_balance, cash, created_at, updated_at) VALUES (1, ?, ?, ?, ?, ?)')
       .run(currency, balance, balance, now, now);
+  }
+
+  /** Where this account's replay began when it was started by a replay restart (migration 91), else null. */
+  replayFrom(): number | null {
+    return (this.db.prepare('SELECT replay_from FROM account WHERE id = 1').pluck().get() as number | null | undefined) ?? null;
+  }
+
+  /**
+   * Ends the paper account in this database and starts a new one at `from` with `balance` (the caller archived a
+   * copy first and runs this in the same transaction as the archive's row). Instances keep their definitions, risk
+   * overrides and running flag but forget their candles, so each warms up at `from` like a fresh account's; every
+   * record of the old account (orders, fills, trades, decisions, alerts, protections, daily equity, risk state) goes,
+   * and the row counters start again, so the new account's ids are the ones a fresh data directory would give.
+   */
+  resetAccount(o: { from: number; balance: number; currency: string; now: number }): void {
+    const tables = ['positions', 'orders', 'fills', 'trades', 'decisions', 'alerts', 'protection_events', 'equity_daily', 'instance_events', 'order_events', 'order_exchange', 'risk_state', 'account'];
+    const existing = new Set(this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+    for (const t of tables) if (existing.has(t)) this.db.prepare(`DELETE FROM ${t}`).run();
+    if (existing.has('sqlite_sequence')) this.db.prepare(`DELETE FROM sqlite_sequence WHERE name IN (${tables.map(() => '?').join(', ')})`).run(...tables);
+    this.db.prepare('UPDATE instances SET buffer_start = NULL, cursor_time = NULL').run();
+    this.createAccount(o.balance, o.currency, o.now);
+    this.db.prepare('UPDATE account SET replay_from = ? WHERE id = 1').run(o.from);
+  }
+
+  /** Archived accounts (replay restarts), oldest first. */
+  archives(): ArchivedAccount[] {
+    return (this.db.prepare('SELECT * FROM account_archives ORDER BY id').all() as Record<string, unknown>[]).map((r) => ({
+      id: r.id as number,
+      dir: r.dir as string,
+      archivedAt: r.archived_at as number,
+      accountCreatedAt: r.account_created_at as number,
+      replayFrom: (r.replay_from as number | null) ?? null,
+      replayAt: (r.replay_at as number | null) ?? null,
+      currency: r.currency as string,
+      initialBalance: r.initial_balance as number,
+      cash: r.cash as number,
+      equity: r.equity as number,
+      trades: r.trades as number,
+      positions: r.positions as number,
+      restartedFrom: r.restarted_from as number,
+    }));
+  }
+
+  /** Records an archived account (in the reset's transaction); returns its row id. */
+  addArchive(a: Omit<ArchivedAccount, 'id'>): number {
+    return Number(
+      this.db
+        .prepare(
+          `INSERT INTO account_archives (dir, archived_at, account_created_at, replay_from, replay_at, currency, initial_balance, cash, equity, trades, positions, restarted_from)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(a.dir, a.archivedAt, a.accountCreatedAt, a.replayFrom, a.replayAt, a.currency, a.initialBalance, a.cash, a.equity, a.trades, a.positions, a.restartedFrom).lastInsertRowid,
+    );
+  }
+
+  /** The next archive's number. */
+  nextArchiveId(): number {
+    return (this.db.prepare('SELECT COALESCE(MAX(id), 0) + 1 FROM account_archives').pluck().get() as number) ?? 1;
+  }
+
+  /** The current account's row as the archive records it. */
+  accountRow(): { createdAt: number; currency: string; initialBalance: number; cash: number; replayFrom: number | null; trades: number; positions: number } | null {
+    // SELECT *: a read-only look at a database from before migration 91 has no replay_from
+    const a = this.db.prepare('SELECT * FROM account WHERE id = 1').get() as Record<string, unknown> | undefined;
+    if (!a) return null;
+    return {
+      createdAt: a.created_at as number,
+      currency: a.currency as string,
+      initialBalance: a.initial_balance as number,
+      cash: a.cash as number,
+      replayFrom: (a.replay_from as number | null) ?? null,
+      trades: this.db.prepare('SELECT COUNT(*) FROM trades').pluck().get() as number,
+      positions: this.db.prepare('SELECT COUNT(*) FROM positions').pluck().get() as number,
+    };
   }
 
   /** Starts a new session (ids made in it carry its number) and returns it. */

@@ -1,6 +1,0 @@
-// Child process for the lock tests: takes the engine lock of argv[2], says "locked" (or "busy"), then waits to be killed.
-import { acquireEngineLock } from '../../src/server/lock.js';
-
-const lock = await acquireEngineLock(process.argv[2]!);
-process.stdout.write(lock ? 'locked\n' : 'busy\n');
-if (lock) setInterval(() => undefined, 1000);
