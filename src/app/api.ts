@@ -193,7 +193,7 @@ export function createApi(d: ApiDeps): AppApi {
     if (!range) return { ok: false, message: 'no cached candles to replay' };
     if (to < range.first || to > range.last) {
       const each = range.markets.map((m) => `${m.market} ${day(m.first)} to ${day(m.last)}`).join('; ');
-      return { ok: false, message: `no cached candles for every traded market at ${iso(to)}: a restart can start from ${day(range.first)} to ${day(range.last)} (${each}); import more with tradetui data fetch` };
+      return { ok: false, message: `no cached candles for every traded market at ${iso(to)}: a restart can start from ${day(range.first)} to ${day(range.last)} (${each}); download more with tradetui data download` };
     }
     if (!d.restartReplay) return { ok: false, message: 'restarting the replay needs the engine process (tradetui, or tradetui --headless)' };
     const r = await d.restartReplay(to, { equity: kernel.portfolio.equity(), replayAt: feed.clock ?? null });

@@ -33,7 +33,8 @@ export interface EngineHost {
   close(): Promise<void>;
 }
 
-export async function createEngineHost(make: (hooks: AppHooks) => Promise<App>, logger: Logger): Promise<EngineHost> {
+/** `onFatal`: no App could be started after a restart (the account is stored): the process should stop. */
+export async function createEngineHost(make: (hooks: AppHooks) => Promise<App>, logger: Logger, onFatal?: () => void): Promise<EngineHost> {
   const listeners = new Set<(app: App | null) => void>();
   let pending: Promise<App> | null = null;
   const hooks: AppHooks = {
@@ -75,8 +76,9 @@ export async function createEngineHost(make: (hooks: AppHooks) => Promise<App>, 
         return { ok: true, message };
       } catch (err) {
         // The new account is stored (or the old one intact); the next start of the engine resumes it.
-        logger.fatal({ err }, 'replay restart: the engine could not start again');
+        logger.fatal({ err }, 'replay restart: the engine could not start again; stopping (the next start resumes the stored account)');
         fail(err);
+        onFatal?.();
         throw err;
       } finally {
         pending = null;

@@ -38,7 +38,8 @@ export async function runEngineProcess(opts: EngineProcessOptions): Promise<'sto
   let server: EngineServer | null = null;
   let host: EngineHost | null = null;
   try {
-    host = await createEngineHost((hooks) => opts.createApp(hooks), opts.logger);
+    let fatal = (): void => {};
+    host = await createEngineHost((hooks) => opts.createApp(hooks), opts.logger, () => fatal());
     startMark('engine: app created');
     const theHost = host!;
     let stopRequested!: () => void;
@@ -47,6 +48,7 @@ export async function runEngineProcess(opts: EngineProcessOptions): Promise<'sto
       stopRequested();
       void theHost.app.stop();
     };
+    fatal = stop;
     server = await startEngineServer({
       api: theHost.app,
       socketPath: socketFile(opts.dataDir),

@@ -180,15 +180,17 @@ const minute = (t: number): string => new Date(t).toISOString().slice(0, 16).rep
  * Restarting a paper replay from `to` (J with an earlier date): exactly what happens to the account, or why it cannot
  * (a live engine, an exchange feed, a date outside the cached candles — naming the dates that work).
  */
-export function confirmReplayRestart(s: Pick<EngineSnapshot, 'replay' | 'equity' | 'positions' | 'orders'>, to: number, by: Actor): Confirmation | string {
+export function confirmReplayRestart(s: Pick<EngineSnapshot, 'replay' | 'equity' | 'positions' | 'orders' | 'feed'>, to: number, by: Actor): Confirmation | string {
   const r = s.replay;
   if (!r) return 'restarting the replay applies to paper trading on a replay of cached candles (not live, not an exchange feed)';
   if (to < r.first || to > r.last) return `no cached candles for every traded market at ${minute(to)}: a restart can start from ${minute(r.first)} to ${minute(r.last)} UTC`;
+  // a playing replay keeps trading while the question is open: the numbers are the ones of now, not of y
+  const playing = s.feed.paused !== true && s.feed.status !== 'ended';
   const held = [s.positions.length > 0 ? `${s.positions.length} open position${s.positions.length === 1 ? '' : 's'}` : null, s.orders.length > 0 ? `${s.orders.length} waiting order${s.orders.length === 1 ? '' : 's'}` : null].filter(Boolean);
   return {
     title: `Restart the replay from ${minute(to)} UTC?`,
     lines: [
-      `The current paper account (equity ${money(s.equity)} ${r.currency}, ${r.trades} closed trade${r.trades === 1 ? '' : 's'}${held.length > 0 ? `, ${held.join(', ')}` : ''}) is archived, not deleted: its trades, orders, decisions and equity stay readable (tradetui accounts).`,
+      `The current paper account (equity ${money(s.equity)} ${r.currency}, ${r.trades} closed trade${r.trades === 1 ? '' : 's'}${held.length > 0 ? `, ${held.join(', ')}` : ''}${playing ? ' now; it trades on until you answer' : ''}) is archived, not deleted: its trades, orders, decisions and equity stay readable (tradetui accounts).`,
       `A new paper account starts at ${minute(to)} with ${money(r.startingBalance)} ${r.currency}${held.length > 0 ? '; open positions and waiting orders stay in the archive, none is carried over' : ''}.`,
       'Strategies keep their parameters, risk overrides and running or stopped state, and warm up on the candles before that date. The replay then holds there: P plays it.',
     ],

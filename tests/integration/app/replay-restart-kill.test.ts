@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDate } from '../../../src/core/time.js';
 import { attach } from '../../../src/server/daemon.js';
 import { NoEngineError, type RemoteEngine } from '../../../src/server/remote.js';
-import { ROOT, tempDir } from '../../support/run-cli.js';
+import { ROOT, runCli, tempDir } from '../../support/run-cli.js';
 
 const CONFIG = `
 account: { balance: 10000, fee: 0.001 }
@@ -147,6 +147,29 @@ describe('kill -9 during a replay restart', () => {
     await viewer.send({ type: 'replay', action: 'step', by: 'cli' });
     await until(() => /candle BTC\/USDT 1h 2026-03-01/.test(out.text), 'the first candle of the new account on stdout');
     expect(out.text).toMatch(/alert 2026-0[23]-\S+ info system: replay restarted from 2026-03-01 00:00 on a new paper account \(10,000.00 USDT\); the old one \(equity [\d,.]+ USDT, \d+ trade\(s\)\) is archived as account 1: tradetui accounts show 1/);
+
+    // the CLI: list and read the archive, and a second restart from a script (asks first; --yes does not)
+    const list = await runCli(['accounts', '--json', '--config', cfg], { dataDir: dir });
+    expect(list.code).toBe(0);
+    const listed = JSON.parse(list.stdout);
+    expect(listed.current).toMatchObject({ cash: 10000, trades: 0, replayFrom: D });
+    expect(listed.archived).toHaveLength(1);
+    expect(listed.archived[0]).toMatchObject({ id: 1, restartedFrom: D, present: true });
+    const show = await runCli(['accounts', 'show', '1', '--config', cfg], { dataDir: dir });
+    expect(show.code).toBe(0);
+    expect(show.stdout.split('\n').filter((l) => l.includes('ma-cross@binance:BTC/USDT:1h'))).toHaveLength(listed.archived[0].trades);
+    const asked = await runCli(['accounts', 'restart', '2026-02-01', '--config', cfg], { dataDir: dir });
+    expect(asked.code).toBe(2);
+    expect(asked.stderr).toContain('Restart the replay from 2026-02-01 00:00 UTC?');
+    expect(asked.stderr).toContain('Pass --yes to restart without asking');
+    const outside = await runCli(['accounts', 'restart', '1999-01-01', '--yes', '--config', cfg], { dataDir: dir });
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toMatch(/no cached candles for every traded market at 1999-01-01 00:00: a restart can start from \S+ \S+ to 2026-03-31 \S+ UTC/);
+    const yes = await runCli(['accounts', 'restart', '2026-02-01', '--yes', '--config', cfg], { dataDir: dir });
+    expect(yes.stderr).toBe('');
+    expect(yes.stdout).toMatch(/^tradetui: replay restarted from 2026-02-01 00:00 on a new paper account \(10,000.00 USDT\); the old one \(equity 10,000.00 USDT, 0 trade\(s\)\) is archived as account 2: tradetui accounts show 2\n$/);
+    await until(() => viewer.snapshot().replay?.archives === 2, 'the viewer to see the second archive');
+
     await viewer.stopEngine();
     expect(await exit).toMatch(/^exit 0/);
   }, 120_000);

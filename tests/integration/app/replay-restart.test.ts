@@ -12,6 +12,7 @@ import { createLogger } from '../../../src/app/logger.js';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Config } from '../../../src/config/schema.js';
 import { parseDate } from '../../../src/core/time.js';
+import { SimulatedBroker } from '../../../src/adapters/broker/simulated.js';
 import { attach, runEngineProcess } from '../../../src/server/daemon.js';
 import type { RemoteEngine } from '../../../src/server/remote.js';
 import { tempDir } from '../../support/run-cli.js';
@@ -140,6 +141,29 @@ describe('replay restart from an earlier date', () => {
     try {
       const r = await app.send({ type: 'replay', action: 'restart', to: parseDate(D, 'to'), by });
       expect(r).toEqual({ ok: false, message: 'restarting the replay needs the engine process (tradetui, or tradetui --headless)' });
+      expect(app.snapshot().replay).toBeUndefined();
+      expect(existsSync(join(dir, 'accounts'))).toBe(false);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('is refused in live mode, even in an engine process that could restart: a live account is never reset', async () => {
+    const dir = tempDir();
+    let asked = 0;
+    const app = await createApp({
+      config: config('2026-03-15'),
+      dataDir: dir,
+      logger: createLogger(null),
+      strategyPollMs: 0,
+      mode: 'live',
+      broker: ({ portfolio, nextId }) => new SimulatedBroker({ fee: 0.001, slippage: 0, cash: () => portfolio.cash, nextId }),
+      hooks: { restartReplay: async () => ((asked++, { ok: true, message: 'restarted' })) },
+    });
+    try {
+      const r = await app.send({ type: 'replay', action: 'restart', to: parseDate(D, 'to'), by });
+      expect(r).toEqual({ ok: false, message: 'restarting the replay applies to paper trading only: a live account is never reset' });
+      expect(asked).toBe(0);
       expect(app.snapshot().replay).toBeUndefined();
       expect(existsSync(join(dir, 'accounts'))).toBe(false);
     } finally {

@@ -245,3 +245,32 @@ describe('slow viewers', () => {
     stuck.socket.destroy();
   });
 });
+
+describe('replay restart: the served API is swapped', () => {
+  it('holds (calls answered with why, no frame, a new viewer greeted later), then resets every viewer onto the new API', async () => {
+    const r = await connect();
+    let resets = 0;
+    r.onReset(() => resets++);
+    server.hold('the engine is restarting the replay on a new account; try again in a moment');
+    // while held nothing reads the old API: its database is closing
+    engine.snapshot = () => {
+      throw new Error('the database connection is not open');
+    };
+    engine.bus.emit({ type: 'feed', status: 'replay', detail: 'REPLAY 2/s', lastCandleTime: T0 });
+    await expect(r.send({ type: 'pause', by: 'keyboard' })).rejects.toThrow('the engine is restarting the replay on a new account; try again in a moment');
+    const late = RemoteEngine.connect(socketFile(dir), { client: 'late' });
+    await new Promise((res) => setTimeout(res, 100));
+
+    const next = new FakeEngine({ positions: false });
+    next.snap.cash = 12_345;
+    server.replaceApi(Object.assign(next, { exchange: 'binance' }));
+    const l = await late;
+    remotes.push(l);
+    expect(l.snapshot().cash).toBe(12_345);
+    await until(() => resets === 1 && r.snapshot().cash === 12_345);
+    expect(r.snapshot().positions).toEqual([]);
+    // events and commands now go to the new API
+    expect((await r.send({ type: 'pause', by: 'keyboard' })).ok).toBe(true);
+    expect(next.sent).toEqual([{ type: 'pause', by: 'keyboard' }]);
+  });
+});

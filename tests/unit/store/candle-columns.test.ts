@@ -169,6 +169,14 @@ describe('candle column files', () => {
     expect(readFileSync(file).equals(good)).toBe(true);
   });
 
+  it('a file that cannot be written is no error: the read answers from SQLite', () => {
+    writeFileSync(join(dir, 'candle-columns'), 'a file where the folder would be');
+    store.write(KEY, candles(T0, N));
+    expect(rows(store.read(KEY))).toEqual(fromChunks(db));
+    expect(store.read(KEY, T0, T0 + 10 * MIN).length).toBe(11);
+    expect(store.lastReadSource).not.toBe('columns');
+  });
+
   it('small markets, small reads and in-memory databases write no file', () => {
     store.write(KEY, candles(T0, MIN_COLUMN_CANDLES - 100));
     store.read(KEY);

@@ -58,7 +58,7 @@ describe('J: restart the replay from an earlier date', () => {
       await type('2024-02-01');
       const q = prose();
       expect(q).toContain('Restart the replay from 2024-02-01 00:00 UTC?');
-      expect(q).toMatch(/The current paper account \(equity [\d,]+\.\d\d USDT, 7 closed trades, 1 open position\) is archived, not deleted: its trades, orders, decisions and equity stay readable \(tradetui accounts\)\./);
+      expect(q).toMatch(/The current paper account \(equity [\d,]+\.\d\d USDT, 7 closed trades, 1 open position now; it trades on until you answer\) is archived, not deleted: its trades, orders, decisions and equity stay readable \(tradetui accounts\)\./);
       expect(q).toContain('A new paper account starts at 2024-02-01 00:00 with 10,000.00 USDT; open positions and waiting orders stay in the archive, none is carried over.');
       expect(q).toContain('Strategies keep their parameters, risk overrides and running or stopped state');
       fitsAndMono(cols);
