@@ -68,9 +68,10 @@ export class AlertDeriver {
         ];
       }
       case 'instance': {
-        if (e.change === 'added') return [];
+        // a hot reload raises one alert of its own, naming the file and the instances restarted
+        if (e.change === 'added' || e.reload) return [];
         const i = e.instance;
-        // 'updated': new params, risk overrides or reloaded code (the reload raises its own alert naming the file)
+        // 'updated': new params or risk overrides
         const what = e.change === 'removed' ? 'deleted' : e.change === 'updated' ? `restarted with ${Object.entries(i.params).map(([k, v]) => `${k}=${String(v)}`).join(' ') || 'its params'}` : e.change;
         return [
           this.alert(now, 'info', 'strategy', `strategy ${i.id} ${what} by ${e.by}`, {

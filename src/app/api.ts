@@ -61,6 +61,8 @@ export interface ApiDeps {
   feed: AppFeed;
   feedKind: string;
   feedStatus: () => FeedStatus;
+  /** Close time of the newest processed candle (the status bar shows it, as alerts carry close times). */
+  lastCandleClose?: () => number | null;
   /** Announces a feed status (speed change). */
   setFeedStatus: (s: FeedStatus) => void;
   persistence: Persistence;
@@ -282,7 +284,7 @@ export function createApi(d: ApiDeps): AppApi {
       const fs = d.feedStatus();
       return {
         mode: d.mode,
-        feed: { source: feed.label ?? d.feedKind, status: fs.status, detail: fs.detail, lastCandleTime: fs.lastCandleTime, speed: feed.speed ?? null, paused: feed.paused ?? false },
+        feed: { source: feed.label ?? d.feedKind, status: fs.status, detail: fs.detail, lastCandleTime: fs.lastCandleTime, lastCandleClose: d.lastCandleClose?.() ?? null, speed: feed.speed ?? null, paused: feed.paused ?? false },
         state: kernel.state,
         time: fs.lastCandleTime ?? d.now(),
         cash: p.cash,

@@ -6,7 +6,7 @@
 import type { MarketKey } from '../core/candle.js';
 import { marketKeyString, seriesFromCandles } from '../core/candle.js';
 import type { Alert, Command, CommandResult } from '../core/events.js';
-import { DAY_MS, iso, parseDate } from '../core/time.js';
+import { DAY_MS, iso, parseDate, timeframeMs } from '../core/time.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { Config } from '../config/schema.js';
 import { dbFile } from '../config/paths.js';
@@ -135,6 +135,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const nextAlertId = (): string => `s${session}-a${++alertSeq}`;
   let kernelRef: Kernel | null = null;
   let feedStatus: FeedStatus = { type: 'feed', status: 'connected', detail: '', lastCandleTime: null };
+  /** When the newest processed candle closed (of any market): the time alerts of its decisions carry. */
+  let lastCandleClose: number | null = null;
   // While the database refuses steps, the feed's status says so (it is not stored: feed events never are).
   let feedBeforeFailure: FeedStatus | null = null;
   // A replay's events happen at replay time: every alert carries the replay clock as its time (the wall-clock
@@ -276,7 +278,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
         store.markPositions(key.symbol, c.close);
         for (const r of kernel.instances.values()) if (sameMarket(r.key, key) && r.cursor >= 0) store.saveCursor(r.id, r.candles.time[r.cursor]!);
         store.saveDayEquity(Math.floor(c.time / DAY_MS) * DAY_MS, kernel.dayStartEquity);
-        afterCommit(() => (feedStatus = { ...feedStatus, lastCandleTime: c.time }));
+        afterCommit(() => {
+          feedStatus = { ...feedStatus, lastCandleTime: c.time };
+          lastCandleClose = Math.max(lastCandleClose ?? -Infinity, c.time + timeframeMs(key.timeframe));
+        });
       });
     },
     warmup(key, candles) {
@@ -290,7 +295,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
           r.skipTo(last + 1);
           if (r.cursor >= 0) store.saveCursor(r.id, r.candles.time[r.cursor]!);
         }
-        afterCommit(() => (feedStatus = { ...feedStatus, lastCandleTime: last }));
+        afterCommit(() => {
+          feedStatus = { ...feedStatus, lastCandleTime: last };
+          lastCandleClose = Math.max(lastCandleClose ?? -Infinity, last + timeframeMs(key.timeframe));
+        });
       });
     },
     drained: () => persistence.drained(),
@@ -326,6 +334,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     feed,
     feedKind,
     feedStatus: () => feedStatus,
+    lastCandleClose: () => lastCandleClose,
     setFeedStatus: (s) => sink.status(s),
     persistence,
     instances,

@@ -98,7 +98,8 @@ export function createInstances(d: InstanceDeps): Instances {
       const raw = change.strategy ?? before.strategy;
       // New params or new code: an ML strategy prepares its model again, as on add.
       const strategy = change.strategy || change.params ? await prepareStrategy(raw, params, prepareEnv(d.db, d.dataDir, before.key.timeframe, (m) => d.logger.info({ strategy: raw.name }, m))) : before.strategy;
-      return { commit: (by) => swap(id, strategy, params, change.risk, by) };
+      // new code for the same params is a hot reload: the reload's own alert says it, not one per instance
+      return { commit: (by) => swap(id, strategy, params, change.risk, by, change.strategy !== undefined) };
     },
     remove(id, by) {
       store.markInstanceDeleted(id, d.now());
@@ -109,7 +110,7 @@ export function createInstances(d: InstanceDeps): Instances {
     riskOf: (id) => risks.get(id),
   };
 
-  function swap(id: string, strategy: Strategy, params: Params, riskChange: InstanceConfig['risk'] | null | undefined, by: Actor): StrategyRunner {
+  function swap(id: string, strategy: Strategy, params: Params, riskChange: InstanceConfig['risk'] | null | undefined, by: Actor, reload: boolean): StrategyRunner {
     const old = kernel.instances.get(id);
     if (!old) throw new Error(`instance ${id} was deleted meanwhile`);
     // The candles the old runner knew, copied (the old buffer goes with it), and earlier cached ones when the new
@@ -119,7 +120,7 @@ export function createInstances(d: InstanceDeps): Instances {
     const earlier = need > 0 && known.length > 0 ? candleStore.read(old.key, -Infinity, known.time[0]! - 1) : null;
     const cursorTime = old.cursor >= 0 ? old.candles.time[old.cursor]! : null;
     const risk = riskChange === undefined ? risks.get(id) : (riskChange ?? undefined);
-    const runner = kernel.replaceInstance({ id, strategy, params, key: old.key, running: old.running, tradeFrom: old.tradeFrom }, by);
+    const runner = kernel.replaceInstance({ id, strategy, params, key: old.key, running: old.running, tradeFrom: old.tradeFrom }, by, reload);
     if (earlier && earlier.length > 0) runner.preload(copySeries(seriesSlice(earlier, Math.max(0, earlier.length - need), earlier.length)));
     runner.preload(known);
     if (cursorTime !== null) runner.skipTo(cursorTime + 1);

@@ -102,7 +102,8 @@ export function createStrategyReloader(d: ReloadDeps): StrategyReloader {
       for (const s of swaps) s.commit(by);
     });
     d.strategies[index] = fresh;
-    const message = `strategy ${fresh.name} reloaded from ${file}: ${targets.length} instance(s) run the new code`;
+    const held = targets.filter((r) => [...d.kernel.portfolio.positions.values()].some((p) => p.instanceId === r.id)).length;
+    const message = `strategy ${fresh.name} reloaded from ${file}: ${targets.length} instance(s) run the new code${targets.length > 0 ? `, restarted in place (${targets.map((r) => r.id).join(', ')})${held > 0 ? ', positions and orders kept' : ''}` : ''}`;
     d.logger.info({ file, instances: targets.map((r) => r.id) }, message);
     d.raise({ severity: 'info', category: 'strategy', message });
     return { ok: true, message };

@@ -4,6 +4,7 @@
 // the background engine's start is on the way to the TUI's first frame.
 import { parseArgs } from 'node:util';
 import { UserError } from '../core/errors.js';
+import { skipSchemaCompilation } from '../config/load.js';
 import { logFile } from '../config/paths.js';
 import { createApp } from '../app/compose.js';
 import { createLogger } from '../app/logger.js';
@@ -40,6 +41,7 @@ export async function engineProcessMain(argv: string[]): Promise<boolean> {
   if (!v['engine-process'] || v['data-dir'] === undefined || (speed !== undefined && !(speed > 0 && speed <= 1000))) return false;
   if (v.feed !== undefined && v.feed !== 'replay' && v.feed !== 'exchange') return false;
   startMark('engine: modules loaded');
+  skipSchemaCompilation();
   const ctx = createContext({ dataDir: v['data-dir'], config: v.config });
   if (v.live) {
     // --live is given only after the trader confirmed in the TUI; the opt-in's key checks run again here

@@ -146,6 +146,7 @@ export async function attachTui(engine: RemoteEngine, ctx: { config: Config; dat
 
 /** The config checked in full (zod), loaded only once the engine is spawned. */
 async function checkedConfig(args: TuiStartArgs): Promise<{ config: Config; dataDir: string }> {
-  const { loadCliConfig } = await import('./config-args.js');
+  const [{ loadCliConfig }, { skipSchemaCompilation }] = await Promise.all([import('./config-args.js'), import('../config/load.js')]);
+  skipSchemaCompilation();
   return loadCliConfig(args);
 }

@@ -2,7 +2,7 @@
 // Environment variables override secrets and the data dir; flags override both.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { configSchema, type Config } from './schema.js';
 import { configFileToRead, resolveDataDir } from './paths.js';
@@ -59,6 +59,15 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   applyEnv(config, env);
   const dataDir = resolveDataDir(opts.dataDir, env, config.dataDir);
   return { config, source, dataDir, warnings };
+}
+
+/**
+ * For the processes of the TUI's start (the viewer and the engine it spawns), which check each schema a few times:
+ * zod compiles a fast path per schema (new Function) at its first parse, ~20 ms of CPU for the config alone, more
+ * than it ever saves there. Commands that parse one schema many times (optimisation trials) keep it.
+ */
+export function skipSchemaCompilation(): void {
+  z.config({ jitless: true });
 }
 
 export function parseConfig(raw: unknown, source = 'config'): Config {

@@ -84,7 +84,8 @@ export type EngineEvent =
   | { type: 'equity'; time: number; equity: number; cash: number; exposure: number }
   | { type: 'alert'; alert: Alert }
   | { type: 'protection'; protection: ProtectionEvent }
-  | { type: 'instance'; instance: InstanceInfo; change: 'added' | 'started' | 'stopped' | 'removed' | 'updated'; by: Actor }
+  /** reload: 'updated' by a hot reload of its strategy's file (that reload raises the one alert, naming the file). */
+  | { type: 'instance'; instance: InstanceInfo; change: 'added' | 'started' | 'stopped' | 'removed' | 'updated'; by: Actor; reload?: true }
   | { type: 'feed'; status: 'connected' | 'retrying' | 'down' | 'replay' | 'ended'; detail: string; lastCandleTime: number | null }
   | { type: 'engine'; state: 'running' | 'paused' | 'halted' | 'stopped'; reason: string; by: Actor };
 

@@ -9,6 +9,7 @@ import type { MarketKey } from '../core/candle.js';
 import { UserError } from '../core/errors.js';
 import { isTimeframe } from '../core/time.js';
 import type { CandleCache } from '../adapters/store/sqlite/candle-cache.js';
+import { copyColumnFiles } from '../adapters/store/sqlite/candle-columns.js';
 import type { ImportReport } from './import.js';
 
 /** Quote currencies recognised when splitting a file name's pair (BTCUSDT → BTC/USDT); longest first. */
@@ -101,7 +102,8 @@ export async function ensureSeeded(store: CandleCache, opts: SeedOptions = {}): 
 
 /**
  * The template database the build writes: every migration of that build applied, and the candle cache
- * holding every shipped file, recorded in candle_sources as ensureSeeded would.
+ * holding every shipped file, recorded in candle_sources as ensureSeeded would; the large markets' column files
+ * (candle-columns.ts) beside it.
  */
 export function seedTemplateFile(): string {
   return join(packageRoot(), 'dist', 'seed', 'tradetui.db');
@@ -123,5 +125,7 @@ export function createFromTemplate(dbFile: string, template = seedTemplateFile()
     throw err;
   }
   chmodSync(dbFile, 0o600);
+  // The template's column files too: the replay's first read of a large market's history is then one file read.
+  copyColumnFiles(template, dbFile);
   return true;
 }

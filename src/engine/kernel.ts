@@ -133,14 +133,14 @@ export class Kernel {
    * A new runner (new params, or reloaded strategy code) in an instance's place: same id and place in the list, its
    * closed trades carried over; positions and orders are the portfolio's, keyed by the id, so they stay its own.
    */
-  replaceInstance(spec: InstanceSpec, by: Actor): StrategyRunner {
+  replaceInstance(spec: InstanceSpec, by: Actor, reload = false): StrategyRunner {
     const old = this.instances.get(spec.id);
     if (!old) throw new Error(`no instance ${spec.id}`);
     const runner = new StrategyRunner(spec, this.d.ta, this.d.risk);
     runner.trades.push(...old.trades);
     this.instances.set(spec.id, runner);
     this.instancesVersion++;
-    this.d.bus.emit({ type: 'instance', instance: this.info(runner), change: 'updated', by });
+    this.d.bus.emit({ type: 'instance', instance: this.info(runner), change: 'updated', by, ...(reload ? { reload: true as const } : {}) });
     return runner;
   }
 

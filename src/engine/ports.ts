@@ -132,7 +132,8 @@ export interface Broker {
 /** Everything a view needs to draw the current state; the TUI and Telegram read this and events. */
 export interface EngineSnapshot {
   mode: 'backtest' | 'paper' | 'live';
-  feed: { source: string; status: FeedStatus['status']; detail: string; lastCandleTime: number | null; speed: number | null; paused?: boolean };
+  /** lastCandleTime: open time of the newest candle; lastCandleClose: when the newest candle closed (alerts' time). */
+  feed: { source: string; status: FeedStatus['status']; detail: string; lastCandleTime: number | null; lastCandleClose?: number | null; speed: number | null; paused?: boolean };
   state: 'running' | 'paused' | 'halted' | 'stopped';
   time: number;
   cash: number;

@@ -65,7 +65,7 @@ export class FakeEngine implements EngineApi {
     signals: [],
     orders: [],
     mode: 'paper',
-    feed: { source: 'binance', status: 'connected', detail: '', lastCandleTime: T0, speed: null },
+    feed: { source: 'binance', status: 'connected', detail: '', lastCandleTime: T0, lastCandleClose: T0 + 3_600_000, speed: null },
     state: 'running',
     time: T0,
     cash: 9_000,

@@ -8,6 +8,7 @@ import type { ClosedTrade, Position } from '../../src/core/trading.js';
 import { EventBus } from '../../src/engine/bus.js';
 import type { EngineSnapshot } from '../../src/engine/ports.js';
 import type { BacktestSummary, StrategyListing, SymbolListing, TuiApi } from '../../src/engine/viewer-api.js';
+import { type Timeframe, timeframeMs } from '../../src/core/time.js';
 import type { ParamValue } from '../../src/strategy/contract.js';
 import { typedParams } from '../../src/strategy/params.js';
 import { UserError } from '../../src/core/errors.js';
@@ -158,7 +159,7 @@ export class FakeEngine implements TuiApi {
     this.snap = {
       signals: opts.signals ?? [],
       mode: opts.mode ?? 'paper',
-      feed: { source: 'replay', status: 'replay', detail: 'REPLAY 2/s', lastCandleTime: lastTime, speed: 2, paused: false },
+      feed: { source: 'replay', status: 'replay', detail: 'REPLAY 2/s', lastCandleTime: lastTime, lastCandleClose: lastTime + HOUR, speed: 2, paused: false },
       state: 'running',
       time: lastTime,
       cash: 8_000,
@@ -280,7 +281,7 @@ export class FakeEngine implements TuiApi {
         bigger.length = n;
         this.markets.set(id, bigger);
       }
-      this.snap.feed = { ...this.snap.feed, lastCandleTime: e.candle.time };
+      this.snap.feed = { ...this.snap.feed, lastCandleTime: e.candle.time, lastCandleClose: e.candle.time + timeframeMs(e.timeframe as Timeframe) };
     }
     if (e.type === 'alert') this.snap.alerts = [...this.snap.alerts, e.alert];
     if (e.type === 'equity') {

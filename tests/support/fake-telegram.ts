@@ -182,6 +182,13 @@ export class FakeTelegram {
         return ok(res, BOT_USER);
       case 'deleteWebhook':
         return ok(res, true);
+      case 'setMyCommands': {
+        // the Bot API refuses a command list it could not show: names 1-32 of a-z0-9_, descriptions 1-256 characters
+        const list = (typeof params.commands === 'string' ? JSON.parse(params.commands) : params.commands) as Array<{ command: string; description: string }>;
+        const bad = list.find((c) => !/^[a-z0-9_]{1,32}$/.test(c.command) || c.description.length < 1 || c.description.length > 256);
+        if (bad) return send(res, 400, { ok: false, error_code: 400, description: `Bad Request: BOT_COMMAND_INVALID (${bad.command})` });
+        return ok(res, true);
+      }
       case 'getUpdates':
         return this.getUpdates(params, res);
       case 'sendMessage':

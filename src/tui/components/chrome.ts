@@ -21,12 +21,18 @@ export function statusLine(view: ViewSnapshot, theme: Theme, width: number, read
   const feedRole = f.status === 'connected' || f.status === 'replay' ? 'up' : f.status === 'retrying' ? 'warn' : f.status === 'down' ? 'error' : 'muted';
   const feedGlyph = f.status === 'connected' || f.status === 'replay' ? theme.g.running : theme.g.stopped;
   const feedWord = f.status === 'replay' ? (f.paused ? 'held' : 'playing') : f.status;
+  // the close time, as alerts and signals carry it (a decision is made when its candle closes); said in the label
+  const closed = f.lastCandleClose ?? null;
   const last =
     f.lastCandleTime === null
       ? 'no candle yet'
-      : replay
-        ? narrow ? dateTime(f.lastCandleTime) : `candle ${dateTime(f.lastCandleTime)}`
-        : `last ${age(view.now - f.lastCandleTime)} ago`;
+      : closed === null
+        ? replay
+          ? narrow ? dateTime(f.lastCandleTime) : `candle ${dateTime(f.lastCandleTime)}`
+          : `last ${age(view.now - f.lastCandleTime)} ago`
+        : replay
+          ? narrow ? dateTime(closed) : `closed ${dateTime(closed)}`
+          : `closed ${age(view.now - closed)} ago`;
   // groups in order of display; when the line is too narrow the highest `drop` goes first
   const groups: Array<{ segs: Line; drop: number }> = [
     { segs: readonly ? [mode, seg(' READ-ONLY', 'muted', { bold: true })] : [mode], drop: 0 },

@@ -10,7 +10,7 @@ import { selectedIndex, shownSignals } from '../store/selectors.js';
 import type { PaneProps } from './types.js';
 
 const COLUMNS: Column[] = [
-  { title: 'Time', width: 11 },
+  { title: 'Candle', width: 11 },
   { title: 'Strategy', width: 10, drop: 2 },
   { title: 'Symbol', width: 9, drop: 1 },
   { title: 'Decision', width: 12 },

@@ -165,6 +165,9 @@ describe('instance management through the engine API', { timeout: 120_000 }, () 
       const alert = app.snapshot().alerts.find((a) => a.message.includes('reloaded'))!;
       expect(alert.message).toContain(file);
       expect(alert.message).toContain('1 instance(s) run the new code');
+      // one alert says both: reloaded, and the instance restarted in place keeping its position (not a second one)
+      expect(alert.message).toContain(`restarted in place (${ID}), positions and orders kept`);
+      expect(app.snapshot().alerts.filter((a) => a.message.includes('restarted'))).toEqual([alert]);
       expect(version()).toBe(2);
       await step(app, 1);
       expect(version()).toBe(2);

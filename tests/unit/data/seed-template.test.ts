@@ -19,15 +19,23 @@ describe('seeded template database', () => {
     expect(createFromTemplate(file)).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     // Every migration of this build is in it already: the first start migrates nothing.
-    const raw = new Database(file, { readonly: true });
-    expect(raw.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
-    raw.close();
+    const copy = new Database(file, { readonly: true });
+    expect(copy.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
+    copy.close();
     const db = openDb(file);
     const store = new SqliteCandleStore(db);
     const report = await ensureSeeded(store);
     expect(report).toEqual({ imported: [], failed: [] });
     const markets = store.markets().map((k) => `${k.exchange} ${k.symbol} ${k.timeframe}`).sort();
     expect(markets).toEqual([...new Set(shippedFiles().map((f) => `${f.key.exchange} ${f.key.symbol} ${f.key.timeframe}`))].sort());
+    // The large markets' column files came with it: the replay's first whole-history read is one file read,
+    // and it holds exactly the candles SQLite holds.
+    const key = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' as const };
+    const fromColumns = store.read(key);
+    expect(store.lastReadSource).toBe('columns');
+    const raw = new Database(file, { readonly: true });
+    expect(fromColumns.length).toBe(raw.prepare('SELECT SUM(count) FROM candle_chunks WHERE exchange = ? AND symbol = ? AND timeframe = ?').pluck().get('binance', 'BTC/USDT', '1h'));
+    raw.close();
     db.close();
   });
 

@@ -251,7 +251,8 @@ describe('chart keys', () => {
 
 describe('overlays', () => {
   it('? lists every key binding and claims keys until closed', async () => {
-    h = await mount({ rows: 60 });
+    // wide enough that no description wraps (wrapping is tested below)
+    h = await mount({ cols: 200, rows: 60 });
     await h.press('?');
     const s = screen();
     expect(s).toContain('Keys');

@@ -15,7 +15,7 @@ describe('status bar', () => {
     const top = screen().split('\n')[0]!;
     expect(top).toContain('PAPER');
     expect(top).toContain('REPLAY 2/s');
-    expect(top).toContain('candle 2024-03-13 11:00');
+    expect(top).toContain('closed 2024-03-13 12:00');
     expect(top).toContain('equity 10,123.45');
     expect(top).toContain('today ▲ +123.45');
     expect(top).toContain('exposure 2,412.42');
@@ -26,7 +26,7 @@ describe('status bar', () => {
     for (const cols of [100, 80]) {
       h = await mount({ cols, rows: 24 });
       const top = screen().split('\n')[0]!;
-      expect(top).toContain('2024-03-13 11:00');
+      expect(top).toContain('2024-03-13 12:00');
       expect(top).toMatch(/14:05( UTC)?$/);
       h.unmount();
     }
@@ -197,7 +197,7 @@ describe('chart pane', () => {
     h.api.emit({ type: 'candle', instanceId: 'ma-cross@binance:BTC/USDT:1h', symbol: 'BTC/USDT', timeframe: '1h', candle: { time: next, open: 48_248, high: 52_000, low: 48_000, close: 51_234.5, volume: 1 } });
     await h.flush();
     expect(screen()).toContain('BTC/USDT 1h 51,234.5');
-    expect(screen()).toContain('candle 2024-03-13 12:00');
+    expect(screen()).toContain('closed 2024-03-13 13:00');
   });
 
   it('says so when the market has no candles', async () => {

@@ -11,6 +11,8 @@ import { modelShort } from '../../../view/model.js';
 import type { ActionId } from '../../../config/keys.js';
 import { parseRiskText, riskText } from '../../../view/risk-text.js';
 import { type Confirmation, confirmCloseSymbol, confirmDeleteInstance, confirmEditInstance, instanceHoldings, confirmKill, confirmPause, confirmResume, confirmStartStop, deleteRefusal } from '../../../view/confirm.js';
+import { type Resolution, canResolve, confirmReconcile } from '../../../view/reconcile.js';
+import { DEFAULT_KEYMAP } from '../../../config/keys.js';
 import { esc } from './html.js';
 import { formatPositionLine, formatTradeLine, localTime, money, num, pct, signed } from './format.js';
 
@@ -46,11 +48,22 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'edit', args: 'NAME key=value…', help: 'restart an instance with other params (risk.path=value for risk overrides); its position is kept', acts: true, action: 'edit-instance' },
   { name: 'delete', args: 'NAME', help: 'delete a strategy instance that holds nothing (its history stays)', acts: true, action: 'delete-instance' },
   { name: 'chart', args: 'SYMBOL [TF]', help: 'price chart of recent candles', acts: false },
-  { name: 'reconcile', args: '[ID ACTION]', help: 'live: differences with the exchange; resolve one (adopt, ignore, cancel, flatten)', acts: true },
+  { name: 'reconcile', args: '[ID ACTION]', help: 'live: differences with the exchange; resolve one (adopt, ignore, cancel, flatten)', acts: true, action: 'reconcile' },
   { name: 'help', args: '', help: 'this list', acts: false },
 ];
 
 export const COMMAND_NAMES = COMMANDS.map((c) => c.name);
+
+/**
+ * What a command does, in the words the TUI's help and palette use for the same action (the keymap's description,
+ * its "(asks first)" kept: the bot asks too), so the two cannot drift; commands with no TUI action keep their own.
+ * /start and /stop share one TUI key, so each keeps its own half.
+ */
+export function commandHelp(c: CommandSpec): string {
+  if (!c.action || c.name === 'start' || c.name === 'stop') return c.help;
+  const b = DEFAULT_KEYMAP.find((k) => k.id === c.action);
+  return b ? b.description.replace('the selected position', 'the position(s) on SYMBOL').replace('the selected instance', 'the instance NAME') : c.help;
+}
 
 export type Answer =
   | { kind: 'text'; text: string }
@@ -66,11 +79,11 @@ export interface CommandContext {
 
 export function usage(name: string): string {
   const spec = COMMANDS.find((c) => c.name === name);
-  return spec ? `Usage: <code>/${spec.name}${spec.args ? ` ${esc(spec.args)}` : ''}</code> — ${esc(spec.help)}` : helpText();
+  return spec ? `Usage: <code>/${spec.name}${spec.args ? ` ${esc(spec.args)}` : ''}</code> — ${esc(commandHelp(spec))}` : helpText();
 }
 
 export function helpText(): string {
-  return ['<b>tradetui commands</b>', ...COMMANDS.map((c) => `/${c.name}${c.args ? ` ${esc(c.args)}` : ''} — ${esc(c.help)}`)].join('\n');
+  return ['<b>tradetui commands</b>', ...COMMANDS.map((c) => `/${c.name}${c.args ? ` ${esc(c.args)}` : ''} — ${esc(commandHelp(c))}`)].join('\n');
 }
 
 const text = (t: string): Answer => ({ kind: 'text', text: t });
@@ -152,13 +165,10 @@ export function runCommand(name: string, rawArgs: string, c: CommandContext): An
       if (!m) return text(usage('reconcile'));
       const d = live.differences.find((x) => x.id === Number(m[1]));
       if (!d) return text(`No unresolved difference #${esc(m[1]!)}. Send /reconcile for the list.`);
-      if (!d.actions.includes(m[2]!)) return text(`Difference #${d.id} (${esc(d.kind)}) can be resolved by ${esc(d.actions.join(', '))}.`);
-      return {
-        kind: 'confirm',
-        command: { type: 'reconcile', differenceId: d.id, action: m[2] as 'adopt' | 'ignore' | 'cancel' | 'flatten', by: 'telegram' },
-        text: `${esc(m[2]!)} difference #${d.id}?\n${esc(d.summary)}`,
-        summary: `reconcile #${d.id} ${m[2]}`,
-      };
+      const action = m[2] as Resolution;
+      if (!canResolve(d, action)) return text(`Difference #${d.id} (${esc(d.kind)}) can be resolved by ${esc(d.actions.join(', '))}.`);
+      // the TUI's R window asks in the same words (src/view/reconcile.ts)
+      return fromView(confirmReconcile(d, action, `${live.exchange}${live.sandbox ? ' testnet' : ''}`, 'telegram'), `reconcile #${d.id} ${action}`);
     }
     case 'chart':
       return text(chart(args, snap, c));

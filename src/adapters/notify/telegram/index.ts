@@ -19,7 +19,7 @@ import type { Alert, Command, CommandResult, EngineEvent, Severity } from '../..
 import type { EngineApi } from '../../../engine/ports.js';
 import type { Db } from '../../store/sqlite/db.js';
 import { Audit } from './audit.js';
-import { COMMAND_NAMES, runCommand } from './commands.js';
+import { COMMANDS, COMMAND_NAMES, commandHelp, runCommand } from './commands.js';
 import { formatAlert, money, signed } from './format.js';
 import { esc } from './html.js';
 import { Outbox } from './outbox.js';
@@ -236,6 +236,10 @@ class TelegramService {
       .then((me) => {
         this.health.botUsername = me.username ?? null;
         this.health.ok('poll');
+        // the menu Telegram shows under "/": the same list and words as /help (commandHelp reads the TUI's keymap)
+        return this.bot.api
+          .setMyCommands({ commands: COMMANDS.map((c) => ({ command: c.name, description: commandHelp(c).slice(0, 256) })) })
+          .catch((err) => this.log.warn({ error: this.redact(errorMessage(err)) }, 'telegram: the command list was not set (commands still work)'));
       })
       .catch((err) => this.health.fail('poll', this.redact(errorMessage(err))));
     this.scheduleSummary();

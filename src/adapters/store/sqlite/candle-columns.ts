@@ -8,7 +8,7 @@
 // its header is the market's current one, so a file written from other candles is never read; a missing,
 // short or foreign file is ignored. The version is read before the candles a file is written from: a change
 // between the two only makes the file stale at once, never wrong.
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { CandleSeries, MarketKey } from '../../../core/candle.js';
 import type { Db } from './db.js';
@@ -134,8 +134,6 @@ export class CandleColumnFiles {
   }
 
   private path(key: MarketKey): string {
-    // Readable and one-to-one: encodeURIComponent leaves no '/' and no '~' separator ambiguity ('~' is kept, so it is escaped by hand).
-    const part = (x: string): string => encodeURIComponent(x).replaceAll('~', '%7E');
     return join(this.dir, `${part(this.prefix)}~${part(key.exchange)}~${part(key.symbol)}~${part(key.timeframe)}.f64`);
   }
 
@@ -162,4 +160,30 @@ function readFully(fd: number, into: Uint8Array, position: number): boolean {
     done += got;
   }
   return true;
+}
+
+/** A file name part: readable and one-to-one (encodeURIComponent leaves no '/'; '~' is kept by it, so it is escaped by hand). */
+function part(x: string): string {
+  return encodeURIComponent(x).replaceAll('~', '%7E');
+}
+
+/**
+ * Gives database file `to`, a byte copy of `from` (a new data directory's copy of the seeded template), the column
+ * files of `from`: the same candles under the same versions, so its first large reads skip SQLite's chunk blobs.
+ * Best effort, like writing them: a file that cannot be copied is written again by the next large read.
+ */
+export function copyColumnFiles(from: string, to: string): void {
+  const fromPrefix = `${part(basename(from))}~`;
+  const toDir = join(dirname(to), 'candle-columns');
+  try {
+    const names = readdirSync(join(dirname(from), 'candle-columns')).filter((n) => n.startsWith(fromPrefix) && n.endsWith('.f64'));
+    if (names.length > 0) mkdirSync(toDir, { recursive: true, mode: 0o700 });
+    for (const name of names) {
+      const target = join(toDir, `${part(basename(to))}~${name.slice(fromPrefix.length)}`);
+      copyFileSync(join(dirname(from), 'candle-columns', name), target);
+      chmodSync(target, 0o600);
+    }
+  } catch {
+    // no column files beside `from`, or none could be copied: SQLite holds the candles
+  }
 }
