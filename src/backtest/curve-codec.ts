@@ -17,9 +17,9 @@ const MIN_RUN = 3;
 const SAFE = 2 ** 52;
 
 /**
- * The words of `values` in the compact form (fresh memory of just the words used). `scratch` (reused between
- * calls) holds the encoding while it is built: a year of 1m candles is 4 MB per curve, and fresh memory for
- * each of a run's four curves costs more than encoding them.
+ * The words of `values` in the compact form. With `scratch` (shared by a run's curves) they are a view of its
+ * memory, which later calls never overwrite: a year of 1m candles is 4 MB per curve before encoding, and memory
+ * touched for the first time costs more than encoding, so only the words used are ever written.
  */
 export function encodeCurve(values: Float64Array, scratch?: CurveScratch): Float64Array {
   const n = values.length;
@@ -29,7 +29,7 @@ export function encodeCurve(values: Float64Array, scratch?: CurveScratch): Float
   out[1] = deltas ? DELTAS : PLAIN;
   out[2] = n;
   const w = deltas ? encodeDeltas(values, out) : encodePlain(values, out);
-  return scratch ? out.slice(0, w) : out.subarray(0, w);
+  return scratch ? scratch.keep(w) : out.subarray(0, w);
 }
 
 // Two plain loops, no callbacks: they run once per curve in a fresh process, before the JIT would inline anything.
@@ -94,13 +94,33 @@ function encodeDeltas(values: Float64Array, out: Float64Array): number {
   return w;
 }
 
-/** Memory reused by encodeCurve between the curves of a run. */
+/**
+ * Memory for the encodings of a run's curves, one after the other. Sized for the worst case up front (`words`:
+ * the sum of each curve's length + 4); a large zeroed allocation is only backed by memory where written, so a
+ * curve of long flat runs touches just the few words it uses.
+ */
 export class CurveScratch {
-  private memory = new Float64Array(0);
+  private memory: Float64Array;
+  private used = 0;
 
+  constructor(words = 0) {
+    this.memory = new Float64Array(words);
+  }
+
+  /** Room for `n` words after those kept (a new block when there is not: kept words stay where they are). */
   take(n: number): Float64Array {
-    if (this.memory.length < n) this.memory = new Float64Array(n);
-    return this.memory;
+    if (this.memory.length - this.used < n) {
+      this.memory = new Float64Array(Math.max(n, 2 * this.memory.length));
+      this.used = 0;
+    }
+    return this.memory.subarray(this.used);
+  }
+
+  /** The first `w` words of the last `take`, kept: later takes start after them. */
+  keep(w: number): Float64Array {
+    const out = this.memory.subarray(this.used, this.used + w);
+    this.used += w;
+    return out;
   }
 }
 

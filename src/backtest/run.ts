@@ -138,7 +138,10 @@ export function runBacktest(spec: BacktestSpec): BacktestResult {
   });
   runner.preload(s);
   const n = Math.max(0, s.length - spec.tradeFrom);
-  const [equityTimes, equity, cash, exposure] = spec.curves?.take(n) ?? [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  // Without reusable memory the time curve is a view of the candles' own times (the values it would copy): a year
+  // of 1m is 4 MB less memory touched for the first time, which costs more than the copy on a loaded machine.
+  const [equityTimes, equity, cash, exposure] = spec.curves?.take(n) ?? [s.time.subarray(spec.tradeFrom, spec.tradeFrom + n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  const copyTimes = spec.curves !== undefined;
   const portfolio = kernel.portfolio;
   let exposureCandles = 0;
   const c = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
@@ -153,7 +156,7 @@ export function runBacktest(spec: BacktestSpec): BacktestResult {
     const j = i - spec.tradeFrom;
     if (j >= 0) {
       if (i === s.length - 1) kernel.finish();
-      equityTimes[j] = c.time;
+      if (copyTimes) equityTimes[j] = c.time;
       equity[j] = portfolio.equity();
       cash[j] = portfolio.cash;
       exposure[j] = portfolio.exposure();

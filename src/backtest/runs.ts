@@ -316,7 +316,8 @@ function insertRun(db: Db, input: RunInput): { id: number; createdAt: number; co
       `INSERT INTO run_trades (run_id, seq, side, qty, entry_time, exit_time, entry_price, exit_price, pnl, pnl_pct, fees, exit_reason, symbol)
        VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     );
-  const scratch = new CurveScratch();
+  const curves = [r.equityTimes, r.equity, r.cash, r.exposure];
+  const scratch = new CurveScratch(curves.reduce((words, c) => words + (c ? c.length + 4 : 0), 0));
   const id = db.transaction(() => {
     const info = insertRunRow.run(
       createdAt,

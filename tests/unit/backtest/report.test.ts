@@ -4,9 +4,11 @@ import {
   comparisonReport,
   comparisonTable,
   downsample,
+  drawdownChart,
   drawdownSeries,
   equityChart,
   fmtDuration,
+  fmtNum,
   fmtPct,
   runJson,
   runListTable,
@@ -161,5 +163,26 @@ describe('comparison of runs over different spans', () => {
     expect(lines[0]).toMatch(/TF\s+From\s+To\s+Return/);
     expect(lines[3]).toMatch(/SOL\/USDT\s+1h\s+2024-01-01\s+2024-01-01\s+-2\.00%/);
     expect(comparisonReport([a, b], { charts: false })).toContain('spans differ');
+  });
+});
+
+describe('drawdownChart', () => {
+  // The chart computes drawdowns as it reads them: it must draw what the kept series downsampled to each
+  // column's lowest value draws, for curves longer and shorter than the plot.
+  it('draws the same as the drawdown series downsampled to each column’s lowest', async () => {
+    const asciichart = (await import('asciichart')).default as { plot(series: number[], cfg: { height: number; format: (x: number) => string }): string };
+    let x = 1;
+    for (const n of [7, 60, 101, 5000]) {
+      const equity = Float64Array.from({ length: n }, (_, i) => 10_000 + 800 * Math.sin(i / 37) + ((x = (x * 48271) % 2147483647) % 400) - i / 3);
+      for (const columns of [60, 80, 140]) {
+        const dd = drawdownSeries(equity, 10_000);
+        const lo = Math.min(...dd);
+        const hi = Math.max(...dd);
+        const labelWidth = Math.max(fmtNum(lo, 2).length, fmtNum(hi, 2).length) + 1;
+        const width = Math.max(40, Math.min(100, columns - labelWidth - 4));
+        const expected = `Drawdown %\n${asciichart.plot(downsample(dd, width, 'min'), { height: 10, format: (v) => v.toFixed(2).padStart(labelWidth) })}`;
+        expect(drawdownChart({ equity, settings: { initialBalance: 10_000 } as never }, { columns })).toBe(expected);
+      }
+    }
   });
 });
