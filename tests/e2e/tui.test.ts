@@ -104,7 +104,7 @@ describe.skipIf(!hasTmux)('tradetui TUI in tmux', () => {
   it('120x40: stop and start a strategy with confirmation, help, timeframe, kill switch, quit', async () => {
     const t = await start(120, 40);
     await t.waitFor(/● run\s+ma-cross\s+BTC\/USDT/, 120_000);
-    await t.waitFor(/candle \d{4}-\d\d-\d\d \d\d:\d\d/);
+    await t.waitFor(/closed \d{4}-\d\d-\d\d \d\d:\d\d/);
     const s0 = t.screen();
     expect(s0).toContain('PAPER');
     expect(s0).toContain('REPLAY 4/s');

@@ -80,7 +80,9 @@ export class PaperStore {
   load(): StoredState | null {
     const a = this.db.prepare('SELECT * FROM account WHERE id = 1').get() as Record<string, unknown> | undefined;
     if (!a) return null;
-    const instances = (this.db.prepare('SELECT * FROM instances WHERE deleted_at IS NULL ORDER BY created_at, id').all() as Record<string, unknown>[]).map((r) => ({
+    // rowid after created_at: instances added in the same millisecond keep the order they were added in (the config's)
+    // after a restart, rather than their names' order
+    const instances = (this.db.prepare('SELECT * FROM instances WHERE deleted_at IS NULL ORDER BY created_at, rowid').all() as Record<string, unknown>[]).map((r) => ({
       id: r.id as string,
       strategy: r.strategy as string,
       exchange: r.exchange as string,
