@@ -58,6 +58,15 @@ function start(dataDir: string, configFile: string, killAt?: string): { child: C
   return { child, exit, out };
 }
 
+function decisions(dataDir: string): number {
+  const db = new Database(join(dataDir, 'tradetui.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT COUNT(*) FROM decisions').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
 function stored(dataDir: string): { cash: number; trades: number; archives: number; replayFrom: number | null } {
   const db = new Database(join(dataDir, 'tradetui.db'), { readonly: true });
   try {
@@ -120,6 +129,8 @@ describe('kill -9 during a replay restart', () => {
 
     const again = await startAgain(dir, cfg);
     expect(again.snapshot().replay?.archives).toBe(1);
+    // the replay plays on at once: let it decide on a first candle before stopping (a fast stop may come before one)
+    await until(() => decisions(dir) > 0, 'a first decision of the new account');
     await again.stopEngine();
     await again.exit;
     // the new account's replay began at D, not where the config's replayFrom (03-10) says

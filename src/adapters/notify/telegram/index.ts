@@ -371,7 +371,8 @@ class TelegramService {
     const at = nextLocalTime(now, this.cfg.dailySummary.time, this.cfg.timezone);
     this.summaryTimer = setTimeout(() => {
       this.summaryTimer = null;
-      const t = this.now();
+      // A timer can fire a millisecond before the wall clock reaches its time: the summary is of the time it was due.
+      const t = Math.max(this.now(), at);
       // A replay's summaries follow its own days (onReplayTime).
       if (!this.replay) this.guard(() => this.sendSummary(t));
       this.scheduleSummaryAfter(t);
