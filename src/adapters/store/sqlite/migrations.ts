@@ -658,4 +658,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 77,
+    name: 'candle chunk summaries without the blobs',
+    // `data list` and the cache's summary read every chunk's count, times and gaps. In the table those columns sit
+    // beside (gaps: after) a 196 KB blob, so a scan walks every blob's overflow pages: on a 1 GB cache ~70 ms cold.
+    // A covering index holds only the summary (a few hundred bytes per 4096 candles); the partial index finds the
+    // chunks still to summarise without a scan.
+    sql: `
+      CREATE INDEX candle_chunks_summary ON candle_chunks (exchange, symbol, timeframe, chunk_start, count, first_time, last_time, gaps, largest_gap);
+      CREATE INDEX candle_chunks_unsummarised ON candle_chunks (exchange) WHERE gaps IS NULL;
+    `,
+  },
 ];
