@@ -1,7 +1,6 @@
 // `tradetui accounts`: the paper accounts a data directory has had. A replay restart (J with an earlier date in the
 // TUI, or `tradetui accounts restart DATE`) archives the current account as a complete database under
 // DATA_DIR/accounts; these commands list them, show one's trades, and ask the running engine for a restart.
-import readline from 'node:readline';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
@@ -13,7 +12,7 @@ import { explainDbError } from '../adapters/store/sqlite/db.js';
 import { PaperStore, type ArchivedAccount } from '../adapters/store/sqlite/paper-store.js';
 import { confirmReplayRestart } from '../view/confirm.js';
 import { money as fmtMoney, price, qty } from '../view/format.js';
-import { connectOrSay } from './engine.js';
+import { askYesNo, connectOrSay } from './engine.js';
 import { createContext, output, type GlobalArgs } from './context.js';
 
 const minute = (t: number | null): string => (t === null ? '-' : iso(t).slice(0, 16).replace('T', ' '));
@@ -123,7 +122,7 @@ const restartCommand: CommandModule<GlobalArgs, RestartArgs> = {
       if (!args.yes) {
         const question = `${q.title}\n${q.lines.map((l) => `  ${l}`).join('\n')}`;
         if (!process.stdin.isTTY) throw new UserError(`${question}\nPass --yes to restart without asking`, 'restart');
-        if (!(await ask(`${question}\nRestart? [y/N] `))) {
+        if (!(await askYesNo(`${question}\nRestart? [y/N] `))) {
           process.stderr.write('tradetui: not restarted; the account is unchanged\n');
           return;
         }
@@ -136,16 +135,6 @@ const restartCommand: CommandModule<GlobalArgs, RestartArgs> = {
     }
   },
 };
-
-function ask(question: string): Promise<boolean> {
-  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
-  return new Promise((resolve) =>
-    rl.question(question, (answer) => {
-      rl.close();
-      resolve(/^y(es)?$/i.test(answer.trim()));
-    }),
-  );
-}
 
 export const accountsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'accounts',

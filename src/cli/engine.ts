@@ -147,7 +147,7 @@ export const stopCommand: CommandModule<GlobalArgs, GlobalArgs & { yes?: boolean
         await engine.stop();
         throw new UserError(`${question} Pass --yes to stop anyway`, 'stop');
       }
-      if (!(await ask(`${question}\nStop the engine? [y/N] `))) {
+      if (!(await askYesNo(`${question}\nStop the engine? [y/N] `))) {
         await engine.stop();
         process.stderr.write('tradetui: not stopped\n');
         return;
@@ -162,7 +162,8 @@ export const stopCommand: CommandModule<GlobalArgs, GlobalArgs & { yes?: boolean
   },
 };
 
-function ask(question: string): Promise<boolean> {
+/** A yes/no question on the terminal; only y or yes (any case) is a yes. */
+export function askYesNo(question: string): Promise<boolean> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   return new Promise((resolve) =>
     rl.question(question, (answer) => {
