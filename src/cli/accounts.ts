@@ -85,7 +85,7 @@ const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
   handler: (args) => {
     const ctx = createContext(args);
     const a = listAccounts(ctx.dataDir).archived.find((x) => x.id === args.n);
-    if (!a) throw new UserError(`no archived account ${args.n} in ${ctx.dataDir} (tradetui accounts lists them)`, 'n');
+    if (!a) throw new UserError(`no archived account ${args.n} in ${ctx.dataDir} (tradetui accounts lists them)`, 'accounts show');
     if (!a.present) throw new UserError(`archive ${a.id} is missing: ${a.path} holds no tradetui.db`, a.path);
     const trades = readDb(join(a.path, 'tradetui.db'), (db) => new PaperStore(db).trades({}).reverse());
     output(ctx, { ...a, tradesList: trades }, () =>

@@ -169,6 +169,9 @@ describe('kill -9 during a replay restart', () => {
     const show = await runCli(['accounts', 'show', '1', '--config', cfg], { dataDir: dir });
     expect(show.code).toBe(0);
     expect(show.stdout.split('\n').filter((l) => l.includes('ma-cross@binance:BTC/USDT:1h'))).toHaveLength(listed.archived[0].trades);
+    const unknown = await runCli(['accounts', 'show', '9', '--config', cfg], { dataDir: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(`tradetui: accounts show: no archived account 9 in ${dir} (tradetui accounts lists them)\n`);
     const asked = await runCli(['accounts', 'restart', '2026-02-01', '--config', cfg], { dataDir: dir });
     expect(asked.code).toBe(2);
     expect(asked.stderr).toContain('Restart the replay from 2026-02-01 00:00 UTC?');
