@@ -75,17 +75,20 @@ const listCommand: CommandModule<GlobalArgs, GlobalArgs> = {
 };
 
 interface ShowArgs extends GlobalArgs {
-  n: number;
+  n: string;
 }
 
 const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
   command: 'show <n>',
   describe: "An archived account's summary and closed trades, read from its archive",
-  builder: (y) => y.positional('n', { type: 'number', demandOption: true, describe: 'the archive number (tradetui accounts)' }).example('$0 accounts show 1 --json', 'archive 1 and its trades as JSON') as never,
+  builder: (y) => y.positional('n', { type: 'string', demandOption: true, describe: 'the archive number (tradetui accounts)' }).example('$0 accounts show 1 --json', 'archive 1 and its trades as JSON') as never,
   handler: (args) => {
+    // read as text: yargs would turn a word into NaN
+    if (!/^[1-9]\d*$/.test(args.n)) throw new UserError(`"${args.n}" is not an archive number (tradetui accounts lists them)`, 'accounts show');
+    const n = Number(args.n);
     const ctx = createContext(args);
-    const a = listAccounts(ctx.dataDir).archived.find((x) => x.id === args.n);
-    if (!a) throw new UserError(`no archived account ${args.n} in ${ctx.dataDir} (tradetui accounts lists them)`, 'accounts show');
+    const a = listAccounts(ctx.dataDir).archived.find((x) => x.id === n);
+    if (!a) throw new UserError(`no archived account ${n} in ${ctx.dataDir} (tradetui accounts lists them)`, 'accounts show');
     if (!a.present) throw new UserError(`archive ${a.id} is missing: ${a.path} holds no tradetui.db`, a.path);
     const trades = readDb(join(a.path, 'tradetui.db'), (db) => new PaperStore(db).trades({}).reverse());
     output(ctx, { ...a, tradesList: trades }, () =>

@@ -172,6 +172,9 @@ describe('kill -9 during a replay restart', () => {
     const unknown = await runCli(['accounts', 'show', '9', '--config', cfg], { dataDir: dir });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(`tradetui: accounts show: no archived account 9 in ${dir} (tradetui accounts lists them)\n`);
+    const word = await runCli(['accounts', 'show', 'abc', '--config', cfg], { dataDir: dir });
+    expect(word.code).toBe(2);
+    expect(word.stderr).toBe('tradetui: accounts show: "abc" is not an archive number (tradetui accounts lists them)\n');
     const asked = await runCli(['accounts', 'restart', '2026-02-01', '--config', cfg], { dataDir: dir });
     expect(asked.code).toBe(2);
     expect(asked.stderr).toContain('Restart the replay from 2026-02-01 00:00 UTC?');
