@@ -46,6 +46,13 @@ export async function createEngineHost(make: (hooks: AppHooks) => Promise<App>, 
       pending = new Promise<App>((resolve, reject) => ((settle = resolve), (fail = reject)));
       pending.catch(() => {});
       const speed = old.snapshot().feed.speed ?? undefined;
+      // Followers (headless output) take the new App before it says anything.
+      const startAnother = async (h: AppHooks): Promise<void> => {
+        swap(await make(h));
+        settle(app);
+        await new Promise((r) => setImmediate(r));
+        await app.start();
+      };
       try {
         for (const l of listeners) l(null);
         await old.stop();
@@ -59,17 +66,10 @@ export async function createEngineHost(make: (hooks: AppHooks) => Promise<App>, 
         } catch (err) {
           if (closing) throw err;
           logger.error({ err }, 'replay restart failed; the account is unchanged');
-          swap(await make({ ...hooks, speed }));
-          settle(app);
-          await new Promise((r) => setImmediate(r));
-          await app.start();
+          await startAnother({ ...hooks, speed });
           return { ok: false, message: `the replay was not restarted, the account is unchanged: ${errorMessage(err)}` };
         }
-        swap(await make({ ...hooks, held: true, speed }));
-        // Followers (headless output) take the new App before it says anything.
-        settle(app);
-        await new Promise((r) => setImmediate(r));
-        await app.start();
+        await startAnother({ ...hooks, held: true, speed });
         // Said where the trader looks later too: the Alerts pane, the alerts table, Telegram.
         app.raise({ severity: 'info', category: 'system', message });
         logger.info({ message }, 'replay restarted');
