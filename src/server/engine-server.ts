@@ -166,6 +166,8 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
       if (fields[k] !== lastSent[k]) changed.push(k);
     }
     lastSent = fields;
+    const resyncFrame = (withReset: boolean): string =>
+      `{"type":"frame","resync":true,${withReset ? '"reset":true,' : ''}"events":[],"telegram":${JSON.stringify(telegram())},"snapshot":{${Object.keys(fields).map((k) => `${JSON.stringify(k)}:${fields[k]}`).join(',')}}}\n`;
     for (const v of viewers) {
       if (!v.greeted || !v.wantsEvents) continue;
       if (backedUp(v)) {
@@ -178,10 +180,10 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
         // backed up when the account was replaced: its resync must say so too
         v.needsReset = false;
         v.needsResync = false;
-        write(v, `{"type":"frame","resync":true,"reset":true,"events":[],"telegram":${JSON.stringify(telegram())},"snapshot":{${Object.keys(fields).map((k) => `${JSON.stringify(k)}:${fields[k]}`).join(',')}}}\n`);
+        write(v, resyncFrame(true));
       } else if (v.needsResync || resyncAll) {
         v.needsReset = false;
-        resyncLine ??= `{"type":"frame","resync":true,${reset ? '"reset":true,' : ''}"events":[],"telegram":${JSON.stringify(telegram())},"snapshot":{${Object.keys(fields).map((k) => `${JSON.stringify(k)}:${fields[k]}`).join(',')}}}\n`;
+        resyncLine ??= resyncFrame(reset);
         v.needsResync = false;
         write(v, resyncLine);
       } else {
