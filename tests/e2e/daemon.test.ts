@@ -7,11 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasTmux, tmuxOn } from '../support/tmux.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'dist/tradetui.mjs');
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const SOCKET = `tradetui-e2e-daemon-${process.pid}`;
+const tmux = tmuxOn(SOCKET);
 let dataDir: string;
 let n = 0;
 
@@ -24,13 +25,6 @@ afterAll(() => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-function tmux(...args: string[]): string {
-  try {
-    return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch {
-    return '';
-  }
-}
 
 function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, TRADETUI_DATA_DIR: dataDir, NO_COLOR: '1' }, timeout: 60_000 });

@@ -7,26 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasTmux, tmuxOn } from '../support/tmux.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 const SOCKET = `tradetui-e2e-mouse-${process.pid}`;
+const tmux = tmuxOn(SOCKET);
 let dataDir: string;
 
-function tmux(...args: string[]): string {
-  try {
-    return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch {
-    return '';
-  }
-}
 
 beforeAll(() => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tradetui-e2e-mouse-'));

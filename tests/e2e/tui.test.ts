@@ -7,16 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasTmux, tmuxOn } from '../support/tmux.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 let dataDir: string;
 const sessions: string[] = [];
@@ -37,14 +30,8 @@ afterAll(() => {
 
 /** A private tmux server, so the tests neither see nor disturb anyone else's sessions. */
 const SOCKET = `tradetui-e2e-${process.pid}`;
+const tmux = tmuxOn(SOCKET);
 
-function tmux(...args: string[]): string {
-  try {
-    return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch {
-    return '';
-  }
-}
 
 interface Term {
   name: string;
