@@ -232,10 +232,6 @@ export function unpackFloat64(buf: Buffer | Uint8Array): Float64Array {
 /** The equity_format of runs this version stores. */
 const CURVE_FORMAT = 1;
 
-function packCurve(values: Float64Array, scratch: CurveScratch): Buffer {
-  return packFloat64(encodeCurve(values, scratch));
-}
-
 function unpackCurve(blob: Buffer, format: number | null): Float64Array {
   if (format === null) return unpackFloat64(blob);
   if (format !== CURVE_FORMAT) throw new Error(`stored run curve in format ${format}, which this version cannot read (a newer tradetui stored it)`);
@@ -244,7 +240,7 @@ function unpackCurve(blob: Buffer, format: number | null): Float64Array {
 
 /** Stores a run and its trades in one transaction; returns the new run id. */
 export function saveRun(db: Db, input: RunInput): number {
-  return insertRun(db, input).id;
+  return writePackedRun(db, packRun(input));
 }
 
 /**
@@ -253,11 +249,101 @@ export function saveRun(db: Db, input: RunInput): number {
  * the run's own arrays (stored bit-exact). A year of 1m candles is 16 MB of blobs not read again.
  */
 export function storeRun(db: Db, input: RunInput): StoredRun {
-  const { id, createdAt, columns } = insertRun(db, input);
+  const packed = packRun(input);
+  return storedRunOf(writePackedRun(db, packed), input, packed);
+}
+
+/**
+ * A run as its rows will be written: the JSON columns, the curves in their compact form and the trades as
+ * plain arrays. Only numbers, strings and typed arrays, so a worker thread can write it (`transferablesOf`).
+ */
+export interface PackedRun {
+  createdAt: number;
+  strategy: string;
+  exchange: string;
+  symbol: string;
+  timeframe: Timeframe;
+  from: number;
+  to: number;
+  columns: { params: string; settings: string; metrics: string; extra: string };
+  /** Times, equity, cash, exposure: curve-codec words (cash and exposure null when the run has none). */
+  curves: [Float64Array, Float64Array, Float64Array | null, Float64Array | null];
+  /** TRADE_NUMBERS numbers per trade (qty, entry/exit time and price, pnl, pnl %, fees), then its texts. */
+  tradeNumbers: Float64Array;
+  tradeSides: string[];
+  tradeExitReasons: string[];
+  /** Null when the trade's symbol is the run's (a shared-account run over several markets names each). */
+  tradeSymbols: Array<string | null>;
+}
+
+const TRADE_NUMBERS = 8;
+
+export function packRun(input: RunInput): PackedRun {
   const r = input.result;
+  const extra: Extra = {
+    exposureCandles: r.exposureCandles,
+    feesPaid: r.feesPaid,
+    riskDecisions: { ...r.riskDecisions },
+    protections: [...r.protections],
+    decisions: r.decisions,
+    lookahead: input.lookahead ?? null,
+  };
+  const curves = [r.equityTimes, r.equity, r.cash, r.exposure];
+  const scratch = new CurveScratch(curves.reduce((words, c) => words + (c ? c.length + 4 : 0), 0));
+  const n = r.trades.length;
+  const tradeNumbers = new Float64Array(n * TRADE_NUMBERS);
+  const tradeSides = new Array<string>(n);
+  const tradeExitReasons = new Array<string>(n);
+  const tradeSymbols = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) {
+    const t = r.trades[i]!;
+    const o = i * TRADE_NUMBERS;
+    tradeNumbers[o] = t.qty;
+    tradeNumbers[o + 1] = t.entryTime;
+    tradeNumbers[o + 2] = t.exitTime;
+    tradeNumbers[o + 3] = t.entryPrice;
+    tradeNumbers[o + 4] = t.exitPrice;
+    tradeNumbers[o + 5] = t.pnl;
+    tradeNumbers[o + 6] = t.pnlPct;
+    tradeNumbers[o + 7] = t.fees;
+    tradeSides[i] = t.side;
+    tradeExitReasons[i] = t.exitReason;
+    tradeSymbols[i] = t.symbol === input.symbol ? null : t.symbol;
+  }
+  return {
+    createdAt: input.createdAt ?? Date.now(),
+    strategy: input.strategy,
+    exchange: input.exchange,
+    symbol: input.symbol,
+    timeframe: input.timeframe,
+    from: input.from,
+    to: input.to,
+    columns: { params: JSON.stringify(input.params), settings: JSON.stringify(input.settings), metrics: JSON.stringify(input.metrics), extra: JSON.stringify(extra) },
+    curves: [encodeCurve(r.equityTimes, scratch), encodeCurve(r.equity, scratch), r.cash ? encodeCurve(r.cash, scratch) : null, r.exposure ? encodeCurve(r.exposure, scratch) : null],
+    tradeNumbers,
+    tradeSides,
+    tradeExitReasons,
+    tradeSymbols,
+  };
+}
+
+/** The memory a packed run's arrays live in, to hand to a worker without a copy (the run's own curves are not in it). */
+export function transferablesOf(packed: PackedRun): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>([packed.tradeNumbers.buffer as ArrayBuffer]);
+  for (const c of packed.curves) if (c) buffers.add(c.buffer as ArrayBuffer);
+  return [...buffers];
+}
+
+/**
+ * The run `storeRun` returns, built from the input and its packed form: what `getRun(db, id)` reads back
+ * once the packed run is written under `id`.
+ */
+export function storedRunOf(id: number, input: RunInput, packed: PackedRun): StoredRun {
+  const r = input.result;
+  const { columns } = packed;
   return {
     id,
-    createdAt,
+    createdAt: packed.createdAt,
     strategy: input.strategy,
     exchange: input.exchange,
     symbol: input.symbol,
@@ -292,59 +378,73 @@ export function storeRun(db: Db, input: RunInput): StoredRun {
   };
 }
 
+/**
+ * Takes the next run id without writing the run: later runs, from any connection, get higher ids
+ * (AUTOINCREMENT never reuses one below sqlite_sequence). The run is then written under it with
+ * `writePackedRun(db, packed, id)`, e.g. by a worker thread after the run was printed; if that never
+ * happens (a crash), the id is only a gap, never a half-written run.
+ */
+export function reserveRunId(db: Db): number {
+  return db
+    .transaction(() => {
+      const seq = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'runs'").pluck().get() as number | undefined;
+      const max = db.prepare('SELECT max(id) FROM runs').pluck().get() as number | null;
+      const id = Math.max(seq ?? 0, max ?? 0) + 1;
+      if (seq === undefined) db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('runs', ?)").run(id);
+      else db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'runs'").run(id);
+      return id;
+    })
+    .immediate();
+}
+
 const TRADE_BATCH = 64;
 const TRADE_COLUMNS = 13;
 
-function insertRun(db: Db, input: RunInput): { id: number; createdAt: number; columns: { params: string; settings: string; metrics: string; extra: string } } {
-  const r = input.result;
-  const extra: Extra = {
-    exposureCandles: r.exposureCandles,
-    feesPaid: r.feesPaid,
-    riskDecisions: { ...r.riskDecisions },
-    protections: [...r.protections],
-    decisions: r.decisions,
-    lookahead: input.lookahead ?? null,
-  };
-  const createdAt = input.createdAt ?? Date.now();
-  const columns = { params: JSON.stringify(input.params), settings: JSON.stringify(input.settings), metrics: JSON.stringify(input.metrics), extra: JSON.stringify(extra) };
+/**
+ * Writes a packed run and its trades in one transaction, under `id` (from reserveRunId) or a new id; returns
+ * the id. `afterRunRow` runs inside the transaction once the run's row is in (the kill test's step).
+ */
+export function writePackedRun(db: Db, p: PackedRun, id?: number, afterRunRow?: () => void): number {
   const insertRunRow = db.prepare(
-    `INSERT INTO runs (created_at, kind, strategy, exchange, symbol, timeframe, from_time, to_time, params, settings, metrics, extra, equity_times, equity_values, equity_cash, equity_exposure, equity_format)
-     VALUES (?, 'backtest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${CURVE_FORMAT})`,
+    `INSERT INTO runs (id, created_at, kind, strategy, exchange, symbol, timeframe, from_time, to_time, params, settings, metrics, extra, equity_times, equity_values, equity_cash, equity_exposure, equity_format)
+     VALUES (?, ?, 'backtest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${CURVE_FORMAT})`,
   );
   const insertTrades = (rows: number) =>
     db.prepare(
       `INSERT INTO run_trades (run_id, seq, side, qty, entry_time, exit_time, entry_price, exit_price, pnl, pnl_pct, fees, exit_reason, symbol)
        VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     );
-  const curves = [r.equityTimes, r.equity, r.cash, r.exposure];
-  const scratch = new CurveScratch(curves.reduce((words, c) => words + (c ? c.length + 4 : 0), 0));
-  const id = db.transaction(() => {
+  const [times, equity, cash, exposure] = p.curves;
+  const { columns, tradeNumbers: num } = p;
+  return db.transaction(() => {
     const info = insertRunRow.run(
-      createdAt,
-      input.strategy,
-      input.exchange,
-      input.symbol,
-      input.timeframe,
-      input.from,
-      input.to,
+      id ?? null,
+      p.createdAt,
+      p.strategy,
+      p.exchange,
+      p.symbol,
+      p.timeframe,
+      p.from,
+      p.to,
       columns.params,
       columns.settings,
       columns.metrics,
       columns.extra,
-      packCurve(r.equityTimes, scratch),
-      packCurve(r.equity, scratch),
-      r.cash ? packCurve(r.cash, scratch) : null,
-      r.exposure ? packCurve(r.exposure, scratch) : null,
+      packFloat64(times),
+      packFloat64(equity),
+      cash ? packFloat64(cash) : null,
+      exposure ? packFloat64(exposure) : null,
     );
     const runId = Number(info.lastInsertRowid);
+    afterRunRow?.();
     // TRADE_BATCH rows per statement: a year of 1m trades is ~20,000 rows, and each call has its overhead.
-    const full = r.trades.length - (r.trades.length % TRADE_BATCH);
+    const trades = p.tradeSides.length;
+    const full = trades - (trades % TRADE_BATCH);
     const batch = full > 0 ? insertTrades(TRADE_BATCH) : null;
     const values: unknown[] = [];
-    for (let seq = 0; seq < r.trades.length; seq++) {
-      const t = r.trades[seq]!;
-      // The symbol only when it is not the run's one symbol (a shared-account run over several markets).
-      values.push(runId, seq, t.side, t.qty, t.entryTime, t.exitTime, t.entryPrice, t.exitPrice, t.pnl, t.pnlPct, t.fees, t.exitReason, t.symbol === input.symbol ? null : t.symbol);
+    for (let seq = 0; seq < trades; seq++) {
+      const o = seq * TRADE_NUMBERS;
+      values.push(runId, seq, p.tradeSides[seq], num[o], num[o + 1], num[o + 2], num[o + 3], num[o + 4], num[o + 5], num[o + 6], num[o + 7], p.tradeExitReasons[seq], p.tradeSymbols[seq]);
       if (seq < full && (seq + 1) % TRADE_BATCH === 0) {
         batch!.run(values);
         values.length = 0;
@@ -353,7 +453,6 @@ function insertRun(db: Db, input: RunInput): { id: number; createdAt: number; co
     if (values.length > 0) insertTrades(values.length / TRADE_COLUMNS).run(values);
     return runId;
   })();
-  return { id, createdAt, columns };
 }
 
 /** The run with this id, or null. */
