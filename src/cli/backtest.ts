@@ -20,6 +20,8 @@ import { combineLookahead, getRun, latestRun, listRuns, type LookaheadSummary, t
 import { comparisonReport, lookaheadText, runListTable, runReport, runSummaryJson, writeRunsJson } from '../backtest/report.js';
 import { writeTradesCsv } from '../backtest/trades-csv.js';
 import { writeHtmlReport } from '../report/html.js';
+import type { RunWriter, StoreFailure } from '../backtest/run-writer.js';
+import { dbFile } from '../config/paths.js';
 import { createContext, output, type CliContext, type GlobalArgs } from './context.js';
 
 interface RunArgs extends GlobalArgs {
@@ -161,6 +163,7 @@ async function runCommand(args: RunArgs): Promise<void> {
   const overrides = parseParamFlags(args.param, '--param');
 
   const ctx = createContext(args);
+  let writer: RunWriter | null = null;
   try {
     const acct = ctx.config.account;
     const balance = numberFlag(args.balance ?? acct.balance, '--balance', (x) => x > 0, 'balance must be a positive number');
@@ -246,7 +249,12 @@ async function runCommand(args: RunArgs): Promise<void> {
           if (result.differences.length > 0) lookaheadFailures++;
         }
         const spec = { strategy, params, key, candles: w.candles, tradeFrom: w.tradeFrom, account, stakePct, risk };
-        const { id, run, result, metrics } = backtestAndStore(db, spec, { lookahead: check });
+        // Started before the engine runs, so the thread is ready when the run is.
+        if (writer === null && storeInWorker(w.candles.length - w.tradeFrom)) {
+          const { RunWriter } = await import('../backtest/run-writer.js');
+          writer = new RunWriter(dbFile(ctx.dataDir));
+        }
+        const { id, run, result, metrics } = backtestAndStore(db, spec, { lookahead: check, writer });
         runs.push(run);
         // ML strategies are shown beside buy-and-hold and random signals at their own trade rate.
         if (strategy.params.some((p) => p.name === 'model') && strategies[si]!.prepare) {
@@ -279,8 +287,27 @@ async function runCommand(args: RunArgs): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
+    // After the output: runs printed but not stored are named, and the command fails.
+    if (writer !== null) reportStoreFailures(await (writer as RunWriter).finish(), dbFile(ctx.dataDir));
     ctx.close();
   }
+}
+
+/** Runs at least this many candles long are stored by a thread while the output is printed; shorter ones store faster than the thread starts. */
+const STORE_IN_WORKER_CANDLES = 100_000;
+
+/** TRADETUI_BACKTEST_STORE=worker or inline decides for every run (tests, the bench's comparison). */
+function storeInWorker(candles: number): boolean {
+  const forced = process.env.TRADETUI_BACKTEST_STORE;
+  if (forced === 'worker') return true;
+  if (forced === 'inline') return false;
+  return candles >= STORE_IN_WORKER_CANDLES;
+}
+
+function reportStoreFailures(failures: readonly StoreFailure[], file: string): void {
+  if (failures.length === 0) return;
+  for (const f of failures) process.stderr.write(`tradetui: run #${f.id} was printed but not stored in ${file}: ${f.message}\n`);
+  process.exitCode = 1;
 }
 
 /** Prints runs: `{ runs: [...], ...extra }` with --json (streamed: equity curves can be 100 MB), else the text. */
