@@ -2,16 +2,18 @@
 // curves and ~18,000 trades, ~0.2 s of SQLite work that no longer stands between the engine and the output.
 // The run's id is reserved first (reserveRunId: a gap if the process dies, never a half-written run); the
 // worker (store-worker.ts, its own connection to the same WAL database, started while the engine runs) then
-// writes the whole run in one transaction. The CLI waits for it before exiting and names every run it could
+// writes the whole run in one transaction: the trades as soon as they are handed over, while this thread
+// encodes the curves, then the run's row. The CLI waits for it before exiting and names every run it could
 // not store, with the database and the reason.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../adapters/store/sqlite/db.js';
-import { packRun, reserveRunId, storedRunOf, transferablesOf, type PackedRun, type RunInput, type StoredRun } from './runs.js';
+import { packRunRow, packTrades, reserveRunId, storedRunOf, transferablesOf, type PackedRunRow, type PackedTrades, type RunInput, type StoredRun } from './runs.js';
 
-export type StoreRequest = { type: 'store'; id: number; packed: PackedRun } | { type: 'close' };
+/** A run is two requests: its trades (the transaction begins), then its row (it commits). */
+export type StoreRequest = { type: 'trades'; id: number; trades: PackedTrades } | { type: 'row'; id: number; row: PackedRunRow } | { type: 'close' };
 export type StoreReply = { type: 'stored'; id: number } | { type: 'failed'; id: number; message: string };
 
 /** A run handed to the worker that did not reach the database, and why. */
@@ -64,22 +66,27 @@ export class RunWriter {
    * written. The run's own curves are not touched: only their packed copies move to the thread.
    */
   store(db: Db, input: RunInput): StoredRun {
-    const packed = packRun(input);
     const id = reserveRunId(db);
     testKillPoint('reserved');
-    const run = storedRunOf(id, input, packed);
     this.outcomes.push(new Promise((resolve) => this.waiting.set(id, resolve)));
+    const trades = packTrades(input);
+    this.post({ type: 'trades', id, trades }, transferablesOf(trades));
+    const row = packRunRow(input);
+    this.post({ type: 'row', id, row }, transferablesOf(row));
     if (this.stopped !== null) this.settle(id, { id, message: this.stopped });
-    else this.worker.postMessage({ type: 'store', id, packed } satisfies StoreRequest, transferablesOf(packed));
-    return run;
+    return storedRunOf(id, input, row);
   }
 
   /** Waits until every run handed over is written or failed, then ends the thread; returns the failures. */
   async finish(): Promise<StoreFailure[]> {
     const outcomes = await Promise.all(this.outcomes);
-    this.worker.postMessage({ type: 'close' } satisfies StoreRequest);
+    this.post({ type: 'close' }, []);
     await this.exited;
     return outcomes.filter((o): o is StoreFailure => o !== null);
+  }
+
+  private post(request: StoreRequest, transfer: ArrayBuffer[]): void {
+    if (this.stopped === null) this.worker.postMessage(request, transfer);
   }
 
   private settle(id: number, failure: StoreFailure | null): void {

@@ -250,14 +250,20 @@ export function saveRun(db: Db, input: RunInput): number {
  */
 export function storeRun(db: Db, input: RunInput): StoredRun {
   const packed = packRun(input);
-  return storedRunOf(writePackedRun(db, packed), input, packed);
+  return storedRunOf(writePackedRun(db, packed), input, packed.row);
 }
 
 /**
- * A run as its rows will be written: the JSON columns, the curves in their compact form and the trades as
- * plain arrays. Only numbers, strings and typed arrays, so a worker thread can write it (`transferablesOf`).
+ * A run as its rows will be written: only strings, numbers and typed arrays of its own, so a worker thread
+ * can write it (`transferablesOf` names the memory to move, never the run's own curves).
  */
 export interface PackedRun {
+  row: PackedRunRow;
+  trades: PackedTrades;
+}
+
+/** The `runs` row: the JSON columns and the curves in their compact form. */
+export interface PackedRunRow {
   createdAt: number;
   strategy: string;
   exchange: string;
@@ -268,17 +274,25 @@ export interface PackedRun {
   columns: { params: string; settings: string; metrics: string; extra: string };
   /** Times, equity, cash, exposure: curve-codec words (cash and exposure null when the run has none). */
   curves: [Float64Array, Float64Array, Float64Array | null, Float64Array | null];
-  /** TRADE_NUMBERS numbers per trade (qty, entry/exit time and price, pnl, pnl %, fees), then its texts. */
-  tradeNumbers: Float64Array;
-  tradeSides: string[];
-  tradeExitReasons: string[];
+}
+
+/** The `run_trades` rows, column by column. */
+export interface PackedTrades {
+  /** TRADE_NUMBERS numbers per trade: qty, entry time, exit time, entry price, exit price, pnl, pnl %, fees. */
+  numbers: Float64Array;
+  sides: string[];
+  exitReasons: string[];
   /** Null when the trade's symbol is the run's (a shared-account run over several markets names each). */
-  tradeSymbols: Array<string | null>;
+  symbols: Array<string | null>;
 }
 
 const TRADE_NUMBERS = 8;
 
 export function packRun(input: RunInput): PackedRun {
+  return { row: packRunRow(input), trades: packTrades(input) };
+}
+
+export function packRunRow(input: RunInput): PackedRunRow {
   const r = input.result;
   const extra: Extra = {
     exposureCandles: r.exposureCandles,
@@ -290,26 +304,6 @@ export function packRun(input: RunInput): PackedRun {
   };
   const curves = [r.equityTimes, r.equity, r.cash, r.exposure];
   const scratch = new CurveScratch(curves.reduce((words, c) => words + (c ? c.length + 4 : 0), 0));
-  const n = r.trades.length;
-  const tradeNumbers = new Float64Array(n * TRADE_NUMBERS);
-  const tradeSides = new Array<string>(n);
-  const tradeExitReasons = new Array<string>(n);
-  const tradeSymbols = new Array<string | null>(n);
-  for (let i = 0; i < n; i++) {
-    const t = r.trades[i]!;
-    const o = i * TRADE_NUMBERS;
-    tradeNumbers[o] = t.qty;
-    tradeNumbers[o + 1] = t.entryTime;
-    tradeNumbers[o + 2] = t.exitTime;
-    tradeNumbers[o + 3] = t.entryPrice;
-    tradeNumbers[o + 4] = t.exitPrice;
-    tradeNumbers[o + 5] = t.pnl;
-    tradeNumbers[o + 6] = t.pnlPct;
-    tradeNumbers[o + 7] = t.fees;
-    tradeSides[i] = t.side;
-    tradeExitReasons[i] = t.exitReason;
-    tradeSymbols[i] = t.symbol === input.symbol ? null : t.symbol;
-  }
   return {
     createdAt: input.createdAt ?? Date.now(),
     strategy: input.strategy,
@@ -320,30 +314,52 @@ export function packRun(input: RunInput): PackedRun {
     to: input.to,
     columns: { params: JSON.stringify(input.params), settings: JSON.stringify(input.settings), metrics: JSON.stringify(input.metrics), extra: JSON.stringify(extra) },
     curves: [encodeCurve(r.equityTimes, scratch), encodeCurve(r.equity, scratch), r.cash ? encodeCurve(r.cash, scratch) : null, r.exposure ? encodeCurve(r.exposure, scratch) : null],
-    tradeNumbers,
-    tradeSides,
-    tradeExitReasons,
-    tradeSymbols,
   };
 }
 
-/** The memory a packed run's arrays live in, to hand to a worker without a copy (the run's own curves are not in it). */
-export function transferablesOf(packed: PackedRun): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>([packed.tradeNumbers.buffer as ArrayBuffer]);
-  for (const c of packed.curves) if (c) buffers.add(c.buffer as ArrayBuffer);
+export function packTrades(input: RunInput): PackedTrades {
+  const trades = input.result.trades;
+  const n = trades.length;
+  const numbers = new Float64Array(n * TRADE_NUMBERS);
+  const sides = new Array<string>(n);
+  const exitReasons = new Array<string>(n);
+  const symbols = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) {
+    const t = trades[i]!;
+    const o = i * TRADE_NUMBERS;
+    numbers[o] = t.qty;
+    numbers[o + 1] = t.entryTime;
+    numbers[o + 2] = t.exitTime;
+    numbers[o + 3] = t.entryPrice;
+    numbers[o + 4] = t.exitPrice;
+    numbers[o + 5] = t.pnl;
+    numbers[o + 6] = t.pnlPct;
+    numbers[o + 7] = t.fees;
+    sides[i] = t.side;
+    exitReasons[i] = t.exitReason;
+    symbols[i] = t.symbol === input.symbol ? null : t.symbol;
+  }
+  return { numbers, sides, exitReasons, symbols };
+}
+
+/** The memory a packed row's curves or packed trades live in, to hand to a worker without a copy. */
+export function transferablesOf(packed: PackedRunRow | PackedTrades): ArrayBuffer[] {
+  const arrays: Array<Float64Array | null> = 'curves' in packed ? packed.curves : [packed.numbers];
+  const buffers = new Set<ArrayBuffer>();
+  for (const a of arrays) if (a) buffers.add(a.buffer as ArrayBuffer);
   return [...buffers];
 }
 
 /**
- * The run `storeRun` returns, built from the input and its packed form: what `getRun(db, id)` reads back
- * once the packed run is written under `id`.
+ * The run `storeRun` returns, built from the input and its packed row: what `getRun(db, id)` reads back once
+ * the packed run is written under `id`.
  */
-export function storedRunOf(id: number, input: RunInput, packed: PackedRun): StoredRun {
+export function storedRunOf(id: number, input: RunInput, row: PackedRunRow): StoredRun {
   const r = input.result;
-  const { columns } = packed;
+  const { columns } = row;
   return {
     id,
-    createdAt: packed.createdAt,
+    createdAt: row.createdAt,
     strategy: input.strategy,
     exchange: input.exchange,
     symbol: input.symbol,
@@ -380,9 +396,9 @@ export function storedRunOf(id: number, input: RunInput, packed: PackedRun): Sto
 
 /**
  * Takes the next run id without writing the run: later runs, from any connection, get higher ids
- * (AUTOINCREMENT never reuses one below sqlite_sequence). The run is then written under it with
- * `writePackedRun(db, packed, id)`, e.g. by a worker thread after the run was printed; if that never
- * happens (a crash), the id is only a gap, never a half-written run.
+ * (AUTOINCREMENT never reuses one below sqlite_sequence). The run is then written under it, e.g. by a worker
+ * thread after the run was printed; if that never happens (a crash), the id is only a gap, never a
+ * half-written run.
  */
 export function reserveRunId(db: Db): number {
   return db
@@ -397,35 +413,36 @@ export function reserveRunId(db: Db): number {
     .immediate();
 }
 
-const TRADE_BATCH = 64;
-const TRADE_COLUMNS = 13;
-
 /**
  * Writes a packed run and its trades in one transaction, under `id` (from reserveRunId) or a new id; returns
- * the id. `afterRunRow` runs inside the transaction once the run's row is in (the kill test's step).
+ * the id.
  */
-export function writePackedRun(db: Db, p: PackedRun, id?: number, afterRunRow?: () => void): number {
-  const insertRunRow = db.prepare(
-    `INSERT INTO runs (id, created_at, kind, strategy, exchange, symbol, timeframe, from_time, to_time, params, settings, metrics, extra, equity_times, equity_values, equity_cash, equity_exposure, equity_format)
-     VALUES (?, ?, 'backtest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${CURVE_FORMAT})`,
-  );
-  const insertTrades = (rows: number) =>
-    db.prepare(
-      `INSERT INTO run_trades (run_id, seq, side, qty, entry_time, exit_time, entry_price, exit_price, pnl, pnl_pct, fees, exit_reason, symbol)
-       VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-    );
-  const [times, equity, cash, exposure] = p.curves;
-  const { columns, tradeNumbers: num } = p;
+export function writePackedRun(db: Db, p: PackedRun, id?: number): number {
   return db.transaction(() => {
-    const info = insertRunRow.run(
+    const runId = insertRunRow(db, p.row, id);
+    insertTrades(db, runId, p.trades);
+    return runId;
+  })();
+}
+
+/** Inserts the run's row (inside the caller's transaction); returns its id. */
+export function insertRunRow(db: Db, row: PackedRunRow, id?: number): number {
+  const [times, equity, cash, exposure] = row.curves;
+  const { columns } = row;
+  const info = db
+    .prepare(
+      `INSERT INTO runs (id, created_at, kind, strategy, exchange, symbol, timeframe, from_time, to_time, params, settings, metrics, extra, equity_times, equity_values, equity_cash, equity_exposure, equity_format)
+       VALUES (?, ?, 'backtest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${CURVE_FORMAT})`,
+    )
+    .run(
       id ?? null,
-      p.createdAt,
-      p.strategy,
-      p.exchange,
-      p.symbol,
-      p.timeframe,
-      p.from,
-      p.to,
+      row.createdAt,
+      row.strategy,
+      row.exchange,
+      row.symbol,
+      row.timeframe,
+      row.from,
+      row.to,
       columns.params,
       columns.settings,
       columns.metrics,
@@ -435,24 +452,37 @@ export function writePackedRun(db: Db, p: PackedRun, id?: number, afterRunRow?: 
       cash ? packFloat64(cash) : null,
       exposure ? packFloat64(exposure) : null,
     );
-    const runId = Number(info.lastInsertRowid);
-    afterRunRow?.();
-    // TRADE_BATCH rows per statement: a year of 1m trades is ~20,000 rows, and each call has its overhead.
-    const trades = p.tradeSides.length;
-    const full = trades - (trades % TRADE_BATCH);
-    const batch = full > 0 ? insertTrades(TRADE_BATCH) : null;
-    const values: unknown[] = [];
-    for (let seq = 0; seq < trades; seq++) {
-      const o = seq * TRADE_NUMBERS;
-      values.push(runId, seq, p.tradeSides[seq], num[o], num[o + 1], num[o + 2], num[o + 3], num[o + 4], num[o + 5], num[o + 6], num[o + 7], p.tradeExitReasons[seq], p.tradeSymbols[seq]);
-      if (seq < full && (seq + 1) % TRADE_BATCH === 0) {
-        batch!.run(values);
-        values.length = 0;
-      }
+  return Number(info.lastInsertRowid);
+}
+
+const TRADE_BATCH = 64;
+const TRADE_COLUMNS = 13;
+
+/**
+ * Inserts the run's trades (inside the caller's transaction; before the run's row only with
+ * `PRAGMA defer_foreign_keys`).
+ */
+export function insertTrades(db: Db, runId: number, trades: PackedTrades): void {
+  const statement = (rows: number) =>
+    db.prepare(
+      `INSERT INTO run_trades (run_id, seq, side, qty, entry_time, exit_time, entry_price, exit_price, pnl, pnl_pct, fees, exit_reason, symbol)
+       VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    );
+  // TRADE_BATCH rows per statement: a year of 1m trades is ~20,000 rows, and each call has its overhead.
+  const { numbers: num, sides, exitReasons, symbols } = trades;
+  const n = sides.length;
+  const full = n - (n % TRADE_BATCH);
+  const batch = full > 0 ? statement(TRADE_BATCH) : null;
+  const values: unknown[] = [];
+  for (let seq = 0; seq < n; seq++) {
+    const o = seq * TRADE_NUMBERS;
+    values.push(runId, seq, sides[seq], num[o], num[o + 1], num[o + 2], num[o + 3], num[o + 4], num[o + 5], num[o + 6], num[o + 7], exitReasons[seq], symbols[seq]);
+    if (seq < full && (seq + 1) % TRADE_BATCH === 0) {
+      batch!.run(values);
+      values.length = 0;
     }
-    if (values.length > 0) insertTrades(values.length / TRADE_COLUMNS).run(values);
-    return runId;
-  })();
+  }
+  if (values.length > 0) statement(values.length / TRADE_COLUMNS).run(values);
 }
 
 /** The run with this id, or null. */

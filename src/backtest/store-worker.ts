@@ -1,10 +1,11 @@
 // The thread run-writer.ts starts: its own connection to the CLI's database, opened while the engine runs,
-// writes each run it is handed (under the id the CLI reserved and printed) in one transaction.
+// writes each run it is handed (under the id the CLI reserved and printed) in one transaction: its trades as
+// they arrive, then its row and COMMIT.
 import { parentPort, workerData } from 'node:worker_threads';
 import { explainDbError, openDb, type Db } from '../adapters/store/sqlite/db.js';
 import { UserError } from '../core/errors.js';
 import { testKillPoint, type StoreReply, type StoreRequest } from './run-writer.js';
-import { writePackedRun } from './runs.js';
+import { insertRunRow, insertTrades } from './runs.js';
 
 const port = parentPort!;
 const { file } = workerData as { file: string };
@@ -20,8 +21,18 @@ let db: Db | null = null;
 let openError: string | null = null;
 try {
   db = openDb(file);
+  // This connection only writes: a small page cache spills the run's pages to the WAL as it goes instead of
+  // holding all ~5 MB of a year's curves in fresh memory until COMMIT (measured: ~30 ms less CPU a year of 1m).
+  db.pragma('cache_size = -2000');
 } catch (err) {
   openError = `cannot open it (${reason(err)})`;
+}
+
+/** The run whose transaction is open (its trades are in; its row comes next), and why it failed if it did. */
+let open: { id: number; failure: string | null } | null = null;
+
+function rollback(): void {
+  if (db?.inTransaction) db.exec('ROLLBACK');
 }
 
 port.on('message', (m: StoreRequest) => {
@@ -30,16 +41,35 @@ port.on('message', (m: StoreRequest) => {
     port.close();
     return;
   }
+  if (m.type === 'trades') {
+    open = { id: m.id, failure: openError };
+    if (db === null) return;
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      // The run's row comes with the next request; its foreign key is checked at COMMIT.
+      db.pragma('defer_foreign_keys = ON');
+      insertTrades(db, m.id, m.trades);
+    } catch (err) {
+      open.failure = reason(err);
+      rollback();
+    }
+    return;
+  }
   let reply: StoreReply;
-  if (db === null) reply = { type: 'failed', id: m.id, message: openError! };
+  if (open === null || open.id !== m.id) reply = { type: 'failed', id: m.id, message: `its trades never reached the storing thread` };
+  else if (open.failure !== null || db === null) reply = { type: 'failed', id: m.id, message: open.failure ?? openError! };
   else {
     try {
-      writePackedRun(db, m.packed, m.id, () => testKillPoint('writing'));
+      insertRunRow(db, m.row, m.id);
+      testKillPoint('writing');
+      db.exec('COMMIT');
       testKillPoint('stored');
       reply = { type: 'stored', id: m.id };
     } catch (err) {
       reply = { type: 'failed', id: m.id, message: reason(err) };
+      rollback();
     }
   }
+  open = null;
   port.postMessage(reply);
 });

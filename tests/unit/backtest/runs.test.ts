@@ -123,9 +123,10 @@ describe('run repository', () => {
     const input = sampleInput();
     const packed = packRun(input);
     const id = reserveRunId(db);
-    const run = storedRunOf(id, input, packed);
+    const run = storedRunOf(id, input, packed.row);
     // The worker gets the packed arrays' memory, never the run's own curves.
-    const moved = transferablesOf(packed);
+    const moved = [...transferablesOf(packed.row), ...transferablesOf(packed.trades)];
+    expect(moved).toHaveLength(2);
     expect(moved).not.toContain(input.result.equity.buffer);
     structuredClone(packed, { transfer: moved });
     expect(input.result.equity.length).toBe(5);
