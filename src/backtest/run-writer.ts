@@ -13,7 +13,12 @@ import type { Db } from '../adapters/store/sqlite/db.js';
 import { packRunRow, packTrades, reserveRunId, storedRunOf, transferablesOf, type PackedRunRow, type PackedTrades, type RunInput, type StoredRun } from './runs.js';
 
 /** A run is two requests: its trades (the transaction begins), then its row (it commits). */
-export type StoreRequest = { type: 'trades'; id: number; trades: PackedTrades } | { type: 'row'; id: number; row: PackedRunRow } | { type: 'close' };
+export type StoreRequest =
+  | { type: 'trades'; id: number; trades: PackedTrades }
+  | { type: 'row'; id: number; row: PackedRunRow }
+  /** The row will not come (packing it threw): roll the trades back. */
+  | { type: 'abort'; id: number }
+  | { type: 'close' };
 export type StoreReply = { type: 'stored'; id: number } | { type: 'failed'; id: number; message: string };
 
 /** A run handed to the worker that did not reach the database, and why. */
@@ -71,7 +76,14 @@ export class RunWriter {
     this.outcomes.push(new Promise((resolve) => this.waiting.set(id, resolve)));
     const trades = packTrades(input);
     this.post({ type: 'trades', id, trades }, transferablesOf(trades));
-    const row = packRunRow(input);
+    let row: PackedRunRow;
+    try {
+      row = packRunRow(input);
+    } catch (err) {
+      this.post({ type: 'abort', id }, []);
+      this.settle(id, { id, message: `it could not be prepared (${err instanceof Error ? err.message : String(err)})` });
+      throw err;
+    }
     this.post({ type: 'row', id, row }, transferablesOf(row));
     if (this.stopped !== null) this.settle(id, { id, message: this.stopped });
     return storedRunOf(id, input, row);

@@ -55,6 +55,11 @@ port.on('message', (m: StoreRequest) => {
     }
     return;
   }
+  if (m.type === 'abort') {
+    rollback();
+    open = null;
+    return;
+  }
   let reply: StoreReply;
   if (open === null || open.id !== m.id) reply = { type: 'failed', id: m.id, message: `its trades never reached the storing thread` };
   else if (open.failure !== null || db === null) reply = { type: 'failed', id: m.id, message: open.failure ?? openError! };
