@@ -164,7 +164,7 @@ export function runBacktest(spec: BacktestSpec): BacktestResult {
     }
   }
   return {
-    trades: kernel.closedTrades,
+    trades: kernel.closedTrades.slice(),
     equityTimes,
     equity,
     cash,

@@ -52,7 +52,7 @@ interface ShadowState {
   realisedPnl: number;
   positions: Position[];
   pendingOrders: Order[];
-  trades: ClosedTrade[];
+  trades: readonly ClosedTrade[];
   state: KernelState;
   risk: RiskState | null;
 }
