@@ -10,21 +10,16 @@ import type { ClosedTrade, ExitReason, PositionSide } from '../core/trading.js';
 const NUMBERS = 9;
 /** Codes per trade, in this order: id prefix, instanceId, strategy, symbol, side, exitReason (indexes into `words`). */
 const CODES = 6;
-/** Trades per chunk: chunks are never copied, so the log's memory is written once (fresh memory is slow here). */
-const CHUNK = 2048;
-/** Most digits an id's number may have and still come back exactly from a double. */
-const ID_DIGITS = 15;
+/** An id that is a prefix and a number printed plainly (the engine's `o123`): kept as the two, not as a string. */
+const NUMBERED_ID = /^(.*?)(0|[1-9][0-9]{0,14})$/;
 
 export class TradeLog {
   private count = 0;
-  private readonly numbers: Float64Array[] = [];
-  private readonly codes: Uint32Array[] = [];
+  private numbers = new Float64Array(NUMBERS * 64);
+  private codes = new Uint32Array(CODES * 64);
   /** Every distinct string the trades use (ids that are not prefix + number among them), once each. */
   private readonly words: string[] = [];
   private readonly wordCodes = new Map<string, number>();
-  /** The last string coded and its code: consecutive trades mostly share instance, strategy and symbol. */
-  private lastWords: string[] = [];
-  private lastCodes: number[] = [];
   /** Trades made so far, a prefix of the log (objects[i] is trade i once asked for). */
   private readonly objects: ClosedTrade[] = [];
 
@@ -33,13 +28,9 @@ export class TradeLog {
   }
 
   push(t: ClosedTrade): void {
-    const chunk = Math.floor(this.count / CHUNK);
-    if (chunk === this.numbers.length) {
-      this.numbers.push(new Float64Array(CHUNK * NUMBERS));
-      this.codes.push(new Uint32Array(CHUNK * CODES));
-    }
-    const n = this.numbers[chunk]!;
-    const at = (this.count % CHUNK) * NUMBERS;
+    if ((this.count + 1) * NUMBERS > this.numbers.length) this.grow();
+    const n = this.numbers;
+    const at = this.count * NUMBERS;
     n[at] = t.qty;
     n[at + 1] = t.entryTime;
     n[at + 2] = t.exitTime;
@@ -48,23 +39,21 @@ export class TradeLog {
     n[at + 5] = t.pnl;
     n[at + 6] = t.pnlPct;
     n[at + 7] = t.fees;
-    const c = this.codes[chunk]!;
-    const k = (this.count % CHUNK) * CODES;
-    // An id that is a prefix and a number printed plainly (the engine's `o123`) is kept as the two.
-    const id = t.id;
-    const digits = numberDigitsAt(id);
-    if (digits < id.length) {
-      c[k] = this.code(0, id, digits);
-      n[at + 8] = Number(id.slice(digits));
+    const c = this.codes;
+    const k = this.count * CODES;
+    const id = NUMBERED_ID.exec(t.id);
+    if (id) {
+      c[k] = this.code(id[1]!);
+      n[at + 8] = Number(id[2]);
     } else {
-      c[k] = this.code(0, id, id.length);
+      c[k] = this.code(t.id);
       n[at + 8] = NaN;
     }
-    c[k + 1] = this.code(1, t.instanceId, t.instanceId.length);
-    c[k + 2] = this.code(2, t.strategy, t.strategy.length);
-    c[k + 3] = this.code(3, t.symbol, t.symbol.length);
-    c[k + 4] = this.code(4, t.side, t.side.length);
-    c[k + 5] = this.code(5, t.exitReason, t.exitReason.length);
+    c[k + 1] = this.code(t.instanceId);
+    c[k + 2] = this.code(t.strategy);
+    c[k + 3] = this.code(t.symbol);
+    c[k + 4] = this.code(t.side);
+    c[k + 5] = this.code(t.exitReason);
     this.count++;
   }
 
@@ -77,7 +66,7 @@ export class TradeLog {
 
   /** Net P&L of trade i, without making its object. */
   pnl(i: number): number {
-    return this.numbers[Math.floor(i / CHUNK)]![(i % CHUNK) * NUMBERS + 5]!;
+    return this.numbers[i * NUMBERS + 5]!;
   }
 
   /** Every trade, oldest first: the same array, grown, on each call. */
@@ -87,27 +76,30 @@ export class TradeLog {
     return objects;
   }
 
-  /** The code of `word`'s first `length` characters, asked for as the trade's field number `field`. */
-  private code(field: number, word: string, length: number): number {
-    const last = this.lastWords[field];
-    if (last !== undefined && last.length === length && word.startsWith(last)) return this.lastCodes[field]!;
-    const w = length === word.length ? word : word.slice(0, length);
-    let c = this.wordCodes.get(w);
+  private code(word: string): number {
+    let c = this.wordCodes.get(word);
     if (c === undefined) {
       c = this.words.length;
-      this.words.push(w);
-      this.wordCodes.set(w, c);
+      this.words.push(word);
+      this.wordCodes.set(word, c);
     }
-    this.lastWords[field] = w;
-    this.lastCodes[field] = c;
     return c;
   }
 
+  private grow(): void {
+    const numbers = new Float64Array(this.numbers.length * 2);
+    numbers.set(this.numbers);
+    this.numbers = numbers;
+    const codes = new Uint32Array(this.codes.length * 2);
+    codes.set(this.codes);
+    this.codes = codes;
+  }
+
   private make(i: number): ClosedTrade {
-    const n = this.numbers[Math.floor(i / CHUNK)]!;
-    const at = (i % CHUNK) * NUMBERS;
-    const c = this.codes[Math.floor(i / CHUNK)]!;
-    const k = (i % CHUNK) * CODES;
+    const n = this.numbers;
+    const at = i * NUMBERS;
+    const c = this.codes;
+    const k = i * CODES;
     const w = this.words;
     const idNumber = n[at + 8]!;
     // The keys in the order the portfolio writes a trade: anything printing one prints the same text.
@@ -128,17 +120,4 @@ export class TradeLog {
       exitReason: w[c[k + 5]!] as ExitReason,
     };
   }
-}
-
-/**
- * Where the number that ends `id` starts, when it is one that prints back as itself (no leading zero, at most
- * ID_DIGITS digits); id.length when there is none.
- */
-function numberDigitsAt(id: string): number {
-  let start = id.length;
-  while (start > 0 && id.charCodeAt(start - 1) >= 48 && id.charCodeAt(start - 1) <= 57) start--;
-  // A leading zero is part of the prefix ("o007" is "o00" and 7); a lone "0" is a number.
-  while (start < id.length - 1 && id.charCodeAt(start) === 48) start++;
-  if (start === id.length || id.length - start > ID_DIGITS) return id.length;
-  return start;
 }
