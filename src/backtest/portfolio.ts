@@ -86,7 +86,7 @@ export function runPortfolioBacktest(spec: PortfolioSpec): PortfolioResult {
     }
   }
   return {
-    trades: kernel.closedTrades.slice(),
+    trades: kernel.closedTrades,
     equityTimes: Float64Array.from(times),
     equity: Float64Array.from(equity),
     cash: Float64Array.from(cash),

@@ -164,7 +164,7 @@ export function runBacktest(spec: BacktestSpec): BacktestResult {
     }
   }
   return {
-    trades: kernel.closedTrades.slice(),
+    trades: kernel.closedTrades,
     equityTimes,
     equity,
     cash,

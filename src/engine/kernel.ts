@@ -25,7 +25,6 @@ import type { Portfolio } from './portfolio.js';
 import type { Broker, BrokerEvents, Clock, OrderUpdate } from './ports.js';
 import type { Reservation, RiskLayer } from './risk/types.js';
 import { StrategyRunner, type InstanceSpec } from './strategy-runner.js';
-import { TradeLog } from './trade-log.js';
 
 export interface KernelDeps {
   bus: EventBus;
@@ -84,7 +83,7 @@ export class Kernel {
   private readonly bookedFills = new Map<string, Set<string>>();
   private dayStart = NaN;
   dayStartEquity: number;
-  private readonly tradeLog = new TradeLog();
+  readonly closedTrades: ClosedTrade[] = [];
   riskCounts = { accepted: 0, resized: 0, rejected: 0 };
   private instancesVersion = 0;
   decisions = 0;
@@ -100,11 +99,6 @@ export class Kernel {
     const events: BrokerEvents = { update: (u) => atomic(() => this.onOrderUpdate(u)), fill: (f) => atomic(() => this.onBrokerFill(f)) };
     d.broker.connect(events);
     this.dayStartEquity = d.portfolio.equity();
-  }
-
-  /** Every trade the account closed, oldest first (objects made on first read; see TradeLog). */
-  get closedTrades(): readonly ClosedTrade[] {
-    return this.tradeLog.all();
   }
 
   get portfolio(): Portfolio {
@@ -143,7 +137,7 @@ export class Kernel {
     const old = this.instances.get(spec.id);
     if (!old) throw new Error(`no instance ${spec.id}`);
     const runner = new StrategyRunner(spec, this.d.ta, this.d.risk);
-    runner.takeTrades(old);
+    runner.trades.push(...old.trades);
     this.instances.set(spec.id, runner);
     this.instancesVersion++;
     this.d.bus.emit({ type: 'instance', instance: this.info(runner), change: 'updated', by, ...(reload ? { reload: true as const } : {}) });
@@ -279,7 +273,7 @@ export class Kernel {
       positions: [...portfolio.positions.values()],
       reserved,
       hints: r.strategy.risk,
-      instanceTrades: r.tradesNow,
+      instanceTrades: r.trades,
     });
     this.riskEvent(r, c.time, verdict);
     if (verdict.verdict === 'rejected') return;
@@ -570,8 +564,8 @@ export class Kernel {
     const change = out.change === 'increased' || out.change === 'reduced' ? 'updated' : out.change;
     if (bus.wants('position')) bus.emit({ type: 'position', change, position: { ...out.position, protection: { ...out.position.protection } } });
     if (out.trade) {
-      r?.recordTrade(out.trade);
-      this.tradeLog.push(out.trade);
+      r?.trades.push(out.trade);
+      this.closedTrades.push(out.trade);
       risk.onTradeClosed(out.trade, fill.time);
       if (bus.wants('trade')) bus.emit({ type: 'trade', trade: out.trade });
     }
@@ -680,7 +674,7 @@ export class Kernel {
    * Puts back a stored account after a restart: cash, positions, orders still waiting for a fill and the
    * trades each instance closed. Instances must have been added first.
    */
-  restore(state: { cash: number; feesPaid: number; realisedPnl: number; positions: Position[]; pendingOrders: Order[]; trades: readonly ClosedTrade[]; state: KernelState; dayStart?: { day: number; equity: number } }): void {
+  restore(state: { cash: number; feesPaid: number; realisedPnl: number; positions: Position[]; pendingOrders: Order[]; trades: ClosedTrade[]; state: KernelState; dayStart?: { day: number; equity: number } }): void {
     const { portfolio, broker } = this.d;
     portfolio.cash = state.cash;
     portfolio.feesPaid = state.feesPaid;
@@ -696,8 +690,8 @@ export class Kernel {
     // Not replayed into the risk layer: that would fire (and store, and alert) old protections again.
     // Halts still in force come back through the risk layer's own restore; Kelly reads instance trades.
     for (const t of state.trades) {
-      this.tradeLog.push(t);
-      this.instances.get(t.instanceId)?.recordTrade(t);
+      this.closedTrades.push(t);
+      this.instances.get(t.instanceId)?.trades.push(t);
     }
     this.state = state.state;
     // The day's starting equity is state (issue #9): "today" must neither reset nor shift after a restart.
@@ -721,10 +715,10 @@ export class Kernel {
     const working = [...this.working.values()].map((o) => ({ ref: o, value: { ...o, feesByCurrency: { ...o.feesByCurrency } } }));
     const booked = [...this.bookedFills].map(([id, set]) => [id, new Set(set)] as const);
     const symbols = [...this.symbols].map(([symbol, st]) => [symbol, { ...st }] as const);
-    const runners = [...this.instances.values()].map((r) => ({ r, cursor: r.cursor, running: r.running, trades: r.tradeCount }));
+    const runners = [...this.instances.values()].map((r) => ({ r, cursor: r.cursor, running: r.running, trades: r.trades.length }));
     const { dayStart, dayStartEquity, state, decisions } = this;
     const riskCounts = { ...this.riskCounts };
-    const closedTrades = this.tradeLog.length;
+    const closedTrades = this.closedTrades.length;
     const exitAfterCancel = [...this.exitAfterCancel];
     const stopRefused = [...this.stopRefused];
     const lastStopAt = this.lastStopAt;
@@ -748,14 +742,14 @@ export class Kernel {
         // A candle pushed into the buffer stays: the retried step finds it where it belongs (advance()).
         x.r.cursor = x.cursor;
         x.r.running = x.running;
-        x.r.truncateTrades(x.trades);
+        x.r.trades.length = x.trades;
       }
       this.dayStart = dayStart;
       this.dayStartEquity = dayStartEquity;
       this.state = state;
       this.decisions = decisions;
       this.riskCounts = riskCounts;
-      this.tradeLog.truncate(closedTrades);
+      this.closedTrades.length = closedTrades;
     };
   }
 

@@ -8,7 +8,6 @@ import type { ClosedTrade, Decision, PositionSide } from '../core/trading.js';
 import type { Params, Strategy, StrategyInput } from '../strategy/contract.js';
 import type { Indicators } from '../strategy/indicators.js';
 import type { RiskLayer } from './risk/types.js';
-import { TradeLog } from './trade-log.js';
 
 export interface InstanceSpec {
   id: string;
@@ -27,7 +26,7 @@ export class StrategyRunner {
   readonly key: MarketKey;
   running: boolean;
   tradeFrom: number;
-  private readonly tradeLog = new TradeLog();
+  readonly trades: ClosedTrade[] = [];
   private readonly buffer = new SeriesBuffer(256);
   private ind: Record<string, Float64Array> = {};
   private riskInd: Record<string, Float64Array> = {};
@@ -63,36 +62,10 @@ export class StrategyRunner {
     return this.buffer.series;
   }
 
-  /** The instance's closed trades, oldest first (objects made on first read; see TradeLog). */
-  get trades(): readonly ClosedTrade[] {
-    return this.tradeLog.all();
-  }
-
-  /** The trades, asked for only when needed (Kelly sizing): other entries never make the objects. */
-  readonly tradesNow = (): readonly ClosedTrade[] => this.trades;
-
-  get tradeCount(): number {
-    return this.tradeLog.length;
-  }
-
   get pnl(): number {
     let s = 0;
-    for (let i = 0; i < this.tradeLog.length; i++) s += this.tradeLog.pnl(i);
+    for (const t of this.trades) s += t.pnl;
     return s;
-  }
-
-  recordTrade(t: ClosedTrade): void {
-    this.tradeLog.push(t);
-  }
-
-  /** Carries over the trades of the runner this one replaces. */
-  takeTrades(old: StrategyRunner): void {
-    for (const t of old.trades) this.tradeLog.push(t);
-  }
-
-  /** Forgets trades from `count` on (a rolled-back step). */
-  truncateTrades(count: number): void {
-    this.tradeLog.truncate(count);
   }
 
   /**

@@ -52,7 +52,7 @@ interface ShadowState {
   realisedPnl: number;
   positions: Position[];
   pendingOrders: Order[];
-  trades: readonly ClosedTrade[];
+  trades: ClosedTrade[];
   state: KernelState;
   risk: RiskState | null;
 }

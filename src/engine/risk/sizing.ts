@@ -33,7 +33,7 @@ export function sizeEntry(cfg: RiskConfig, intent: EntryIntent, stakePct?: numbe
       });
     }
     case 'kelly':
-      return scaled(kellySize(s.kelly, intent.instanceTrades(), intent.equity, s.pct));
+      return scaled(kellySize(s.kelly, intent.instanceTrades, intent.equity, s.pct));
     case 'confidence': {
       const c = intent.decision.confidence;
       if (c === undefined) return scaled(percent(intent.equity, s.pct, 'confidence: signal carries none, base'));

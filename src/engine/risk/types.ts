@@ -35,8 +35,8 @@ export interface EntryIntent {
    */
   reserved?: readonly Reservation[];
   hints: StrategyRiskHints | undefined;
-  /** Closed trades of this instance so far (Kelly sizing): asked for only when read, since it makes their objects. */
-  instanceTrades: () => readonly ClosedTrade[];
+  /** Closed trades of this instance so far (Kelly sizing). */
+  instanceTrades: readonly ClosedTrade[];
 }
 
 /** What a working entry order still holds: the quote it has not spent yet. */

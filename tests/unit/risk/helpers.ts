@@ -28,7 +28,7 @@ export function intent(over: Partial<EntryIntent> = {}): EntryIntent {
     cash: 10_000,
     positions: [],
     hints: undefined,
-    instanceTrades: () => [],
+    instanceTrades: [],
     ...over,
   };
 }

@@ -38,7 +38,7 @@ describe('sizing modes', () => {
 
   it('kelly: off (percent sizing) until enough closed trades exist', () => {
     const c = cfg({ sizing: { mode: 'kelly', pct: 5, kelly: { minTrades: 4 } } });
-    const v = createRiskLayer(c).vetEntry(intent({ instanceTrades: () => [trade({ pnl: 10, pnlPct: 10 })] }));
+    const v = createRiskLayer(c).vetEntry(intent({ instanceTrades: [trade({ pnl: 10, pnlPct: 10 })] }));
     expect(v.quote).toBeCloseTo(500, 9);
     expect(v.reason).toContain('kelly off until 4 closed trades (have 1)');
   });
@@ -48,16 +48,16 @@ describe('sizing modes', () => {
     const trades = [10, 10, 10, -10].map((p) => trade({ pnl: p, pnlPct: p }));
     expect(kellyFraction(trades)).toBeCloseTo(0.5, 12);
     const c = cfg({ sizing: { mode: 'kelly', kelly: { minTrades: 4, fraction: 0.5, maxPct: 20 } }, ...wide });
-    const v = createRiskLayer(c).vetEntry(intent({ instanceTrades: () => trades }));
+    const v = createRiskLayer(c).vetEntry(intent({ instanceTrades: trades }));
     expect(v.quote).toBeCloseTo(2000, 9);
     expect(v.reason).toContain('capped at 20%');
-    const uncapped = createRiskLayer(cfg({ sizing: { mode: 'kelly', kelly: { minTrades: 4, fraction: 0.25, maxPct: 20 } }, ...wide })).vetEntry(intent({ instanceTrades: () => trades }));
+    const uncapped = createRiskLayer(cfg({ sizing: { mode: 'kelly', kelly: { minTrades: 4, fraction: 0.25, maxPct: 20 } }, ...wide })).vetEntry(intent({ instanceTrades: trades }));
     expect(uncapped.quote).toBeCloseTo(1250, 9);
   });
 
   it('kelly: refuses when the record shows no edge', () => {
     const trades = [5, -10, -10, -10].map((p) => trade({ pnl: p, pnlPct: p }));
-    const v = createRiskLayer(cfg({ sizing: { mode: 'kelly', kelly: { minTrades: 4 } } })).vetEntry(intent({ instanceTrades: () => trades }));
+    const v = createRiskLayer(cfg({ sizing: { mode: 'kelly', kelly: { minTrades: 4 } } })).vetEntry(intent({ instanceTrades: trades }));
     expect(v.verdict).toBe('rejected');
     expect(v.reason).toMatch(/no edge/);
   });
