@@ -86,4 +86,21 @@ describe('RunWriter', () => {
       db.close();
     }
   });
+
+  it('a database locked by another writer past the 5 s busy timeout fails the run with "database is locked"', async () => {
+    const { file, db } = newDb();
+    try {
+      const writer = new RunWriter(file);
+      // This connection holds the write lock for as long as the worker is willing to wait.
+      db.exec('BEGIN IMMEDIATE');
+      const run = writer.store(db, input());
+      const failures = await writer.finish();
+      db.exec('ROLLBACK');
+      expect(failures).toEqual([{ id: run.id, message: 'database is locked' }]);
+      expect(getRun(db, run.id)).toBeNull();
+    } finally {
+      db.close();
+    }
+  }, 20_000);
 });
+
