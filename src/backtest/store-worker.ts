@@ -29,7 +29,7 @@ try {
 }
 
 /** The run whose transaction is open (its trades are in; its row comes next), and why it failed if it did. */
-let open: { id: number; failure: string | null } | null = null;
+let current: { id: number; failure: string | null } | null = null;
 
 function rollback(): void {
   if (db?.inTransaction) db.exec('ROLLBACK');
@@ -42,7 +42,7 @@ port.on('message', (m: StoreRequest) => {
     return;
   }
   if (m.type === 'trades') {
-    open = { id: m.id, failure: openError };
+    current = { id: m.id, failure: openError };
     if (db === null) return;
     try {
       db.exec('BEGIN IMMEDIATE');
@@ -50,19 +50,19 @@ port.on('message', (m: StoreRequest) => {
       db.pragma('defer_foreign_keys = ON');
       insertTrades(db, m.id, m.trades);
     } catch (err) {
-      open.failure = reason(err);
+      current.failure = reason(err);
       rollback();
     }
     return;
   }
   if (m.type === 'abort') {
     rollback();
-    open = null;
+    current = null;
     return;
   }
   let reply: StoreReply;
-  if (open === null || open.id !== m.id) reply = { type: 'failed', id: m.id, message: `its trades never reached the storing thread` };
-  else if (open.failure !== null || db === null) reply = { type: 'failed', id: m.id, message: open.failure ?? openError! };
+  if (current === null || current.id !== m.id) reply = { type: 'failed', id: m.id, message: `its trades never reached the storing thread` };
+  else if (current.failure !== null || db === null) reply = { type: 'failed', id: m.id, message: current.failure ?? openError! };
   else {
     try {
       insertRunRow(db, m.row, m.id);
@@ -75,6 +75,6 @@ port.on('message', (m: StoreRequest) => {
       rollback();
     }
   }
-  open = null;
+  current = null;
   port.postMessage(reply);
 });

@@ -164,6 +164,7 @@ async function runCommand(args: RunArgs): Promise<void> {
 
   const ctx = createContext(args);
   let writer: RunWriter | null = null;
+  let printed = false;
   try {
     const acct = ctx.config.account;
     const balance = numberFlag(args.balance ?? acct.balance, '--balance', (x) => x > 0, 'balance must be a positive number');
@@ -280,6 +281,7 @@ async function runCommand(args: RunArgs): Promise<void> {
       const all = base.length > 0 ? `${text}\n${base.join('\n')}` : text;
       return `${all}${written(args)}`;
     });
+    printed = true;
     if (lookaheadFailures > 0) {
       const failed = runs.filter((r) => r.lookahead && r.lookahead.differences.length > 0);
       if (ctx.json) process.stderr.write(`${lookaheadText(failed)}\n`);
@@ -288,7 +290,7 @@ async function runCommand(args: RunArgs): Promise<void> {
     }
   } finally {
     // After the output: runs printed but not stored are named, and the command fails.
-    if (writer !== null) reportStoreFailures(await (writer as RunWriter).finish(), dbFile(ctx.dataDir));
+    if (writer !== null) reportStoreFailures(await (writer as RunWriter).finish(), dbFile(ctx.dataDir), printed);
     ctx.close();
   }
 }
@@ -304,9 +306,9 @@ function storeInWorker(candles: number): boolean {
   return candles >= STORE_IN_WORKER_CANDLES;
 }
 
-function reportStoreFailures(failures: readonly StoreFailure[], file: string): void {
+function reportStoreFailures(failures: readonly StoreFailure[], file: string, printed: boolean): void {
   if (failures.length === 0) return;
-  for (const f of failures) process.stderr.write(`tradetui: run #${f.id} was printed but not stored in ${file}: ${f.message}\n`);
+  for (const f of failures) process.stderr.write(`tradetui: run #${f.id} was ${printed ? 'printed but ' : ''}not stored in ${file}: ${f.message}\n`);
   process.exitCode = 1;
 }
 
