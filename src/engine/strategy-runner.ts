@@ -54,7 +54,7 @@ export class StrategyRunner {
     this.running = spec.running;
     this.tradeFrom = spec.tradeFrom ?? -Infinity;
     this.warmup = spec.strategy.warmup(spec.params);
-    this.input = { candles: this.view, ind: this.ind, params: this.params };
+    this.input = { candles: this.view, ind: this.ind, params: this.params, explain: true };
   }
 
   /** All candles the instance knows (capacity may exceed length: read up to .length). */
@@ -109,11 +109,15 @@ export class StrategyRunner {
     return next;
   }
 
-  /** The strategy's decision at the cursor, or null (not running, warm-up, before tradeFrom, nothing). */
-  decide(position: PositionSide | null): Decision | null {
+  /**
+   * The strategy's decision at the cursor, or null (not running, warm-up, before tradeFrom, nothing). `explain`
+   * false: nothing will read the decision's reason (the strategy may skip building it).
+   */
+  decide(position: PositionSide | null, explain = true): Decision | null {
     const i = this.cursor;
     if (i < 0 || i + 1 < this.warmup || this.candles.time[i]! < this.tradeFrom) return null;
     this.ensureComputed();
+    this.input.explain = explain;
     return this.strategy.decide(i, this.input, position);
   }
 
@@ -133,7 +137,7 @@ export class StrategyRunner {
       ? this.strategy.update!(this.view, this.params, this.ta, this.ind, this.computedLength)
       : this.strategy.compute(this.view, this.params, this.ta);
     this.riskInd = this.risk.compute(this.view);
-    this.input = { candles: this.view, ind: this.ind, params: this.params };
+    this.input = { candles: this.view, ind: this.ind, params: this.params, explain: true };
     this.computedLength = n;
   }
 }
