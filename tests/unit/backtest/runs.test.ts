@@ -159,4 +159,18 @@ describe('run repository', () => {
       b.close();
     }
   });
+
+  it('a large run (curves over 2 MB) is written with a small page cache and the connection keeps its own', () => {
+    const input = sampleInput();
+    const n = 300_000;
+    const equity = Float64Array.from({ length: n }, (_, i) => 10000 + Math.sin(i) / 3);
+    const result = { ...input.result, equityTimes: Float64Array.from({ length: n }, (_, i) => T0 + i * H), equity, cash: equity.map((v) => v / 2), exposure: equity.map((v) => v / 7) };
+    const before = db.pragma('cache_size', { simple: true });
+    const id = saveRun(db, { ...input, result });
+    expect(db.pragma('cache_size', { simple: true })).toBe(before);
+    const run = getRun(db, id)!;
+    expect(run.equity).toEqual(equity);
+    expect(run.exposure).toEqual(result.exposure);
+  });
 });
+
