@@ -33,8 +33,16 @@ export class SmallMap<K, V> {
   delete(key: K): boolean {
     const i = this.keyList.indexOf(key);
     if (i < 0) return false;
-    this.keyList.splice(i, 1);
-    this.valueList.splice(i, 1);
+    // Moved by hand: splice() would make an array of what it removes.
+    const keys = this.keyList;
+    const values = this.valueList;
+    const last = keys.length - 1;
+    for (let j = i; j < last; j++) {
+      keys[j] = keys[j + 1]!;
+      values[j] = values[j + 1]!;
+    }
+    keys.length = last;
+    values.length = last;
     return true;
   }
 

@@ -96,8 +96,11 @@ export class Kernel {
   private lastStopAt = -Infinity;
 
   constructor(private readonly d: KernelDeps) {
-    const atomic = d.atomic ?? ((step: () => void) => step());
-    const events: BrokerEvents = { update: (u) => atomic(() => this.onOrderUpdate(u)), fill: (f) => atomic(() => this.onBrokerFill(f)) };
+    const atomic = d.atomic;
+    // Without an atomic step (a backtest), reports are applied directly: no closure made per report.
+    const events: BrokerEvents = atomic
+      ? { update: (u) => atomic(() => this.onOrderUpdate(u)), fill: (f) => atomic(() => this.onBrokerFill(f)) }
+      : { update: (u) => this.onOrderUpdate(u), fill: (f) => this.onBrokerFill(f) };
     d.broker.connect(events);
     this.dayStartEquity = d.portfolio.equity();
   }
