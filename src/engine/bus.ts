@@ -10,6 +10,8 @@ const propagatingErrors = new WeakSet<object>();
 
 export class EventBus {
   private readonly byType = new Map<EngineEventType, Set<Listener<EngineEvent>>>();
+  /** Listeners per type, as plain properties: wants() is asked several times per candle, a Map lookup each. */
+  private readonly listening: Partial<Record<EngineEventType, number>> = {};
   private readonly all = new Set<Listener<EngineEvent>>();
   private readonly propagating = new Set<Listener<EngineEvent>>();
   private onListenerError: (err: unknown, event: EngineEvent) => void = (err) => {
@@ -26,7 +28,11 @@ export class EventBus {
     let set = this.byType.get(type);
     if (!set) this.byType.set(type, (set = new Set()));
     set.add(listener as Listener<EngineEvent>);
-    return () => set!.delete(listener as Listener<EngineEvent>);
+    this.listening[type] = set.size;
+    return () => {
+      set!.delete(listener as Listener<EngineEvent>);
+      this.listening[type] = set!.size;
+    };
   }
 
   /** `propagate`: the listener's errors are thrown to the emitter (the store, whose failure fails the step). */
@@ -41,7 +47,7 @@ export class EventBus {
 
   /** Hot paths ask first so that they build no event object nobody reads. */
   wants(type: EngineEventType): boolean {
-    return this.all.size > 0 || (this.byType.get(type)?.size ?? 0) > 0;
+    return this.all.size > 0 || (this.listening[type] ?? 0) > 0;
   }
 
   emit(event: EngineEvent): void {

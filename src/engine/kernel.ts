@@ -12,6 +12,7 @@
 // (that exit is sent once the cancel is confirmed, so nothing is sold twice), and its fill books the exit.
 import type { Candle, MarketKey } from '../core/candle.js';
 import { marketKeyString } from '../core/candle.js';
+import { SmallMap } from '../core/small-map.js';
 import type { Actor, Command, CommandResult, InstanceInfo } from '../core/events.js';
 import { DAY_MS } from '../core/time.js';
 import { marketConditions } from '../core/slippage.js';
@@ -78,7 +79,7 @@ export class Kernel {
   /** Instances per market, resolved once per key object (feeds pass the same key object every candle). */
   private readonly runnersByKey = new WeakMap<MarketKey, StrategyRunner[]>();
   /** Orders not yet terminal, by id, in submission order. The records the views and the journal see. */
-  private readonly working = new Map<string, Order>();
+  private readonly working = new SmallMap<string, Order>();
   /** Exchange trade ids booked on working orders (a broker may report a trade twice). */
   private readonly bookedFills = new Map<string, Set<string>>();
   private dayStart = NaN;
@@ -95,8 +96,11 @@ export class Kernel {
   private lastStopAt = -Infinity;
 
   constructor(private readonly d: KernelDeps) {
-    const atomic = d.atomic ?? ((step: () => void) => step());
-    const events: BrokerEvents = { update: (u) => atomic(() => this.onOrderUpdate(u)), fill: (f) => atomic(() => this.onBrokerFill(f)) };
+    const atomic = d.atomic;
+    // Without an atomic step (a backtest), reports are applied directly: no closure made per report.
+    const events: BrokerEvents = atomic
+      ? { update: (u) => atomic(() => this.onOrderUpdate(u)), fill: (f) => atomic(() => this.onBrokerFill(f)) }
+      : { update: (u) => this.onOrderUpdate(u), fill: (f) => this.onBrokerFill(f) };
     d.broker.connect(events);
     this.dayStartEquity = d.portfolio.equity();
   }
