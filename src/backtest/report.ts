@@ -2,7 +2,7 @@
 // trades, a comparison table for several runs, the list of stored runs, and the JSON document of
 // `--json`. Plain text without colour, so NO_COLOR and pipes need no special case.
 import { createRequire } from 'node:module';
-import { iso } from '../core/time.js';
+import { DAY_MS, iso } from '../core/time.js';
 import type { ClosedTrade } from '../core/trading.js';
 import type { Metrics } from './metrics.js';
 import type { RunSummary, StoredRun } from './runs.js';
@@ -501,19 +501,29 @@ export function metricsJson(m: Metrics): Record<string, unknown> {
   return { ...m, maxDrawdownStart: isoOrNull(m.maxDrawdownStart), maxDrawdownEnd: isoOrNull(m.maxDrawdownEnd) };
 }
 
+/** A trade's fields in the JSON, in order; times are printed as ISO-8601. One list for tradeJson and the streamed writer. */
+const TRADE_FIELDS = [
+  ['entryTime', true],
+  ['exitTime', true],
+  ['side', false],
+  ['entryPrice', false],
+  ['exitPrice', false],
+  ['qty', false],
+  ['pnl', false],
+  ['pnlPct', false],
+  ['fees', false],
+  ['exitReason', false],
+] as const satisfies ReadonlyArray<readonly [keyof ClosedTrade, boolean]>;
+
 export function tradeJson(t: ClosedTrade): Record<string, unknown> {
-  return {
-    entryTime: iso(t.entryTime),
-    exitTime: iso(t.exitTime),
-    side: t.side,
-    entryPrice: t.entryPrice,
-    exitPrice: t.exitPrice,
-    qty: t.qty,
-    pnl: t.pnl,
-    pnlPct: t.pnlPct,
-    fees: t.fees,
-    exitReason: t.exitReason,
-  };
+  const out: Record<string, unknown> = {};
+  for (const [key, isTime] of TRADE_FIELDS) out[key] = isTime ? iso(t[key] as number) : t[key];
+  return out;
+}
+
+/** A run's trades; with one account over several markets each trade names its market first. */
+function tradesJson(run: StoredRun): Array<Record<string, unknown>> {
+  return run.settings.markets ? run.trades.map((t) => ({ symbol: t.symbol, ...tradeJson(t) })) : run.trades.map(tradeJson);
 }
 
 /** One point per candle of the span: its open time, and equity, cash and gross exposure at its close. */
@@ -526,10 +536,11 @@ export function equityCurveJson(run: Pick<StoredRun, 'equityTimes' | 'equity' | 
 }
 
 export function runJson(run: StoredRun): Record<string, unknown> {
-  return runJsonWith(run, equityCurveJson(run));
+  return runJsonWith(run, tradesJson(run), equityCurveJson(run));
 }
 
-function runJsonWith(run: StoredRun, equityCurve: unknown): Record<string, unknown> {
+/** The run's JSON object, its two long arrays given (as objects, or as writers for the streamed output). */
+function runJsonWith(run: StoredRun, trades: unknown, equityCurve: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: run.id,
     strategy: run.strategy,
@@ -541,16 +552,15 @@ function runJsonWith(run: StoredRun, equityCurve: unknown): Record<string, unkno
     params: run.params,
     initialBalance: run.settings.initialBalance,
     metrics: metricsJson(run.metrics),
-    trades: run.trades.map(tradeJson),
+    trades,
     protections: run.protections.map((p) => ({ ...p, triggeredAt: iso(p.triggeredAt), releasedAt: isoOrNull(p.releasedAt) })),
     riskDecisions: run.riskDecisions,
     equityCurve,
   };
   const s = run.settings;
   if (s.markets) {
-    // One account over several markets: each trade names its market, and each market has its breakdown.
+    // One account over several markets: each market has its breakdown.
     out.account = 'shared';
-    out.trades = run.trades.map((t) => ({ symbol: t.symbol, ...tradeJson(t) }));
     out.markets = marketBreakdown(run).map((b, i) => ({ ...b, from: isoOrNull(s.markets![i]!.from), warmupCandles: s.markets![i]!.warmupCandles }));
     out.entryOrders = s.entryOrders ?? null;
     out.unfilledEntries = (s.unfilledEntries ?? []).map((u) => ({ ...u, time: iso(u.time) }));
@@ -569,17 +579,205 @@ function runJsonWith(run: StoredRun, equityCurve: unknown): Record<string, unkno
   return out;
 }
 
-// A run's equity curve has one point per candle: a year of 1m candles is ~90 MB of JSON. Building it
-// as 525,600 objects and one string cost seconds of allocation and GC, so the curves are written in
-// 1 MB buffers straight from the Float64Arrays, byte for byte what JSON.stringify(doc, null, 2) prints.
-const CURVE_KEY = '"equityCurve": ';
-/** The key and the start of its placeholder as JSON.stringify prints them (the NUL escaped), up to the run's number. */
-const CURVE_TOKEN = `${CURVE_KEY}"\\u0000equityCurve#`;
-const CURVE_BUFFER = 1 << 20;
+// ---------------------------------------------------------------------------------------------------
+// The streamed --json document
+//
+// A year of 1m is ~100 MB of JSON: 525,600 equity points and ~20k trades. Built as objects and one string it
+// cost seconds of allocation, GC and fresh memory, so the document is written as bytes into one buffer that is
+// handed to the sink whenever full and reused once the sink has taken it: byte for byte what
+// JSON.stringify({ runs: runs.map(runJson), ...extra }, null, 2) prints, plus a newline. The trades and the
+// curves are written field by field, times digit by digit; every other value is JSON.stringify's own text.
+// Numbers too: one JSON.stringify of a block of numbers prints them as JSON.stringify of the document would
+// (the same Number::toString, null when not finite) at half the cost of String(x) each, which also keeps every
+// string it makes in V8's number-to-string cache until it is promoted to the old generation.
+
+/** Bytes per chunk handed to the sink: small enough to stay in the CPU cache while it is reused. */
+const JSON_CHUNK = 1 << 16;
+/** The smallest chunk: a curve point or a short string (≤ 3 bytes per UTF-16 unit) always fits. */
+const MIN_CHUNK = 1024;
+/** Strings up to this many UTF-16 units are copied by a loop; longer ones are written in pieces. */
+const SHORT = 128;
+/** ISO times of years 0000..9999 are printed digit by digit; others (±YYYYYY) by Date. */
+const ISO_END = 253_402_300_800_000;
+/** The longest ISO time Date prints (+275760-09-13T00:00:00.000Z) and the longest number (-0.0000012345678901234567). */
+const TIME_MAX = 27;
+const NUMBER_MAX = 25;
+/** Curve points, and trades, whose numbers are printed by one JSON.stringify: its text stays below V8's large objects (128 KB). */
+const NUMBER_BLOCK = 4096;
+const TRADE_BLOCK = 512;
+
+/** The output buffer: bytes are appended at `used`; `room(n)` hands the full part to the sink first when needed. */
+class JsonBytes {
+  buf: Buffer;
+  used = 0;
+
+  constructor(
+    readonly size: number,
+    private readonly sink: (chunk: Uint8Array) => void,
+    private readonly written: () => boolean,
+  ) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  /** Makes room for n more bytes (n ≤ size) and returns the buffer to write them into at `used`. */
+  room(n: number): Buffer {
+    if (this.used + n > this.size) this.flush();
+    return this.buf;
+  }
+
+  flush(): void {
+    if (this.used === 0) return;
+    this.sink(this.buf.subarray(0, this.used));
+    // A fresh buffer only while the sink still holds the last one (an asynchronous stream): fresh memory costs page faults.
+    if (!this.written()) this.buf = Buffer.allocUnsafe(this.size);
+    this.used = 0;
+  }
+
+  /** Any text, as UTF-8. Short text is copied by a loop (a C++ call costs more than copying a few bytes). */
+  put(s: string): void {
+    const n = s.length;
+    if (n > SHORT) return this.putLong(s);
+    const buf = this.room(3 * n);
+    let used = this.used;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        used += buf.write(s.slice(i), used, 'utf8');
+        break;
+      }
+      buf[used++] = c;
+    }
+    this.used = used;
+  }
+
+  // Apart from put: a closure in put would make every call allocate its context.
+  private putLong(s: string): void {
+    // Pieces never end inside a surrogate pair, so each piece encodes as its part of the whole.
+    writeText(s, 0, s.length, (piece) => this.put(piece), SHORT - 1);
+  }
+}
+
+/** Copies ASCII bytes to buf[at]; returns the new end. */
+function copyBytes(buf: Uint8Array, at: number, bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) buf[at++] = bytes[i]!;
+  return at;
+}
+
+/** Copies text[from, to) (ASCII) to buf[at]; returns the new end. */
+function copyAscii(buf: Uint8Array, at: number, text: string, from = 0, to = text.length): number {
+  for (let i = from; i < to; i++) buf[at++] = text.charCodeAt(i);
+  return at;
+}
+
+/** Epoch-ms times as Date#toISOString prints them: digit by digit within the day of the last one. */
+class IsoTimes {
+  private dayStart = NaN;
+  private readonly day = new Uint8Array(11);
+
+  /** Writes t's text (no quotes, at most TIME_MAX bytes) to buf[at]; returns the new end. */
+  write(buf: Uint8Array, at: number, t: number): number {
+    let ms = t - this.dayStart;
+    if (!(ms >= 0 && ms < DAY_MS) || !Number.isInteger(ms)) {
+      // Out of the four-digit years (or not a whole millisecond): Date prints it, or throws as iso() does in runJson.
+      if (!(t >= 0 && t < ISO_END && Number.isInteger(t))) return copyAscii(buf, at, iso(t));
+      this.dayStart = t - (t % DAY_MS);
+      const dayText = iso(this.dayStart);
+      for (let i = 0; i < 11; i++) this.day[i] = dayText.charCodeAt(i);
+      ms = t - this.dayStart;
+    }
+    at = copyBytes(buf, at, this.day);
+    const h = Math.floor(ms / 3_600_000);
+    const m = Math.floor(ms / 60_000) % 60;
+    const s = Math.floor(ms / 1000) % 60;
+    const milli = ms % 1000;
+    buf[at++] = 0x30 + Math.floor(h / 10);
+    buf[at++] = 0x30 + (h % 10);
+    buf[at++] = 0x3a; // :
+    buf[at++] = 0x30 + Math.floor(m / 10);
+    buf[at++] = 0x30 + (m % 10);
+    buf[at++] = 0x3a;
+    buf[at++] = 0x30 + Math.floor(s / 10);
+    buf[at++] = 0x30 + (s % 10);
+    buf[at++] = 0x2e; // .
+    buf[at++] = 0x30 + Math.floor(milli / 100);
+    buf[at++] = 0x30 + (Math.floor(milli / 10) % 10);
+    buf[at++] = 0x30 + (milli % 10);
+    buf[at++] = 0x5a; // Z
+    return at;
+  }
+}
+
+/** The texts of a block of numbers, from one JSON.stringify of them, taken one by one in order. */
+class NumberTexts {
+  private block = '[]';
+  private next = 1;
+  /** The current number's text is text[start, end). */
+  text = 'null';
+  start = 0;
+  end = 4;
+
+  load(values: number[]): void {
+    this.block = JSON.stringify(values);
+    this.next = 1;
+  }
+
+  /** Moves to the next number of the block. */
+  advance(): void {
+    const block = this.block;
+    let k = this.next;
+    // A number's text has no ',' or ']'.
+    for (let c = block.charCodeAt(k); c !== 0x2c && c !== 0x5d; c = block.charCodeAt(++k));
+    this.text = block;
+    this.start = this.next;
+    this.end = k;
+    this.next = k + 1;
+  }
+
+  /** Copies the current number's text to buf[at] (at most NUMBER_MAX bytes); returns the new end. */
+  copy(buf: Uint8Array, at: number): number {
+    return copyAscii(buf, at, this.text, this.start, this.end);
+  }
+}
+
+/** A value of the document that writes itself into the output (the trades and the equity curve of a run). */
+class Streamed {
+  constructor(readonly write: (out: JsonBytes, depth: number) => void) {}
+}
+
+const spaces = (depth: number): string => ' '.repeat(2 * depth);
 
 /**
- * Writes `{ runs: runs.map(runJson), ...extra }` as JSON.stringify(…, null, 2) would, plus a newline,
- * through `write` in chunks (the equity curves never exist as objects or as one string).
+ * `value` as JSON.stringify(…, null, 2) prints it as property `key` of an object at `depth`; undefined when that
+ * property is left out (undefined, a function, a symbol). Printed as the property of a one-key object, so
+ * toJSON(key) and the leaving out are JSON.stringify's own, then indented for its depth.
+ */
+function propertyText(key: string, value: unknown, depth: number): string | undefined {
+  const text = JSON.stringify({ [key]: value }, null, 2);
+  if (text === '{}') return undefined;
+  // '{\n  "key": VALUE\n}': every newline in VALUE is one of its line breaks (strings escape theirs).
+  const valueText = text.slice(4 + JSON.stringify(key).length + 2, -2);
+  return depth === 0 ? valueText : valueText.replaceAll('\n', `\n${spaces(depth)}`);
+}
+
+/** An object's properties as JSON.stringify(…, null, 2) prints them at `depth`, Streamed values written in place. */
+function writeObject(out: JsonBytes, obj: Record<string, unknown>, depth: number): void {
+  const indent = `\n${spaces(depth + 1)}`;
+  let first = true;
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
+    const text = value instanceof Streamed ? '' : propertyText(key, value, depth);
+    if (text === undefined) continue;
+    out.put(`${first ? '{' : ','}${indent}${JSON.stringify(key)}: `);
+    first = false;
+    if (value instanceof Streamed) value.write(out, depth + 1);
+    else out.put(text);
+  }
+  out.put(first ? '{}' : `\n${spaces(depth)}}`);
+}
+
+/**
+ * Writes `{ runs: runs.map(runJson), ...extra }` as JSON.stringify(…, null, 2) would, plus a newline, through
+ * `write` in chunks of `chunkBytes`: the trades and equity curves never exist as objects or as one string.
  */
 export function writeRunsJson(
   runs: readonly StoredRun[],
@@ -587,31 +785,31 @@ export function writeRunsJson(
   write: (chunk: string | Uint8Array) => void,
   /** Whether the last chunk written is already out (a synchronous file or /dev/null): its buffer is then reused. */
   written: () => boolean = () => false,
+  chunkBytes = JSON_CHUNK,
 ): void {
-  const text = JSON.stringify({ runs: runs.map((r, k) => runJsonWith(r, `\u0000equityCurve#${k}`)), ...extra }, null, 2);
-  let at = 0;
-  // indexOf of the whole literal (a string search over ~10 MB of trades), where a regular expression tried a
-  // match at every quote; then the run's number up to the closing quote.
-  for (let found = text.indexOf(CURVE_TOKEN); found >= 0; found = text.indexOf(CURVE_TOKEN, at)) {
-    const index = found + CURVE_KEY.length;
-    const close = text.indexOf('"', found + CURVE_TOKEN.length);
-    const lineStart = text.lastIndexOf('\n', index) + 1;
-    const indent = index - lineStart - CURVE_KEY.length;
-    writeText(text, at, index, write);
-    writeCurve(runs[Number(text.slice(found + CURVE_TOKEN.length, close))]!, indent, write, written);
-    at = close + 1;
-  }
-  writeText(text, at, text.length, write);
-  write('\n');
+  const out = new JsonBytes(Math.max(MIN_CHUNK, chunkBytes), write, written);
+  const runsArray = new Streamed((o, depth) => {
+    if (runs.length === 0) return o.put('[]');
+    for (let i = 0; i < runs.length; i++) {
+      const run = runs[i]!;
+      o.put(`${i === 0 ? '[' : ','}\n${spaces(depth + 1)}`);
+      const trades = new Streamed((o2, d) => writeTrades(o2, run.trades, run.settings.markets !== undefined, d));
+      writeObject(o, runJsonWith(run, trades, new Streamed((o2, d) => writeCurve(o2, run, d))), depth + 1);
+    }
+    o.put(`\n${spaces(depth)}]`);
+  });
+  // As in the reference: `extra` comes after `runs`, and a `runs` key of its own would replace the runs in place.
+  writeObject(out, { runs: runsArray, ...extra }, 0);
+  out.put('\n');
+  out.flush();
 }
 
-/** Characters per piece of the text around the curves (a year of 1m trades is ~10 MB of it). */
+/** Characters per piece of long text (a string far longer than the output buffer). */
 const TEXT_PIECE = 1 << 20;
 
 /**
- * text[from, to) in pieces: each becomes a Buffer of its own on the way out, and pieces of one size reuse the
- * memory the last one freed, where one 10 MB Buffer is fresh memory (page faults). A piece never ends between
- * the two halves of a surrogate pair, which would each be written as U+FFFD.
+ * text[from, to) in pieces of at most `piece` characters (one more to keep a surrogate pair whole): a piece
+ * never ends between the two halves of a pair, which would each be written as U+FFFD.
  */
 export function writeText(text: string, from: number, to: number, write: (chunk: string) => void, piece = TEXT_PIECE): void {
   let at = from;
@@ -624,100 +822,148 @@ export function writeText(text: string, from: number, to: number, write: (chunk:
   }
 }
 
-/** One curve as JSON.stringify prints an array of {time, equity, cash, exposure} at this key indentation. */
-function writeCurve(run: Pick<StoredRun, 'equityTimes' | 'equity' | 'cash' | 'exposure'>, indent: number, write: (chunk: string | Uint8Array) => void, written: () => boolean): void {
-  const n = run.equityTimes.length;
-  if (n === 0) {
-    write('[]');
-    return;
-  }
-  // Every part is ASCII, so latin1 bytes are the UTF-8 bytes. The fixed parts are copied as bytes, the
-  // numbers written from strings kept while they repeat, and the times digit by digit within one day.
-  const item = `\n${' '.repeat(indent + 2)}`;
-  const field = `\n${' '.repeat(indent + 4)}`;
-  const first = Buffer.from(`${item}{${field}"time": "`, 'latin1');
-  const next = Buffer.from(`,${item}{${field}"time": "`, 'latin1');
-  const equityKey = Buffer.from(`",${field}"equity": `, 'latin1');
-  const cashKey = Buffer.from(`,${field}"cash": `, 'latin1');
-  const exposureKey = Buffer.from(`,${field}"exposure": `, 'latin1');
-  const close = Buffer.from(`${item}}`, 'latin1');
-  // A point's longest form: the fixed parts, a 27-character time and three 24-character numbers.
-  const room = next.length + equityKey.length + cashKey.length + exposureKey.length + close.length + 27 + 3 * 24;
-  const { equityTimes: times, equity, cash, exposure } = run;
-  const e = numberWriter();
-  const c = numberWriter();
-  const x = numberWriter();
-  let dayStart = NaN;
-  const day = Buffer.alloc(11);
-  let buf = Buffer.allocUnsafe(CURVE_BUFFER);
-  buf[0] = 0x5b; // [
-  let used = 1;
-  for (let i = 0; i < n; i++) {
-    if (used > CURVE_BUFFER - room) {
-      // A fresh buffer only while the stream still holds the last one: 100 MB of fresh memory cost ~0.3 s.
-      write(buf.subarray(0, used));
-      if (!written()) buf = Buffer.allocUnsafe(CURVE_BUFFER);
-      used = 0;
-    }
-    used += (i === 0 ? first : next).copy(buf, used);
-    const t = times[i]!;
-    let ms = t - dayStart;
-    if (!(ms >= 0 && ms < 86_400_000) || !Number.isInteger(ms)) {
-      if (t >= 0 && t < 253_402_300_800_000 && Number.isInteger(t)) {
-        dayStart = t - (t % 86_400_000);
-        day.write(iso(dayStart).slice(0, 11), 0, 'latin1');
-        ms = t - dayStart;
-      } else {
-        // Out of the plain four-digit-year range Date prints differently (or throws): leave it to Date.
-        dayStart = NaN;
-        ms = NaN;
-        used += buf.write(iso(t), used, 'latin1');
-      }
-    }
-    if (ms === ms) {
-      used += day.copy(buf, used);
-      used = twoDigits(buf, used, Math.floor(ms / 3_600_000));
-      buf[used++] = 0x3a; // :
-      used = twoDigits(buf, used, Math.floor(ms / 60_000) % 60);
-      buf[used++] = 0x3a;
-      used = twoDigits(buf, used, Math.floor(ms / 1000) % 60);
-      buf[used++] = 0x2e; // .
-      const milli = ms % 1000;
-      buf[used++] = 0x30 + Math.floor(milli / 100);
-      buf[used++] = 0x30 + (Math.floor(milli / 10) % 10);
-      buf[used++] = 0x30 + (milli % 10);
-      buf[used++] = 0x5a; // Z
-    }
-    used += equityKey.copy(buf, used);
-    used += buf.write(e(equity[i]!), used, 'latin1');
-    used += cashKey.copy(buf, used);
-    used += buf.write(cash ? c(cash[i]!) : 'null', used, 'latin1');
-    used += exposureKey.copy(buf, used);
-    used += buf.write(exposure ? x(exposure[i]!) : 'null', used, 'latin1');
-    used += close.copy(buf, used);
-  }
-  write(buf.subarray(0, used));
-  write(`\n${' '.repeat(indent)}]`);
-}
-
-function twoDigits(buf: Buffer, at: number, v: number): number {
-  buf[at] = 0x30 + Math.floor(v / 10);
-  buf[at + 1] = 0x30 + (v % 10);
-  return at + 2;
-}
-
-/** A number as JSON prints it, remembering the last one (equity curves repeat values for long stretches). */
-function numberWriter(): (x: number) => string {
-  let last = NaN;
-  let text = 'null';
-  return (x) => {
-    // -0 and 0 are === and both print "0"; NaN never equals itself and prints null.
-    if (x !== last) {
-      last = x;
-      text = Number.isFinite(x) ? String(x) : 'null';
+/** A string value as JSON, remembering the last few (a side or an exit reason repeats on every trade). */
+function stringWriter(): (s: string) => string {
+  const seen = new Map<string, string>();
+  return (s) => {
+    let text = seen.get(s);
+    if (text === undefined) {
+      if (seen.size >= 64) seen.clear();
+      text = JSON.stringify(s);
+      seen.set(s, text);
     }
     return text;
   };
+}
+
+/** The trades array at `depth`, each as tradeJson (with the market first when `withSymbol`) would print. */
+function writeTrades(out: JsonBytes, trades: readonly ClosedTrade[], withSymbol: boolean, depth: number): void {
+  if (trades.length === 0) return out.put('[]');
+  const item = `\n${spaces(depth + 1)}`;
+  const fieldIndent = `\n${spaces(depth + 2)}`;
+  const fields: Array<readonly [keyof ClosedTrade, boolean]> = withSymbol ? [['symbol', false], ...TRADE_FIELDS] : [...TRADE_FIELDS];
+  const keys = fields.map(([key]) => key);
+  const isTime = fields.map(([, time]) => time);
+  const first = keys.map((key) => `{${fieldIndent}${JSON.stringify(key)}: `);
+  const next = keys.map((key) => `,${fieldIndent}${JSON.stringify(key)}: `);
+  const close = `${item}}`;
+  const quoted = stringWriter();
+  const times = new IsoTimes();
+  const numbers = new NumberTexts();
+  for (let from = 0; from < trades.length; from += TRADE_BLOCK) {
+    const to = Math.min(trades.length, from + TRADE_BLOCK);
+    // The block's numbers in the order they are written.
+    const values: number[] = [];
+    for (let i = from; i < to; i++) {
+      const t = trades[i]!;
+      for (let f = 0; f < keys.length; f++) {
+        const v = t[keys[f]!];
+        if (typeof v === 'number' && !isTime[f]) values.push(v);
+      }
+    }
+    numbers.load(values);
+    for (let i = from; i < to; i++) {
+      const t = trades[i]!;
+      out.put(i === 0 ? `[${item}` : `,${item}`);
+      let written = 0;
+      for (let f = 0; f < keys.length; f++) {
+        const key = keys[f]!;
+        const v = t[key];
+        let text: string | undefined;
+        if (typeof v === 'string' && !isTime[f]) text = quoted(v);
+        else if (typeof v !== 'number') {
+          // Not what the type says (e.g. a field missing from an old row): exactly as JSON.stringify prints it, if at all.
+          text = propertyText(key, isTime[f] ? iso(v as unknown as number) : v, depth + 1);
+          if (text === undefined) continue;
+        }
+        out.put((written++ === 0 ? first : next)[f]!);
+        if (text !== undefined) out.put(text);
+        else if (isTime[f]) {
+          const buf = out.room(TIME_MAX + 2);
+          buf[out.used] = 0x22; // "
+          out.used = times.write(buf, out.used + 1, v as number);
+          buf[out.used++] = 0x22;
+        } else {
+          numbers.advance();
+          out.used = numbers.copy(out.room(NUMBER_MAX), out.used);
+        }
+      }
+      out.put(written === 0 ? '{}' : close);
+    }
+  }
+  out.put(`\n${spaces(depth)}]`);
+}
+
+/** One series of a curve: the text of each point's number, made per block from the values that changed. */
+class SeriesTexts {
+  private last = NaN;
+  private readonly numbers = new NumberTexts();
+
+  constructor(private readonly values: Float64Array) {}
+
+  /** Prints the numbers of points [from, to): equity curves repeat values for long stretches, so only changes. */
+  load(from: number, to: number): void {
+    const changed: number[] = [];
+    let last = this.last;
+    for (let i = from; i < to; i++) {
+      const v = this.values[i]!;
+      // -0 and 0 are === and both print "0"; NaN never equals itself and prints null.
+      if (v !== last) changed.push((last = v));
+    }
+    this.numbers.load(changed);
+  }
+
+  /** Copies point i's number (points in order) to buf[at]; returns the new end. */
+  copy(buf: Uint8Array, at: number, i: number): number {
+    const v = this.values[i]!;
+    if (v !== this.last) {
+      this.last = v;
+      this.numbers.advance();
+    }
+    return this.numbers.copy(buf, at);
+  }
+}
+
+const ascii = (s: string): Uint8Array => Buffer.from(s, 'latin1');
+
+/** One curve at `depth` as JSON.stringify prints an array of {time, equity, cash, exposure}. */
+function writeCurve(out: JsonBytes, run: Pick<StoredRun, 'equityTimes' | 'equity' | 'cash' | 'exposure'>, depth: number): void {
+  const n = run.equityTimes.length;
+  if (n === 0) return out.put('[]');
+  const item = `\n${spaces(depth + 1)}`;
+  const field = `\n${spaces(depth + 2)}`;
+  const first = ascii(`[${item}{${field}"time": "`);
+  const next = ascii(`,${item}{${field}"time": "`);
+  const equityKey = ascii(`",${field}"equity": `);
+  const cashKey = ascii(`,${field}"cash": `);
+  const exposureKey = ascii(`,${field}"exposure": `);
+  const close = ascii(`${item}}`);
+  const nullText = ascii('null');
+  const point = next.length + TIME_MAX + equityKey.length + cashKey.length + exposureKey.length + 3 * NUMBER_MAX + close.length;
+  const times = run.equityTimes;
+  const isoTimes = new IsoTimes();
+  const equity = new SeriesTexts(run.equity);
+  const cash = run.cash ? new SeriesTexts(run.cash) : null;
+  const exposure = run.exposure ? new SeriesTexts(run.exposure) : null;
+  for (let from = 0; from < n; from += NUMBER_BLOCK) {
+    const to = Math.min(n, from + NUMBER_BLOCK);
+    equity.load(from, to);
+    cash?.load(from, to);
+    exposure?.load(from, to);
+    for (let i = from; i < to; i++) {
+      const buf = out.room(point);
+      let at = copyBytes(buf, out.used, i === 0 ? first : next);
+      at = isoTimes.write(buf, at, times[i]!);
+      at = copyBytes(buf, at, equityKey);
+      at = equity.copy(buf, at, i);
+      at = copyBytes(buf, at, cashKey);
+      at = cash ? cash.copy(buf, at, i) : copyBytes(buf, at, nullText);
+      at = copyBytes(buf, at, exposureKey);
+      at = exposure ? exposure.copy(buf, at, i) : copyBytes(buf, at, nullText);
+      out.used = copyBytes(buf, at, close);
+    }
+  }
+  out.put(`\n${spaces(depth)}]`);
 }
 
 export function runSummaryJson(r: RunSummary): Record<string, unknown> {
