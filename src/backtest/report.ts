@@ -2,6 +2,7 @@
 // trades, a comparison table for several runs, the list of stored runs, and the JSON document of
 // `--json`. Plain text without colour, so NO_COLOR and pipes need no special case.
 import { createRequire } from 'node:module';
+import type { Writable } from 'node:stream';
 import { DAY_MS, iso } from '../core/time.js';
 import type { ClosedTrade } from '../core/trading.js';
 import type { Metrics } from './metrics.js';
@@ -758,7 +759,8 @@ class NumberTexts {
 
 /** A value of the document that writes itself into the output (the trades and the equity curve of a run). */
 class Streamed {
-  constructor(readonly write: (out: JsonBytes, depth: number) => void) {}
+  /** `write` yields between blocks, where a stream's reader may be waited for. */
+  constructor(readonly write: (out: JsonBytes, depth: number) => Generator<void, void, void>) {}
 }
 
 const spaces = (depth: number): string => ' '.repeat(2 * depth);
@@ -777,7 +779,7 @@ function propertyText(key: string, value: unknown, depth: number): string | unde
 }
 
 /** An object's properties as JSON.stringify(…, null, 2) prints them at `depth`, Streamed values written in place. */
-function writeObject(out: JsonBytes, obj: Record<string, unknown>, depth: number): void {
+function* writeObject(out: JsonBytes, obj: Record<string, unknown>, depth: number): Generator<void, void, void> {
   const indent = `\n${spaces(depth + 1)}`;
   let first = true;
   for (const key of Object.keys(obj)) {
@@ -786,7 +788,7 @@ function writeObject(out: JsonBytes, obj: Record<string, unknown>, depth: number
     if (text === undefined) continue;
     out.put(`${first ? '{' : ','}${indent}${JSON.stringify(key)}: `);
     first = false;
-    if (value instanceof Streamed) value.write(out, depth + 1);
+    if (value instanceof Streamed) yield* value.write(out, depth + 1);
     else out.put(text);
   }
   out.put(first ? '{}' : `\n${spaces(depth)}}`);
@@ -805,18 +807,49 @@ export function writeRunsJson(
   chunkBytes = JSON_CHUNK,
 ): void {
   const out = new JsonBytes(Math.max(MIN_CHUNK, chunkBytes), write, written);
-  const runsArray = new Streamed((o, depth) => {
+  for (const _ of runsJsonSteps(runs, extra, out));
+}
+
+/** What printRunsJson needs of a stream (process.stdout, or a test's Writable). */
+export type JsonStream = Pick<NodeJS.WritableStream & Writable, 'write' | 'writableLength' | 'writableNeedDrain' | 'destroyed' | 'once' | 'off'>;
+
+/**
+ * Prints the document of writeRunsJson to a stream, waiting for it to drain whenever it holds what it can take:
+ * a slow reader (`| jq`) never makes a year's ~100 MB queue in memory, only about one block of it. A stream that
+ * ends early (the reader left) ends the wait; the rest goes nowhere.
+ */
+export async function printRunsJson(stream: JsonStream, runs: readonly StoredRun[], extra: Record<string, unknown>, chunkBytes = JSON_CHUNK): Promise<void> {
+  // Nothing left queued after a write: the stream wrote it synchronously (a file, or a pipe with room), so the buffer is free again.
+  const out = new JsonBytes(Math.max(MIN_CHUNK, chunkBytes), (chunk) => stream.write(chunk), () => stream.writableLength === 0);
+  for (const _ of runsJsonSteps(runs, extra, out)) {
+    if (stream.writableNeedDrain && !stream.destroyed) await drained(stream);
+  }
+}
+
+function drained(stream: JsonStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      for (const event of ['drain', 'close', 'error']) stream.off(event, done);
+      resolve();
+    };
+    for (const event of ['drain', 'close', 'error']) stream.once(event, done);
+  });
+}
+
+/** The document, written into `out` in steps of at most a block of trades or curve points each. */
+function* runsJsonSteps(runs: readonly StoredRun[], extra: Record<string, unknown>, out: JsonBytes): Generator<void, void, void> {
+  const runsArray = new Streamed(function* (o, depth) {
     if (runs.length === 0) return o.put('[]');
     for (let i = 0; i < runs.length; i++) {
       const run = runs[i]!;
       o.put(`${i === 0 ? '[' : ','}\n${spaces(depth + 1)}`);
       const trades = new Streamed((o2, d) => writeTrades(o2, run.trades, run.settings.markets !== undefined, d));
-      writeObject(o, runJsonWith(run, trades, new Streamed((o2, d) => writeCurve(o2, run, d))), depth + 1);
+      yield* writeObject(o, runJsonWith(run, trades, new Streamed((o2, d) => writeCurve(o2, run, d))), depth + 1);
     }
     o.put(`\n${spaces(depth)}]`);
   });
   // As in the reference: `extra` comes after `runs`, and a `runs` key of its own would replace the runs in place.
-  writeObject(out, { runs: runsArray, ...extra }, 0);
+  yield* writeObject(out, { runs: runsArray, ...extra }, 0);
   out.put('\n');
   out.flush();
 }
@@ -854,29 +887,54 @@ function stringWriter(): (s: string) => string {
 }
 
 /** The trades array at `depth`, each as tradeJson (with the market first when `withSymbol`) would print. */
-function writeTrades(out: JsonBytes, trades: readonly ClosedTrade[], withSymbol: boolean, depth: number): void {
+function* writeTrades(out: JsonBytes, trades: readonly ClosedTrade[], withSymbol: boolean, depth: number): Generator<void, void, void> {
   if (trades.length === 0) return out.put('[]');
-  const item = `\n${spaces(depth + 1)}`;
-  const fieldIndent = `\n${spaces(depth + 2)}`;
-  // The keys of tradeRow's values.
-  const keys = ['symbol', ...TRADE_KEYS];
-  const firstField = withSymbol ? 0 : 1;
-  const isTime = (f: number): boolean => f >= 1 && f <= TRADE_TIMES;
-  const first = keys.map((key) => ascii(`{${fieldIndent}${JSON.stringify(key)}: `));
-  const next = keys.map((key) => ascii(`,${fieldIndent}${JSON.stringify(key)}: `));
-  const open = ascii(`[${item}`);
-  const between = ascii(`,${item}`);
-  const close = ascii(`${item}}`);
-  const quoted = stringWriter();
-  const times = new IsoTimes();
-  const numbers = new NumberTexts();
+  const writer = new TradesWriter(out, trades, withSymbol, depth);
   for (let from = 0; from < trades.length; from += TRADE_BLOCK) {
-    const to = Math.min(trades.length, from + TRADE_BLOCK);
+    writer.block(from, Math.min(trades.length, from + TRADE_BLOCK));
+    yield;
+  }
+  out.put(`\n${spaces(depth)}]`);
+}
+
+/** Writes the trades block by block (a plain method: the generator above only steps through the blocks). */
+class TradesWriter {
+  // The keys of tradeRow's values, and their texts with the line before.
+  private readonly keys = ['symbol', ...TRADE_KEYS];
+  private readonly first: Uint8Array[];
+  private readonly next: Uint8Array[];
+  private readonly open: Uint8Array;
+  private readonly between: Uint8Array;
+  private readonly close: Uint8Array;
+  private readonly firstField: number;
+  private readonly quoted = stringWriter();
+  private readonly times = new IsoTimes();
+  private readonly numbers = new NumberTexts();
+
+  constructor(
+    private readonly out: JsonBytes,
+    private readonly trades: readonly ClosedTrade[],
+    withSymbol: boolean,
+    private readonly depth: number,
+  ) {
+    const item = `\n${spaces(depth + 1)}`;
+    const fieldIndent = `\n${spaces(depth + 2)}`;
+    this.first = this.keys.map((key) => ascii(`{${fieldIndent}${JSON.stringify(key)}: `));
+    this.next = this.keys.map((key) => ascii(`,${fieldIndent}${JSON.stringify(key)}: `));
+    this.open = ascii(`[${item}`);
+    this.between = ascii(`,${item}`);
+    this.close = ascii(`${item}}`);
+    this.firstField = withSymbol ? 0 : 1;
+  }
+
+  block(from: number, to: number): void {
+    const { out, first, next, firstField, numbers } = this;
+    const isTime = (f: number): boolean => f >= 1 && f <= TRADE_TIMES;
     const rows: unknown[][] = [];
     // The block's numbers in the order they are written.
     const values: number[] = [];
     for (let i = from; i < to; i++) {
-      const row = tradeRow(trades[i]!);
+      const row = tradeRow(this.trades[i]!);
       rows.push(row);
       for (let f = firstField; f < row.length; f++) {
         const v = row[f];
@@ -886,15 +944,15 @@ function writeTrades(out: JsonBytes, trades: readonly ClosedTrade[], withSymbol:
     numbers.load(values);
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
-      out.used = copyBytes(out.room(between.length), out.used, from + r === 0 ? open : between);
+      out.used = copyBytes(out.room(this.between.length), out.used, from + r === 0 ? this.open : this.between);
       let written = 0;
       for (let f = firstField; f < row.length; f++) {
         const v = row[f];
         let text: string | undefined;
-        if (typeof v === 'string' && !isTime(f)) text = quoted(v);
+        if (typeof v === 'string' && !isTime(f)) text = this.quoted(v);
         else if (typeof v !== 'number') {
           // Not what the type says (e.g. a field missing from an old row): exactly as JSON.stringify prints it, if at all.
-          text = propertyText(keys[f]!, isTime(f) ? iso(v as number) : v, depth + 1);
+          text = propertyText(this.keys[f]!, isTime(f) ? iso(v as number) : v, this.depth + 1);
           if (text === undefined) continue;
         }
         const key = (written++ === 0 ? first : next)[f]!;
@@ -903,7 +961,7 @@ function writeTrades(out: JsonBytes, trades: readonly ClosedTrade[], withSymbol:
         else if (isTime(f)) {
           const buf = out.room(TIME_MAX + 2);
           buf[out.used] = 0x22; // "
-          out.used = times.write(buf, out.used + 1, v as number);
+          out.used = this.times.write(buf, out.used + 1, v as number);
           buf[out.used++] = 0x22;
         } else {
           numbers.advance();
@@ -911,10 +969,9 @@ function writeTrades(out: JsonBytes, trades: readonly ClosedTrade[], withSymbol:
         }
       }
       if (written === 0) out.put('{}');
-      else out.used = copyBytes(out.room(close.length), out.used, close);
+      else out.used = copyBytes(out.room(this.close.length), out.used, this.close);
     }
   }
-  out.put(`\n${spaces(depth)}]`);
 }
 
 /** One series of a curve: the text of each point's number, made per block from the values that changed. */
@@ -950,26 +1007,56 @@ class SeriesTexts {
 const ascii = (s: string): Uint8Array => Buffer.from(s, 'latin1');
 
 /** One curve at `depth` as JSON.stringify prints an array of {time, equity, cash, exposure}. */
-function writeCurve(out: JsonBytes, run: Pick<StoredRun, 'equityTimes' | 'equity' | 'cash' | 'exposure'>, depth: number): void {
+function* writeCurve(out: JsonBytes, run: Pick<StoredRun, 'equityTimes' | 'equity' | 'cash' | 'exposure'>, depth: number): Generator<void, void, void> {
   const n = run.equityTimes.length;
   if (n === 0) return out.put('[]');
-  const item = `\n${spaces(depth + 1)}`;
-  const field = `\n${spaces(depth + 2)}`;
-  const first = ascii(`[${item}{${field}"time": "`);
-  const next = ascii(`,${item}{${field}"time": "`);
-  const equityKey = ascii(`",${field}"equity": `);
-  const cashKey = ascii(`,${field}"cash": `);
-  const exposureKey = ascii(`,${field}"exposure": `);
-  const close = ascii(`${item}}`);
-  const nullText = ascii('null');
-  const point = next.length + TIME_MAX + equityKey.length + cashKey.length + exposureKey.length + 3 * NUMBER_MAX + close.length;
-  const times = run.equityTimes;
-  const isoTimes = new IsoTimes();
-  const equity = new SeriesTexts(run.equity);
-  const cash = run.cash ? new SeriesTexts(run.cash) : null;
-  const exposure = run.exposure ? new SeriesTexts(run.exposure) : null;
+  const writer = new CurveWriter(out, run, depth);
   for (let from = 0; from < n; from += NUMBER_BLOCK) {
-    const to = Math.min(n, from + NUMBER_BLOCK);
+    writer.block(from, Math.min(n, from + NUMBER_BLOCK));
+    yield;
+  }
+  out.put(`\n${spaces(depth)}]`);
+}
+
+/** Writes a curve block by block (a plain method: the generator above only steps through the blocks). */
+class CurveWriter {
+  private readonly first: Uint8Array;
+  private readonly next: Uint8Array;
+  private readonly equityKey: Uint8Array;
+  private readonly cashKey: Uint8Array;
+  private readonly exposureKey: Uint8Array;
+  private readonly close: Uint8Array;
+  private readonly nullText = ascii('null');
+  /** A point's longest text. */
+  private readonly point: number;
+  private readonly times: Float64Array;
+  private readonly isoTimes = new IsoTimes();
+  private readonly equity: SeriesTexts;
+  private readonly cash: SeriesTexts | null;
+  private readonly exposure: SeriesTexts | null;
+
+  constructor(
+    private readonly out: JsonBytes,
+    run: Pick<StoredRun, 'equityTimes' | 'equity' | 'cash' | 'exposure'>,
+    depth: number,
+  ) {
+    const item = `\n${spaces(depth + 1)}`;
+    const field = `\n${spaces(depth + 2)}`;
+    this.first = ascii(`[${item}{${field}"time": "`);
+    this.next = ascii(`,${item}{${field}"time": "`);
+    this.equityKey = ascii(`",${field}"equity": `);
+    this.cashKey = ascii(`,${field}"cash": `);
+    this.exposureKey = ascii(`,${field}"exposure": `);
+    this.close = ascii(`${item}}`);
+    this.point = this.next.length + TIME_MAX + this.equityKey.length + this.cashKey.length + this.exposureKey.length + 3 * NUMBER_MAX + this.close.length;
+    this.times = run.equityTimes;
+    this.equity = new SeriesTexts(run.equity);
+    this.cash = run.cash ? new SeriesTexts(run.cash) : null;
+    this.exposure = run.exposure ? new SeriesTexts(run.exposure) : null;
+  }
+
+  block(from: number, to: number): void {
+    const { out, first, next, equityKey, cashKey, exposureKey, close, nullText, point, times, isoTimes, equity, cash, exposure } = this;
     equity.load(from, to);
     cash?.load(from, to);
     exposure?.load(from, to);
@@ -986,7 +1073,6 @@ function writeCurve(out: JsonBytes, run: Pick<StoredRun, 'equityTimes' | 'equity
       out.used = copyBytes(buf, at, close);
     }
   }
-  out.put(`\n${spaces(depth)}]`);
 }
 
 export function runSummaryJson(r: RunSummary): Record<string, unknown> {

@@ -1,8 +1,9 @@
 // The streamed --json writer against its definition, JSON.stringify({ runs: runs.map(runJson), ...extra }, null, 2)
 // + "\n", on awkward inputs: odd numbers and times, strings that need escaping or are not ASCII, missing series,
 // empty arrays, several runs, a shared-account run, sinks that keep their chunks, and tiny chunks.
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runJson, writeRunsJson } from '../../../src/backtest/report.js';
+import { printRunsJson, runJson, writeRunsJson } from '../../../src/backtest/report.js';
 import type { StoredRun } from '../../../src/backtest/runs.js';
 import type { ClosedTrade } from '../../../src/core/trading.js';
 
@@ -154,5 +155,50 @@ describe('writeRunsJson', () => {
     expect(bytes).toBe(Buffer.byteLength(reference(runs)));
     expect(bytes).toBeGreaterThan(100 * 4096);
     expect(buffers.size).toBe(1);
+  });
+});
+
+describe('printRunsJson', () => {
+  /** A stream whose reader takes each chunk a moment later (a pipe into a slower program). */
+  function slowReader(): { stream: Writable; received: Buffer[]; maxQueued: () => number } {
+    const received: Buffer[] = [];
+    let maxQueued = 0;
+    const stream = new Writable({
+      highWaterMark: 1 << 16,
+      write(chunk: Buffer, _encoding, done) {
+        maxQueued = Math.max(maxQueued, this.writableLength);
+        received.push(Buffer.from(chunk));
+        setImmediate(done);
+      },
+    });
+    return { stream, received, maxQueued: () => maxQueued };
+  }
+
+  it('waits for a slow reader: the stream never holds more than about a block, and gets the reference bytes', async () => {
+    const runs = [run(1, minutes(Date.UTC(2025, 0, 1), 60_000)), run(2, ODD_TIMES)];
+    const { stream, received, maxQueued } = slowReader();
+    await printRunsJson(stream, runs, extra);
+    const all = Buffer.concat(received);
+    expect(all.equals(Buffer.from(reference(runs, extra)))).toBe(true);
+    expect(all.length).toBeGreaterThan(8_000_000);
+    // One block of 4,096 points is ~0.6 MB; without waiting the whole ~9 MB would queue.
+    expect(maxQueued()).toBeLessThan(2_000_000);
+  });
+
+  it('ends when the stream does (the reader left) instead of waiting for a drain that never comes', async () => {
+    const runs = [run(1, minutes(Date.UTC(2025, 0, 1), 60_000))];
+    let bytes = 0;
+    const stream = new Writable({
+      highWaterMark: 1 << 16,
+      write(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        if (bytes > 1_000_000) this.destroy(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+        else setImmediate(done);
+      },
+    });
+    stream.on('error', () => {});
+    await printRunsJson(stream, runs, {});
+    expect(stream.destroyed).toBe(true);
+    expect(bytes).toBeLessThan(3_000_000);
   });
 });
