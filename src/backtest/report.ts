@@ -607,6 +607,8 @@ const TRADE_BLOCK = 512;
 /** The output buffer: bytes are appended at `used`; `room(n)` hands the full part to the sink first when needed. */
 class JsonBytes {
   buf: Buffer;
+  /** buf as a DataView, to copy four bytes at a time. */
+  view: DataView;
   used = 0;
 
   constructor(
@@ -615,6 +617,7 @@ class JsonBytes {
     private readonly written: () => boolean,
   ) {
     this.buf = Buffer.allocUnsafe(size);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, size);
   }
 
   /** Makes room for n more bytes (n ≤ size) and returns the buffer to write them into at `used`. */
@@ -627,7 +630,10 @@ class JsonBytes {
     if (this.used === 0) return;
     this.sink(this.buf.subarray(0, this.used));
     // A fresh buffer only while the sink still holds the last one (an asynchronous stream): fresh memory costs page faults.
-    if (!this.written()) this.buf = Buffer.allocUnsafe(this.size);
+    if (!this.written()) {
+      this.buf = Buffer.allocUnsafe(this.size);
+      this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.size);
+    }
     this.used = 0;
   }
 
@@ -717,6 +723,7 @@ const HELD = 32;
  */
 class NumberTexts {
   private bytes = Buffer.allocUnsafe(1 << 16);
+  private view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
   private next = HELD;
   /** The current number's text is bytes[start, end). */
   private start = 0;
@@ -731,6 +738,7 @@ class NumberTexts {
       const grown = Buffer.allocUnsafe(2 * (HELD + text.length));
       this.bytes.copy(grown, 0, 0, held);
       this.bytes = grown;
+      this.view = new DataView(grown.buffer, grown.byteOffset, grown.length);
     }
     this.start = 0;
     this.end = held;
@@ -749,10 +757,13 @@ class NumberTexts {
     this.next = k + 1;
   }
 
-  /** Copies the current number's text to buf[at] (at most NUMBER_MAX bytes); returns the new end. */
-  copy(buf: Uint8Array, at: number): number {
-    const bytes = this.bytes;
-    for (let i = this.start; i < this.end; i++) buf[at++] = bytes[i]!;
+  /** Copies the current number's text to buf[at] (at most NUMBER_MAX bytes; `view` is buf's); returns the new end. */
+  copy(buf: Uint8Array, view: DataView, at: number): number {
+    const { bytes, end } = this;
+    let i = this.start;
+    // Four bytes at a time (~2x a byte loop), then the rest.
+    for (; i + 4 <= end; i += 4, at += 4) view.setUint32(at, this.view.getUint32(i));
+    for (; i < end; i++) buf[at++] = bytes[i]!;
     return at;
   }
 }
@@ -965,7 +976,7 @@ class TradesWriter {
           buf[out.used++] = 0x22;
         } else {
           numbers.advance();
-          out.used = numbers.copy(out.room(NUMBER_MAX), out.used);
+          out.used = numbers.copy(out.room(NUMBER_MAX), out.view, out.used);
         }
       }
       if (written === 0) out.put('{}');
@@ -994,13 +1005,13 @@ class SeriesTexts {
   }
 
   /** Copies point i's number (points in order) to buf[at]; returns the new end. */
-  copy(buf: Uint8Array, at: number, i: number): number {
+  copy(buf: Uint8Array, view: DataView, at: number, i: number): number {
     const v = this.values[i]!;
     if (v !== this.last) {
       this.last = v;
       this.numbers.advance();
     }
-    return this.numbers.copy(buf, at);
+    return this.numbers.copy(buf, view, at);
   }
 }
 
@@ -1062,14 +1073,15 @@ class CurveWriter {
     exposure?.load(from, to);
     for (let i = from; i < to; i++) {
       const buf = out.room(point);
+      const view = out.view;
       let at = copyBytes(buf, out.used, i === 0 ? first : next);
       at = isoTimes.write(buf, at, times[i]!);
       at = copyBytes(buf, at, equityKey);
-      at = equity.copy(buf, at, i);
+      at = equity.copy(buf, view, at, i);
       at = copyBytes(buf, at, cashKey);
-      at = cash ? cash.copy(buf, at, i) : copyBytes(buf, at, nullText);
+      at = cash ? cash.copy(buf, view, at, i) : copyBytes(buf, at, nullText);
       at = copyBytes(buf, at, exposureKey);
-      at = exposure ? exposure.copy(buf, at, i) : copyBytes(buf, at, nullText);
+      at = exposure ? exposure.copy(buf, view, at, i) : copyBytes(buf, at, nullText);
       out.used = copyBytes(buf, at, close);
     }
   }
