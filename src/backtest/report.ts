@@ -833,7 +833,10 @@ export async function printRunsJson(stream: JsonStream, runs: readonly StoredRun
   // Nothing left queued after a write: the stream wrote it synchronously (a file, or a pipe with room), so the buffer is free again.
   const out = new JsonBytes(Math.max(MIN_CHUNK, chunkBytes), (chunk) => stream.write(chunk), () => stream.writableLength === 0);
   for (const _ of runsJsonSteps(runs, extra, out)) {
-    if (stream.writableNeedDrain && !stream.destroyed) await drained(stream);
+    // The reader left: nothing more can go out, so no more is made.
+    if (stream.destroyed) return;
+    if (stream.writableNeedDrain) await drained(stream);
+    if (stream.destroyed) return;
   }
 }
 

@@ -197,8 +197,16 @@ describe('printRunsJson', () => {
       },
     });
     stream.on('error', () => {});
+    // Counts what is still handed to the stream once it has ended: the writer stops making the rest.
+    let afterEnd = 0;
+    const write = stream.write.bind(stream);
+    stream.write = ((chunk: Uint8Array) => {
+      if (stream.destroyed) afterEnd++;
+      return write(chunk);
+    }) as typeof stream.write;
     await printRunsJson(stream, runs, {});
     expect(stream.destroyed).toBe(true);
     expect(bytes).toBeLessThan(3_000_000);
+    expect(afterEnd).toBeLessThanOrEqual(4);
   });
 });
