@@ -584,9 +584,9 @@ function runJsonWith(run: StoredRun, trades: unknown, equityCurve: unknown): Rec
 // handed to the sink whenever full and reused once the sink has taken it: byte for byte what
 // JSON.stringify({ runs: runs.map(runJson), ...extra }, null, 2) prints, plus a newline. The trades and the
 // curves are written field by field, times digit by digit; every other value is JSON.stringify's own text.
-// Numbers too: one JSON.stringify of a block of numbers prints them as JSON.stringify of the document would
-// (the same Number::toString, null when not finite) at half the cost of String(x) each, which also keeps every
-// string it makes in V8's number-to-string cache until it is promoted to the old generation.
+// Numbers too: one JSON.stringify per block of numbers prints each exactly as JSON.stringify of the document
+// would (the same Number::toString; null when not finite) at about half the cost of String(x) per number, which
+// also put every string in V8's number-string cache, where many lived long enough to reach the old generation.
 
 /** Bytes per chunk handed to the sink: small enough to stay in the CPU cache while it is reused, large enough that
  *  the ~10 µs each write costs is small (a year is ~400 chunks). */

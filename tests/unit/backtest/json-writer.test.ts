@@ -107,7 +107,7 @@ describe('writeRunsJson', () => {
       { symbol: 'ETH/USDT', warmupCandles: 2, from: 60_000, firstPrice: 1, lastPrice: 2, buyHoldReturnPct: 100 },
       { symbol: AWKWARD[2]!, warmupCandles: 0, from: null, firstPrice: 1, lastPrice: 1, buyHoldReturnPct: null },
     ];
-    const odd = { ...trade(1), fees: undefined, pnl: null, qty: '0.5', exitReason: 42, side: undefined, symbol: AWKWARD[2] } as unknown as ClosedTrade;
+    const odd = { ...trade(1), fees: undefined, pnl: null, qty: '0.5', exitReason: { why: [AWKWARD[3], 1e21, { deep: -0 }] }, exitPrice: [], side: undefined, symbol: AWKWARD[2] } as unknown as ClosedTrade;
     const shared = run(6, minutes(60_000, 30), {
       trades: [trade(0, { symbol: 'ETH/USDT' }), odd, trade(2, { symbol: AWKWARD[3]! })],
       settings: { initialBalance: 1000, fee: 0.001, slippage: 0, allowShort: true, stakePct: 10, risk: {}, warmupCandles: 2, markets, entryOrders: 3, unfilledEntries: [{ time: 120_000, symbol: AWKWARD[2]!, status: 'rejected', reason: AWKWARD[0]! }] },
