@@ -18,7 +18,7 @@
  */
 import { defineStrategy } from '../src/strategy/contract.js';
 import { crossing } from '../src/strategy/signals.js';
-import { num, pct } from '../src/strategy/format.js';
+import { explains, num, pct } from '../src/strategy/format.js';
 import { fromFirstFinite } from '../src/strategy/indicators.js';
 
 type AdaptiveParams = {
@@ -107,7 +107,8 @@ export default defineStrategy<AdaptiveParams>({
       slow2: slowR[2]!,
     };
   },
-  decide(i, { ind, params }, position) {
+  decide(i, input, position) {
+    const { ind, params } = input;
     if (i < 1) return null;
     const r = ind.regime![i]!;
     if (r !== r) return null;
@@ -117,10 +118,10 @@ export default defineStrategy<AdaptiveParams>({
     const s1 = slow[i]!;
     if (position === 'long') {
       if (!(f1 < s1)) return null;
-      return { action: 'exit', reason: describe(i, r, ind, params, f1, s1, 'is below') };
+      return { action: 'exit', reason: (explains(input) ? describe(i, r, ind, params, f1, s1, 'is below') : '') };
     }
     if (crossing(fast, slow, i) !== 'up') return null;
-    const reason = describe(i, r, ind, params, f1, s1, 'crossed above');
+    const reason = (explains(input) ? describe(i, r, ind, params, f1, s1, 'crossed above') : '');
     return position === 'short' ? { action: 'exit', reason } : { action: 'enter-long', reason };
   },
   overlays: ['fast', 'slow'],

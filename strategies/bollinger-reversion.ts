@@ -12,7 +12,7 @@
  * Warm-up: bands at period-1, RSI at rsiPeriod (only when rsiConfirm).
  */
 import { defineStrategy } from '../src/strategy/contract.js';
-import { num } from '../src/strategy/format.js';
+import { explains, num } from '../src/strategy/format.js';
 
 type BollingerParams = { period: number; stdDev: number; rsiConfirm: boolean; rsiPeriod: number; rsiMax: number; exitAt: string };
 
@@ -33,20 +33,22 @@ export default defineStrategy<BollingerParams>({
     const b = ta.bollinger(candles.close, p.period, p.stdDev);
     return { upper: b.upper, middle: b.middle, lower: b.lower, rsi: ta.rsi(candles.close, p.rsiPeriod) };
   },
-  decide(i, { candles, ind, params }, position) {
+  decide(i, input, position) {
+    const { candles, ind, params } = input;
     const c = candles.close[i]!;
     if (position === 'long') {
       const target = params.exitAt === 'upper' ? ind.upper![i]! : ind.middle![i]!;
       if (!(c >= target)) return null;
-      return { action: 'exit', reason: `close ${num(c)} reached the ${params.exitAt} band ${num(target)}` };
+      return { action: 'exit', reason: (explains(input) ? `close ${num(c)} reached the ${params.exitAt} band ${num(target)}` : '') };
     }
     const lower = ind.lower![i]!;
     if (!(c < lower)) return null;
     const r = ind.rsi![i]!;
     if (params.rsiConfirm && !(r < params.rsiMax)) return null;
-    const reason =
-      `close ${num(c)} below the lower band ${num(lower)} (middle ${num(ind.middle![i]!)})` +
-      (params.rsiConfirm ? ` with RSI(${params.rsiPeriod}) ${num(r)} < ${params.rsiMax}` : '');
+    const reason = explains(input)
+      ? `close ${num(c)} below the lower band ${num(lower)} (middle ${num(ind.middle![i]!)})` +
+        (params.rsiConfirm ? ` with RSI(${params.rsiPeriod}) ${num(r)} < ${params.rsiMax}` : '')
+      : '';
     return position === 'short' ? { action: 'exit', reason } : { action: 'enter-long', reason };
   },
   overlays: ['upper', 'middle', 'lower'],

@@ -16,7 +16,7 @@
  * Warm-up: every series must be defined at i-1.
  */
 import { defineStrategy } from '../src/strategy/contract.js';
-import { num } from '../src/strategy/format.js';
+import { explains, num } from '../src/strategy/format.js';
 
 type EnhancedParams = {
   emaPeriod: number;
@@ -71,7 +71,8 @@ export default defineStrategy<EnhancedParams>({
       atr: ta.atr(candles.high, candles.low, c, p.atrPeriod),
     };
   },
-  decide(i, { candles, ind, params }, position) {
+  decide(i, input, position) {
+    const { candles, ind, params } = input;
     if (i < 1) return null;
     const close = candles.close;
     const ema = ind.ema!;
@@ -82,24 +83,25 @@ export default defineStrategy<EnhancedParams>({
     const h = hist[i]!;
     const r = rsi[i]!;
     if (position === 'long') {
-      if (r >= params.rsiExit) return { action: 'exit', reason: `RSI(${params.rsiPeriod}) ${num(r)} reached ${params.rsiExit} (overbought)` };
+      if (r >= params.rsiExit) return { action: 'exit', reason: (explains(input) ? `RSI(${params.rsiPeriod}) ${num(r)} reached ${params.rsiExit} (overbought)` : '') };
       const bearish = (c < e ? 1 : 0) + (h < 0 ? 1 : 0) + (r < 50 ? 1 : 0);
       if (bearish < 2) return null;
       return {
         action: 'exit',
-        reason: `${bearish} of 3 turned bearish: close ${num(c)} ${c < e ? '<' : '>='} EMA(${params.emaPeriod}) ${num(e)}, MACD histogram ${num(h)}, RSI ${num(r)}`,
+        reason: (explains(input) ? `${bearish} of 3 turned bearish: close ${num(c)} ${c < e ? '<' : '>='} EMA(${params.emaPeriod}) ${num(e)}, MACD histogram ${num(h)}, RSI ${num(r)}` : ''),
       };
     }
     if (!agree(i, close, ema, hist, rsi, params) || agree(i - 1, close, ema, hist, rsi, params)) return null;
     // Needs the ATR too: during its warm-up no stop could be proposed, so no entry.
     const atr = ind.atr![i]!;
     if (!(atr > 0)) return null;
-    const reason =
-      `confluence: close ${num(c)} > EMA(${params.emaPeriod}) ${num(e)}, MACD histogram ${num(h)} > 0, ` +
-      `RSI(${params.rsiPeriod}) ${num(r)} in ${params.rsiMin}..${params.rsiMax}`;
+    const reason = explains(input)
+      ? `confluence: close ${num(c)} > EMA(${params.emaPeriod}) ${num(e)}, MACD histogram ${num(h)} > 0, ` +
+        `RSI(${params.rsiPeriod}) ${num(r)} in ${params.rsiMin}..${params.rsiMax}`
+      : '';
     if (position === 'short') return { action: 'exit', reason };
     const stop = c - params.stopAtr * atr;
-    return { action: 'enter-long', reason: `${reason}; stop ${num(stop)} (${params.stopAtr}× ATR ${num(atr)})`, stop };
+    return { action: 'enter-long', reason: explains(input) ? `${reason}; stop ${num(stop)} (${params.stopAtr}× ATR ${num(atr)})` : '', stop };
   },
   overlays: ['ema'],
 });

@@ -16,7 +16,7 @@
  */
 import { defineStrategy } from '../src/strategy/contract.js';
 import { crossing } from '../src/strategy/signals.js';
-import { num, pct } from '../src/strategy/format.js';
+import { explains, num, pct } from '../src/strategy/format.js';
 
 type HighRiskParams = {
   fast: number;
@@ -50,7 +50,8 @@ export default defineStrategy<HighRiskParams>({
     const c = candles.close;
     return { fast: ta.ema(c, p.fast), slow: ta.ema(c, p.slow), rsi: ta.rsi(c, p.rsiPeriod) };
   },
-  decide(i, { candles, ind, params }, position) {
+  decide(i, input, position) {
+    const { candles, ind, params } = input;
     if (i < 1) return null;
     const f1 = ind.fast![i]!;
     const s1 = ind.slow![i]!;
@@ -59,13 +60,13 @@ export default defineStrategy<HighRiskParams>({
     const up = cross === 'up';
     const down = cross === 'down';
     if (position === 'long') {
-      if (down) return { action: 'exit', reason: `EMA(${params.fast}) ${num(f1)} crossed below EMA(${params.slow}) ${num(s1)}` };
-      if (r >= params.rsiExit) return { action: 'exit', reason: `RSI(${params.rsiPeriod}) ${num(r)} reached ${params.rsiExit}` };
+      if (down) return { action: 'exit', reason: (explains(input) ? `EMA(${params.fast}) ${num(f1)} crossed below EMA(${params.slow}) ${num(s1)}` : '') };
+      if (r >= params.rsiExit) return { action: 'exit', reason: (explains(input) ? `RSI(${params.rsiPeriod}) ${num(r)} reached ${params.rsiExit}` : '') };
       return null;
     }
     if (position === 'short') {
-      if (up) return { action: 'exit', reason: `EMA(${params.fast}) ${num(f1)} crossed above EMA(${params.slow}) ${num(s1)}` };
-      if (r <= 100 - params.rsiExit) return { action: 'exit', reason: `RSI(${params.rsiPeriod}) ${num(r)} fell to ${100 - params.rsiExit}` };
+      if (up) return { action: 'exit', reason: (explains(input) ? `EMA(${params.fast}) ${num(f1)} crossed above EMA(${params.slow}) ${num(s1)}` : '') };
+      if (r <= 100 - params.rsiExit) return { action: 'exit', reason: (explains(input) ? `RSI(${params.rsiPeriod}) ${num(r)} fell to ${100 - params.rsiExit}` : '') };
       return null;
     }
     const c = candles.close[i]!;
@@ -74,7 +75,9 @@ export default defineStrategy<HighRiskParams>({
       const takeProfit = c * (1 + params.takeProfitPct);
       return {
         action: 'enter-long',
-        reason: `EMA(${params.fast}) ${num(f1)} crossed above EMA(${params.slow}) ${num(s1)} with RSI(${params.rsiPeriod}) ${num(r)} > 50; stop ${num(stop)} (-${pct(params.stopLossPct)}), target ${num(takeProfit)} (+${pct(params.takeProfitPct)})`,
+        reason: explains(input)
+          ? `EMA(${params.fast}) ${num(f1)} crossed above EMA(${params.slow}) ${num(s1)} with RSI(${params.rsiPeriod}) ${num(r)} > 50; stop ${num(stop)} (-${pct(params.stopLossPct)}), target ${num(takeProfit)} (+${pct(params.takeProfitPct)})`
+          : '',
         stop,
         takeProfit,
         sizeMultiplier: SIZE_MULTIPLIER,
@@ -85,7 +88,9 @@ export default defineStrategy<HighRiskParams>({
       const takeProfit = c * (1 - params.takeProfitPct);
       return {
         action: 'enter-short',
-        reason: `EMA(${params.fast}) ${num(f1)} crossed below EMA(${params.slow}) ${num(s1)} with RSI(${params.rsiPeriod}) ${num(r)} < 50; stop ${num(stop)} (+${pct(params.stopLossPct)}), target ${num(takeProfit)} (-${pct(params.takeProfitPct)})`,
+        reason: explains(input)
+          ? `EMA(${params.fast}) ${num(f1)} crossed below EMA(${params.slow}) ${num(s1)} with RSI(${params.rsiPeriod}) ${num(r)} < 50; stop ${num(stop)} (+${pct(params.stopLossPct)}), target ${num(takeProfit)} (-${pct(params.takeProfitPct)})`
+          : '',
         stop,
         takeProfit,
         sizeMultiplier: SIZE_MULTIPLIER,

@@ -18,7 +18,7 @@
  * the onset reads i − 1).
  */
 import { defineStrategy } from '../src/strategy/contract.js';
-import { num } from '../src/strategy/format.js';
+import { explains, num } from '../src/strategy/format.js';
 
 type IchimokuParams = { conversion: number; base: number; span: number; displacement: number; short: boolean };
 
@@ -58,7 +58,8 @@ export default defineStrategy<IchimokuParams>({
     const ich = ta.ichimoku(candles.high, candles.low, { conversion: p.conversion, base: p.base, span: p.span, displacement: p.displacement });
     return { tenkan: ich.conversion, kijun: ich.base, spanA: ich.spanA, spanB: ich.spanB, cloudA: ich.cloudA, cloudB: ich.cloudB };
   },
-  decide(i, { candles, ind, params }, position) {
+  decide(i, input, position) {
+    const { candles, ind, params } = input;
     if (i < params.displacement + 1) return null;
     const close = candles.close;
     const c = close[i]!;
@@ -67,25 +68,25 @@ export default defineStrategy<IchimokuParams>({
     const top = Math.max(ind.cloudA![i]!, ind.cloudB![i]!);
     const bottom = Math.min(ind.cloudA![i]!, ind.cloudB![i]!);
     if (position === 'long') {
-      if (tenkan < kijun) return { action: 'exit', reason: `tenkan ${num(tenkan)} fell below kijun ${num(kijun)}` };
-      if (c <= top) return { action: 'exit', reason: `close ${num(c)} fell into the cloud (top ${num(top)})` };
+      if (tenkan < kijun) return { action: 'exit', reason: (explains(input) ? `tenkan ${num(tenkan)} fell below kijun ${num(kijun)}` : '') };
+      if (c <= top) return { action: 'exit', reason: (explains(input) ? `close ${num(c)} fell into the cloud (top ${num(top)})` : '') };
       return null;
     }
     if (position === 'short') {
-      if (tenkan > kijun) return { action: 'exit', reason: `tenkan ${num(tenkan)} rose above kijun ${num(kijun)}` };
-      if (c >= bottom) return { action: 'exit', reason: `close ${num(c)} rose into the cloud (bottom ${num(bottom)})` };
+      if (tenkan > kijun) return { action: 'exit', reason: (explains(input) ? `tenkan ${num(tenkan)} rose above kijun ${num(kijun)}` : '') };
+      if (c >= bottom) return { action: 'exit', reason: (explains(input) ? `close ${num(c)} rose into the cloud (bottom ${num(bottom)})` : '') };
       return null;
     }
     const now = signal(i, close, ind, params.displacement);
     if (now === 0 || now === signal(i - 1, close, ind, params.displacement)) return null;
     const lagged = close[i - params.displacement]!;
     if (now === 1) {
-      const reason = `close ${num(c)} above the cloud (${num(top)}), tenkan ${num(tenkan)} > kijun ${num(kijun)}, cloud ahead bullish, chikou above price ${num(lagged)}`;
-      return kijun < c ? { action: 'enter-long', reason: `${reason}; stop at kijun ${num(kijun)}`, stop: kijun } : { action: 'enter-long', reason };
+      const reason = explains(input) ? `close ${num(c)} above the cloud (${num(top)}), tenkan ${num(tenkan)} > kijun ${num(kijun)}, cloud ahead bullish, chikou above price ${num(lagged)}` : '';
+      return kijun < c ? { action: 'enter-long', reason: explains(input) ? `${reason}; stop at kijun ${num(kijun)}` : '', stop: kijun } : { action: 'enter-long', reason };
     }
     if (!params.short) return null;
-    const reason = `close ${num(c)} below the cloud (${num(bottom)}), tenkan ${num(tenkan)} < kijun ${num(kijun)}, cloud ahead bearish, chikou below price ${num(lagged)}`;
-    return kijun > c ? { action: 'enter-short', reason: `${reason}; stop at kijun ${num(kijun)}`, stop: kijun } : { action: 'enter-short', reason };
+    const reason = explains(input) ? `close ${num(c)} below the cloud (${num(bottom)}), tenkan ${num(tenkan)} < kijun ${num(kijun)}, cloud ahead bearish, chikou below price ${num(lagged)}` : '';
+    return kijun > c ? { action: 'enter-short', reason: explains(input) ? `${reason}; stop at kijun ${num(kijun)}` : '', stop: kijun } : { action: 'enter-short', reason };
   },
   overlays: ['tenkan', 'kijun', 'cloudA', 'cloudB'],
 });

@@ -13,7 +13,7 @@
  */
 import { defineStrategy } from '../src/strategy/contract.js';
 import { crossing } from '../src/strategy/signals.js';
-import { num } from '../src/strategy/format.js';
+import { explains, num } from '../src/strategy/format.js';
 
 type MaType = 'sma' | 'ema' | 'wma';
 type MaCrossParams = { fast: number; slow: number; type: string; short: boolean };
@@ -34,20 +34,19 @@ export default defineStrategy<MaCrossParams>({
     const kind = p.type as MaType;
     return { fast: ta[kind](candles.close, p.fast), slow: ta[kind](candles.close, p.slow) };
   },
-  decide(i, { ind, params }, position) {
+  decide(i, input, position) {
+    const { ind, params } = input;
     const cross = crossing(ind.fast!, ind.slow!, i);
     if (!cross) return null;
     const up = cross === 'up';
     const down = !up;
     const f1 = ind.fast![i]!;
     const s1 = ind.slow![i]!;
+    const action = position === 'long' ? (down ? 'exit' : null) : position === 'short' ? (up ? 'exit' : null) : up ? 'enter-long' : params.short ? 'enter-short' : null;
+    if (action === null) return null;
     const kind = params.type.toUpperCase();
-    const what = `fast ${kind}(${params.fast}) ${num(f1)} crossed ${up ? 'above' : 'below'} slow ${kind}(${params.slow}) ${num(s1)}`;
-    if (position === 'long') return down ? { action: 'exit', reason: what } : null;
-    if (position === 'short') return up ? { action: 'exit', reason: what } : null;
-    if (up) return { action: 'enter-long', reason: what };
-    if (params.short) return { action: 'enter-short', reason: what };
-    return null;
+    const what = explains(input) ? `fast ${kind}(${params.fast}) ${num(f1)} crossed ${up ? 'above' : 'below'} slow ${kind}(${params.slow}) ${num(s1)}` : '';
+    return { action, reason: what };
   },
   overlays: ['fast', 'slow'],
 });

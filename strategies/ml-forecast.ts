@@ -11,6 +11,7 @@
 import { defineStrategy, type Strategy } from '../src/strategy/contract.js';
 import { modelParam } from '../src/ml/model-ids.js';
 import { modelWarmup, prepareWithModel, unprepared } from '../src/ml/strategy.js';
+import { explains } from '../src/strategy/format.js';
 
 export const SHIPPED_FORECASTER = 'gru-forecast-btcusdt-1h-shipped';
 
@@ -33,15 +34,19 @@ const mlForecast: Strategy<MlForecastParams> = defineStrategy<MlForecastParams>(
   prepare(params, env) {
     return prepareWithModel(mlForecast, params, env, 'forecast');
   },
-  decide(i, { ind, params }, position) {
+  decide(i, input, position) {
+    const { ind, params } = input;
     const f = ind.forecast![i]!;
     if (Number.isNaN(f)) return null;
-    const what = `${params.model}: forecast ${pct(f)}`;
-    if (position === 'long') return f <= -params.exit ? { action: 'exit', reason: what } : null;
-    if (position === 'short') return f >= params.exit ? { action: 'exit', reason: what } : null;
-    if (f >= params.enter) return { action: 'enter-long', reason: what };
-    if (params.short && f <= -params.enter) return { action: 'enter-short', reason: what };
-    return null;
+    // The text is made only for a decision, not on every candle.
+    const action =
+      position === 'long' ? (f <= -params.exit ? 'exit' : null)
+      : position === 'short' ? (f >= params.exit ? 'exit' : null)
+      : f >= params.enter ? 'enter-long'
+      : params.short && f <= -params.enter ? 'enter-short'
+      : null;
+    if (action === null) return null;
+    return { action, reason: explains(input) ? `${params.model}: forecast ${pct(f)}` : '' };
   },
 });
 

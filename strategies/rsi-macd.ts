@@ -13,7 +13,7 @@
  * Warm-up: the histogram is first defined at macdSlow+macdSignal-2 and the cross reads i-1; RSI at rsiPeriod.
  */
 import { defineStrategy } from '../src/strategy/contract.js';
-import { num } from '../src/strategy/format.js';
+import { explains, num } from '../src/strategy/format.js';
 
 type RsiMacdParams = {
   rsiPeriod: number;
@@ -46,7 +46,8 @@ export default defineStrategy<RsiMacdParams>({
     const m = ta.macd(candles.close, p.macdFast, p.macdSlow, p.macdSignal);
     return { rsi: ta.rsi(candles.close, p.rsiPeriod), macd: m.macd, signal: m.signal, histogram: m.histogram };
   },
-  decide(i, { ind, params }, position) {
+  decide(i, input, position) {
+    const { ind, params } = input;
     if (i < 1) return null;
     const hist = ind.histogram!;
     const h0 = hist[i - 1]!;
@@ -54,16 +55,17 @@ export default defineStrategy<RsiMacdParams>({
     const rsi = ind.rsi![i]!;
     const crossUp = h0 <= 0 && h1 > 0;
     if (position === 'long') {
-      if (rsi >= params.rsiExit) return { action: 'exit', reason: `RSI(${params.rsiPeriod}) ${num(rsi)} reached ${params.rsiExit} (overbought)` };
+      if (rsi >= params.rsiExit) return { action: 'exit', reason: (explains(input) ? `RSI(${params.rsiPeriod}) ${num(rsi)} reached ${params.rsiExit} (overbought)` : '') };
       if (h0 >= 0 && h1 < 0) {
-        return { action: 'exit', reason: `MACD histogram crossed below 0 (${num(h0)} → ${num(h1)}); RSI ${num(rsi)}` };
+        return { action: 'exit', reason: (explains(input) ? `MACD histogram crossed below 0 (${num(h0)} → ${num(h1)}); RSI ${num(rsi)}` : '') };
       }
       return null;
     }
     if (!crossUp || !(rsi < params.rsiEntryMax)) return null;
-    const reason =
-      `MACD histogram crossed above 0 (${num(h0)} → ${num(h1)}; MACD ${num(ind.macd![i]!)} > signal ${num(ind.signal![i]!)})` +
-      ` with RSI(${params.rsiPeriod}) ${num(rsi)} < ${params.rsiEntryMax}`;
+    const reason = explains(input)
+      ? `MACD histogram crossed above 0 (${num(h0)} → ${num(h1)}; MACD ${num(ind.macd![i]!)} > signal ${num(ind.signal![i]!)})` +
+        ` with RSI(${params.rsiPeriod}) ${num(rsi)} < ${params.rsiEntryMax}`
+      : '';
     return position === 'short' ? { action: 'exit', reason } : { action: 'enter-long', reason };
   },
 });

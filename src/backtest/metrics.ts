@@ -165,7 +165,10 @@ export function maxDrawdown(equity: Float64Array, times: Float64Array, initial: 
   const n = equity.length;
   let peak = initial;
   let peakTime = n > 0 ? times[0]! : 0;
-  let best: Drawdown = { pct: 0, start: null, end: null };
+  // Scalars, not an object per new depth: a falling year of 1m deepens the drawdown on thousands of candles.
+  let bestPct = 0;
+  let start = NaN;
+  let end = NaN;
   for (let i = 0; i < n; i++) {
     const e = equity[i]!;
     if (e > peak) {
@@ -175,9 +178,13 @@ export function maxDrawdown(equity: Float64Array, times: Float64Array, initial: 
     }
     if (peak <= 0) continue;
     const pct = ((peak - e) / peak) * 100;
-    if (pct > best.pct) best = { pct, start: peakTime, end: times[i]! };
+    if (pct > bestPct) {
+      bestPct = pct;
+      start = peakTime;
+      end = times[i]!;
+    }
   }
-  return best;
+  return Number.isNaN(start) ? { pct: 0, start: null, end: null } : { pct: bestPct, start, end };
 }
 
 /**
@@ -292,11 +299,11 @@ function breakdown(trades: readonly ClosedTrade[], key: (t: ClosedTrade) => stri
   const acc = new Map<string, { trades: number; pnl: number; wins: number }>();
   for (const t of trades) {
     const k = key(t);
-    const a = acc.get(k) ?? { trades: 0, pnl: 0, wins: 0 };
+    let a = acc.get(k);
+    if (!a) acc.set(k, (a = { trades: 0, pnl: 0, wins: 0 }));
     a.trades++;
     a.pnl += t.pnl;
     if (t.pnl > 0) a.wins++;
-    acc.set(k, a);
   }
   const out: Record<string, Breakdown> = {};
   for (const k of [...acc.keys()].sort()) {

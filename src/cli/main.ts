@@ -14,6 +14,7 @@ export { reportError };
 
 /** `exitProcess: false` keeps --help and --version from ending the process (the CLI run inside a test). */
 export async function main(argv: string[], opts: { exitProcess?: boolean } = {}): Promise<void> {
+  quietWhenReaderLeaves();
   let usageError: string | undefined;
   // the terminal's width (COLUMNS when piped, e.g. `COLUMNS=80 tradetui --help | less`), at most 110
   const width = Math.min(110, process.stdout.columns || Number(process.env.COLUMNS) || 100);
@@ -44,6 +45,19 @@ export async function main(argv: string[], opts: { exitProcess?: boolean } = {})
     process.stderr.write(`tradetui: ${usageError}\nRun "tradetui --help" for usage.\n`);
     process.exitCode = 2;
   }
+}
+
+/**
+ * `tradetui backtest --json | head`: the reader closing the pipe early is not a failure of the command. Node
+ * ignores SIGPIPE, so the write fails with EPIPE, which unhandled would end the process with a stack trace.
+ * The command finishes its work (a run is stored, a download completes); only its output goes nowhere.
+ */
+function quietWhenReaderLeaves(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') return;
+    throw err;
+  });
 }
 
 function tradetuiVersion(): string {

@@ -12,28 +12,47 @@ export interface ExitHit {
 
 /** The stop level in force: the tighter of the fixed stop and the trailing stop. */
 export function effectiveStop(p: Position): { level: number; reason: ExitReason } | null {
-  const { stop, trailingPct, trailingDistance } = p.protection;
+  const level = stopLevel(p);
+  return Number.isNaN(level) ? null : { level, reason: stopReason(p) };
+}
+
+/** The trailing stop's level now, NaN without one. */
+function trailLevel(p: Position): number {
+  const { trailingPct, trailingDistance } = p.protection;
   const long = p.side === 'long';
-  let level = stop ?? NaN;
-  let reason: ExitReason = p.protection.stopAtBreakEven ? 'break_even' : 'stop_loss';
-  let trail = NaN;
-  if (trailingPct !== undefined) trail = long ? p.bestPrice * (1 - trailingPct) : p.bestPrice * (1 + trailingPct);
-  else if (trailingDistance !== undefined) trail = long ? p.bestPrice - trailingDistance : p.bestPrice + trailingDistance;
-  if (!Number.isNaN(trail) && (Number.isNaN(level) || (long ? trail > level : trail < level))) {
-    level = trail;
-    reason = 'trailing_stop';
-  }
-  return Number.isNaN(level) ? null : { level, reason };
+  if (trailingPct !== undefined) return long ? p.bestPrice * (1 - trailingPct) : p.bestPrice * (1 + trailingPct);
+  if (trailingDistance !== undefined) return long ? p.bestPrice - trailingDistance : p.bestPrice + trailingDistance;
+  return NaN;
+}
+
+/** Whether the trailing stop is the one in force (tighter than the fixed stop, or the only one). */
+function trailing(p: Position, trail: number): boolean {
+  const stop = p.protection.stop ?? NaN;
+  return !Number.isNaN(trail) && (Number.isNaN(stop) || (p.side === 'long' ? trail > stop : trail < stop));
+}
+
+/**
+ * The level effectiveStop() gives, NaN when there is none; checked on every candle a position is open, so it
+ * makes no object (its reason is asked for only when the stop is hit).
+ */
+function stopLevel(p: Position): number {
+  const trail = trailLevel(p);
+  return trailing(p, trail) ? trail : (p.protection.stop ?? NaN);
+}
+
+function stopReason(p: Position): ExitReason {
+  if (trailing(p, trailLevel(p))) return 'trailing_stop';
+  return p.protection.stopAtBreakEven ? 'break_even' : 'stop_loss';
 }
 
 /** Whether this candle hits the position's stop or target. Uses levels as they stood before the candle. */
 export function checkExit(p: Position, c: Candle): ExitHit | null {
   const long = p.side === 'long';
-  const stop = effectiveStop(p);
+  const stop = stopLevel(p);
   const tp = p.protection.takeProfit;
-  if (stop) {
-    if (long ? c.open <= stop.level : c.open >= stop.level) return { price: c.open, reason: stop.reason };
-    if (long ? c.low <= stop.level : c.high >= stop.level) return { price: stop.level, reason: stop.reason };
+  if (!Number.isNaN(stop)) {
+    if (long ? c.open <= stop : c.open >= stop) return { price: c.open, reason: stopReason(p) };
+    if (long ? c.low <= stop : c.high >= stop) return { price: stop, reason: stopReason(p) };
   }
   if (tp !== undefined) {
     if (long ? c.open >= tp : c.open <= tp) return { price: c.open, reason: 'take_profit' };

@@ -12,6 +12,7 @@
 // (that exit is sent once the cancel is confirmed, so nothing is sold twice), and its fill books the exit.
 import type { Candle, MarketKey } from '../core/candle.js';
 import { marketKeyString } from '../core/candle.js';
+import { SmallMap } from '../core/small-map.js';
 import type { Actor, Command, CommandResult, InstanceInfo } from '../core/events.js';
 import { DAY_MS } from '../core/time.js';
 import { marketConditions } from '../core/slippage.js';
@@ -78,7 +79,7 @@ export class Kernel {
   /** Instances per market, resolved once per key object (feeds pass the same key object every candle). */
   private readonly runnersByKey = new WeakMap<MarketKey, StrategyRunner[]>();
   /** Orders not yet terminal, by id, in submission order. The records the views and the journal see. */
-  private readonly working = new Map<string, Order>();
+  private readonly working = new SmallMap<string, Order>();
   /** Exchange trade ids booked on working orders (a broker may report a trade twice). */
   private readonly bookedFills = new Map<string, Set<string>>();
   private dayStart = NaN;
@@ -217,13 +218,22 @@ export class Kernel {
       if (!r.running) continue;
       const position = portfolio.positions.size > 0 ? portfolio.positionOf(r.id) : undefined;
       this.timeExit(r, position, c);
-      const decision = r.decide(position ? position.side : null);
+      const decision = r.decide(position ? position.side : null, this.reasonsRead());
       if (decision) this.act(r, decision, i, c);
     }
 
     if (bus.wants('equity')) {
       bus.emit({ type: 'equity', time: c.time, equity: portfolio.equity(), cash: portfolio.cash, exposure: portfolio.exposure() });
     }
+  }
+
+  /**
+   * Whether a decision's reason is read by anyone: its decision event, the order it makes (journal, views) or the
+   * fill. Not in a backtest no one listens to, where building reasons was a sixth of all allocation.
+   */
+  private reasonsRead(): boolean {
+    const { bus } = this.d;
+    return bus.wants('decision') || bus.wants('order') || bus.wants('fill');
   }
 
   private timeExit(r: StrategyRunner, p: Position | undefined, c: Candle): void {

@@ -3,6 +3,7 @@
 // exit pays qty×price + fee. Equity = cash + Σ long qty×mark − Σ short qty×mark.
 import type { ClosedTrade, Fill, Position, PositionSide, Protection } from '../core/trading.js';
 import { currenciesOf } from '../core/trading.js';
+import { SmallMap } from '../core/small-map.js';
 
 /** What is left of a position after its exits, as a fraction of its size, that counts as flat (rounding). */
 const DUST = 1e-9;
@@ -28,7 +29,7 @@ export class Portfolio {
   readonly positions = new Map<string, Position>();
   /** The same positions as an array: per-candle loops over it allocate no iterator. */
   private open: Position[] = [];
-  private readonly exits = new Map<string, PartialExit>();
+  private readonly exits = new SmallMap<string, PartialExit>();
   /** Fees paid over the account's life, valued in quote currency. */
   feesPaid = 0;
   /** Fees charged in a currency other than the pair's (e.g. BNB): counted in P&L, not taken from cash. */
@@ -166,7 +167,7 @@ export class Portfolio {
     const realisedPnl = this.realisedPnl;
     const otherFees = { ...this.otherFees };
     const positions = [...this.positions.values()].map((p) => ({ ref: p, value: { ...p, protection: { ...p.protection } } }));
-    const exits = [...this.exits].map(([id, e]) => [id, { ...e }] as const);
+    const exits = this.exits.entries().map(([id, e]) => [id, { ...e }] as const);
     return () => {
       this.cash = cash;
       this.feesPaid = feesPaid;

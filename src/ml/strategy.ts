@@ -5,6 +5,7 @@ import { UserError } from '../core/errors.js';
 import type { ModelSummary } from '../core/events.js';
 import type { Decision, PositionSide } from '../core/trading.js';
 import type { ParamSpec, Params, PrepareEnv, Strategy, StrategyInput } from '../strategy/contract.js';
+import { explains } from '../strategy/format.js';
 import { featureWarmup } from './features.js';
 import { modelsDataDir } from './model-ids.js';
 import { listModels, registryDirs } from './registry.js';
@@ -96,14 +97,18 @@ const pct = (p: number): string => `${(p * 100).toFixed(1)}%`;
  * Flat: long when P(up) >= enter and P(up) > P(down) (short the other way, with `short`). Long: out when
  * P(down) >= exit; short: out when P(up) >= exit. No decision while the model has no prediction.
  */
-export function probabilityDecide(i: number, { ind, params }: StrategyInput<ProbabilityParams>, position: PositionSide | null): Decision | null {
+export function probabilityDecide(i: number, input: StrategyInput<ProbabilityParams>, position: PositionSide | null): Decision | null {
+  const { ind, params } = input;
   const up = ind.pUp![i]!;
   const down = ind.pDown![i]!;
   if (Number.isNaN(up) || Number.isNaN(down)) return null;
-  const what = `${params.model}: P(up) ${pct(up)}, P(down) ${pct(down)}`;
-  if (position === 'long') return down >= params.exit ? { action: 'exit', reason: what } : null;
-  if (position === 'short') return up >= params.exit ? { action: 'exit', reason: what } : null;
-  if (up >= params.enter && up > down) return { action: 'enter-long', reason: what };
-  if (params.short && down >= params.enter && down > up) return { action: 'enter-short', reason: what };
-  return null;
+  // The text is made only for a decision, not on every candle.
+  const action =
+    position === 'long' ? (down >= params.exit ? 'exit' : null)
+    : position === 'short' ? (up >= params.exit ? 'exit' : null)
+    : up >= params.enter && up > down ? 'enter-long'
+    : params.short && down >= params.enter && down > up ? 'enter-short'
+    : null;
+  if (action === null) return null;
+  return { action, reason: explains(input) ? `${params.model}: P(up) ${pct(up)}, P(down) ${pct(down)}` : '' };
 }

@@ -33,6 +33,12 @@ export interface StrategyInput<P extends Params = Params> {
   /** The series compute() returned, aligned with candles (NaN during warm-up). */
   ind: Record<string, Float64Array>;
   params: P;
+  /**
+   * False when nothing will read the reason of this decision (a backtest no one listens to): the strategy may
+   * return an empty reason instead of building one: reason: explains(input) ? `…` : '' (src/strategy/format.js).
+   * True or absent otherwise: paper and live trading always explain.
+   */
+  explain?: boolean;
 }
 
 /** A (publication time, value) series imported with `tradetui data import-series`, ascending by time. */

@@ -1,7 +1,7 @@
 // The few CLI checks that need the real process: the built bundle (dist/tradetui.mjs) as a trader runs it,
 // its exit codes and its streams. Command behaviour is tested in-process (tests/support/cli-in-process.ts);
 // these prove the bundle runs those same commands end to end.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,5 +44,22 @@ describe('the tradetui bundle as a process', { timeout: 120_000 }, () => {
     expect(show.code).toBe(0);
     // The stored run prints again byte for byte as it was first printed.
     expect(show.stdout).toBe(bt.stdout);
+  });
+
+  it('a reader that closes the pipe early (`backtest --json | head`) ends the command quietly: exit 0, no stack trace, the run stored', async () => {
+    const root = join(import.meta.dirname, '../..');
+    const child = spawn(process.execPath, [join(root, 'dist/tradetui.mjs'), 'backtest', '--strategy', 'ma-cross', '--symbol', 'BTC/USDT', '--timeframe', '1h', '--json'], {
+      env: { ...process.env, NO_COLOR: '1', TRADETUI_DATA_DIR: dataDir, XDG_CONFIG_HOME: tempDir('tradetui-cfg-') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    // Like `head -c 100`: take the first piece, then close the read end.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(stderr).not.toMatch(/EPIPE|Error|at /);
+    expect(code).toBe(0);
+    const list = await runCli(['backtest', 'list', '--json'], { dataDir });
+    expect(JSON.parse(list.stdout).runs.map((r: { strategy: string; timeframe: string }) => `${r.strategy} ${r.timeframe}`)).toContain('ma-cross 1h');
   });
 });

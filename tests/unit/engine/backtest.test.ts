@@ -174,3 +174,53 @@ describe('no lookahead in the engine', () => {
     expect(Array.from(cut.equity.slice(0, 21))).toEqual(Array.from(full.equity.slice(0, 21)));
   });
 });
+
+describe('decision reasons are built only when read', () => {
+  const candles = hourly([
+    [100, 101, 99, 100],
+    [100, 102, 99, 101],
+    [110, 116, 109, 115],
+    [115, 121, 114, 120],
+    [120, 122, 118, 119],
+    [119, 120, 118, 119],
+  ]);
+  /** The scripted strategy, recording what each decide() was told and saying why only when asked to. */
+  function telling(seen: Array<boolean | undefined>) {
+    const base = scripted({ 1: 'enter-long', 3: 'exit' });
+    return { ...base, decide: (i: number, input: Parameters<typeof base.decide>[1], p: Parameters<typeof base.decide>[2]) => {
+      seen.push(input.explain);
+      const d = base.decide(i, input, p);
+      return d && input.explain === false ? { ...d, reason: '' } : d;
+    } };
+  }
+
+  it('a backtest no one listens to tells the strategy that no one reads them; the trades are the same either way', async () => {
+    const { EventBus } = await import('../../../src/engine/bus.js');
+    const quiet: Array<boolean | undefined> = [];
+    const alone = runBacktest(spec(candles, {}, { strategy: telling(quiet) }));
+    expect(new Set(quiet)).toEqual(new Set([false]));
+
+    const heard: Array<boolean | undefined> = [];
+    const bus = new EventBus();
+    const reasons: string[] = [];
+    bus.on('decision', (e) => reasons.push(e.reason));
+    const listened = runBacktest(spec(candles, {}, { strategy: telling(heard), bus }));
+    expect(new Set(heard)).toEqual(new Set([true]));
+    expect(reasons).toEqual(['script 1', 'script 3']);
+    expect(listened.trades).toEqual(alone.trades);
+    expect(Array.from(listened.equity)).toEqual(Array.from(alone.equity));
+  });
+
+  it('an order journal (any listener of orders or fills) is a reader too', async () => {
+    const { EventBus } = await import('../../../src/engine/bus.js');
+    for (const type of ['order', 'fill'] as const) {
+      const seen: Array<boolean | undefined> = [];
+      const bus = new EventBus();
+      const orderReasons: string[] = [];
+      bus.on(type, (e) => orderReasons.push('order' in e ? e.order.reason : e.fill.reason));
+      runBacktest(spec(candles, {}, { strategy: telling(seen), bus }));
+      expect(new Set(seen), type).toEqual(new Set([true]));
+      expect(orderReasons.filter((r) => r.startsWith('script')).length, type).toBeGreaterThan(0);
+    }
+  });
+});

@@ -37,7 +37,14 @@ describe.each(mlBuiltins.map((s) => [s.name, s] as const))('%s', (name, base) =>
     expect(r.differences).toEqual([]);
     const ind = s.compute(candles, params, ta);
     let decisions = 0;
-    for (let i = 0; i < candles.length; i++) if (s.decide(i, { candles, ind, params }, null)) decisions++;
+    for (let i = 0; i < candles.length; i++) {
+      const d = s.decide(i, { candles, ind, params }, null);
+      if (!d) continue;
+      decisions++;
+      expect(d.reason).toMatch(/P\(up\)|forecast/);
+      // Told that no one reads reasons (a backtest no one listens to): the same decision, without its text.
+      expect(s.decide(i, { candles, ind, params, explain: false }, null)).toEqual({ ...d, reason: '' });
+    }
     expect(decisions, `${name} decides at least once`).toBeGreaterThan(0);
   }, 120_000);
 

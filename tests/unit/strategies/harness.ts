@@ -25,10 +25,10 @@ export interface Run<P extends Params> {
   positionAt: Int8Array;
 }
 
-export function run<P extends Params>(strategy: Strategy<P>, candles: CandleSeries, overrides: ParamOverrides = {}): Run<P> {
+export function run<P extends Params>(strategy: Strategy<P>, candles: CandleSeries, overrides: ParamOverrides = {}, explain = true): Run<P> {
   const params = resolveParams(strategy, overrides);
   const ind = strategy.compute(candles, params, ta);
-  const input = { candles, ind, params };
+  const input = { candles, ind, params, explain };
   const steps: Step[] = [];
   const positionAt = new Int8Array(candles.length);
   let pos: PositionSide | null = null;
@@ -62,6 +62,10 @@ export function expectWellBehaved<P extends Params>(strategy: Strategy<P>, candl
     if (!/-?\d+\.\d{2}/.test(decision.reason)) problems.push(`reason without values at ${i}: ${decision.reason}`);
   }
   expect(problems).toEqual([]);
+  // Told that no one reads reasons (a backtest no one listens to), it decides exactly the same, without them.
+  const unexplained = run(strategy, candles, r.params, false);
+  expect(unexplained.steps.map((s) => ({ ...s, decision: { ...s.decision, reason: '' } }))).toEqual(r.steps.map((s) => ({ ...s, decision: { ...s.decision, reason: '' } })));
+  expect(unexplained.steps.filter((s) => s.decision.reason !== '')).toEqual([]);
   // Enough activity on 20k candles to be a strategy, not so much that it trades every candle.
   const entryCount = r.steps.filter((s) => s.decision.action !== 'exit').length;
   expect(entryCount).toBeGreaterThan(10);
