@@ -965,8 +965,7 @@ class TradesWriter {
         let text: string | undefined;
         if (typeof v === 'string' && !isTime(f)) text = this.quoted(v);
         else if (typeof v !== 'number') {
-          // Not what the type says (e.g. a field missing from an old row): exactly as JSON.stringify prints it, if at all.
-          text = propertyText(this.keys[f]!, isTime(f) ? iso(v as number) : v, this.depth + 1);
+          text = this.unexpected(f, v);
           if (text === undefined) continue;
         }
         const key = (written++ === 0 ? first : next)[f]!;
@@ -985,6 +984,11 @@ class TradesWriter {
       if (written === 0) out.put('{}');
       else out.used = copyBytes(out.room(this.close.length), out.used, this.close);
     }
+  }
+
+  /** A field that is not what the type says (e.g. missing from an old row): as JSON.stringify prints it, if at all. */
+  private unexpected(f: number, v: unknown): string | undefined {
+    return propertyText(this.keys[f]!, f >= 1 && f <= TRADE_TIMES ? iso(v as number) : v, this.depth + 1);
   }
 }
 
