@@ -10,7 +10,8 @@ import { openDb } from '../src/adapters/store/sqlite/db.js';
 import { SqliteCandleStore } from '../src/adapters/store/sqlite/candle-cache.js';
 import { runBacktest } from '../src/backtest/run.js';
 import { computeMetrics } from '../src/backtest/metrics.js';
-import { saveRun } from '../src/backtest/runs.js';
+import { getRun, saveRun } from '../src/backtest/runs.js';
+import { writeRunsJson } from '../src/backtest/report.js';
 import { parseConfig } from '../src/config/load.js';
 import { ta } from '../src/strategy/indicators.js';
 import { builtinStrategies, getStrategy } from '../src/strategy/registry.js';
@@ -59,6 +60,8 @@ export interface BacktestBench {
   candles: number;
   rows: Array<{ name: string; seconds: number; candlesPerSecond: number; trades: number; ratioToMinimal: number | null }>;
   endToEnd: { seconds: number; load: number; backtest: number; metrics: number; store: number; ratioToMinimal: number };
+  /** The stored run's --json document, written as `tradetui backtest --json` writes it (here into a byte counter). */
+  json: { seconds: number; cpuSeconds: number; bytes: number; pageFaults: number };
 }
 
 export function benchBacktest(series: CandleSeries): BacktestBench {
@@ -126,7 +129,7 @@ export function benchBacktest(series: CandleSeries): BacktestBench {
       lastPrice: candles.close[candles.length - 1]!,
     });
     const t3 = performance.now();
-    saveRun(db, {
+    const id = saveRun(db, {
       strategy: strategy.name,
       exchange: key.exchange,
       symbol: key.symbol,
@@ -139,12 +142,21 @@ export function benchBacktest(series: CandleSeries): BacktestBench {
       metrics,
     });
     const t4 = performance.now();
+    const stored = getRun(db, id)!;
+    const faults = process.resourceUsage().minorPageFault;
+    const cpu = process.cpuUsage();
+    const t5 = performance.now();
+    let bytes = 0;
+    writeRunsJson([stored], {}, (chunk) => (bytes += chunk.length), () => true);
+    const { user, system } = process.cpuUsage(cpu);
+    const json = { seconds: (performance.now() - t5) / 1000, cpuSeconds: (user + system) / 1e6, bytes, pageFaults: process.resourceUsage().minorPageFault - faults };
     db.close();
     const seconds = (t4 - t0) / 1000;
     return {
       candles: series.length,
       rows,
       endToEnd: { seconds, load: (t1 - t0) / 1000, backtest: (t2 - t1) / 1000, metrics: (t3 - t2) / 1000, store: (t4 - t3) / 1000, ratioToMinimal: seconds / rmMinS },
+      json,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -67,6 +67,7 @@ async function main(): Promise<void> {
       `\nrsi-macd end to end (cache load ${f(e.load, 3)} s + indicators and loop ${f(e.backtest, 3)} s + metrics ${f(e.metrics, 3)} s + store ${f(e.store, 3)} s): ` +
         `${f(e.seconds, 3)} s — goal < 1 s: ${e.seconds < 1 ? 'met' : 'NOT met'}; ${f(e.ratioToMinimal, 1)}× the minimal loop`,
     );
+    console.log(`then its --json document (${f(bt.json.bytes / 1e6, 1)} MB, as \`tradetui backtest --json\` writes it): ${f(bt.json.seconds, 3)} s (CPU ${f(bt.json.cpuSeconds, 3)} s), ${bt.json.pageFaults.toLocaleString('en-US')} page faults`);
     console.log();
   }
 

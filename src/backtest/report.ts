@@ -2,7 +2,8 @@
 // trades, a comparison table for several runs, the list of stored runs, and the JSON document of
 // `--json`. Plain text without colour, so NO_COLOR and pipes need no special case.
 import { createRequire } from 'node:module';
-import { iso } from '../core/time.js';
+import type { Writable } from 'node:stream';
+import { DAY_MS, iso } from '../core/time.js';
 import type { ClosedTrade } from '../core/trading.js';
 import type { Metrics } from './metrics.js';
 import type { RunSummary, StoredRun } from './runs.js';
@@ -501,19 +502,25 @@ export function metricsJson(m: Metrics): Record<string, unknown> {
   return { ...m, maxDrawdownStart: isoOrNull(m.maxDrawdownStart), maxDrawdownEnd: isoOrNull(m.maxDrawdownEnd) };
 }
 
+/** A trade's fields in the JSON, in order, the first two being times (printed as ISO-8601). */
+const TRADE_KEYS = ['entryTime', 'exitTime', 'side', 'entryPrice', 'exitPrice', 'qty', 'pnl', 'pnlPct', 'fees', 'exitReason'] as const;
+const TRADE_TIMES = 2;
+
+/** A trade's market, then the values of TRADE_KEYS in order, read by name (reads by a key that varies are slow). */
+function tradeRow(t: ClosedTrade): unknown[] {
+  return [t.symbol, t.entryTime, t.exitTime, t.side, t.entryPrice, t.exitPrice, t.qty, t.pnl, t.pnlPct, t.fees, t.exitReason];
+}
+
 export function tradeJson(t: ClosedTrade): Record<string, unknown> {
-  return {
-    entryTime: iso(t.entryTime),
-    exitTime: iso(t.exitTime),
-    side: t.side,
-    entryPrice: t.entryPrice,
-    exitPrice: t.exitPrice,
-    qty: t.qty,
-    pnl: t.pnl,
-    pnlPct: t.pnlPct,
-    fees: t.fees,
-    exitReason: t.exitReason,
-  };
+  const row = tradeRow(t);
+  const out: Record<string, unknown> = {};
+  for (let f = 0; f < TRADE_KEYS.length; f++) out[TRADE_KEYS[f]!] = f < TRADE_TIMES ? iso(row[f + 1] as number) : row[f + 1];
+  return out;
+}
+
+/** A run's trades; with one account over several markets each trade names its market first. */
+function tradesJson(run: StoredRun): Array<Record<string, unknown>> {
+  return run.settings.markets ? run.trades.map((t) => ({ symbol: t.symbol, ...tradeJson(t) })) : run.trades.map(tradeJson);
 }
 
 /** One point per candle of the span: its open time, and equity, cash and gross exposure at its close. */
@@ -526,10 +533,11 @@ export function equityCurveJson(run: Pick<StoredRun, 'equityTimes' | 'equity' | 
 }
 
 export function runJson(run: StoredRun): Record<string, unknown> {
-  return runJsonWith(run, equityCurveJson(run));
+  return runJsonWith(run, tradesJson(run), equityCurveJson(run));
 }
 
-function runJsonWith(run: StoredRun, equityCurve: unknown): Record<string, unknown> {
+/** The run's JSON object, its two long arrays given (as objects, or as writers for the streamed output). */
+function runJsonWith(run: StoredRun, trades: unknown, equityCurve: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: run.id,
     strategy: run.strategy,
@@ -541,16 +549,15 @@ function runJsonWith(run: StoredRun, equityCurve: unknown): Record<string, unkno
     params: run.params,
     initialBalance: run.settings.initialBalance,
     metrics: metricsJson(run.metrics),
-    trades: run.trades.map(tradeJson),
+    trades,
     protections: run.protections.map((p) => ({ ...p, triggeredAt: iso(p.triggeredAt), releasedAt: isoOrNull(p.releasedAt) })),
     riskDecisions: run.riskDecisions,
     equityCurve,
   };
   const s = run.settings;
   if (s.markets) {
-    // One account over several markets: each trade names its market, and each market has its breakdown.
+    // One account over several markets: each market has its breakdown.
     out.account = 'shared';
-    out.trades = run.trades.map((t) => ({ symbol: t.symbol, ...tradeJson(t) }));
     out.markets = marketBreakdown(run).map((b, i) => ({ ...b, from: isoOrNull(s.markets![i]!.from), warmupCandles: s.markets![i]!.warmupCandles }));
     out.entryOrders = s.entryOrders ?? null;
     out.unfilledEntries = (s.unfilledEntries ?? []).map((u) => ({ ...u, time: iso(u.time) }));
@@ -569,17 +576,238 @@ function runJsonWith(run: StoredRun, equityCurve: unknown): Record<string, unkno
   return out;
 }
 
-// A run's equity curve has one point per candle: a year of 1m candles is ~90 MB of JSON. Building it
-// as 525,600 objects and one string cost seconds of allocation and GC, so the curves are written in
-// 1 MB buffers straight from the Float64Arrays, byte for byte what JSON.stringify(doc, null, 2) prints.
-const CURVE_KEY = '"equityCurve": ';
-/** The key and the start of its placeholder as JSON.stringify prints them (the NUL escaped), up to the run's number. */
-const CURVE_TOKEN = `${CURVE_KEY}"\\u0000equityCurve#`;
-const CURVE_BUFFER = 1 << 20;
+// ---------------------------------------------------------------------------------------------------
+// The streamed --json document
+//
+// A year of 1m is ~100 MB of JSON: 525,600 equity points and ~20k trades. Built as objects and one string it
+// cost seconds of allocation, GC and fresh memory, so the document is written as bytes into one buffer that is
+// handed to the sink whenever full and reused once the sink has taken it: byte for byte what
+// JSON.stringify({ runs: runs.map(runJson), ...extra }, null, 2) prints, plus a newline. The trades and the
+// curves are written field by field, times digit by digit; every other value is JSON.stringify's own text.
+// Numbers too: one JSON.stringify per block of numbers prints each exactly as JSON.stringify of the document
+// would (the same Number::toString; null when not finite) at about half the cost of String(x) per number, which
+// also put every string in V8's number-string cache, where many lived long enough to reach the old generation.
+
+/** Bytes per chunk handed to the sink: small enough to stay in the CPU cache while it is reused, large enough that
+ *  the ~10 µs each write costs is small (a year is ~400 chunks). */
+const JSON_CHUNK = 1 << 18;
+/** The smallest chunk: a curve point or a short string (≤ 3 bytes per UTF-16 unit) always fits. */
+const MIN_CHUNK = 1024;
+/** Strings up to this many UTF-16 units are copied by a loop; longer ones are written in pieces. */
+const SHORT = 128;
+/** ISO times of years 0000..9999 are printed digit by digit; others (±YYYYYY) by Date. */
+const ISO_END = 253_402_300_800_000;
+/** The longest ISO time Date prints (+275760-09-13T00:00:00.000Z) and the longest number (-0.0000012345678901234567). */
+const TIME_MAX = 27;
+const NUMBER_MAX = 25;
+/** Curve points, and trades, whose numbers are printed by one JSON.stringify: its text stays below V8's large objects (128 KB). */
+const NUMBER_BLOCK = 4096;
+const TRADE_BLOCK = 512;
+
+/** The output buffer: bytes are appended at `used`; `room(n)` hands the full part to the sink first when needed. */
+class JsonBytes {
+  buf: Buffer;
+  /** buf as a DataView, to copy four bytes at a time. */
+  view: DataView;
+  used = 0;
+
+  constructor(
+    readonly size: number,
+    private readonly sink: (chunk: Uint8Array) => void,
+    private readonly written: () => boolean,
+  ) {
+    this.buf = Buffer.allocUnsafe(size);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, size);
+  }
+
+  /** Makes room for n more bytes (n ≤ size) and returns the buffer to write them into at `used`. */
+  room(n: number): Buffer {
+    if (this.used + n > this.size) this.flush();
+    return this.buf;
+  }
+
+  flush(): void {
+    if (this.used === 0) return;
+    this.sink(this.buf.subarray(0, this.used));
+    // A fresh buffer only while the sink still holds the last one (an asynchronous stream): fresh memory costs page faults.
+    if (!this.written()) {
+      this.buf = Buffer.allocUnsafe(this.size);
+      this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.size);
+    }
+    this.used = 0;
+  }
+
+  /** Any text, as UTF-8. Short text is copied by a loop (a C++ call costs more than copying a few bytes). */
+  put(s: string): void {
+    const n = s.length;
+    if (n > SHORT) return this.putLong(s);
+    const buf = this.room(3 * n);
+    let used = this.used;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        used += buf.write(s.slice(i), used, 'utf8');
+        break;
+      }
+      buf[used++] = c;
+    }
+    this.used = used;
+  }
+
+  // Apart from put: a closure in put would make every call allocate its context.
+  private putLong(s: string): void {
+    // Pieces never end inside a surrogate pair, so each piece encodes as its part of the whole.
+    writeText(s, 0, s.length, (piece) => this.put(piece), SHORT - 1);
+  }
+}
 
 /**
- * Writes `{ runs: runs.map(runJson), ...extra }` as JSON.stringify(…, null, 2) would, plus a newline,
- * through `write` in chunks (the equity curves never exist as objects or as one string).
+ * Copies bytes to buf[at]; returns the new end. TypedArray#set stays in V8's builtins, where Buffer#copy and
+ * Buffer#write call into C++ at a fixed cost per call; it is ~2.5 times a loop over the 20-40 bytes of a part.
+ */
+function copyBytes(buf: Uint8Array, at: number, bytes: Uint8Array): number {
+  buf.set(bytes, at);
+  return at + bytes.length;
+}
+
+/** Copies text[from, to) (ASCII) to buf[at]; returns the new end. */
+function copyAscii(buf: Uint8Array, at: number, text: string, from = 0, to = text.length): number {
+  for (let i = from; i < to; i++) buf[at++] = text.charCodeAt(i);
+  return at;
+}
+
+/** Epoch-ms times as Date#toISOString prints them: digit by digit within the day of the last one. */
+class IsoTimes {
+  private dayStart = NaN;
+  private readonly day = new Uint8Array(11);
+
+  /** Writes t's text (no quotes, at most TIME_MAX bytes) to buf[at]; returns the new end. */
+  write(buf: Uint8Array, at: number, t: number): number {
+    let ms = t - this.dayStart;
+    if (!(ms >= 0 && ms < DAY_MS) || !Number.isInteger(ms)) {
+      // Out of the four-digit years (or not a whole millisecond): Date prints it, or throws as iso() does in runJson.
+      if (!(t >= 0 && t < ISO_END && Number.isInteger(t))) return copyAscii(buf, at, iso(t));
+      this.dayStart = t - (t % DAY_MS);
+      const dayText = iso(this.dayStart);
+      for (let i = 0; i < 11; i++) this.day[i] = dayText.charCodeAt(i);
+      ms = t - this.dayStart;
+    }
+    at = copyBytes(buf, at, this.day);
+    const h = Math.floor(ms / 3_600_000);
+    const m = Math.floor(ms / 60_000) % 60;
+    const s = Math.floor(ms / 1000) % 60;
+    const milli = ms % 1000;
+    buf[at++] = 0x30 + Math.floor(h / 10);
+    buf[at++] = 0x30 + (h % 10);
+    buf[at++] = 0x3a; // :
+    buf[at++] = 0x30 + Math.floor(m / 10);
+    buf[at++] = 0x30 + (m % 10);
+    buf[at++] = 0x3a;
+    buf[at++] = 0x30 + Math.floor(s / 10);
+    buf[at++] = 0x30 + (s % 10);
+    buf[at++] = 0x2e; // .
+    buf[at++] = 0x30 + Math.floor(milli / 100);
+    buf[at++] = 0x30 + (Math.floor(milli / 10) % 10);
+    buf[at++] = 0x30 + (milli % 10);
+    buf[at++] = 0x5a; // Z
+    return at;
+  }
+}
+
+/** Room kept at the front of NumberTexts' bytes for the current number's text. */
+const HELD = 32;
+
+/**
+ * The texts of a block of numbers, from one JSON.stringify of them, taken one by one in order. The text is
+ * read as bytes: JSON.stringify returns a cons string, whose charCodeAt costs several times a byte read.
+ */
+class NumberTexts {
+  private bytes = Buffer.allocUnsafe(1 << 16);
+  private view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
+  private next = HELD;
+  /** The current number's text is bytes[start, end). */
+  private start = 0;
+  private end = 0;
+
+  load(values: number[]): void {
+    const text = JSON.stringify(values);
+    // The current number may repeat into the next points (a curve's value unchanged across blocks): keep its text.
+    const held = this.end - this.start;
+    this.bytes.copyWithin(0, this.start, this.end);
+    if (HELD + text.length > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(2 * (HELD + text.length));
+      this.bytes.copy(grown, 0, 0, held);
+      this.bytes = grown;
+      this.view = new DataView(grown.buffer, grown.byteOffset, grown.length);
+    }
+    this.start = 0;
+    this.end = held;
+    this.bytes.write(text, HELD, 'latin1');
+    this.next = HELD + 1; // after the '['
+  }
+
+  /** Moves to the next number of the block. */
+  advance(): void {
+    const bytes = this.bytes;
+    let k = this.next;
+    // A number's text has no ',' or ']'.
+    for (let c = bytes[k]; c !== 0x2c && c !== 0x5d; c = bytes[++k]);
+    this.start = this.next;
+    this.end = k;
+    this.next = k + 1;
+  }
+
+  /** Copies the current number's text to buf[at] (at most NUMBER_MAX bytes; `view` is buf's); returns the new end. */
+  copy(buf: Uint8Array, view: DataView, at: number): number {
+    const { bytes, end } = this;
+    let i = this.start;
+    // Four bytes at a time (~2x a byte loop), then the rest.
+    for (; i + 4 <= end; i += 4, at += 4) view.setUint32(at, this.view.getUint32(i));
+    for (; i < end; i++) buf[at++] = bytes[i]!;
+    return at;
+  }
+}
+
+/** A value of the document that writes itself into the output (the trades and the equity curve of a run). */
+class Streamed {
+  /** `write` yields between blocks, where a stream's reader may be waited for. */
+  constructor(readonly write: (out: JsonBytes, depth: number) => Generator<void, void, void>) {}
+}
+
+const spaces = (depth: number): string => ' '.repeat(2 * depth);
+
+/**
+ * `value` as JSON.stringify(…, null, 2) prints it as property `key` of an object at `depth`; undefined when that
+ * property is left out (undefined, a function, a symbol). Printed as the property of a one-key object, so
+ * toJSON(key) and the leaving out are JSON.stringify's own, then indented for its depth.
+ */
+function propertyText(key: string, value: unknown, depth: number): string | undefined {
+  const text = JSON.stringify({ [key]: value }, null, 2);
+  if (text === '{}') return undefined;
+  // '{\n  "key": VALUE\n}': every newline in VALUE is one of its line breaks (strings escape theirs).
+  const valueText = text.slice(4 + JSON.stringify(key).length + 2, -2);
+  return depth === 0 ? valueText : valueText.replaceAll('\n', `\n${spaces(depth)}`);
+}
+
+/** An object's properties as JSON.stringify(…, null, 2) prints them at `depth`, Streamed values written in place. */
+function* writeObject(out: JsonBytes, obj: Record<string, unknown>, depth: number): Generator<void, void, void> {
+  const indent = `\n${spaces(depth + 1)}`;
+  let first = true;
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
+    const text = value instanceof Streamed ? '' : propertyText(key, value, depth);
+    if (text === undefined) continue;
+    out.put(`${first ? '{' : ','}${indent}${JSON.stringify(key)}: `);
+    first = false;
+    if (value instanceof Streamed) yield* value.write(out, depth + 1);
+    else out.put(text);
+  }
+  out.put(first ? '{}' : `\n${spaces(depth)}}`);
+}
+
+/**
+ * Writes `{ runs: runs.map(runJson), ...extra }` as JSON.stringify(…, null, 2) would, plus a newline, through
+ * `write` in chunks of `chunkBytes`: the trades and equity curves never exist as objects or as one string.
  */
 export function writeRunsJson(
   runs: readonly StoredRun[],
@@ -587,31 +815,65 @@ export function writeRunsJson(
   write: (chunk: string | Uint8Array) => void,
   /** Whether the last chunk written is already out (a synchronous file or /dev/null): its buffer is then reused. */
   written: () => boolean = () => false,
+  chunkBytes = JSON_CHUNK,
 ): void {
-  const text = JSON.stringify({ runs: runs.map((r, k) => runJsonWith(r, `\u0000equityCurve#${k}`)), ...extra }, null, 2);
-  let at = 0;
-  // indexOf of the whole literal (a string search over ~10 MB of trades), where a regular expression tried a
-  // match at every quote; then the run's number up to the closing quote.
-  for (let found = text.indexOf(CURVE_TOKEN); found >= 0; found = text.indexOf(CURVE_TOKEN, at)) {
-    const index = found + CURVE_KEY.length;
-    const close = text.indexOf('"', found + CURVE_TOKEN.length);
-    const lineStart = text.lastIndexOf('\n', index) + 1;
-    const indent = index - lineStart - CURVE_KEY.length;
-    writeText(text, at, index, write);
-    writeCurve(runs[Number(text.slice(found + CURVE_TOKEN.length, close))]!, indent, write, written);
-    at = close + 1;
-  }
-  writeText(text, at, text.length, write);
-  write('\n');
+  const out = new JsonBytes(Math.max(MIN_CHUNK, chunkBytes), write, written);
+  for (const _ of runsJsonSteps(runs, extra, out));
 }
 
-/** Characters per piece of the text around the curves (a year of 1m trades is ~10 MB of it). */
+/** What printRunsJson needs of a stream (process.stdout, or a test's Writable). */
+export type JsonStream = Pick<NodeJS.WritableStream & Writable, 'write' | 'writableLength' | 'writableNeedDrain' | 'destroyed' | 'once' | 'off'>;
+
+/**
+ * Prints the document of writeRunsJson to a stream, waiting for it to drain whenever it holds what it can take:
+ * a slow reader (`| jq`) never makes a year's ~100 MB queue in memory, only about one block of it. A stream that
+ * ends early (the reader left) ends the wait; the rest goes nowhere.
+ */
+export async function printRunsJson(stream: JsonStream, runs: readonly StoredRun[], extra: Record<string, unknown>, chunkBytes = JSON_CHUNK): Promise<void> {
+  // Nothing left queued after a write: the stream wrote it synchronously (a file, or a pipe with room), so the buffer is free again.
+  const out = new JsonBytes(Math.max(MIN_CHUNK, chunkBytes), (chunk) => stream.write(chunk), () => stream.writableLength === 0);
+  for (const _ of runsJsonSteps(runs, extra, out)) {
+    // The reader left: nothing more can go out, so no more is made.
+    if (stream.destroyed) return;
+    if (stream.writableNeedDrain) await drained(stream);
+    if (stream.destroyed) return;
+  }
+}
+
+function drained(stream: JsonStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      for (const event of ['drain', 'close', 'error']) stream.off(event, done);
+      resolve();
+    };
+    for (const event of ['drain', 'close', 'error']) stream.once(event, done);
+  });
+}
+
+/** The document, written into `out` in steps of at most a block of trades or curve points each. */
+function* runsJsonSteps(runs: readonly StoredRun[], extra: Record<string, unknown>, out: JsonBytes): Generator<void, void, void> {
+  const runsArray = new Streamed(function* (o, depth) {
+    if (runs.length === 0) return o.put('[]');
+    for (let i = 0; i < runs.length; i++) {
+      const run = runs[i]!;
+      o.put(`${i === 0 ? '[' : ','}\n${spaces(depth + 1)}`);
+      const trades = new Streamed((o2, d) => writeTrades(o2, run.trades, run.settings.markets !== undefined, d));
+      yield* writeObject(o, runJsonWith(run, trades, new Streamed((o2, d) => writeCurve(o2, run, d))), depth + 1);
+    }
+    o.put(`\n${spaces(depth)}]`);
+  });
+  // As in the reference: `extra` comes after `runs`, and a `runs` key of its own would replace the runs in place.
+  yield* writeObject(out, { runs: runsArray, ...extra }, 0);
+  out.put('\n');
+  out.flush();
+}
+
+/** Characters per piece of long text (a string far longer than the output buffer). */
 const TEXT_PIECE = 1 << 20;
 
 /**
- * text[from, to) in pieces: each becomes a Buffer of its own on the way out, and pieces of one size reuse the
- * memory the last one freed, where one 10 MB Buffer is fresh memory (page faults). A piece never ends between
- * the two halves of a surrogate pair, which would each be written as U+FFFD.
+ * text[from, to) in pieces of at most `piece` characters (one more to keep a surrogate pair whole): a piece
+ * never ends between the two halves of a pair, which would each be written as U+FFFD.
  */
 export function writeText(text: string, from: number, to: number, write: (chunk: string) => void, piece = TEXT_PIECE): void {
   let at = from;
@@ -624,100 +886,220 @@ export function writeText(text: string, from: number, to: number, write: (chunk:
   }
 }
 
-/** One curve as JSON.stringify prints an array of {time, equity, cash, exposure} at this key indentation. */
-function writeCurve(run: Pick<StoredRun, 'equityTimes' | 'equity' | 'cash' | 'exposure'>, indent: number, write: (chunk: string | Uint8Array) => void, written: () => boolean): void {
-  const n = run.equityTimes.length;
-  if (n === 0) {
-    write('[]');
-    return;
-  }
-  // Every part is ASCII, so latin1 bytes are the UTF-8 bytes. The fixed parts are copied as bytes, the
-  // numbers written from strings kept while they repeat, and the times digit by digit within one day.
-  const item = `\n${' '.repeat(indent + 2)}`;
-  const field = `\n${' '.repeat(indent + 4)}`;
-  const first = Buffer.from(`${item}{${field}"time": "`, 'latin1');
-  const next = Buffer.from(`,${item}{${field}"time": "`, 'latin1');
-  const equityKey = Buffer.from(`",${field}"equity": `, 'latin1');
-  const cashKey = Buffer.from(`,${field}"cash": `, 'latin1');
-  const exposureKey = Buffer.from(`,${field}"exposure": `, 'latin1');
-  const close = Buffer.from(`${item}}`, 'latin1');
-  // A point's longest form: the fixed parts, a 27-character time and three 24-character numbers.
-  const room = next.length + equityKey.length + cashKey.length + exposureKey.length + close.length + 27 + 3 * 24;
-  const { equityTimes: times, equity, cash, exposure } = run;
-  const e = numberWriter();
-  const c = numberWriter();
-  const x = numberWriter();
-  let dayStart = NaN;
-  const day = Buffer.alloc(11);
-  let buf = Buffer.allocUnsafe(CURVE_BUFFER);
-  buf[0] = 0x5b; // [
-  let used = 1;
-  for (let i = 0; i < n; i++) {
-    if (used > CURVE_BUFFER - room) {
-      // A fresh buffer only while the stream still holds the last one: 100 MB of fresh memory cost ~0.3 s.
-      write(buf.subarray(0, used));
-      if (!written()) buf = Buffer.allocUnsafe(CURVE_BUFFER);
-      used = 0;
-    }
-    used += (i === 0 ? first : next).copy(buf, used);
-    const t = times[i]!;
-    let ms = t - dayStart;
-    if (!(ms >= 0 && ms < 86_400_000) || !Number.isInteger(ms)) {
-      if (t >= 0 && t < 253_402_300_800_000 && Number.isInteger(t)) {
-        dayStart = t - (t % 86_400_000);
-        day.write(iso(dayStart).slice(0, 11), 0, 'latin1');
-        ms = t - dayStart;
-      } else {
-        // Out of the plain four-digit-year range Date prints differently (or throws): leave it to Date.
-        dayStart = NaN;
-        ms = NaN;
-        used += buf.write(iso(t), used, 'latin1');
-      }
-    }
-    if (ms === ms) {
-      used += day.copy(buf, used);
-      used = twoDigits(buf, used, Math.floor(ms / 3_600_000));
-      buf[used++] = 0x3a; // :
-      used = twoDigits(buf, used, Math.floor(ms / 60_000) % 60);
-      buf[used++] = 0x3a;
-      used = twoDigits(buf, used, Math.floor(ms / 1000) % 60);
-      buf[used++] = 0x2e; // .
-      const milli = ms % 1000;
-      buf[used++] = 0x30 + Math.floor(milli / 100);
-      buf[used++] = 0x30 + (Math.floor(milli / 10) % 10);
-      buf[used++] = 0x30 + (milli % 10);
-      buf[used++] = 0x5a; // Z
-    }
-    used += equityKey.copy(buf, used);
-    used += buf.write(e(equity[i]!), used, 'latin1');
-    used += cashKey.copy(buf, used);
-    used += buf.write(cash ? c(cash[i]!) : 'null', used, 'latin1');
-    used += exposureKey.copy(buf, used);
-    used += buf.write(exposure ? x(exposure[i]!) : 'null', used, 'latin1');
-    used += close.copy(buf, used);
-  }
-  write(buf.subarray(0, used));
-  write(`\n${' '.repeat(indent)}]`);
-}
-
-function twoDigits(buf: Buffer, at: number, v: number): number {
-  buf[at] = 0x30 + Math.floor(v / 10);
-  buf[at + 1] = 0x30 + (v % 10);
-  return at + 2;
-}
-
-/** A number as JSON prints it, remembering the last one (equity curves repeat values for long stretches). */
-function numberWriter(): (x: number) => string {
-  let last = NaN;
-  let text = 'null';
-  return (x) => {
-    // -0 and 0 are === and both print "0"; NaN never equals itself and prints null.
-    if (x !== last) {
-      last = x;
-      text = Number.isFinite(x) ? String(x) : 'null';
+/** A string value as JSON, remembering the last few (a side or an exit reason repeats on every trade). */
+function stringWriter(): (s: string) => string {
+  const seen = new Map<string, string>();
+  return (s) => {
+    let text = seen.get(s);
+    if (text === undefined) {
+      if (seen.size >= 64) seen.clear();
+      text = JSON.stringify(s);
+      seen.set(s, text);
     }
     return text;
   };
+}
+
+/** The trades array at `depth`, each as tradeJson (with the market first when `withSymbol`) would print. */
+function* writeTrades(out: JsonBytes, trades: readonly ClosedTrade[], withSymbol: boolean, depth: number): Generator<void, void, void> {
+  if (trades.length === 0) return out.put('[]');
+  const writer = new TradesWriter(out, trades, withSymbol, depth);
+  for (let from = 0; from < trades.length; from += TRADE_BLOCK) {
+    writer.block(from, Math.min(trades.length, from + TRADE_BLOCK));
+    yield;
+  }
+  out.put(`\n${spaces(depth)}]`);
+}
+
+/** Writes the trades block by block (a plain method: the generator above only steps through the blocks). */
+class TradesWriter {
+  // The keys of tradeRow's values, and their texts with the line before.
+  private readonly keys = ['symbol', ...TRADE_KEYS];
+  private readonly first: Uint8Array[];
+  private readonly next: Uint8Array[];
+  private readonly open: Uint8Array;
+  private readonly between: Uint8Array;
+  private readonly close: Uint8Array;
+  private readonly firstField: number;
+  private readonly quoted = stringWriter();
+  private readonly times = new IsoTimes();
+  private readonly numbers = new NumberTexts();
+
+  constructor(
+    private readonly out: JsonBytes,
+    private readonly trades: readonly ClosedTrade[],
+    withSymbol: boolean,
+    private readonly depth: number,
+  ) {
+    const item = `\n${spaces(depth + 1)}`;
+    const fieldIndent = `\n${spaces(depth + 2)}`;
+    this.first = this.keys.map((key) => ascii(`{${fieldIndent}${JSON.stringify(key)}: `));
+    this.next = this.keys.map((key) => ascii(`,${fieldIndent}${JSON.stringify(key)}: `));
+    this.open = ascii(`[${item}`);
+    this.between = ascii(`,${item}`);
+    this.close = ascii(`${item}}`);
+    this.firstField = withSymbol ? 0 : 1;
+  }
+
+  block(from: number, to: number): void {
+    const { out, first, next, firstField, numbers } = this;
+    const isTime = (f: number): boolean => f >= 1 && f <= TRADE_TIMES;
+    const rows: unknown[][] = [];
+    // The block's numbers in the order they are written.
+    const values: number[] = [];
+    for (let i = from; i < to; i++) {
+      const row = tradeRow(this.trades[i]!);
+      rows.push(row);
+      for (let f = firstField; f < row.length; f++) {
+        const v = row[f];
+        if (typeof v === 'number' && !isTime(f)) values.push(v);
+      }
+    }
+    numbers.load(values);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      out.used = copyBytes(out.room(this.between.length), out.used, from + r === 0 ? this.open : this.between);
+      let written = 0;
+      for (let f = firstField; f < row.length; f++) {
+        const v = row[f];
+        let text: string | undefined;
+        if (typeof v === 'string' && !isTime(f)) text = this.quoted(v);
+        else if (typeof v !== 'number') {
+          text = this.unexpected(f, v);
+          if (text === undefined) continue;
+        }
+        const key = (written++ === 0 ? first : next)[f]!;
+        out.used = copyBytes(out.room(key.length), out.used, key);
+        if (text !== undefined) out.put(text);
+        else if (isTime(f)) {
+          const buf = out.room(TIME_MAX + 2);
+          buf[out.used] = 0x22; // "
+          out.used = this.times.write(buf, out.used + 1, v as number);
+          buf[out.used++] = 0x22;
+        } else {
+          numbers.advance();
+          out.used = numbers.copy(out.room(NUMBER_MAX), out.view, out.used);
+        }
+      }
+      if (written === 0) out.put('{}');
+      else out.used = copyBytes(out.room(this.close.length), out.used, this.close);
+    }
+  }
+
+  /** A field that is not what the type says (e.g. missing from an old row): as JSON.stringify prints it, if at all. */
+  private unexpected(f: number, v: unknown): string | undefined {
+    return propertyText(this.keys[f]!, f >= 1 && f <= TRADE_TIMES ? iso(v as number) : v, this.depth + 1);
+  }
+}
+
+/** One series of a curve: the text of each point's number, made per block from the values that changed. */
+class SeriesTexts {
+  private last = NaN;
+  private readonly numbers = new NumberTexts();
+
+  constructor(private readonly values: Float64Array) {}
+
+  /** Prints the numbers of points [from, to): equity curves repeat values for long stretches, so only changes. */
+  load(from: number, to: number): void {
+    this.numbers.load(changes(this.values, this.last, from, to));
+  }
+
+  /** Copies point i's number (points in order) to buf[at]; returns the new end. */
+  copy(buf: Uint8Array, view: DataView, at: number, i: number): number {
+    const v = this.values[i]!;
+    if (v !== this.last) {
+      this.last = v;
+      this.numbers.advance();
+    }
+    return this.numbers.copy(buf, view, at);
+  }
+}
+
+/**
+ * values[from, to) that differ from the one before (`last` before `from`). Apart from SeriesTexts.load: V8 ran
+ * this loop as on-stack-replaced code that bailed out at the call after it on every block (a soft deopt keeps the
+ * code), ~400 times a year.
+ */
+function changes(values: Float64Array, last: number, from: number, to: number): number[] {
+  const changed: number[] = [];
+  for (let i = from; i < to; i++) {
+    const v = values[i]!;
+    // -0 and 0 are === and both print "0"; NaN never equals itself and prints null.
+    if (v !== last) changed.push((last = v));
+  }
+  return changed;
+}
+
+const ascii = (s: string): Uint8Array => Buffer.from(s, 'latin1');
+
+/** One curve at `depth` as JSON.stringify prints an array of {time, equity, cash, exposure}. */
+function* writeCurve(out: JsonBytes, run: Pick<StoredRun, 'equityTimes' | 'equity' | 'cash' | 'exposure'>, depth: number): Generator<void, void, void> {
+  const n = run.equityTimes.length;
+  if (n === 0) return out.put('[]');
+  const writer = new CurveWriter(out, run, depth);
+  for (let from = 0; from < n; from += NUMBER_BLOCK) {
+    writer.block(from, Math.min(n, from + NUMBER_BLOCK));
+    yield;
+  }
+  out.put(`\n${spaces(depth)}]`);
+}
+
+/** Writes a curve block by block (a plain method: the generator above only steps through the blocks). */
+class CurveWriter {
+  private readonly first: Uint8Array;
+  private readonly next: Uint8Array;
+  private readonly equityKey: Uint8Array;
+  private readonly cashKey: Uint8Array;
+  private readonly exposureKey: Uint8Array;
+  private readonly close: Uint8Array;
+  private readonly nullText = ascii('null');
+  /** A point's longest text. */
+  private readonly point: number;
+  private readonly times: Float64Array;
+  private readonly isoTimes = new IsoTimes();
+  private readonly equity: SeriesTexts;
+  private readonly cash: SeriesTexts | null;
+  private readonly exposure: SeriesTexts | null;
+
+  constructor(
+    private readonly out: JsonBytes,
+    run: Pick<StoredRun, 'equityTimes' | 'equity' | 'cash' | 'exposure'>,
+    depth: number,
+  ) {
+    const item = `\n${spaces(depth + 1)}`;
+    const field = `\n${spaces(depth + 2)}`;
+    this.first = ascii(`[${item}{${field}"time": "`);
+    this.next = ascii(`,${item}{${field}"time": "`);
+    this.equityKey = ascii(`",${field}"equity": `);
+    this.cashKey = ascii(`,${field}"cash": `);
+    this.exposureKey = ascii(`,${field}"exposure": `);
+    this.close = ascii(`${item}}`);
+    this.point = this.next.length + TIME_MAX + this.equityKey.length + this.cashKey.length + this.exposureKey.length + 3 * NUMBER_MAX + this.close.length;
+    this.times = run.equityTimes;
+    this.equity = new SeriesTexts(run.equity);
+    this.cash = run.cash ? new SeriesTexts(run.cash) : null;
+    this.exposure = run.exposure ? new SeriesTexts(run.exposure) : null;
+  }
+
+  block(from: number, to: number): void {
+    const { out, first, next, equityKey, cashKey, exposureKey, close, nullText, point, times, isoTimes, equity, cash, exposure } = this;
+    equity.load(from, to);
+    cash?.load(from, to);
+    exposure?.load(from, to);
+    for (let i = from; i < to; i++) {
+      const buf = out.room(point);
+      const view = out.view;
+      let at = copyBytes(buf, out.used, i === 0 ? first : next);
+      at = isoTimes.write(buf, at, times[i]!);
+      at = copyBytes(buf, at, equityKey);
+      at = equity.copy(buf, view, at, i);
+      at = copyBytes(buf, at, cashKey);
+      at = cash ? cash.copy(buf, view, at, i) : copyBytes(buf, at, nullText);
+      at = copyBytes(buf, at, exposureKey);
+      at = exposure ? exposure.copy(buf, view, at, i) : copyBytes(buf, at, nullText);
+      out.used = copyBytes(buf, at, close);
+    }
+  }
 }
 
 export function runSummaryJson(r: RunSummary): Record<string, unknown> {

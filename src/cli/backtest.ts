@@ -17,7 +17,7 @@ import { parseParamFlags, resolveParams, type ParamOverrides } from '../strategy
 import { getStrategy } from '../strategy/registry.js';
 import { freshLoader, loadStrategies, resolveStrategiesDir } from '../adapters/strategy-files.js';
 import { combineLookahead, getRun, latestRun, listRuns, type LookaheadSummary, type StoredRun } from '../backtest/runs.js';
-import { comparisonReport, lookaheadText, runListTable, runReport, runSummaryJson, writeRunsJson } from '../backtest/report.js';
+import { comparisonReport, lookaheadText, printRunsJson, runListTable, runReport, runSummaryJson } from '../backtest/report.js';
 import { writeTradesCsv } from '../backtest/trades-csv.js';
 import { writeHtmlReport } from '../report/html.js';
 import type { RunWriter, StoreFailure } from '../backtest/run-writer.js';
@@ -268,7 +268,7 @@ async function runCommand(args: RunArgs): Promise<void> {
 
     if (args.tradesCsv) writeTradesCsv(args.tradesCsv, runs.map((r) => ({ runId: r.id, trades: r.trades })));
     if (args.html) writeHtml(args.html, runs, store);
-    outputRuns(ctx, runs, mlBaselines.length > 0 ? { mlBaselines } : {}, () => {
+    await outputRuns(ctx, runs, mlBaselines.length > 0 ? { mlBaselines } : {}, () => {
       const opts = { trades: args.trades, charts: args.charts, columns: columns() };
       const text = runs.length === 1 ? runReport(runs[0]!, opts) : comparisonReport(runs, opts);
       const base = mlBaselines.map((b) => {
@@ -313,10 +313,9 @@ function reportStoreFailures(failures: readonly StoreFailure[], file: string, pr
 }
 
 /** Prints runs: `{ runs: [...], ...extra }` with --json (streamed: equity curves can be 100 MB), else the text. */
-function outputRuns(ctx: CliContext, runs: readonly StoredRun[], extra: Record<string, unknown>, human: () => string): void {
+async function outputRuns(ctx: CliContext, runs: readonly StoredRun[], extra: Record<string, unknown>, human: () => string): Promise<void> {
   if (!ctx.json) return output(ctx, null, human);
-  // Nothing left queued after a write: stdout wrote it synchronously (a file, or a pipe with room), so the buffer is free again.
-  writeRunsJson(runs, extra, (chunk) => process.stdout.write(chunk), () => process.stdout.writableLength === 0);
+  await printRunsJson(process.stdout, runs, extra);
 }
 
 /**
@@ -357,7 +356,7 @@ async function showCommand(args: ShowArgs): Promise<void> {
     }
     if (args.tradesCsv) writeTradesCsv(args.tradesCsv, [{ runId: run.id, trades: run.trades }]);
     if (args.html) writeHtml(args.html, [run], new SqliteCandleStore(db));
-    outputRuns(ctx, [run], {}, () => `${runReport(run, { trades: args.trades, charts: args.charts, columns: columns() })}${written(args)}`);
+    await outputRuns(ctx, [run], {}, () => `${runReport(run, { trades: args.trades, charts: args.charts, columns: columns() })}${written(args)}`);
   } finally {
     ctx.close();
   }

@@ -62,7 +62,7 @@ export function clientOrderId(req: Omit<OrderRequest, 'id' | 'clientId'>, prefix
   feedBar();
   if (req.exitReason !== undefined && req.exitReason !== null) feed(req.exitReason);
   feedBar();
-  feed(String(req.createdAt));
+  feedTime(req.createdAt);
   if (req.resting === true) {
     feedBar();
     feed('resting');
@@ -85,6 +85,28 @@ function feed(s: string): void {
   hashA = a;
   hashB = b;
 }
+
+/** feed(String(t)) for a time in ms, without making the string (one per order of a backtest). */
+function feedTime(t: number): void {
+  if (!(Number.isSafeInteger(t) && t >= 0)) return feed(String(t));
+  let n = 0;
+  do {
+    DIGITS[n++] = 48 + (t % 10);
+    t = Math.floor(t / 10);
+  } while (t > 0);
+  let a = hashA;
+  let b = hashB;
+  while (n > 0) {
+    const c = DIGITS[--n]!;
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193);
+  }
+  hashA = a;
+  hashB = b;
+}
+
+/** Decimal digits of a safe integer, least significant first. */
+const DIGITS = new Uint8Array(16);
 
 function feedBar(): void {
   hashA = Math.imul(hashA ^ 0x7c, 0x01000193);

@@ -287,6 +287,7 @@ export class Kernel {
       reserved,
       hints: r.strategy.risk,
       instanceTrades: r.trades,
+      explain: bus.wants('risk'),
     });
     this.riskEvent(r, c.time, verdict);
     if (verdict.verdict === 'rejected') return;

@@ -39,6 +39,14 @@ interface InstanceRisk {
 
 const ALL_RULES: readonly RuleName[] = [...PROTECTION_NAMES, 'killSwitch'];
 
+/** The cap that clipped an entry, named (the caps' order in vetEntry). A function, not closures made per entry. */
+function clipLabel(clip: number, maxPos: number, maxSym: number, maxTotal: number, symbol: string): string {
+  if (clip === 0) return `max position ${fmt(maxPos)}% of equity`;
+  if (clip === 1) return `max ${fmt(maxSym)}% of equity on ${symbol}`;
+  if (clip === 2) return `max total exposure ${fmt(maxTotal)}% of equity`;
+  return 'cash available';
+}
+
 export class DefaultRiskLayer implements RiskLayer {
   private readonly log: ProtectionEvent[] = [];
   private readonly account: ProtectionSet;
@@ -137,13 +145,7 @@ export class DefaultRiskLayer implements RiskLayer {
         clip = k;
       }
     }
-    const clipLabels = [
-      () => `max position ${fmt(maxPos)}% of equity`,
-      () => `max ${fmt(maxSym)}% of equity on ${intent.symbol}`,
-      () => `max total exposure ${fmt(L.maxTotalExposurePct)}% of equity`,
-      () => 'cash available',
-    ];
-    const clippedBy: string | null = clip < 0 ? null : clipLabels[clip]!();
+    const clippedBy: string | null = clip < 0 ? null : clipLabel(clip, maxPos, maxSym, L.maxTotalExposurePct, intent.symbol);
 
     const market = this.opts.markets?.(intent.symbol);
     const minNotional = market?.minNotional ?? L.minNotional;
@@ -161,15 +163,19 @@ export class DefaultRiskLayer implements RiskLayer {
     }
 
     const resized = clippedBy !== null;
-    const parts = [sized.reason];
-    if (resized) parts.push(`${fmt(requested)} clipped to ${fmt(granted)} by ${clippedBy}`);
-    else parts.push(`${fmt(granted)}`);
-    if (qty !== undefined) parts.push(`${fmt(qty)} units at step ${fmt(step)}`);
-    if (plan.summary) parts.push(plan.summary);
-    parts.push(...plan.notes);
+    let reason = '';
+    if (intent.explain !== false) {
+      const parts = [sized.reason];
+      if (resized) parts.push(`${fmt(requested)} clipped to ${fmt(granted)} by ${clippedBy}`);
+      else parts.push(`${fmt(granted)}`);
+      if (qty !== undefined) parts.push(`${fmt(qty)} units at step ${fmt(step)}`);
+      if (plan.summary) parts.push(plan.summary);
+      parts.push(...plan.notes);
+      reason = parts.join('; ');
+    }
     return {
       verdict: resized ? 'resized' : 'accepted',
-      reason: parts.join('; '),
+      reason,
       quote: qty === undefined ? granted : undefined,
       qty,
       protection,

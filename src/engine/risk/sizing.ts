@@ -11,47 +11,51 @@ export type SizeResult = { ok: true; quote: number; reason: string } | { ok: fal
 export function sizeEntry(cfg: RiskConfig, intent: EntryIntent, stakePct?: number): SizeResult {
   const s = cfg.sizing;
   const mult = intent.decision.sizeMultiplier ?? intent.hints?.sizeMultiplier ?? 1;
-  const scaled = (r: SizeResult): SizeResult => {
-    if (!r.ok || mult === 1) return r;
-    return { ok: true, quote: r.quote * mult, reason: `${r.reason} × size multiplier ${fmt(mult)}` };
-  };
-  if (stakePct !== undefined) return scaled(percent(intent.equity, stakePct, 'stake'));
+  // Accepted sizes explain themselves only when someone reads it (intent.explain); refusals always do.
+  const say = intent.explain !== false;
+  if (stakePct !== undefined) return scaled(percent(intent.equity, stakePct, 'stake', say), mult, say);
   switch (s.mode) {
     case 'fixed':
-      return scaled({ ok: true, quote: s.quote, reason: `fixed ${fmt(s.quote)} quote` });
+      return scaled({ ok: true, quote: s.quote, reason: say ? `fixed ${fmt(s.quote)} quote` : '' }, mult, say);
     case 'percent':
-      return scaled(percent(intent.equity, s.pct, 'percent'));
+      return scaled(percent(intent.equity, s.pct, 'percent', say), mult, say);
     case 'atr': {
       const atr = intent.series[seriesKeys.atr(cfg.atrPeriod)]?.[intent.index];
       if (atr === undefined || !(atr > 0)) return { ok: false, reason: `atr sizing: ATR(${cfg.atrPeriod}) not available yet (warm-up)` };
       const distance = atr * s.atrMultiple;
       const qty = (intent.equity * s.riskPct) / 100 / distance;
-      return scaled({
-        ok: true,
-        quote: qty * intent.price,
-        reason: `atr: risk ${fmt(s.riskPct)}% of ${fmt(intent.equity)} over ${fmt(s.atrMultiple)}×ATR ${fmt(atr)} = ${fmt(qty)} units`,
-      });
+      return scaled(
+        { ok: true, quote: qty * intent.price, reason: say ? `atr: risk ${fmt(s.riskPct)}% of ${fmt(intent.equity)} over ${fmt(s.atrMultiple)}×ATR ${fmt(atr)} = ${fmt(qty)} units` : '' },
+        mult,
+        say,
+      );
     }
     case 'kelly':
-      return scaled(kellySize(s.kelly, intent.instanceTrades, intent.equity, s.pct));
+      return scaled(kellySize(s.kelly, intent.instanceTrades, intent.equity, s.pct), mult, say);
     case 'confidence': {
       const c = intent.decision.confidence;
-      if (c === undefined) return scaled(percent(intent.equity, s.pct, 'confidence: signal carries none, base'));
+      if (c === undefined) return scaled(percent(intent.equity, s.pct, 'confidence: signal carries none, base', say), mult, say);
       if (!(c >= 0 && c <= 1)) return { ok: false, reason: `confidence ${c} is outside 0..1` };
       if (c < s.minConfidence) return { ok: false, reason: `confidence ${fmt(c)} below minimum ${fmt(s.minConfidence)}` };
-      return scaled({ ok: true, quote: (intent.equity * s.pct * c) / 100, reason: `confidence ${fmt(c)} × ${fmt(s.pct)}% of equity` });
+      return scaled({ ok: true, quote: (intent.equity * s.pct * c) / 100, reason: say ? `confidence ${fmt(c)} × ${fmt(s.pct)}% of equity` : '' }, mult, say);
     }
     case 'regime': {
       const r = detectRegime(cfg, intent.series, intent.index);
       const m = s.regime[r.regime === 'unknown' ? 'ranging' : r.regime];
       if (m === 0) return { ok: false, reason: `regime ${r.regime} (${r.why}): size multiple 0` };
-      return scaled({ ok: true, quote: (intent.equity * s.pct * m) / 100, reason: `regime ${r.regime} (${r.why}) × ${fmt(m)} on ${fmt(s.pct)}% of equity` });
+      return scaled({ ok: true, quote: (intent.equity * s.pct * m) / 100, reason: say ? `regime ${r.regime} (${r.why}) × ${fmt(m)} on ${fmt(s.pct)}% of equity` : '' }, mult, say);
     }
   }
 }
 
-function percent(equity: number, pct: number, label: string): SizeResult {
-  return { ok: true, quote: (equity * pct) / 100, reason: `${label} ${fmt(pct)}% of equity` };
+function percent(equity: number, pct: number, label: string, say = true): SizeResult {
+  return { ok: true, quote: (equity * pct) / 100, reason: say ? `${label} ${fmt(pct)}% of equity` : '' };
+}
+
+/** A size times the strategy's size multiplier (1: unchanged). */
+function scaled(r: SizeResult, mult: number, say: boolean): SizeResult {
+  if (!r.ok || mult === 1) return r;
+  return { ok: true, quote: r.quote * mult, reason: say ? `${r.reason} × size multiplier ${fmt(mult)}` : '' };
 }
 
 /** Kelly fraction f* = W − (1 − W) / R over the instance's closed trades (W win rate, R average win ÷ average loss). */

@@ -37,6 +37,11 @@ export interface EntryIntent {
   hints: StrategyRiskHints | undefined;
   /** Closed trades of this instance so far (Kelly sizing). */
   instanceTrades: readonly ClosedTrade[];
+  /**
+   * False when no one reads an accepted verdict's reason (no `risk` listener: a backtest), so the sizing and
+   * exit texts are not built. Refusals always say why. True or absent otherwise.
+   */
+  explain?: boolean;
 }
 
 /** What a working entry order still holds: the quote it has not spent yet. */

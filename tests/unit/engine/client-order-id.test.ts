@@ -28,6 +28,8 @@ describe('clientOrderId', () => {
       { ...base, instanceId: 'i', purpose: 'entry', side: 'sell', createdAt: 1.5 },
       { ...base, instanceId: 'i', purpose: 'entry', side: 'sell', createdAt: -5 },
       { ...base, instanceId: '', purpose: 'exit', side: 'sell', positionId: 'x'.repeat(300), createdAt: 253_402_300_799_999 },
+      // Times are fed digit by digit without a string: the edges of that.
+      ...[9, 10, 99, 100, 1e15, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 1, 1e21, NaN].map((createdAt) => ({ ...base, instanceId: 'i', purpose: 'entry' as const, side: 'buy' as const, createdAt })),
     ];
     for (const r of reqs) {
       expect(clientOrderId(r)).toBe(reference(r));

@@ -210,3 +210,27 @@ describe('per-instance overrides', () => {
     expect(layer.vetEntry(intent({ instanceId: 'fast', time: intent().time + 1 })).quote).toBeCloseTo(1000, 9);
   });
 });
+
+describe('verdicts when no one reads their reason (a backtest without a risk listener)', () => {
+  const settings: Array<[string, Parameters<typeof cfg>[0]]> = [
+    ['percent sizing, every exit kind', { sizing: { mode: 'percent', pct: 10 }, exits: { stopLossPct: 2, takeProfitPct: 5, trailingPct: 1.5, breakEvenPct: 1, maxCandles: 30 } }],
+    ['atr sizing and stops', { sizing: { mode: 'atr', riskPct: 1, atrMultiple: 2 }, exits: { atrStopMultiple: 2, trailingAtrMultiple: 3 } }],
+    ['clipped by the position cap', { sizing: { mode: 'percent', pct: 80 }, limits: { maxPositionPct: 20 } }],
+    ['fixed size with a multiplier', { sizing: { mode: 'fixed', quote: 500 } }],
+  ];
+  it.each(settings)('%s: the same verdict, size and exits, without the text', (_, over) => {
+    const series = { [seriesKeys.atr(14)]: Float64Array.of(2.5) };
+    const base = intent({ series, decision: { action: 'enter-long', reason: 'test', sizeMultiplier: 1.5 } });
+    const told = createRiskLayer(cfg(over)).vetEntry(base);
+    const quiet = createRiskLayer(cfg(over)).vetEntry({ ...base, explain: false });
+    expect(told.verdict).not.toBe('rejected');
+    expect(told.reason).not.toBe('');
+    expect(quiet).toEqual({ ...told, reason: '' });
+  });
+
+  it('a refusal still says why', () => {
+    const v = createRiskLayer(cfg({ limits: { maxOpenPositions: 1 } })).vetEntry(intent({ positions: [position('ETH/USDT', 100)], explain: false }));
+    expect(v.verdict).toBe('rejected');
+    expect(v.reason).toMatch(/max open positions 1/);
+  });
+});
