@@ -1,10 +1,11 @@
-// Storing a run from a worker thread while it is printed (backtest/run-writer.ts; long runs, or forced with
+// Storing a run from a worker thread while it is printed (backtest/run-writer.ts; long --json runs, or forced with
 // TRADETUI_BACKTEST_STORE=worker): the stored run is what was printed and holds the same bytes as a run stored
 // inline; a store that fails is named after the output with the database, and the command exits 1; and a
 // kill -9 of the real process at each step leaves no half-written run, only (at worst) a skipped id.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { storeInWorker } from '../../../src/cli/backtest.js';
 import { cliInProcess } from '../../support/cli-in-process.js';
 import { runCli, tempDir } from '../../support/run-cli.js';
 
@@ -34,6 +35,23 @@ function storedRows(dataDir: string, id: number): { run: Row; trades: Row[] } | 
 
 const runId = (json: string): number => (JSON.parse(json) as { runs: Array<{ id: number }> }).runs[0]!.id;
 const withoutIdentity = (json: string): unknown => JSON.parse(json.replace(/"id": \d+/g, '"id": 0').replace(/"createdAt": "[^"]*"/g, '"createdAt": ""').replace(/run-\d+/g, 'run-0').replace(/"\d+:(\d+)"/g, '"0:$1"'));
+
+describe('which runs the worker stores', () => {
+  const saved = process.env.TRADETUI_BACKTEST_STORE;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.TRADETUI_BACKTEST_STORE;
+    else process.env.TRADETUI_BACKTEST_STORE = saved;
+  });
+
+  it('--json runs of 100,000 candles or more; never the human report; the variable forces either way', () => {
+    delete process.env.TRADETUI_BACKTEST_STORE;
+    expect([storeInWorker(100_000, true), storeInWorker(99_999, true), storeInWorker(525_600, false)]).toEqual([true, false, false]);
+    process.env.TRADETUI_BACKTEST_STORE = 'worker';
+    expect([storeInWorker(10, false), storeInWorker(10, true)]).toEqual([true, true]);
+    process.env.TRADETUI_BACKTEST_STORE = 'inline';
+    expect(storeInWorker(525_600, true)).toBe(false);
+  });
+});
 
 describe('a run stored by the worker thread', () => {
   const dataDir = tempDir('tradetui-store-worker-');
