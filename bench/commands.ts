@@ -28,14 +28,14 @@ export function timeCommand(args: string[], dataDir: string, repeats = 3): numbe
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 /** The fastest of `repeats` runs by wall time, and the least CPU time of them (NaN without /usr/bin/time). */
-export function timeCommandCpu(args: string[], dataDir: string, repeats = 3, env: Record<string, string> = {}): { wallMs: number; cpuMs: number } {
+export function timeCommandCpu(args: string[], dataDir: string, repeats = 3): { wallMs: number; cpuMs: number } {
   let wallMs = Infinity;
   let cpuMs = Infinity;
   for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
     const command = GNU_TIME ? [GNU_TIME, '-f', 'tradetui-cpu %U %S', process.execPath, BIN, ...args] : [process.execPath, BIN, ...args];
     const run = spawnSync(command[0]!, command.slice(1), {
-      env: { ...process.env, TRADETUI_DATA_DIR: dataDir, XDG_CONFIG_HOME: join(dataDir, 'cfg'), NO_COLOR: '1', ...env },
+      env: { ...process.env, TRADETUI_DATA_DIR: dataDir, XDG_CONFIG_HOME: join(dataDir, 'cfg'), NO_COLOR: '1' },
       stdio: ['ignore', 'ignore', 'pipe'],
       maxBuffer: 256 * 1024 * 1024,
     });
@@ -65,12 +65,6 @@ export interface BacktestCommandFigures {
   cpu: { yearMs: number; dayMs: number; yearHumanMs: number; dayHumanMs: number };
   /** The year --json once on the new cache, before the others: its large read also writes the candle column file. */
   firstYear: { wallMs: number; cpuMs: number };
-  /**
-   * The year's commands with the other way of storing the run (TRADETUI_BACKTEST_STORE): --json stored before
-   * the output instead of by the worker thread beside it (the default), the human report by the worker instead of
-   * before it (the default). Runs alternate with the default's.
-   */
-  otherStore: { yearJsonInline: { wallMs: number; cpuMs: number }; yearHumanWorker: { wallMs: number; cpuMs: number } };
   candles: number;
 }
 
@@ -88,14 +82,9 @@ export function benchBacktestCommand(repeats = 3): BacktestCommandFigures {
     const lastTime = year.time[year.length - 1]!;
     const dayEnd = year.time[0]! + DAY - 60_000;
     const firstYear = timeCommandCpu(args(lastTime, true), dir, 1);
-    // Worker and inline store in alternation, so a busy moment on the machine weighs on both alike.
-    const [yearJson, yearJsonInline, yearHuman, yearHumanWorker] = alternate([
-      () => timeCommandCpu(args(lastTime, true), dir, 1),
-      () => timeCommandCpu(args(lastTime, true), dir, 1, { TRADETUI_BACKTEST_STORE: 'inline' }),
-      () => timeCommandCpu(args(lastTime, false), dir, 1),
-      () => timeCommandCpu(args(lastTime, false), dir, 1, { TRADETUI_BACKTEST_STORE: 'worker' }),
-    ], repeats);
+    const yearJson = timeCommandCpu(args(lastTime, true), dir, repeats);
     const dayJson = timeCommandCpu(args(dayEnd, true), dir, repeats);
+    const yearHuman = timeCommandCpu(args(lastTime, false), dir, repeats);
     const dayHuman = timeCommandCpu(args(dayEnd, false), dir, repeats);
     return {
       candles: year.length,
@@ -105,23 +94,10 @@ export function benchBacktestCommand(repeats = 3): BacktestCommandFigures {
       dayHumanMs: dayHuman.wallMs,
       cpu: { yearMs: yearJson.cpuMs, dayMs: dayJson.cpuMs, yearHumanMs: yearHuman.cpuMs, dayHumanMs: dayHuman.cpuMs },
       firstYear,
-      otherStore: { yearJsonInline, yearHumanWorker },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Each measurement `repeats` times, round-robin; the best wall and the least CPU of each. */
-function alternate(measure: Array<() => { wallMs: number; cpuMs: number }>, repeats: number): Array<{ wallMs: number; cpuMs: number }> {
-  const best = measure.map(() => ({ wallMs: Infinity, cpuMs: Infinity }));
-  for (let i = 0; i < repeats; i++) {
-    measure.forEach((m, k) => {
-      const r = m();
-      best[k] = { wallMs: Math.min(best[k]!.wallMs, r.wallMs), cpuMs: Math.min(best[k]!.cpuMs, r.cpuMs) };
-    });
-  }
-  return best;
 }
 
 export interface CacheCommandFigures {

@@ -86,8 +86,6 @@ async function main(): Promise<void> {
         ['  same, CPU time (user + system) --json', ms(bt.cpu.yearMs), ms(bt.cpu.dayMs), ms(bt.cpu.yearMs - bt.cpu.dayMs), ''],
         ['  same, CPU time (user + system) human', ms(bt.cpu.yearHumanMs), ms(bt.cpu.dayHumanMs), ms(bt.cpu.yearHumanMs - bt.cpu.dayHumanMs), ''],
         ['  --json, first run on the new cache (writes the column file)', `${ms(bt.firstYear.wallMs)} (CPU ${ms(bt.firstYear.cpuMs)})`, '', '', ''],
-        ['  --json, run stored before the output (no store worker)', `${ms(bt.otherStore.yearJsonInline.wallMs)} (CPU ${ms(bt.otherStore.yearJsonInline.cpuMs)})`, '', `worker saves ${ms(bt.otherStore.yearJsonInline.wallMs - bt.yearMs)}`, ''],
-        ['  human, run stored by the store worker (not the default)', `${ms(bt.otherStore.yearHumanWorker.wallMs)} (CPU ${ms(bt.otherStore.yearHumanWorker.cpuMs)})`, '', `worker would save ${ms(bt.yearHumanMs - bt.otherStore.yearHumanWorker.wallMs)}`, ''],
       ]),
     );
     console.log('(CPU time counts both cores and is inflated far less than wall time when the machine is shared.)');

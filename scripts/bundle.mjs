@@ -14,11 +14,10 @@ import { build } from 'esbuild';
 // parses Ink and React, `tradetui data list` never parses the engine), and the first frame of the TUI
 // waits for the viewer's and the engine's starts side by side rather than for two whole bundles. Chunks sit
 // beside dist/tradetui.mjs, so modules that find files next to themselves (the optimisation worker) still do.
-// The optimisation pool's worker and the backtest store's are entries of their own: worker threads load a
-// file, so it must exist beside the CLI.
+// The optimisation pool's worker is a second entry: worker threads load a file, so it must exist beside the CLI.
 for (const f of readdirSync('dist')) if (/^tradetui-chunk-.*\.mjs(\.map)?$/.test(f)) rmSync(join('dist', f));
 await build({
-  entryPoints: { tradetui: 'dist/bin/tradetui.js', 'optimize-worker': 'dist/src/optimize/worker.js', 'backtest-store-worker': 'dist/src/backtest/store-worker.js' },
+  entryPoints: { tradetui: 'dist/bin/tradetui.js', 'optimize-worker': 'dist/src/optimize/worker.js' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   splitting: true,

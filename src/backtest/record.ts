@@ -4,7 +4,6 @@ import { timeframeMs } from '../core/time.js';
 import { accountSettingsOf } from './runs.js';
 import { computeMetrics, type Metrics } from './metrics.js';
 import { runBacktest, type BacktestResult, type BacktestSpec } from './run.js';
-import type { RunWriter } from './run-writer.js';
 import { storeRun, type LookaheadSummary, type StoredRun } from './runs.js';
 
 export interface RecordedRun {
@@ -33,15 +32,12 @@ export function measureBacktest(spec: BacktestSpec): { result: BacktestResult; m
   return { result, metrics };
 }
 
-/**
- * Runs `spec`, computes its metrics over the span (from tradeFrom), stores the run and returns it as stored.
- * With a `writer` the run is written by its thread (the id reserved now); `writer.finish()` says if it failed.
- */
-export function backtestAndStore(db: Db, spec: BacktestSpec, opts: { lookahead?: LookaheadSummary | null; writer?: RunWriter | null } = {}): RecordedRun {
+/** Runs `spec`, computes its metrics over the span (from tradeFrom), stores the run and returns it as stored. */
+export function backtestAndStore(db: Db, spec: BacktestSpec, opts: { lookahead?: LookaheadSummary | null } = {}): RecordedRun {
   const { candles: c, tradeFrom, key, account } = spec;
   const { result, metrics } = measureBacktest(spec);
   const last = c.length - 1;
-  const input = {
+  const run = storeRun(db, {
     strategy: spec.strategy.name,
     exchange: key.exchange,
     symbol: key.symbol,
@@ -56,7 +52,6 @@ export function backtestAndStore(db: Db, spec: BacktestSpec, opts: { lookahead?:
     result,
     metrics,
     lookahead: opts.lookahead ?? null,
-  };
-  const run = opts.writer ? opts.writer.store(db, input) : storeRun(db, input);
+  });
   return { id: run.id, run, result, metrics };
 }

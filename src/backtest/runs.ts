@@ -232,6 +232,10 @@ export function unpackFloat64(buf: Buffer | Uint8Array): Float64Array {
 /** The equity_format of runs this version stores. */
 const CURVE_FORMAT = 1;
 
+function packCurve(values: Float64Array, scratch: CurveScratch): Buffer {
+  return packFloat64(encodeCurve(values, scratch));
+}
+
 function unpackCurve(blob: Buffer, format: number | null): Float64Array {
   if (format === null) return unpackFloat64(blob);
   if (format !== CURVE_FORMAT) throw new Error(`stored run curve in format ${format}, which this version cannot read (a newer tradetui stored it)`);
@@ -240,7 +244,7 @@ function unpackCurve(blob: Buffer, format: number | null): Float64Array {
 
 /** Stores a run and its trades in one transaction; returns the new run id. */
 export function saveRun(db: Db, input: RunInput): number {
-  return writePackedRun(db, packRun(input));
+  return insertRun(db, input).id;
 }
 
 /**
@@ -249,117 +253,11 @@ export function saveRun(db: Db, input: RunInput): number {
  * the run's own arrays (stored bit-exact). A year of 1m candles is 16 MB of blobs not read again.
  */
 export function storeRun(db: Db, input: RunInput): StoredRun {
-  const packed = packRun(input);
-  return storedRunOf(writePackedRun(db, packed), input, packed.row);
-}
-
-/**
- * A run as its rows will be written: only strings, numbers and typed arrays of its own, so a worker thread
- * can write it (`transferablesOf` names the memory to move, never the run's own curves).
- */
-export interface PackedRun {
-  row: PackedRunRow;
-  trades: PackedTrades;
-}
-
-/** The `runs` row: the JSON columns and the curves in their compact form. */
-export interface PackedRunRow {
-  createdAt: number;
-  strategy: string;
-  exchange: string;
-  symbol: string;
-  timeframe: Timeframe;
-  from: number;
-  to: number;
-  columns: { params: string; settings: string; metrics: string; extra: string };
-  /** Times, equity, cash, exposure: curve-codec words (cash and exposure null when the run has none). */
-  curves: [Float64Array, Float64Array, Float64Array | null, Float64Array | null];
-}
-
-/** The `run_trades` rows, column by column. */
-export interface PackedTrades {
-  /** TRADE_NUMBERS numbers per trade: qty, entry time, exit time, entry price, exit price, pnl, pnl %, fees. */
-  numbers: Float64Array;
-  sides: string[];
-  exitReasons: string[];
-  /** Null when the trade's symbol is the run's (a shared-account run over several markets names each). */
-  symbols: Array<string | null>;
-}
-
-const TRADE_NUMBERS = 8;
-
-export function packRun(input: RunInput): PackedRun {
-  return { row: packRunRow(input), trades: packTrades(input) };
-}
-
-export function packRunRow(input: RunInput): PackedRunRow {
+  const { id, createdAt, columns } = insertRun(db, input);
   const r = input.result;
-  const extra: Extra = {
-    exposureCandles: r.exposureCandles,
-    feesPaid: r.feesPaid,
-    riskDecisions: { ...r.riskDecisions },
-    protections: [...r.protections],
-    decisions: r.decisions,
-    lookahead: input.lookahead ?? null,
-  };
-  const curves = [r.equityTimes, r.equity, r.cash, r.exposure];
-  const scratch = new CurveScratch(curves.reduce((words, c) => words + (c ? c.length + 4 : 0), 0));
-  return {
-    createdAt: input.createdAt ?? Date.now(),
-    strategy: input.strategy,
-    exchange: input.exchange,
-    symbol: input.symbol,
-    timeframe: input.timeframe,
-    from: input.from,
-    to: input.to,
-    columns: { params: JSON.stringify(input.params), settings: JSON.stringify(input.settings), metrics: JSON.stringify(input.metrics), extra: JSON.stringify(extra) },
-    curves: [encodeCurve(r.equityTimes, scratch), encodeCurve(r.equity, scratch), r.cash ? encodeCurve(r.cash, scratch) : null, r.exposure ? encodeCurve(r.exposure, scratch) : null],
-  };
-}
-
-export function packTrades(input: RunInput): PackedTrades {
-  const trades = input.result.trades;
-  const n = trades.length;
-  const numbers = new Float64Array(n * TRADE_NUMBERS);
-  const sides = new Array<string>(n);
-  const exitReasons = new Array<string>(n);
-  const symbols = new Array<string | null>(n);
-  for (let i = 0; i < n; i++) {
-    const t = trades[i]!;
-    const o = i * TRADE_NUMBERS;
-    numbers[o] = t.qty;
-    numbers[o + 1] = t.entryTime;
-    numbers[o + 2] = t.exitTime;
-    numbers[o + 3] = t.entryPrice;
-    numbers[o + 4] = t.exitPrice;
-    numbers[o + 5] = t.pnl;
-    numbers[o + 6] = t.pnlPct;
-    numbers[o + 7] = t.fees;
-    sides[i] = t.side;
-    exitReasons[i] = t.exitReason;
-    symbols[i] = t.symbol === input.symbol ? null : t.symbol;
-  }
-  return { numbers, sides, exitReasons, symbols };
-}
-
-/** The memory a packed row's curves or packed trades live in, to hand to a worker without a copy. */
-export function transferablesOf(packed: PackedRunRow | PackedTrades): ArrayBuffer[] {
-  const arrays: Array<Float64Array | null> = 'curves' in packed ? packed.curves : [packed.numbers];
-  const buffers = new Set<ArrayBuffer>();
-  for (const a of arrays) if (a) buffers.add(a.buffer as ArrayBuffer);
-  return [...buffers];
-}
-
-/**
- * The run `storeRun` returns, built from the input and its packed row: what `getRun(db, id)` reads back once
- * the packed run is written under `id`.
- */
-export function storedRunOf(id: number, input: RunInput, row: PackedRunRow): StoredRun {
-  const r = input.result;
-  const { columns } = row;
   return {
     id,
-    createdAt: row.createdAt,
+    createdAt,
     strategy: input.strategy,
     exchange: input.exchange,
     symbol: input.symbol,
@@ -394,110 +292,68 @@ export function storedRunOf(id: number, input: RunInput, row: PackedRunRow): Sto
   };
 }
 
-/**
- * Takes the next run id without writing the run: later runs, from any connection, get higher ids
- * (AUTOINCREMENT never reuses one below sqlite_sequence). The run is then written under it, e.g. by a worker
- * thread after the run was printed; if that never happens (a crash), the id is only a gap, never a
- * half-written run.
- */
-export function reserveRunId(db: Db): number {
-  return db
-    .transaction(() => {
-      const seq = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'runs'").pluck().get() as number | undefined;
-      const max = db.prepare('SELECT max(id) FROM runs').pluck().get() as number | null;
-      const id = Math.max(seq ?? 0, max ?? 0) + 1;
-      if (seq === undefined) db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('runs', ?)").run(id);
-      else db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'runs'").run(id);
-      return id;
-    })
-    .immediate();
-}
-
-/**
- * Writes a packed run and its trades in one transaction, under `id` (from reserveRunId) or a new id; returns
- * the id.
- */
-export function writePackedRun(db: Db, p: PackedRun, id?: number): number {
-  const write = db.transaction(() => {
-    const runId = insertRunRow(db, p.row, id);
-    insertTrades(db, runId, p.trades);
-    return runId;
-  });
-  const words = p.row.curves.reduce((n, c) => n + (c ? c.length : 0), 0);
-  if (words < LARGE_RUN_WORDS) return write();
-  // A large run's pages spill to the WAL as they are written instead of filling fresh page cache until COMMIT:
-  // a year of 1m (~5 MB) takes ~30 ms less CPU and ~800 fewer page faults. The connection's own size comes back.
-  const cacheSize = db.pragma('cache_size', { simple: true }) as number;
-  db.pragma(`cache_size = ${WRITE_CACHE_KIB}`);
-  try {
-    return write();
-  } finally {
-    db.pragma(`cache_size = ${cacheSize}`);
-  }
-}
-
-/** Curves of more words than this (2 MB) are written with a page cache of WRITE_CACHE_KIB (negative: KiB). */
-const LARGE_RUN_WORDS = 256 * 1024;
-export const WRITE_CACHE_KIB = -2000;
-
-/** Inserts the run's row (inside the caller's transaction); returns its id. */
-export function insertRunRow(db: Db, row: PackedRunRow, id?: number): number {
-  const [times, equity, cash, exposure] = row.curves;
-  const { columns } = row;
-  const info = db
-    .prepare(
-      `INSERT INTO runs (id, created_at, kind, strategy, exchange, symbol, timeframe, from_time, to_time, params, settings, metrics, extra, equity_times, equity_values, equity_cash, equity_exposure, equity_format)
-       VALUES (?, ?, 'backtest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${CURVE_FORMAT})`,
-    )
-    .run(
-      id ?? null,
-      row.createdAt,
-      row.strategy,
-      row.exchange,
-      row.symbol,
-      row.timeframe,
-      row.from,
-      row.to,
-      columns.params,
-      columns.settings,
-      columns.metrics,
-      columns.extra,
-      packFloat64(times),
-      packFloat64(equity),
-      cash ? packFloat64(cash) : null,
-      exposure ? packFloat64(exposure) : null,
-    );
-  return Number(info.lastInsertRowid);
-}
-
 const TRADE_BATCH = 64;
 const TRADE_COLUMNS = 13;
 
-/**
- * Inserts the run's trades (inside the caller's transaction; before the run's row only with
- * `PRAGMA defer_foreign_keys`).
- */
-export function insertTrades(db: Db, runId: number, trades: PackedTrades): void {
-  const statement = (rows: number) =>
+function insertRun(db: Db, input: RunInput): { id: number; createdAt: number; columns: { params: string; settings: string; metrics: string; extra: string } } {
+  const r = input.result;
+  const extra: Extra = {
+    exposureCandles: r.exposureCandles,
+    feesPaid: r.feesPaid,
+    riskDecisions: { ...r.riskDecisions },
+    protections: [...r.protections],
+    decisions: r.decisions,
+    lookahead: input.lookahead ?? null,
+  };
+  const createdAt = input.createdAt ?? Date.now();
+  const columns = { params: JSON.stringify(input.params), settings: JSON.stringify(input.settings), metrics: JSON.stringify(input.metrics), extra: JSON.stringify(extra) };
+  const insertRunRow = db.prepare(
+    `INSERT INTO runs (created_at, kind, strategy, exchange, symbol, timeframe, from_time, to_time, params, settings, metrics, extra, equity_times, equity_values, equity_cash, equity_exposure, equity_format)
+     VALUES (?, 'backtest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${CURVE_FORMAT})`,
+  );
+  const insertTrades = (rows: number) =>
     db.prepare(
       `INSERT INTO run_trades (run_id, seq, side, qty, entry_time, exit_time, entry_price, exit_price, pnl, pnl_pct, fees, exit_reason, symbol)
        VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     );
-  // TRADE_BATCH rows per statement: a year of 1m trades is ~20,000 rows, and each call has its overhead.
-  const { numbers: num, sides, exitReasons, symbols } = trades;
-  const n = sides.length;
-  const full = n - (n % TRADE_BATCH);
-  const batch = full > 0 ? statement(TRADE_BATCH) : null;
-  const values: unknown[] = [];
-  for (let seq = 0; seq < n; seq++) {
-    const o = seq * TRADE_NUMBERS;
-    values.push(runId, seq, sides[seq], num[o], num[o + 1], num[o + 2], num[o + 3], num[o + 4], num[o + 5], num[o + 6], num[o + 7], exitReasons[seq], symbols[seq]);
-    if (seq < full && (seq + 1) % TRADE_BATCH === 0) {
-      batch!.run(values);
-      values.length = 0;
+  const curves = [r.equityTimes, r.equity, r.cash, r.exposure];
+  const scratch = new CurveScratch(curves.reduce((words, c) => words + (c ? c.length + 4 : 0), 0));
+  const id = db.transaction(() => {
+    const info = insertRunRow.run(
+      createdAt,
+      input.strategy,
+      input.exchange,
+      input.symbol,
+      input.timeframe,
+      input.from,
+      input.to,
+      columns.params,
+      columns.settings,
+      columns.metrics,
+      columns.extra,
+      packCurve(r.equityTimes, scratch),
+      packCurve(r.equity, scratch),
+      r.cash ? packCurve(r.cash, scratch) : null,
+      r.exposure ? packCurve(r.exposure, scratch) : null,
+    );
+    const runId = Number(info.lastInsertRowid);
+    // TRADE_BATCH rows per statement: a year of 1m trades is ~20,000 rows, and each call has its overhead.
+    const full = r.trades.length - (r.trades.length % TRADE_BATCH);
+    const batch = full > 0 ? insertTrades(TRADE_BATCH) : null;
+    const values: unknown[] = [];
+    for (let seq = 0; seq < r.trades.length; seq++) {
+      const t = r.trades[seq]!;
+      // The symbol only when it is not the run's one symbol (a shared-account run over several markets).
+      values.push(runId, seq, t.side, t.qty, t.entryTime, t.exitTime, t.entryPrice, t.exitPrice, t.pnl, t.pnlPct, t.fees, t.exitReason, t.symbol === input.symbol ? null : t.symbol);
+      if (seq < full && (seq + 1) % TRADE_BATCH === 0) {
+        batch!.run(values);
+        values.length = 0;
+      }
     }
-  }
-  if (values.length > 0) statement(values.length / TRADE_COLUMNS).run(values);
+    if (values.length > 0) insertTrades(values.length / TRADE_COLUMNS).run(values);
+    return runId;
+  })();
+  return { id, createdAt, columns };
 }
 
 /** The run with this id, or null. */

@@ -20,8 +20,6 @@ import { combineLookahead, getRun, latestRun, listRuns, type LookaheadSummary, t
 import { comparisonReport, lookaheadText, printRunsJson, runListTable, runReport, runSummaryJson } from '../backtest/report.js';
 import { writeTradesCsv } from '../backtest/trades-csv.js';
 import { writeHtmlReport } from '../report/html.js';
-import type { RunWriter, StoreFailure } from '../backtest/run-writer.js';
-import { dbFile } from '../config/paths.js';
 import { createContext, output, type CliContext, type GlobalArgs } from './context.js';
 
 interface RunArgs extends GlobalArgs {
@@ -163,8 +161,6 @@ async function runCommand(args: RunArgs): Promise<void> {
   const overrides = parseParamFlags(args.param, '--param');
 
   const ctx = createContext(args);
-  let writer: RunWriter | null = null;
-  let printed = false;
   try {
     const acct = ctx.config.account;
     const balance = numberFlag(args.balance ?? acct.balance, '--balance', (x) => x > 0, 'balance must be a positive number');
@@ -250,12 +246,7 @@ async function runCommand(args: RunArgs): Promise<void> {
           if (result.differences.length > 0) lookaheadFailures++;
         }
         const spec = { strategy, params, key, candles: w.candles, tradeFrom: w.tradeFrom, account, stakePct, risk };
-        // Started before the engine runs, so the thread is ready when the run is.
-        if (writer === null && storeInWorker(w.candles.length - w.tradeFrom, ctx.json)) {
-          const { RunWriter } = await import('../backtest/run-writer.js');
-          writer = new RunWriter(dbFile(ctx.dataDir));
-        }
-        const { id, run, result, metrics } = backtestAndStore(db, spec, { lookahead: check, writer });
+        const { id, run, result, metrics } = backtestAndStore(db, spec, { lookahead: check });
         runs.push(run);
         // ML strategies are shown beside buy-and-hold and random signals at their own trade rate.
         if (strategy.params.some((p) => p.name === 'model') && strategies[si]!.prepare) {
@@ -281,7 +272,6 @@ async function runCommand(args: RunArgs): Promise<void> {
       const all = base.length > 0 ? `${text}\n${base.join('\n')}` : text;
       return `${all}${written(args)}`;
     });
-    printed = true;
     if (lookaheadFailures > 0) {
       const failed = runs.filter((r) => r.lookahead && r.lookahead.differences.length > 0);
       if (ctx.json) process.stderr.write(`${lookaheadText(failed)}\n`);
@@ -289,32 +279,8 @@ async function runCommand(args: RunArgs): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
-    // After the output: runs printed but not stored are named, and the command fails.
-    if (writer !== null) reportStoreFailures(await (writer as RunWriter).finish(), dbFile(ctx.dataDir), printed);
     ctx.close();
   }
-}
-
-/** Runs at least this many candles long are stored by a thread while the output is printed; shorter ones store faster than the thread starts. */
-const STORE_IN_WORKER_CANDLES = 100_000;
-
-/**
- * Whether runs are stored by a thread beside the output: for --json of a long run, whose output (~0.2 s a year
- * of 1m) hides the store (~0.14 s): measured ~80-100 ms less wait. The human report is printed in ~50 ms, so
- * the command would wait for the thread anyway (~40 ms gained for ~0.1 s more CPU and the thread's start):
- * stored inline. TRADETUI_BACKTEST_STORE=worker or inline decides for every run (tests, the bench's comparison).
- */
-export function storeInWorker(candles: number, json: boolean): boolean {
-  const forced = process.env.TRADETUI_BACKTEST_STORE;
-  if (forced === 'worker') return true;
-  if (forced === 'inline') return false;
-  return json && candles >= STORE_IN_WORKER_CANDLES;
-}
-
-function reportStoreFailures(failures: readonly StoreFailure[], file: string, printed: boolean): void {
-  if (failures.length === 0) return;
-  for (const f of failures) process.stderr.write(`tradetui: run #${f.id} was ${printed ? 'printed but ' : ''}not stored in ${file}: ${f.message}\n`);
-  process.exitCode = 1;
 }
 
 /** Prints runs: `{ runs: [...], ...extra }` with --json (streamed: equity curves can be 100 MB), else the text. */

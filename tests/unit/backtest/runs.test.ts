@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../../src/adapters/store/sqlite/db.js';
 import { computeMetrics } from '../../../src/backtest/metrics.js';
-import { join } from 'node:path';
-import { getRun, latestRun, listRuns, packFloat64, packRun, reserveRunId, saveRun, storedRunOf, storeRun, transferablesOf, unpackFloat64, writePackedRun, type RunInput } from '../../../src/backtest/runs.js';
-import { tempDir } from '../../support/run-cli.js';
+import { getRun, latestRun, listRuns, packFloat64, saveRun, unpackFloat64, type RunInput } from '../../../src/backtest/runs.js';
 import type { ClosedTrade } from '../../../src/core/trading.js';
 
 const H = 3_600_000;
@@ -118,59 +116,4 @@ describe('run repository', () => {
     const input = { ...sampleInput(), lookahead: { checkedCuts: 3, differences: [{ index: 5, time: T0, cutAt: 6, full: null, cut: { action: 'exit', reason: 'x' } }], truncated: false } };
     expect(getRun(db, saveRun(db, input))!.lookahead).toEqual(input.lookahead);
   });
-
-  it('a run written under a reserved id reads back as storedRunOf built it, and as storeRun stores it', () => {
-    const input = sampleInput();
-    const packed = packRun(input);
-    const id = reserveRunId(db);
-    const run = storedRunOf(id, input, packed.row);
-    // The worker gets the packed arrays' memory, never the run's own curves.
-    const moved = [...transferablesOf(packed.row), ...transferablesOf(packed.trades)];
-    expect(moved).toHaveLength(2);
-    expect(moved).not.toContain(input.result.equity.buffer);
-    structuredClone(packed, { transfer: moved });
-    expect(input.result.equity.length).toBe(5);
-    expect(writePackedRun(db, structuredClone(packRun(input)), id)).toBe(id);
-    expect(getRun(db, id)).toEqual(run);
-    expect(storeRun(db, input)).toEqual({ ...getRun(db, id)!, id: id + 1, trades: run.trades.map((t, seq) => ({ ...t, id: `${id + 1}:${seq}`, instanceId: `run-${id + 1}` })) });
-  });
-
-  it('a reserved id is never given to another run, from any connection, even if never written', () => {
-    const first = saveRun(db, sampleInput());
-    const reserved = reserveRunId(db);
-    expect(reserved).toBe(first + 1);
-    expect(saveRun(db, sampleInput())).toBe(reserved + 1);
-    expect(getRun(db, reserved)).toBeNull();
-    expect(reserveRunId(db)).toBe(reserved + 2);
-  });
-
-  it('reserves across connections to one file, with no run stored yet', () => {
-    const file = join(tempDir('tradetui-runs-'), 'tradetui.db');
-    const a = openDb(file);
-    const b = openDb(file);
-    try {
-      expect(reserveRunId(a)).toBe(1);
-      expect(reserveRunId(b)).toBe(2);
-      expect(saveRun(b, sampleInput())).toBe(3);
-      writePackedRun(a, packRun(sampleInput()), 1);
-      expect(listRuns(b).map((r) => r.id)).toEqual([3, 1]);
-    } finally {
-      a.close();
-      b.close();
-    }
-  });
-
-  it('a large run (curves over 2 MB) is written with a small page cache and the connection keeps its own', () => {
-    const input = sampleInput();
-    const n = 300_000;
-    const equity = Float64Array.from({ length: n }, (_, i) => 10000 + Math.sin(i) / 3);
-    const result = { ...input.result, equityTimes: Float64Array.from({ length: n }, (_, i) => T0 + i * H), equity, cash: equity.map((v) => v / 2), exposure: equity.map((v) => v / 7) };
-    const before = db.pragma('cache_size', { simple: true });
-    const id = saveRun(db, { ...input, result });
-    expect(db.pragma('cache_size', { simple: true })).toBe(before);
-    const run = getRun(db, id)!;
-    expect(run.equity).toEqual(equity);
-    expect(run.exposure).toEqual(result.exposure);
-  });
 });
-
