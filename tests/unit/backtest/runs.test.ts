@@ -116,4 +116,18 @@ describe('run repository', () => {
     const input = { ...sampleInput(), lookahead: { checkedCuts: 3, differences: [{ index: 5, time: T0, cutAt: 6, full: null, cut: { action: 'exit', reason: 'x' } }], truncated: false } };
     expect(getRun(db, saveRun(db, input))!.lookahead).toEqual(input.lookahead);
   });
+
+  it('a large run (curves of over 1,000,000 values) is written with a small page cache, and the connection keeps its own', () => {
+    const input = sampleInput();
+    const n = 300_000;
+    const equity = Float64Array.from({ length: n }, (_, i) => 10000 + Math.sin(i) / 3);
+    const result = { ...input.result, equityTimes: Float64Array.from({ length: n }, (_, i) => T0 + i * H), equity, cash: equity.map((v) => v / 2), exposure: equity.map((v) => v / 7) };
+    db.pragma('cache_size = -16000');
+    const id = saveRun(db, { ...input, result });
+    expect(db.pragma('cache_size', { simple: true })).toBe(-16000);
+    const run = getRun(db, id)!;
+    expect(run.equity).toEqual(equity);
+    expect(run.exposure).toEqual(result.exposure);
+    expect(run.cash).toEqual(result.cash);
+  });
 });
