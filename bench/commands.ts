@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { emptySeries, type CandleSeries, type MarketKey } from '../src/core/candle.js';
 import { iso } from '../src/core/time.js';
@@ -17,7 +17,15 @@ import { yearOf1m } from './year-1m.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 // TRADETUI_BENCH_BIN=/path/to/other/dist/tradetui.mjs measures another build (before/after on one machine).
 const BIN = process.env.TRADETUI_BENCH_BIN ?? join(ROOT, 'dist/tradetui.mjs');
+/** The `tradetui` command as npm links it (bin/tradetui: node with glibc's huge-page setting, then the bundle). */
+const LAUNCHER = join(dirname(BIN), '../bin/tradetui');
 const DAY = 86_400_000;
+
+/**
+ * How a command is started: `launcher` as the trader's `tradetui` command runs (bin/tradetui), `node` as
+ * `node dist/tradetui.mjs` (no GLIBC_TUNABLES), to show what the launcher's allocator setting is worth.
+ */
+export type StartedBy = 'launcher' | 'node';
 
 /** Milliseconds of the fastest of `repeats` runs of `tradetui args` on `dataDir` (stdout discarded). */
 export function timeCommand(args: string[], dataDir: string, repeats = 3): number {
@@ -28,14 +36,19 @@ export function timeCommand(args: string[], dataDir: string, repeats = 3): numbe
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 /** The fastest of `repeats` runs by wall time, and the least CPU time of them (NaN without /usr/bin/time). */
-export function timeCommandCpu(args: string[], dataDir: string, repeats = 3): { wallMs: number; cpuMs: number } {
+export function timeCommandCpu(args: string[], dataDir: string, repeats = 3, by: StartedBy = 'launcher'): { wallMs: number; cpuMs: number } {
   let wallMs = Infinity;
   let cpuMs = Infinity;
+  const env: NodeJS.ProcessEnv = { ...process.env, TRADETUI_DATA_DIR: dataDir, XDG_CONFIG_HOME: join(dataDir, 'cfg'), NO_COLOR: '1' };
+  delete env.GLIBC_TUNABLES;
+  // The launcher runs `node` from PATH: the node running the bench, first.
+  env.PATH = `${dirname(process.execPath)}:${env.PATH ?? ''}`;
+  const tradetui = by === 'launcher' ? [LAUNCHER] : [process.execPath, BIN];
   for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
-    const command = GNU_TIME ? [GNU_TIME, '-f', 'tradetui-cpu %U %S', process.execPath, BIN, ...args] : [process.execPath, BIN, ...args];
+    const command = GNU_TIME ? [GNU_TIME, '-f', 'tradetui-cpu %U %S', ...tradetui, ...args] : [...tradetui, ...args];
     const run = spawnSync(command[0]!, command.slice(1), {
-      env: { ...process.env, TRADETUI_DATA_DIR: dataDir, XDG_CONFIG_HOME: join(dataDir, 'cfg'), NO_COLOR: '1' },
+      env,
       stdio: ['ignore', 'ignore', 'pipe'],
       maxBuffer: 256 * 1024 * 1024,
     });
@@ -65,6 +78,8 @@ export interface BacktestCommandFigures {
   cpu: { yearMs: number; dayMs: number; yearHumanMs: number; dayHumanMs: number };
   /** The year --json once on the new cache, before the others: its large read also writes the candle column file. */
   firstYear: { wallMs: number; cpuMs: number };
+  /** The same four wall times started as `node dist/tradetui.mjs` (without the launcher's huge pages). */
+  byNode: { yearMs: number; dayMs: number; yearHumanMs: number; dayHumanMs: number };
   candles: number;
 }
 
@@ -86,6 +101,12 @@ export function benchBacktestCommand(repeats = 3): BacktestCommandFigures {
     const dayJson = timeCommandCpu(args(dayEnd, true), dir, repeats);
     const yearHuman = timeCommandCpu(args(lastTime, false), dir, repeats);
     const dayHuman = timeCommandCpu(args(dayEnd, false), dir, repeats);
+    const byNode = {
+      yearMs: timeCommandCpu(args(lastTime, true), dir, repeats, 'node').wallMs,
+      dayMs: timeCommandCpu(args(dayEnd, true), dir, repeats, 'node').wallMs,
+      yearHumanMs: timeCommandCpu(args(lastTime, false), dir, repeats, 'node').wallMs,
+      dayHumanMs: timeCommandCpu(args(dayEnd, false), dir, repeats, 'node').wallMs,
+    };
     return {
       candles: year.length,
       yearMs: yearJson.wallMs,
@@ -94,6 +115,7 @@ export function benchBacktestCommand(repeats = 3): BacktestCommandFigures {
       dayHumanMs: dayHuman.wallMs,
       cpu: { yearMs: yearJson.cpuMs, dayMs: dayJson.cpuMs, yearHumanMs: yearHuman.cpuMs, dayHumanMs: dayHuman.cpuMs },
       firstYear,
+      byNode,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -2,8 +2,8 @@
 // its exit codes and its streams. Command behaviour is tested in-process (tests/support/cli-in-process.ts);
 // these prove the bundle runs those same commands end to end.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/run-cli.js';
 
@@ -62,4 +62,26 @@ describe('the tradetui bundle as a process', { timeout: 120_000 }, () => {
     const list = await runCli(['backtest', 'list', '--json'], { dataDir });
     expect(JSON.parse(list.stdout).runs.map((r: { strategy: string; timeframe: string }) => `${r.strategy} ${r.timeframe}`)).toContain('ma-cross 1h');
   });
+
+  it('the tradetui command (bin/tradetui, as npm links it) runs the bundle with glibc huge pages asked for, keeps a GLIBC_TUNABLES of the user, and passes the exit code on', () => {
+    const root = join(import.meta.dirname, '../..');
+    // npm's link: node_modules/.bin/tradetui -> ../../bin/tradetui, relative.
+    const linkDir = join(tempDir('tradetui-link-'), 'node_modules', '.bin');
+    mkdirSync(linkDir, { recursive: true });
+    const link = join(linkDir, 'tradetui');
+    symlinkSync(relative(linkDir, join(root, 'bin/tradetui')), link);
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, NODE_OPTIONS: '--import=data:text/javascript,process.stderr.write(`tunables=${process.env.GLIBC_TUNABLES}\\n`)' };
+    delete env.GLIBC_TUNABLES;
+    const plain = spawnSync(link, ['--version'], { cwd: tempDir(), env, encoding: 'utf8' });
+    expect(plain.status).toBe(0);
+    expect(plain.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(plain.stderr).toContain('tunables=glibc.malloc.hugetlb=1\n');
+    const own = spawnSync(link, ['--version'], { cwd: tempDir(), env: { ...env, GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }, encoding: 'utf8' });
+    expect(own.stderr).toContain('tunables=glibc.malloc.hugetlb=1:glibc.malloc.arena_max=2\n');
+    const theirs = spawnSync(link, ['--version'], { cwd: tempDir(), env: { ...env, GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' }, encoding: 'utf8' });
+    expect(theirs.stderr).toContain('tunables=glibc.malloc.hugetlb=0\n');
+    const bad = spawnSync(link, ['backtest', '--strategy', 'ma-cross', '--symbol', 'BTC/USDT', '--timeframe', '7h'], { cwd: tempDir(), env: { ...env, TRADETUI_DATA_DIR: dataDir }, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+  });
 });
+
