@@ -21,15 +21,18 @@ function spec(candles: BacktestSpec['candles'], script: Record<number, Decision[
   };
 }
 
+/** Six hourly candles for an entry decided at i1 and an exit at i3. */
+const byHand = hourly([
+  [100, 101, 99, 100],
+  [100, 102, 99, 101], // i1: enter-long decided at close
+  [110, 116, 109, 115], // i2: buy fills at open 110 × 1.01
+  [115, 121, 114, 120], // i3: exit decided
+  [120, 122, 118, 119], // i4: sell fills at open 120 × 0.99
+  [119, 120, 118, 119],
+]);
+
 describe('backtest fills, by hand', () => {
-  const candles = hourly([
-    [100, 101, 99, 100],
-    [100, 102, 99, 101], // i1: enter-long decided at close
-    [110, 116, 109, 115], // i2: buy fills at open 110 × 1.01
-    [115, 121, 114, 120], // i3: exit decided
-    [120, 122, 118, 119], // i4: sell fills at open 120 × 0.99
-    [119, 120, 118, 119],
-  ]);
+  const candles = byHand;
 
   it('fills a market entry at the next open with slippage and the fee, all-in at 100% stake', () => {
     const r = runBacktest(spec(candles, { 1: 'enter-long', 3: 'exit' }));
@@ -176,14 +179,7 @@ describe('no lookahead in the engine', () => {
 });
 
 describe('decision reasons are built only when read', () => {
-  const candles = hourly([
-    [100, 101, 99, 100],
-    [100, 102, 99, 101],
-    [110, 116, 109, 115],
-    [115, 121, 114, 120],
-    [120, 122, 118, 119],
-    [119, 120, 118, 119],
-  ]);
+  const candles = byHand;
   /** The scripted strategy, recording what each decide() was told and saying why only when asked to. */
   function telling(seen: Array<boolean | undefined>) {
     const base = scripted({ 1: 'enter-long', 3: 'exit' });
