@@ -72,12 +72,12 @@ async function main(): Promise<void> {
   }
 
   if (want('commands')) {
-    const bt = benchBacktestCommand(quick ? 1 : 3);
+    const bt = benchBacktestCommand(quick ? 1 : 5);
     const first = benchFirstStart(quick ? 1 : 3);
     const years = quick ? 4 : 42;
     const cache = benchCacheCommands(years, quick ? 1 : 3);
     const ms = (n: number): string => `${f(n, 0)} ms`;
-    console.log(`## Whole commands (new node process each, best of ${quick ? 1 : 3}; started as the \`tradetui\` command, bin/tradetui)`);
+    console.log(`## Whole commands (new node process each; backtests best of ${quick ? 1 : 5} in round robin, the rest best of ${quick ? 1 : 3}; started as the \`tradetui\` command, bin/tradetui)`);
     console.log(
       table([
         ['command', 'one year of 1m', 'one day of 1m', 'marginal for the year', 'goal'],
