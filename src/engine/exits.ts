@@ -13,7 +13,7 @@ export interface ExitHit {
 /** The stop level in force: the tighter of the fixed stop and the trailing stop. */
 export function effectiveStop(p: Position): { level: number; reason: ExitReason } | null {
   const level = stopLevel(p);
-  return Number.isNaN(level) ? null : { level, reason: stopReason(p) };
+  return Number.isNaN(level) ? null : { level, reason: stopReason(p, level) };
 }
 
 /** The trailing stop's level now, NaN without one. */
@@ -25,23 +25,20 @@ function trailLevel(p: Position): number {
   return NaN;
 }
 
-/** Whether the trailing stop is the one in force (tighter than the fixed stop, or the only one). */
-function trailing(p: Position, trail: number): boolean {
-  const stop = p.protection.stop ?? NaN;
-  return !Number.isNaN(trail) && (Number.isNaN(stop) || (p.side === 'long' ? trail > stop : trail < stop));
-}
-
 /**
  * The level effectiveStop() gives, NaN when there is none; checked on every candle a position is open, so it
  * makes no object (its reason is asked for only when the stop is hit).
  */
 function stopLevel(p: Position): number {
   const trail = trailLevel(p);
-  return trailing(p, trail) ? trail : (p.protection.stop ?? NaN);
+  const stop = p.protection.stop ?? NaN;
+  const trailTighter = !Number.isNaN(trail) && (Number.isNaN(stop) || (p.side === 'long' ? trail > stop : trail < stop));
+  return trailTighter ? trail : stop;
 }
 
-function stopReason(p: Position): ExitReason {
-  if (trailing(p, trailLevel(p))) return 'trailing_stop';
+/** Why the stop at `level` (stopLevel's answer) stands: the fixed stop when it is that one, else the trailing stop. */
+function stopReason(p: Position, level: number): ExitReason {
+  if (level !== p.protection.stop) return 'trailing_stop';
   return p.protection.stopAtBreakEven ? 'break_even' : 'stop_loss';
 }
 
@@ -51,8 +48,8 @@ export function checkExit(p: Position, c: Candle): ExitHit | null {
   const stop = stopLevel(p);
   const tp = p.protection.takeProfit;
   if (!Number.isNaN(stop)) {
-    if (long ? c.open <= stop : c.open >= stop) return { price: c.open, reason: stopReason(p) };
-    if (long ? c.low <= stop : c.high >= stop) return { price: stop, reason: stopReason(p) };
+    if (long ? c.open <= stop : c.open >= stop) return { price: c.open, reason: stopReason(p, stop) };
+    if (long ? c.low <= stop : c.high >= stop) return { price: stop, reason: stopReason(p, stop) };
   }
   if (tp !== undefined) {
     if (long ? c.open >= tp : c.open <= tp) return { price: c.open, reason: 'take_profit' };
